@@ -1,0 +1,35 @@
+# Entry points. `make report` sets everything up and builds the national edition;
+# `make test` runs the test suite. Both work offline (package registries only).
+PY      ?= python3
+VENV    ?= .venv
+BIN     := $(VENV)/bin
+YEAR    ?= 2018
+STAMP   := $(VENV)/.installed
+
+.PHONY: setup report test bench lab clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Real data where there is internet, the marked demo dataset where there is none.
+report: $(STAMP)
+	$(BIN)/etat-des-lieux quickstart --year $(YEAR)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+# JupyterLab for researchers, kept out of the build and test install on purpose.
+lab: $(STAMP)
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[lab]'
+	$(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf reports/ data/processed data/cache
