@@ -1,0 +1,56 @@
+"""Provenance records: one JSON file beside every raw file (URL or origin, date, size, hash, licence)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+SUFFIX = ".provenance.json"
+
+
+@dataclass
+class Provenance:
+    source: str
+    dataset_id: str
+    file: str
+    method: str                    # fetch | import | demo
+    origin: str                    # URL, or the local path the copy came from
+    retrieved_at: str              # ISO 8601, UTC
+    size: int
+    sha256: str
+    licence: str
+    licence_url: str | None
+    url_verified: bool
+    layout_verified: bool
+    demo: bool = False
+    millesimes: list[int] = field(default_factory=list)
+    note: str = ""
+
+    def write(self, raw_file: Path) -> Path:
+        path = record_path(raw_file)
+        path.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        return path
+
+    @classmethod
+    def read(cls, raw_file: Path) -> "Provenance":
+        data = json.loads(record_path(raw_file).read_text(encoding="utf-8"))
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+def record_path(raw_file: Path) -> Path:
+    return raw_file.with_name(raw_file.name + SUFFIX)
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def now_utc() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
