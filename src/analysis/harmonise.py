@@ -47,6 +47,7 @@ class HarmoniseReport:
     hors_perimetre: dict[str, int] = field(default_factory=dict)
     etic_rows: dict[str, int] = field(default_factory=dict)
     etic_absent_annuaire: list[str] = field(default_factory=list)
+    etic_hors_perimetre_annuaire: list[str] = field(default_factory=list)
     etic_nature_differs: list[str] = field(default_factory=list)
     uai_departement_mismatch: list[str] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)
@@ -73,6 +74,8 @@ class HarmoniseReport:
         for key, n in self.etic_rows.items():
             lines.append(f"{key}: {n} réponses")
         for label, items in (("réponses ETIC absentes de l'annuaire", self.etic_absent_annuaire),
+                             ("réponses ETIC hors périmètre dans l'annuaire (nature changée depuis)",
+                              self.etic_hors_perimetre_annuaire),
                              ("UAI dont le préfixe contredit le département", self.uai_departement_mismatch),
                              ("établissements non placés dans un département", self.unplaced),
                              ("réponses ignorées (question non posée ce millésime)", self.ignored_answers)):
@@ -168,6 +171,7 @@ def _annuaire(store: Store, report: HarmoniseReport) -> pd.DataFrame | None:
     outside = nature.isna()
     labels = raw.loc[outside, "libelle_nature"].replace("", "(nature vide)")
     report.hors_perimetre = {str(k): int(v) for k, v in labels.value_counts().items()}
+    report.annuaire_hors_perimetre_uai = set(uai[outside])
     raw, uai, nature = raw[~outside], uai[~outside], nature[~outside]
     secteur = raw["Statut_public_prive"].str.strip().str.lower().map(
         {"public": "public", "privé": "prive", "prive": "prive"})
@@ -254,14 +258,19 @@ def build_etablissements(store: Store, year: int) -> tuple[pd.DataFrame, Harmoni
         table = base.merge(etic, on="uai", how="outer", indicator=True)
         table["repondant_etic"] = table["_merge"].isin(["both", "right_only"]).to_numpy()
         only_etic = table["_merge"].eq("right_only").to_numpy()
-        report.etic_absent_annuaire = sorted(table.loc[only_etic, "uai"].tolist())
+        outside = getattr(report, "annuaire_hors_perimetre_uai", set())
+        report.etic_absent_annuaire = sorted(u for u in table.loc[only_etic, "uai"] if u not in outside)
+        report.etic_hors_perimetre_annuaire = sorted(u for u in table.loc[only_etic, "uai"] if u in outside)
+        if hasattr(report, "annuaire_hors_perimetre_uai"):
+            del report.annuaire_hors_perimetre_uai
         table["dans_annuaire"] = table["dans_annuaire"].astype("boolean").fillna(False).astype(bool)
         etic_nature = table["uai"].map(dict(zip(etic["uai"], etic_natures)))
         differs = table["_merge"].eq("both") & table["nature"].notna() & etic_nature.notna() \
             & (table["nature"] != etic_nature) & ~table["nature"].eq("lycee_hors_men")
         report.etic_nature_differs = sorted(table.loc[differs, "uai"].tolist())
-        # ETIC-only rows: public by definition of the survey, nature and place from ETIC.
-        table.loc[only_etic, "nature"] = etic_nature[only_etic]
+        # ETIC's nature is the millésime's own (the annuaire is a later snapshot): it wins for
+        # respondents. ETIC-only rows: public by definition of the survey, placed from ETIC.
+        table["nature"] = etic_nature.where(etic_nature.notna(), table["nature"])
         table.loc[only_etic, "secteur"] = "public"
         table.loc[only_etic, "tutelle_men"] = True
         table.loc[only_etic, "education_prioritaire"] = None

@@ -1,0 +1,120 @@
+"""Command line: `etat-des-lieux` (also `python -m analysis`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from analysis.errors import AnalysisError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="État des lieux du numérique éducatif: data, indicators and reports.")
+data_app = typer.Typer(no_args_is_help=True, help="Bring in, check and describe the source files.")
+app.add_typer(data_app, name="data")
+console = Console(stderr=True)
+out = Console()
+
+DataDir = Annotated[Optional[Path], typer.Option("--data-dir", help="Data folder (default: ./data or $ETAT_DES_LIEUX_DATA).")]
+
+
+def _store(data_dir):
+    from analysis.store import Store
+
+    return Store(data_dir)
+
+
+@data_app.command("import")
+def data_import(paths: Annotated[list[Path], typer.Argument(help="Files or folders of official files.")],
+                data_dir: DataDir = None,
+                demo: Annotated[bool, typer.Option(help="Mark the files as synthetic demo data.")] = False):
+    """Take local copies of official files (recognised by name or header) into the data folder."""
+    store = _store(data_dir)
+
+    def show(path, source, state):
+        console.print(f"  [green]{state:9}[/] {source.key:17} ← {path}")
+
+    report = store.import_paths(paths, demo=demo, progress=show)
+    for path in report.ignored:
+        console.print(f"  [yellow]ignored[/]   not a known source: {path}")
+    console.print(f"{len(report.added)} added, {len(report.replaced)} replaced, "
+                  f"{len(report.unchanged)} unchanged, {len(report.ignored)} ignored → {store.raw}")
+
+
+@data_app.command("fetch")
+def data_fetch(sources: Annotated[Optional[list[str]], typer.Argument(help="Source keys (default: all with a URL).")] = None,
+               data_dir: DataDir = None,
+               force: Annotated[bool, typer.Option(help="Download again even if present.")] = False):
+    """Download sources from the official portals (progress, resume, sha256, provenance)."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+
+    from analysis.fetch import fetch_source
+    from analysis.sources import get_source
+
+    store = _store(data_dir)
+    keys = sources or [k for k, s in store.registry.items() if s.urls]
+    with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                  TransferSpeedColumn(), console=console) as progress:
+        for key in keys:
+            source = get_source(key, store.registry)
+            task = progress.add_task(key, total=None)
+            record = fetch_source(store, source, force=force,
+                                  progress=lambda done, total: progress.update(task, completed=done, total=total))
+            progress.update(task, description=f"{key} ✓ {record.sha256[:12]}")
+
+
+@data_app.command("status")
+def data_status(data_dir: DataDir = None):
+    """What is available, for which millésimes, from where."""
+    store = _store(data_dir)
+    status = store.status()
+    table = Table(title=f"Données dans {store.raw}")
+    for column in ("source", "fichier", "millésimes", "origine", "date", "sha256", "licence"):
+        table.add_column(column, overflow="fold")
+    for row in status.itertuples():
+        if not row.disponible:
+            table.add_row(row.source, "[dim]absent[/]", "", "", "", "", "")
+            continue
+        origin = ("[magenta]DÉMO[/] " if row.demo else "") + f"{row.methode}: {row.origine}"
+        table.add_row(row.source, row.fichier, row.millesimes, origin, row.date[:10],
+                      row.sha256[:12], row.licence)
+    out.print(table)
+
+
+@app.command("territories")
+def territories_cmd(level: Annotated[str, typer.Option(help="region | academie | departement")] = "academie",
+                    year: Annotated[int, typer.Option(help="Millésime: chooses the académie map.")] = 2018):
+    """The territorial hierarchy of a millésime's map (régions académiques, académies, départements)."""
+    from analysis import territories as t
+
+    vintage = t.vintage_for_year(year)
+    table = Table(title=f"{level} — carte {vintage} (millésime {year})")
+    for column in ("code", "nom", "identifiant", "rattachement"):
+        table.add_column(column)
+    items = t.list_territories(level, vintage)
+    for item in items:
+        parent = t.parents(item)
+        table.add_row(item.code, item.nom, item.id, parent[0].label if parent else "")
+    out.print(table)
+    console.print(f"{len(items)} territoires")
+
+
+def main() -> None:
+    try:
+        app()
+    except AnalysisError as exc:
+        console.print(f"[red]error:[/] {exc}")
+        sys.exit(2)
+    except ValueError as exc:          # TerritoryError and friends carry a user-facing message
+        if type(exc).__module__.startswith("analysis"):
+            console.print(f"[red]error:[/] {exc}")
+            sys.exit(2)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""Shared fixtures. Real files come from ../shared/data/raw (beside the project root), never copied."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_RAW = ROOT.parent / "shared" / "data" / "raw"
+OCCITANIE = SHARED_RAW / "karimaidibi-occitanie"
+GEOJSON = SHARED_RAW / "france-geojson"
+
+# Figures must be kept by executed notebooks: see the toolchain notes in the README.
+os.environ.pop("MPLBACKEND", None)
+
+
+def need_shared(path: Path = SHARED_RAW) -> Path:
+    if not path.exists():
+        pytest.skip(f"real data not found at {path} (../shared/data/raw beside the project root)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def occitanie_store(tmp_path_factory):
+    """A data folder holding the real Occitanie files (ETIC 2d 2018-2019, annuaire) and boundaries."""
+    from analysis.store import Store
+
+    need_shared(OCCITANIE)
+    store = Store(tmp_path_factory.mktemp("occitanie-data"))
+    store.import_paths([OCCITANIE, GEOJSON])
+    return store
+
+
+@pytest.fixture()
+def empty_store(tmp_path):
+    from analysis.store import Store
+
+    return Store(tmp_path / "data")
