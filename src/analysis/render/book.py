@@ -1,0 +1,431 @@
+"""The book: ``_quarto.yml`` reading and the ``render_book`` pipeline.
+
+``_quarto.yml`` stays a valid Quarto book project (so ``quarto render`` works wherever Quarto is
+installed); :func:`load_book` reads the parts this renderer needs. :func:`render_book` is what
+Quarto would do with already executed notebooks, without Quarto:
+
+1. each notebook becomes pandoc Markdown (:mod:`analysis.render.notebook`: cell options,
+   figures written as files, numbering of figures/tables/sections), then cross-references are
+   resolved over the whole book;
+2. one pandoc run per format, both started at once, with ``filters/notebook.lua``:
+   HTML (:mod:`.html`, one self-contained file) and Typst markup (:mod:`.pdf`);
+3. ``typst.compile`` turns the ``.typ`` (written next to the images) into the PDF, with pinned
+   fonts and no timestamp: two renders of the same notebooks give identical bytes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+try:  # the project-wide base class: errors shown to users without a traceback
+    from analysis.errors import AnalysisError as _ErrorBase
+except ImportError:  # pragma: no cover
+    _ErrorBase = Exception
+
+log = logging.getLogger(__name__)
+
+RENDER_DIR = Path(__file__).resolve().parent
+TEMPLATES_DIR = RENDER_DIR / "templates"
+FILTERS_DIR = RENDER_DIR / "filters"
+LUA_FILTER = FILTERS_DIR / "notebook.lua"
+MARKDOWN_FORMAT = "markdown-citations"  # "@fig-x" is resolved by us, never a citation
+
+DEFAULT_TITLE = "État des lieux du numérique éducatif"
+SUPPORTED_FORMATS = ("html", "pdf")
+
+
+class BookConfigError(_ErrorBase, ValueError):
+    """``_quarto.yml`` is missing or malformed; the message names the key."""
+
+
+class RenderError(_ErrorBase, RuntimeError):
+    """pandoc or typst failed. Carries the engine, the chapter (notebook) and, for typst, the
+    offending line of the generated ``.typ`` file."""
+
+    def __init__(self, message: str, *, engine: str | None = None,
+                 chapter: Path | str | None = None, line: int | None = None,
+                 source_line: str | None = None, build_dir: Path | None = None):
+        self.message = message
+        self.engine = engine
+        self.chapter = str(chapter) if chapter else None
+        self.line = line
+        self.source_line = source_line
+        self.build_dir = build_dir
+        parts = []
+        if engine:
+            parts.append(f"{engine} failed")
+        if chapter:
+            parts.append(f"in chapter {chapter}")
+        head = " ".join(parts)
+        text = f"{head}: {message}" if head else message
+        if line is not None:
+            text += f"\n  line {line} of the generated file: {source_line!r}"
+        if build_dir is not None:
+            text += f"\n  (build files kept in {build_dir})"
+        super().__init__(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# _quarto.yml
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Book:
+    title: str
+    subtitle: str | None
+    lang: str
+    chapters: list[Path]
+    appendices: list[Path]
+    formats: dict
+    root: Path | None = None
+    output_dir: Path | None = None
+
+    def format_options(self, name: str) -> dict:
+        """Options of one output format (``html``, ``typst``); ``{}`` when absent."""
+        value = (self.formats or {}).get(name)
+        return dict(value) if isinstance(value, dict) else {}
+
+
+def _chapter_list(value, key: str, root: Path) -> list[Path]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise BookConfigError(f"_quarto.yml: '{key}' must be a list of notebook paths, "
+                              f"got {type(value).__name__}")
+    paths: list[Path] = []
+    for i, item in enumerate(value):
+        if isinstance(item, dict) and "chapters" in item:  # Quarto "part:" entry
+            paths.extend(_chapter_list(item["chapters"], f"{key}[{i}].chapters", root))
+            continue
+        if not isinstance(item, str) or not item.strip():
+            raise BookConfigError(f"_quarto.yml: '{key}[{i}]' must be a file path, "
+                                  f"got {item!r}")
+        if Path(item).suffix not in {".ipynb", ".qmd", ".md"}:
+            raise BookConfigError(f"_quarto.yml: '{key}[{i}]' ({item}) is not a notebook "
+                                  "(.ipynb), .qmd or .md file")
+        paths.append(root / item)
+    return paths
+
+
+def load_book(root: Path) -> Book:
+    """Read ``<root>/_quarto.yml`` (a Quarto book project)."""
+    root = Path(root)
+    path = root / "_quarto.yml"
+    if not path.is_file():
+        raise BookConfigError(f"{path}: file not found (a Quarto book project is expected)")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise BookConfigError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise BookConfigError(f"{path}: expected a mapping at the top level")
+
+    project = data.get("project")
+    if not isinstance(project, dict):
+        raise BookConfigError("_quarto.yml: 'project' must be a mapping with 'type: book'")
+    if project.get("type") != "book":
+        raise BookConfigError(f"_quarto.yml: 'project.type' must be 'book', "
+                              f"got {project.get('type')!r}")
+    book = data.get("book")
+    if not isinstance(book, dict):
+        raise BookConfigError("_quarto.yml: 'book' must be a mapping (title, chapters, …)")
+    title = book.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise BookConfigError("_quarto.yml: 'book.title' must be a non-empty string")
+    subtitle = book.get("subtitle")
+    if subtitle is not None and not isinstance(subtitle, str):
+        raise BookConfigError("_quarto.yml: 'book.subtitle' must be a string")
+    if "chapters" not in book:
+        raise BookConfigError("_quarto.yml: 'book.chapters' is missing")
+    chapters = _chapter_list(book.get("chapters"), "book.chapters", root)
+    if not chapters:
+        raise BookConfigError("_quarto.yml: 'book.chapters' is empty")
+    appendices = _chapter_list(book.get("appendices"), "book.appendices", root)
+    formats = data.get("format") or {}
+    if not isinstance(formats, dict):
+        raise BookConfigError("_quarto.yml: 'format' must be a mapping (html:, typst:)")
+    for name, options in formats.items():
+        if options not in (None, "default") and not isinstance(options, dict):
+            raise BookConfigError(f"_quarto.yml: 'format.{name}' must be a mapping")
+    lang = data.get("lang", "fr")
+    if not isinstance(lang, str):
+        raise BookConfigError("_quarto.yml: 'lang' must be a string such as 'fr'")
+    output_dir = project.get("output-dir")
+    return Book(title=title.strip(), subtitle=subtitle, lang=lang, chapters=chapters,
+                appendices=appendices, formats=formats, root=root,
+                output_dir=root / output_dir if isinstance(output_dir, str) else None)
+
+
+# ---------------------------------------------------------------------------------------------
+# pandoc
+# ---------------------------------------------------------------------------------------------
+
+_PANDOC: str | None = None
+
+
+def pandoc_path() -> str:
+    """The pandoc binary of the ``pypandoc-binary`` wheel (else one on PATH)."""
+    global _PANDOC
+    if _PANDOC is None:
+        candidate = None
+        try:
+            import pypandoc
+
+            candidate = pypandoc.get_pandoc_path()
+        except (ImportError, OSError):
+            candidate = shutil.which("pandoc")
+        if not candidate:
+            raise RenderError("pandoc not found: install the 'pypandoc-binary' package",
+                              engine="pandoc")
+        _PANDOC = str(candidate)
+    return _PANDOC
+
+
+@dataclass
+class PandocJob:
+    """A pandoc process started in the background (see :func:`start_pandoc`)."""
+
+    what: str
+    args: list[str]
+    cwd: Path
+    process: subprocess.Popen
+    input_text: str = ""
+    stderr: str = ""
+
+    def wait(self) -> str:
+        """Wait for pandoc; log its warnings; raise :class:`RenderError` on failure."""
+        _, err = self.process.communicate()
+        self.stderr = err.decode("utf-8", "replace")
+        if self.process.returncode != 0:
+            raise RenderError(self.stderr.strip() or f"exit code {self.process.returncode}",
+                              engine=f"pandoc ({self.what})")
+        for line in self.stderr.splitlines():
+            if line.strip():
+                log.warning("pandoc (%s): %s", self.what, line)
+        return self.stderr
+
+
+def pandoc_args(to: str, meta_file: Path, extra: Iterable[str]) -> list[str]:
+    return [pandoc_path(), "--from", MARKDOWN_FORMAT, "--to", to,
+            "--lua-filter", str(LUA_FILTER), "--metadata-file", str(meta_file),
+            "--resource-path", ".", *extra]
+
+
+def start_pandoc(what: str, args: list[str], markdown_file: Path, cwd: Path) -> PandocJob:
+    process = subprocess.Popen([*args, str(markdown_file)], cwd=cwd,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return PandocJob(what, args, cwd, process)
+
+
+def locate_pandoc_failure(args: list[str], chapters: Sequence[tuple[Path, str]],
+                          cwd: Path) -> Path | None:
+    """After a failed run: convert chapters one by one to name the one pandoc rejects."""
+    for path, markdown in chapters:
+        tail = [a for a in args if a not in ("--standalone", "--embed-resources")]
+        if "-o" in tail:
+            i = tail.index("-o")
+            del tail[i:i + 2]
+        result = subprocess.run([*tail, "-o", os.devnull], input=markdown.encode("utf-8"),
+                                cwd=cwd, capture_output=True)
+        if result.returncode != 0:
+            return path
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# render_book
+# ---------------------------------------------------------------------------------------------
+
+def _metadata(meta: dict, book: Book | None, formats_opts: dict) -> dict:
+    title = meta.get("title") or (book.title if book else DEFAULT_TITLE)
+    out = {
+        "title": title,
+        "pagetitle": re.sub(r"[*_`]", "", title),
+        "lang": meta.get("lang") or (book.lang if book else "fr"),
+        "toc-title": meta.get("toc-title", "Table des matières"),
+        "demo": bool(meta.get("demo", False)),
+    }
+    subtitle = meta.get("subtitle") or (book.subtitle if book else None)
+    for key, value in (("subtitle", subtitle), ("territory", meta.get("territory")),
+                       ("date", meta.get("date")),
+                       ("source", meta.get("source") or meta.get("author"))):
+        if value:
+            out[key] = str(value)
+    out.update(formats_opts)
+    return out
+
+
+def _options(book: Book | None) -> tuple[dict, dict]:
+    html = {"toc": True, "number-sections": True, "toc-depth": 2}
+    typst = {"toc": True, "papersize": "a4", "section-numbering": "1.1", "toc-depth": 2}
+    if book is not None:
+        html.update({k: v for k, v in book.format_options("html").items() if k in html})
+        typst.update({k: v for k, v in book.format_options("typst").items() if k in typst})
+    return html, typst
+
+
+def render_book(notebooks: list[Path], out_dir: Path, basename: str,
+                formats: Sequence[str] = ("html", "pdf"), meta: dict | None = None,
+                appendices: Sequence[Path] = (), *, renderer: str = "pandoc",
+                book: Book | None = None, build_dir: Path | None = None) -> dict[str, Path]:
+    """Render executed notebooks as ``<out_dir>/<basename>.html`` and ``.pdf``.
+
+    ``meta``: ``title``, ``subtitle``, ``territory`` (PDF running header), ``date`` (a fixed
+    string), ``demo`` (bool: demonstration banners and watermark), ``source`` (or ``author``).
+    ``book``: a :class:`Book` from :func:`load_book` supplying format options and defaults.
+    ``build_dir``: keep the intermediate files (Markdown, images, ``.typ``) there; by default
+    a temporary folder, removed on success and kept (and named in the error) on failure.
+    ``renderer="quarto"`` shells out to a ``quarto`` executable instead (if on PATH).
+    Returns ``{"html": path, "pdf": path}`` for the requested formats.
+    """
+    from . import html as html_mod
+    from . import pdf as pdf_mod
+    from .notebook import Numbering, NotebookError, convert_notebook, resolve_crossrefs
+
+    meta = dict(meta or {})
+    formats = tuple(dict.fromkeys("pdf" if f == "typst" else f for f in formats))
+    unknown = [f for f in formats if f not in SUPPORTED_FORMATS]
+    if unknown or not formats:
+        raise ValueError(f"unsupported format(s) {unknown}: choose among {SUPPORTED_FORMATS}")
+    notebooks = [Path(p) for p in notebooks]
+    appendices = [Path(p) for p in appendices]
+    if not notebooks:
+        raise ValueError("render_book needs at least one notebook")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    if renderer == "quarto":
+        return _render_with_quarto(notebooks, appendices, out_dir, basename, formats, meta)
+    if renderer != "pandoc":
+        raise ValueError(f"unknown renderer {renderer!r}: 'pandoc' or 'quarto'")
+
+    keep = build_dir is not None
+    if build_dir is None:
+        build = Path(tempfile.mkdtemp(prefix=f"render-{basename}-"))
+    else:
+        build = Path(build_dir)
+        if build.exists():
+            shutil.rmtree(build)
+        build.mkdir(parents=True)
+    try:
+        # 1. Notebooks -> Markdown (book-wide numbering, then cross-references).
+        numbering = Numbering()
+        chapters = []
+        demo = bool(meta.get("demo", False))
+        for i, path in enumerate(notebooks):
+            chapters.append(convert_notebook(path, build, index=i, numbering=numbering,
+                                             demo=demo))
+        for j, path in enumerate(appendices):
+            chapters.append(convert_notebook(path, build, index=len(notebooks) + j,
+                                             numbering=numbering,
+                                             appendix_letter=chr(ord("A") + j), demo=demo))
+        resolved = [(ch.path, resolve_crossrefs(ch.markdown, numbering)) for ch in chapters]
+        for label in dict.fromkeys(numbering.unresolved):
+            log.warning("unresolved cross-reference @%s (no figure, table or section has "
+                        "this label)", label)
+        markdown_file = build / "book.md"
+        markdown_file.write_text("\n\n".join(md for _, md in resolved), encoding="utf-8")
+
+        html_opts, typst_opts = _options(book)
+        results: dict[str, Path] = {}
+        jobs = {}
+        # 2. pandoc, both formats at once.
+        if "pdf" in formats:
+            meta_file = build / "meta-typst.yaml"
+            meta_file.write_text(yaml.safe_dump(_metadata(meta, book, typst_opts),
+                                                allow_unicode=True), encoding="utf-8")
+            jobs["pdf"] = pdf_mod.start(markdown_file, meta_file, build, typst_opts)
+        if "html" in formats:
+            meta_file = build / "meta-html.yaml"
+            meta_file.write_text(yaml.safe_dump(_metadata(meta, book, html_opts),
+                                                allow_unicode=True), encoding="utf-8")
+            target = out_dir / f"{basename}.html"
+            jobs["html"] = html_mod.start(markdown_file, meta_file, build, target, html_opts)
+        # 3. typst while pandoc writes the HTML.
+        for fmt in ("pdf", "html"):
+            if fmt not in jobs:
+                continue
+            try:
+                jobs[fmt].wait()
+            except RenderError as exc:
+                chapter = locate_pandoc_failure(jobs[fmt].args, resolved, build)
+                raise RenderError(exc.message, engine=exc.engine, chapter=chapter) from None
+            if fmt == "pdf":
+                results["pdf"] = pdf_mod.compile_pdf(build / pdf_mod.TYP_NAME,
+                                                     out_dir / f"{basename}.pdf")
+            else:
+                results["html"] = out_dir / f"{basename}.html"
+    except NotebookError as exc:
+        raise RenderError(str(exc), engine="notebook") from exc
+    except RenderError as exc:
+        if exc.build_dir is not None:
+            raise
+        keep = True  # leave the evidence for debugging
+        raise RenderError(exc.message, engine=exc.engine, chapter=exc.chapter, line=exc.line,
+                          source_line=exc.source_line, build_dir=build) from None
+    finally:
+        if not keep:
+            shutil.rmtree(build, ignore_errors=True)
+    return {fmt: results[fmt] for fmt in formats}
+
+
+# ---------------------------------------------------------------------------------------------
+# Quarto, when there is one
+# ---------------------------------------------------------------------------------------------
+
+def _render_with_quarto(notebooks: list[Path], appendices: list[Path], out_dir: Path,
+                        basename: str, formats: Sequence[str], meta: dict) -> dict[str, Path]:
+    """Copy the executed notebooks into a throw-away Quarto book project and render it."""
+    exe = shutil.which("quarto")
+    if exe is None:
+        raise RenderError("no 'quarto' executable on PATH; use renderer='pandoc'",
+                          engine="quarto")
+    with tempfile.TemporaryDirectory(prefix="quarto-book-") as tmp:
+        project = Path(tmp)
+        names = []
+        for i, path in enumerate([*notebooks, *appendices]):
+            name = f"{i:02d}-{path.name}"
+            shutil.copyfile(path, project / name)
+            names.append(name)
+        config = {
+            "project": {"type": "book", "output-dir": "_out"}, "lang": "fr",
+            "book": {"title": meta.get("title", DEFAULT_TITLE),
+                     "subtitle": meta.get("subtitle"), "date": meta.get("date"),
+                     "chapters": ["index.md", *names[:len(notebooks)]],
+                     "appendices": names[len(notebooks):]},
+            "format": {"html": {"embed-resources": True, "toc": True,
+                                "number-sections": True},
+                       "typst": {"papersize": "a4", "toc": True,
+                                 "section-numbering": "1.1"}},
+            "execute": {"echo": False, "enabled": False},
+        }
+        (project / "_quarto.yml").write_text(yaml.safe_dump(config, allow_unicode=True),
+                                             encoding="utf-8")
+        (project / "index.md").write_text(f"# {meta.get('territory', 'Préface')}\n",
+                                          encoding="utf-8")
+        results = {}
+        for fmt in formats:
+            to = "html" if fmt == "html" else "typst"
+            run = subprocess.run([exe, "render", str(project), "--to", to], cwd=project,
+                                 capture_output=True, text=True)
+            if run.returncode != 0:
+                raise RenderError(run.stderr.strip()[-2000:], engine="quarto")
+            ext = "html" if fmt == "html" else "pdf"
+            produced = sorted((project / "_out").rglob(f"*.{ext}"))
+            if not produced:
+                raise RenderError(f"quarto produced no .{ext} file", engine="quarto")
+            main = next((p for p in produced if p.name == "index.html"), produced[0])
+            target = out_dir / f"{basename}.{ext}"
+            shutil.copyfile(main, target)
+            results[fmt] = target
+        return results
