@@ -357,11 +357,9 @@ def _number_headings(markdown: str, numbering: Numbering, state: _ChapterState) 
             letter = state.appendix_letter
             counters = state.local_counters
             if level == 1:
-                if not state.seen_h1:
+                if not state.seen_h1 and not re.match(r"(?i)annexe", text):
                     text = f"Annexe {letter} — {text}"
-                    number = letter
-                else:
-                    number = letter
+                number = letter
                 state.seen_h1 = True
                 counters[:] = [0] * 6
             else:
@@ -501,10 +499,7 @@ class _Converter:
                 alt: str | None) -> str:
         name = self._write_image(data, _IMAGE_EXT[mime])
         attrs: list[str] = []
-        if label and not label.startswith(("fig-", "tbl-")):
-            log.warning("%s: label %r should start with 'fig-' to be referenced", self.path,
-                        label)
-        if caption:
+        if caption or label:  # Quarto numbers a labelled figure even without caption
             number = self.numbering.next_figure()
             self.n_figures += 1
             anchor = label or f"fig-{self.prefix}-{self.n_figures}"
@@ -512,8 +507,10 @@ class _Converter:
             if label:
                 self.numbering.register(label, Ref("figure", str(number), anchor),
                                         str(self.path))
-            shown = f"**Figure{NBSP}{number}**{NBSP}: {_caption_text(caption)}"
-            alt_text = alt or _plain_text(caption)
+            shown = f"**Figure{NBSP}{number}**"
+            if caption:
+                shown += f"{NBSP}: {_caption_text(caption)}"
+            alt_text = alt or _plain_text(caption or f"Figure {number}")
         else:
             shown = ""
             alt_text = alt or "Graphique"
@@ -539,6 +536,10 @@ class _Converter:
 
         label = options.get("label")
         label = str(label) if label else None
+        if label and not label.startswith(("fig-", "tbl-")):
+            log.warning("%s, cell %d: label %r ignored: it must start with 'fig-' or 'tbl-'",
+                        self.path, position, label)
+            label = None
         fig_caps = options.get("fig-cap")
         if isinstance(fig_caps, str) or fig_caps is None:
             fig_caps = [fig_caps] if fig_caps else []
