@@ -103,6 +103,29 @@ def territories_cmd(level: Annotated[str, typer.Option(help="region | academie |
     console.print(f"{len(items)} territoires")
 
 
+@app.command("indicators")
+def indicators_cmd(territory: Annotated[str, typer.Argument(help="france, region:76, academie:toulouse, departement:31…")],
+                   year: Annotated[int, typer.Option(help="Millésime.")] = 2018,
+                   level_below: Annotated[bool, typer.Option("--level-below", help="Also the territories one level below.")] = False,
+                   fmt: Annotated[str, typer.Option("--format", help="csv | json | xlsx")] = "csv",
+                   output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File (default: standard output for csv/json).")] = None,
+                   threshold: Annotated[int, typer.Option(help="Secret statistique: fewer respondents than this.")] = 5,
+                   data_dir: DataDir = None):
+    """Every indicator of a territory and millésime, with its n.c. rate."""
+    from analysis import export, indicators, territories
+
+    store = _store(data_dir)
+    t = territories.parse_territory(territory, territories.vintage_for_year(year))
+    rows = export.select(indicators.load(store, year, threshold=threshold), t, level_below=level_below)
+    if output is None:
+        if fmt == "xlsx":
+            raise typer.BadParameter("xlsx needs -o FILE")
+        sys.stdout.write(rows.to_csv(index=False) if fmt == "csv" else rows.to_json(orient="records", force_ascii=False, indent=1))
+        return
+    export.write(rows, output, fmt)
+    console.print(f"{len(rows)} lignes → {output}")
+
+
 def main() -> None:
     try:
         app()

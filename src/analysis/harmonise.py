@@ -280,9 +280,15 @@ def build_etablissements(store: Store, year: int) -> tuple[pd.DataFrame, Harmoni
     table["annee"] = year
     _place(table, vintage, report)
     table["type"] = type_from_nature(table["nature"])
+    # The survey universe: public establishments under the ministry's tutelle, of the natures a
+    # survey with data for this millésime covers (without ETIC 1d, écoles are outside it).
+    surveyed = [n for key, natures in (("etic_2d", ETIC_2D_NATURES), ("etic_1d", ETIC_1D_NATURES))
+                if report.etic_rows.get(key) for n in natures]
+    for key, label in (("etic_1d", "écoles"), ("etic_2d", "collèges et lycées")):
+        if not report.etic_rows.get(key):
+            report.notes.append(f"Pas de réponses {key} pour {year} : {label} hors du champ de l'enquête.")
     table["champ_etic"] = (
-        table["secteur"].eq("public") & table["tutelle_men"].astype(bool)
-        & table["nature"].isin(ETIC_2D_NATURES + ETIC_1D_NATURES)
+        table["secteur"].eq("public") & table["tutelle_men"].astype(bool) & table["nature"].isin(surveyed)
     ) | table["repondant_etic"]
     table["nb_eleves"] = table["nb_eleves"].astype("Int64") if "nb_eleves" in table else pd.NA
     _join_couverture(store, table, year, report)
