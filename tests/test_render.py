@@ -60,7 +60,8 @@ def _write_notebooks(folder: Path) -> dict[str, Path]:
     connectivite = new_notebook(cells=[
         new_markdown_cell("# Connectivité\n\n## Accès à internet {#sec-acces}\n\n"
                           "Le très haut débit progresse, voir @fig-acces et @tbl-academies. "
-                          "« Guillemets », œuvre, ça, espace fine\u202f: oui."),
+                          "« Guillemets », œuvre, ça, espace fine\u202f: oui. Source : "
+                          "[data.education.gouv.fr](https://data.education.gouv.fr)."),
         new_code_cell(
             '#| label: fig-acces\n#| fig-cap: "Part des établissements connectés"\n'
             '#| fig-alt: "Diagramme en barres des établissements connectés"\n'
@@ -242,10 +243,14 @@ def test_html_is_one_self_contained_french_file(rendered):
     assert "Figure\u00a01" in html and "Tableau\u00a01" in html
     assert "data:image/png;base64," in html
     assert 'alt="Diagramme en barres des établissements connectés"' in html
-    # No external resource: no src/href/url() to http(s), no <script>, no <link> left.
-    assert not re.search(r'(src|href)\s*=\s*"https?://', html)
-    assert not re.search(r"url\(\s*['\"]?https?://", html)
-    assert "<script" not in html and "<link" not in html
+    # No external resource: every http(s) URL is the href of a plain <a> link in the text;
+    # no src=, no url(), no <script>, no <link> (CSS is inline).
+    for match in re.finditer(r"https?://", html):
+        before = html[max(0, match.start() - 200):match.start()]
+        assert re.search(r'<a href="$', before), html[match.start() - 80:match.start() + 40]
+    assert '<a href="https://data.education.gouv.fr">' in html
+    assert not re.search(r"url\(", html)
+    assert "<script" not in html and "<link" not in html and "<iframe" not in html
     # Code, streams (warnings), hidden cells and object reprs never leak.
     for leaked in ("AVERTISSEMENT-SECRET", "SORTIE-STDOUT-CACHEE", "INCLUDE-FALSE-OUTPUT",
                    "OUTPUT-FALSE-TEXT", "CODE_CACHE", "plot_acces", "Text(0.5", "<Figure size"):
@@ -280,6 +285,47 @@ def test_html_demo_banner(rendered_demo):
     banner = "DONNÉES DE DÉMONSTRATION — chiffres synthétiques, non officiels"
     # One banner on top of the page, one below each of the three chapter titles.
     assert html.count(banner) == 1 + 3
+
+
+@pytest.mark.slow
+def test_more_cell_options(tmp_path):
+    """fig-cap lists, markdown pipe tables with tbl-cap, output: asis, local images, remote
+    images (turned into links), callouts, text/plain results and object reprs."""
+    png = base64.b64decode(_tiny_png())
+    (tmp_path / "logo.png").write_bytes(png)
+    b64 = base64.b64encode(png).decode()
+    nb = new_notebook(cells=[
+        new_markdown_cell("# Équipement\n\n![Logo](logo.png) ![distant](https://example.org/x.png)"
+                          "\n\nVoir @fig-duo, @fig-duo-2 et @tbl-pipe.\n\n"
+                          "::: {.callout-warning title=\"À surveiller\"}\nDes écarts.\n:::"),
+        new_code_cell("#| label: fig-duo\n#| fig-cap:\n#|   - Première\n#|   - Seconde\n",
+                      outputs=[new_output("display_data", data={"image/png": b64}),
+                               new_output("display_data", data={"image/png": b64})]),
+        new_code_cell("#| label: tbl-pipe\n#| tbl-cap: Parc *informatique*\n",
+                      outputs=[new_output("display_data", data={"text/markdown":
+                               "| Type | Nombre |\n|:--|--:|\n| Tablettes | 1 200 |\n"})]),
+        new_code_cell("#| output: asis\nprint('**gras**')",
+                      outputs=[new_output("stream", name="stdout", text="**SORTIE-ASIS**\n")]),
+        new_code_cell("n", outputs=[new_output("execute_result", execution_count=1,
+                                               data={"text/plain": "RESULTAT-42"})]),
+        new_code_cell("plt.plot()", outputs=[new_output("execute_result", execution_count=2,
+                      data={"text/plain": "[<matplotlib.lines.Line2D at 0x7f00>]"})]),
+    ])
+    path = tmp_path / "03-equipement.ipynb"
+    nbformat.write(nb, path)
+    out = render_book([path], tmp_path / "out", "x", formats=("html",))
+    html = out["html"].read_text(encoding="utf-8")
+    nb_ = "\u00a0"
+    assert f"<strong>Figure{nb_}1</strong>{nb_}: Première" in html
+    assert f"<strong>Figure{nb_}2</strong>{nb_}: Seconde" in html
+    assert f'<a href="#fig-duo">figure{nb_}1</a>, <a href="#fig-duo-2">figure{nb_}2</a>' in html
+    assert re.search(r'<table id="tbl-pipe">\s*<caption><strong>Tableau.1</strong>.: '
+                     r"Parc <em>informatique</em></caption>", html)
+    assert "<strong>SORTIE-ASIS</strong>" in html
+    assert "RESULTAT-42" in html and "Line2D" not in html
+    assert 'alt="Logo"' in html and html.count("data:image/png;base64,") == 3
+    assert '<a href="https://example.org/x.png">distant</a>' in html
+    assert 'class="callout callout-warning"' in html and "À surveiller" in html
 
 
 # ---------------------------------------------------------------------------------------------

@@ -479,6 +479,7 @@ class _Converter:
 
         def image(match: re.Match) -> str:
             src = match.group("src").strip("<>")
+            has_attrs = match.string.startswith("{", match.end())
             if src.startswith(("http://", "https://")):
                 log.warning("%s: remote image %s replaced by a link (the report makes no "
                             "network request)", self.path, src)
@@ -486,7 +487,14 @@ class _Converter:
             new = self._copy_local_image(src, attachments)
             if new is None:
                 return match.group("alt")
-            return f"![{match.group('alt')}]({new}{match.group('title') or ''})"
+            attrs = ""
+            local = self.build_dir / new
+            if not has_attrs and local.is_file():
+                mime = "image/svg+xml" if new.endswith(".svg") else "image/png"
+                width = image_width_percent(local.read_bytes(), mime)
+                if width is not None:
+                    attrs = f'{{width="{width}%"}}'
+            return f"![{match.group('alt')}]({new}{match.group('title') or ''}){attrs}"
 
         text = _IMAGE_RE.sub(image, text)
         text = _PAGEBREAK_RE.sub(

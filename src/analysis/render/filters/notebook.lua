@@ -136,9 +136,15 @@ local function table_caption(div)
   })
   if not done then
     -- A captioned cell without a table (e.g. a text output): keep the caption as a title.
-    local title = pandoc.Div({ pandoc.Para(caption_inlines(cap)) },
-      pandoc.Attr(ident, { "table-caption" }))
-    content:insert(1, title)
+    if is_typst() then
+      -- Keep the caption on the same page as what follows (sticky block).
+      content:insert(1, pandoc.RawBlock("typst", "#block(sticky: true)["))
+      content:insert(2, pandoc.Para(caption_inlines(cap)))
+      content:insert(3, pandoc.RawBlock("typst", "]" .. (ident ~= "" and (" <" .. ident .. ">") or "")))
+    else
+      content:insert(1, pandoc.Div({ pandoc.Para(caption_inlines(cap)) },
+        pandoc.Attr(ident, { "table-caption" })))
+    end
   end
   return content
 end
