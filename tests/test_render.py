@@ -266,7 +266,8 @@ def test_html_numbering_tables_and_crossrefs(rendered):
     assert "Annexe A — Sources et définitions" in html and "A.1 Glossaire" in html
     # The pandas table is a real table with its numbered caption, numbers right-aligned.
     table = re.search(r'<table id="tbl-academies".*?</table>', html, re.DOTALL).group(0)
-    assert "<caption><strong>Tableau\u00a01</strong>\u00a0: Écoles par académie</caption>" in table
+    caption = "<caption><strong>Tableau\u00a01</strong>\u00a0: Écoles par académie</caption>"
+    assert caption in table
     assert '<td style="text-align: right;">1234</td>' in table
     assert "<th style=\"text-align: left;\">Académie</th>" in table
     # Cross-references, including from another chapter.

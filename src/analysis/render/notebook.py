@@ -26,9 +26,10 @@ outputs), ``output: asis``. ``echo`` is accepted and ignored. Cell tags ``remove
 
 Numbering
 ---------
-Figures and tables with a caption are numbered through the whole book ("Figure 3 : …",
-"Tableau 2 : …"). Chapters are numbered by pandoc/typst; appendix headings are unnumbered and
-carry their own label ("Annexe A — …", "A.1 …") so that HTML and PDF agree.
+Figures and tables with a caption or a ``fig-``/``tbl-`` label are numbered through the whole
+book ("Figure 3 : …", "Tableau 2 : …"); uncaptioned, unlabelled images stay plain images.
+Chapters are numbered by pandoc/typst; appendix headings are unnumbered and carry their own
+label ("Annexe A — …", "A.1 …") so that HTML and PDF agree.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ _OPTION_RE = re.compile(r"^[ \t]*#\|[ \t]?(.*)$")
 _FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 _DIV_OPEN_RE = re.compile(r"^[ \t]*(:{3,})[ \t]*\{?([^}\n]*)\}?[ \t]*$")
 _HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+\{([^{}]*)\})?[ \t]*#*[ \t]*$")
-_IMAGE_RE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src><[^>]*>|[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)")
+_IMAGE_RE = re.compile(
+    r"!\[(?P<alt>[^\]]*)\]\((?P<src><[^>]*>|[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)")
 _PAGEBREAK_RE = re.compile(r"^[ \t]*\{\{<\s*pagebreak\s*>\}\}[ \t]*$", re.MULTILINE)
 _REPR_RE = re.compile(
     r"^\s*(\[?\s*<[^\n]*>\s*\]?|Text\(.*\)|\(.*\bat 0x[0-9a-f]+>.*\))\s*$", re.DOTALL
@@ -219,12 +221,6 @@ def _text(value) -> str:
     if isinstance(value, list):
         return "".join(value)
     return value or ""
-
-
-def _is_true(value) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in {"true", "yes", "1"}
-    return bool(value)
 
 
 def _is_false(value) -> bool:
