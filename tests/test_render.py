@@ -377,9 +377,11 @@ def test_two_renders_give_identical_bytes(notebooks, rendered, tmp_path):
 
 
 @pytest.mark.slow
-def test_single_format_and_kept_build_folder(notebooks, tmp_path):
+def test_single_format_and_kept_build_folder(notebooks, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # relative folders work too
     build = tmp_path / "build"
-    out = _render(notebooks, tmp_path / "out", demo=False, formats=("html",), build_dir=build)
+    out = _render(notebooks, Path("out"), demo=False, formats=("html",),
+                  build_dir=Path("build"))
     assert list(out) == ["html"] and not (tmp_path / "out" / "etat-des-lieux.pdf").exists()
     markdown = (build / "book.md").read_text(encoding="utf-8")
     assert "espace fine\u202f: oui" in markdown  # the narrow no-break space reaches pandoc

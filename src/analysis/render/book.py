@@ -301,7 +301,7 @@ def render_book(notebooks: list[Path], out_dir: Path, basename: str,
     appendices = [Path(p) for p in appendices]
     if not notebooks:
         raise ValueError("render_book needs at least one notebook")
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
 
     if renderer == "quarto":
@@ -313,7 +313,7 @@ def render_book(notebooks: list[Path], out_dir: Path, basename: str,
     if build_dir is None:
         build = Path(tempfile.mkdtemp(prefix=f"render-{basename}-"))
     else:
-        build = Path(build_dir)
+        build = Path(build_dir).resolve()
         if build.exists():
             shutil.rmtree(build)
         build.mkdir(parents=True)
