@@ -85,6 +85,52 @@ def data_status(data_dir: DataDir = None):
     out.print(table)
 
 
+@data_app.command("demo")
+def data_demo(data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="Data folder of the demo (default: data/demo).")] = None,
+              seed: Annotated[int, typer.Option(help="Random seed: same seed, same files.")] = 2018,
+              year: Annotated[Optional[list[int]], typer.Option("--year", help="Millésime(s) (default 2018 and 2019).")] = None):
+    """Write the synthetic national demo dataset in the official layouts and import it (marked demo)."""
+    from analysis import config
+    from analysis.demo import write_demo_files
+    from analysis.store import Store
+
+    target = Path(data_dir) if data_dir else config.data_dir() / "demo"
+    files = target / "generated"
+    with console.status("génération des données de démonstration…"):
+        write_demo_files(files, seed=seed, years=tuple(year or (2018, 2019)))
+    report = Store(target).import_paths([files], demo=True)
+    console.print(f"[magenta]DÉMO[/] {len(report.stored)} fichiers synthétiques importés → {target / 'raw'} "
+                  f"(seed {seed}); utilisez --data-dir {target}")
+
+
+@app.command("quickstart")
+def quickstart_cmd(year: Annotated[int, typer.Option(help="Millésime.")] = 2018,
+                   output: Annotated[Path, typer.Option("-o", "--output", help="Reports folder.")] = Path("reports")):
+    """Produce the national report: real data when available or downloadable, else the marked demo."""
+    from analysis import config, pipeline
+    from analysis.errors import OfflineError
+    from analysis.fetch import fetch_source
+    from analysis.harmonise import available_years
+    from analysis.store import Store
+
+    store = Store()
+    data_dir, out_dir = store.data_dir, output
+    if year not in available_years(store):
+        try:
+            for key in ("annuaire", "etic_2d", "etic_1d", "departements_geo"):
+                console.log(f"téléchargement {key}…")
+                fetch_source(store, store.registry[key])
+        except (OfflineError, AnalysisError) as exc:
+            console.print(f"[yellow]Données officielles indisponibles[/] ({str(exc).splitlines()[0]})")
+            console.print("[magenta]→ édition nationale de DÉMONSTRATION[/] (données synthétiques marquées)")
+            data_dir = config.data_dir() / "demo"
+            demo_store = Store(data_dir)
+            if year not in available_years(demo_store):
+                data_demo(data_dir=data_dir, seed=2018, year=None)
+            out_dir = output / "demo"
+    build_cmd("france", year=year, formats="html,pdf", output=out_dir, threshold=5, data_dir=data_dir)
+
+
 @app.command("territories")
 def territories_cmd(level: Annotated[str, typer.Option(help="region | academie | departement")] = "academie",
                     year: Annotated[int, typer.Option(help="Millésime: chooses the académie map.")] = 2018):
@@ -124,6 +170,29 @@ def indicators_cmd(territory: Annotated[str, typer.Argument(help="france, region
         return
     export.write(rows, output, fmt)
     console.print(f"{len(rows)} lignes → {output}")
+
+
+@app.command("build")
+def build_cmd(territory: Annotated[str, typer.Argument(help="france, region:76, academie:toulouse, departement:31…")] = "france",
+              year: Annotated[int, typer.Option(help="Millésime.")] = 2018,
+              formats: Annotated[str, typer.Option("--format", help="html,pdf")] = "html,pdf",
+              output: Annotated[Path, typer.Option("-o", "--output", help="Reports folder.")] = Path("reports"),
+              threshold: Annotated[int, typer.Option(help="Secret statistique threshold.")] = 5,
+              data_dir: DataDir = None):
+    """Build one edition: execute the chapter notebooks, render HTML and PDF."""
+    import time
+
+    from analysis import pipeline
+
+    start = time.perf_counter()
+    with console.status("…") as status:
+        result = pipeline.build(territory, year, formats=tuple(f.strip() for f in formats.split(",")),
+                                out_dir=output, data_dir=data_dir, threshold=threshold,
+                                progress=lambda message: (status.update(message), console.log(message)))
+    for fmt, path in result.outputs.items():
+        out.print(f"{fmt}: {path}")
+    console.print(f"{result.edition.territory.label} {year} en {time.perf_counter() - start:.1f} s "
+                  f"(notebooks : {result.edition.notebooks_dir})")
 
 
 def main() -> None:

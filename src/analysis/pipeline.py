@@ -1,0 +1,149 @@
+"""One edition of the report: execute the chapter notebooks with papermill, then render the book.
+
+Indicators for every territory are computed (or read from cache) once, before any notebook runs;
+the notebooks only read the cached tables and draw. Chapters run in worker processes (one
+kernel each, never shared between threads).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from analysis import config, territories
+from analysis.errors import AnalysisError
+
+KERNEL = "python3"
+
+
+class BuildError(AnalysisError):
+    """A chapter failed: names the notebook, the cell and the error."""
+
+
+@dataclass
+class Edition:
+    territory: territories.Territory
+    year: int
+    out_dir: Path
+
+    @property
+    def basename(self) -> str:
+        return f"etat-des-lieux-{self.year}-{self.territory.slug}"
+
+    @property
+    def folder(self) -> Path:
+        return self.out_dir / str(self.year) / self.territory.slug
+
+    @property
+    def notebooks_dir(self) -> Path:
+        return self.folder / "notebooks"
+
+    def output(self, fmt: str) -> Path:
+        return self.folder / f"{self.basename}.{fmt}"
+
+
+@dataclass
+class BuildResult:
+    edition: Edition
+    outputs: dict[str, Path] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    skipped: bool = False
+
+
+def edition_for(spec: str, year: int, out_dir: str | Path | None = None) -> Edition:
+    vintage = territories.vintage_for_year(year)
+    territory = territories.parse_territory(spec, vintage)
+    return Edition(territory, year, Path(out_dir) if out_dir else config.project_root() / "reports")
+
+
+def chapters() -> tuple[list[Path], list[Path]]:
+    from analysis.render import load_book
+
+    book = load_book(config.project_root())
+    root = config.project_root()
+    return [root / p for p in book.chapters], [root / p for p in book.appendices]
+
+
+def parameters(edition: Edition, data_dir: Path, threshold: int) -> dict:
+    return {"territoire": edition.territory.id, "annee": edition.year, "data_dir": str(data_dir),
+            "seuil_secret": threshold}
+
+
+def execute_chapter(notebook: Path, output: Path, params: dict) -> float:
+    """Run one chapter with papermill (in the calling process's own kernel). Returns seconds."""
+    import papermill as pm
+
+    os.environ.pop("MPLBACKEND", None)          # agg would drop the figures of the notebooks
+    start = time.perf_counter()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        pm.execute_notebook(str(notebook), str(output), parameters=params, kernel_name=KERNEL,
+                            cwd=str(notebook.parent), progress_bar=False, log_output=False)
+    except pm.PapermillExecutionError as exc:
+        raise BuildError(
+            f"chapter {notebook.name} failed in cell {exc.cell_index} "
+            f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}\n"
+            f"  → the executed notebook, with the traceback, is kept at {output}"
+        ) from None
+    return time.perf_counter() - start
+
+
+def build(spec: str, year: int, *, formats=("html", "pdf"), out_dir: str | Path | None = None,
+          data_dir: str | Path | None = None, threshold: int = 5, workers: int | None = None,
+          progress: Callable[[str], None] | None = None) -> BuildResult:
+    from analysis import indicators
+    from analysis.store import Store
+
+    say = progress or (lambda message: None)
+    edition = edition_for(spec, year, out_dir)
+    store = Store(data_dir)
+    result = BuildResult(edition)
+    start = time.perf_counter()
+    say(f"indicateurs {year} (tous territoires)")
+    results = indicators.load(store, year, threshold=threshold)
+    if edition.territory.id not in set(results["territoire"]):
+        raise BuildError(f"{edition.territory.label} has no row in the indicators of {year}.")
+    result.timings["indicateurs"] = time.perf_counter() - start
+
+    main, appendices = chapters()
+    params = parameters(edition, store.data_dir, threshold)
+    targets = {nb: edition.notebooks_dir / nb.name for nb in main + appendices}
+    start = time.perf_counter()
+    workers = workers or min(2, os.cpu_count() or 1)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(execute_chapter, nb, out, params): nb for nb, out in targets.items()}
+        for future in as_completed(futures):
+            nb = futures[future]
+            result.timings[f"chapitre {nb.stem}"] = future.result()
+            say(f"chapitre {nb.stem} exécuté")
+    result.timings["notebooks"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    say("mise en page " + ", ".join(formats))
+    from analysis.render import render_book
+
+    result.outputs = render_book(
+        [targets[nb] for nb in main], edition.folder, edition.basename, formats=formats,
+        appendices=[targets[nb] for nb in appendices], meta=render_meta(edition, store))
+    result.timings["rendu"] = time.perf_counter() - start
+    return result
+
+
+def render_meta(edition: Edition, store) -> dict:
+    records = store.records()
+    latest = max((r.retrieved_at[:10] for r in records), default="")
+    demo = store.is_demo()
+    return {
+        "title": "État des lieux du numérique éducatif",
+        "subtitle": f"{edition.territory.label} — millésime {edition.year}",
+        "territory": edition.territory.label,
+        "date": f"Données au {latest}" if latest else f"Millésime {edition.year}",
+        "demo": demo,
+        "source": ("Données synthétiques de démonstration" if demo else
+                   "Sources : ministère de l'Éducation nationale (annuaire, ETIC), Arcep, France THD, "
+                   "Banque des Territoires — données ouvertes"),
+    }
