@@ -60,10 +60,14 @@ def edition_for(spec: str, year: int, out_dir: str | Path | None = None) -> Edit
     return Edition(territory, year, Path(out_dir) if out_dir else config.project_root() / "reports")
 
 
-def chapters() -> tuple[list[Path], list[Path]]:
-    from analysis.render import load_book
+def load_book():
+    from analysis.render import load_book as _load
 
-    book = load_book(config.project_root())
+    return _load(config.project_root())
+
+
+def chapters(book=None) -> tuple[list[Path], list[Path]]:
+    book = book or load_book()
     root = config.project_root()
     return [root / p for p in book.chapters], [root / p for p in book.appendices]
 
@@ -109,7 +113,8 @@ def build(spec: str, year: int, *, formats=("html", "pdf"), out_dir: str | Path 
         raise BuildError(f"{edition.territory.label} has no row in the indicators of {year}.")
     result.timings["indicateurs"] = time.perf_counter() - start
 
-    main, appendices = chapters()
+    book = load_book()
+    main, appendices = chapters(book)
     params = parameters(edition, store.data_dir, threshold)
     targets = {nb: edition.notebooks_dir / nb.name for nb in main + appendices}
     start = time.perf_counter()
@@ -128,7 +133,7 @@ def build(spec: str, year: int, *, formats=("html", "pdf"), out_dir: str | Path 
 
     result.outputs = render_book(
         [targets[nb] for nb in main], edition.folder, edition.basename, formats=formats,
-        appendices=[targets[nb] for nb in appendices], meta=render_meta(edition, store))
+        appendices=[targets[nb] for nb in appendices], meta=render_meta(edition, store), book=book)
     result.timings["rendu"] = time.perf_counter() - start
     return result
 
