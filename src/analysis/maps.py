@@ -64,6 +64,7 @@ __all__ = [
     "choropleth",
     "classify",
     "dissolve",
+    "nice_threshold",
     "prepare_geometries",
     "tilegrid",
     "tilegrid_geometries",
@@ -268,31 +269,62 @@ def _boundary_segments(geoms: Sequence) -> list[np.ndarray]:
 # --------------------------------------------------------------------------------------------
 # classification
 # --------------------------------------------------------------------------------------------
-def _display_decimals(values: np.ndarray, unit: str) -> int:
-    if values.size == 0:
-        return 0
-    spread = float(np.nanmax(values) - np.nanmin(values))
-    if unit == "ratio":
-        return 1 if spread < 10 else 0
-    if unit == "%":
-        return 1 if spread < 4 else 0
-    return 0
+def _fmt_bound(x: float, unit: str, with_unit: bool = True) -> str:
+    d = _decimals_of(x)
+    return fmt_pct(x, d) if (unit == "%" and with_unit) else fmt_number(x, d)
 
 
-def _fmt_bound(x: float, unit: str, decimals: int) -> str:
-    return fmt_pct(x, decimals) if unit == "%" else fmt_number(x, decimals)
-
-
-def _class_labels(thresholds: Sequence[float], unit: str, decimals: int, vmin: float, vmax: float) -> list[str]:
-    f = lambda x: _fmt_bound(x, unit, decimals)  # noqa: E731
-    n = lambda x: fmt_number(x, decimals)  # noqa: E731
+def _class_labels(thresholds: Sequence[float], unit: str, vmin: float, vmax: float) -> list[str]:
+    """French labels: "moins de 10 %", "de 10 à 20 %", "20 % et plus" (k-1 thresholds)."""
+    f = lambda x: _fmt_bound(x, unit)  # noqa: E731
+    n = lambda x: _fmt_bound(x, unit, with_unit=False)  # noqa: E731
     if not thresholds:
-        return [f(vmin) if vmin == vmax else f"de {n(vmin)} à {f(vmax)}"]
+        lo, hi = round(vmin, 2), round(vmax, 2)
+        return [f(lo) if lo == hi else f"de {n(lo)} à {f(hi)}"]
     labels = [f"moins de {f(thresholds[0])}"]
     for lo, hi in zip(thresholds[:-1], thresholds[1:], strict=True):
         labels.append(f"de {n(lo)} à {f(hi)}")
     labels.append(f"{f(thresholds[-1])} et plus")
     return labels
+
+
+def _decimals_of(x: float) -> int:
+    """Decimals needed to print ``x`` exactly (at most 3)."""
+    text = repr(round(float(x), 6))
+    if "e" in text:
+        return 3
+    return min(len(text.partition(".")[2].rstrip("0")), 3)
+
+
+def _display_step(x: np.ndarray, unit: str) -> float:
+    """Precision of the class thresholds: whole numbers, tenths when the values are close."""
+    spread = float(x.max() - x.min())
+    if unit == "ratio":
+        return 0.1 if spread < 20 else 1.0
+    if unit == "%":
+        return 0.1 if spread < 5 else 1.0
+    return 1.0
+
+
+def nice_threshold(low: float, high: float, min_step: float = 0.001) -> float | None:
+    """The roundest number t with ``low < t <= high``: a multiple of the largest power of ten
+    that fits, else of 5, 2 or 1 times the next one down (``(41.3, 58.7] -> 50``,
+    ``(0.2, 0.8] -> 0.5``), or None when the interval is narrower than ``min_step``.
+    A threshold there keeps every value ≤ low below it and every value ≥ high above it."""
+    if not high > low:
+        return None
+    top = max(abs(low), abs(high), min_step)
+    exp = int(np.floor(np.log10(top))) + 1
+    while 10.0**exp >= min_step * 0.999:
+        step = 10.0**exp
+        for mult in (5, 2, 1):  # 10^(exp+1) was tried before; then 5, 2, 1 × 10^exp
+            unit = step * mult
+            t = (np.floor(low / unit + 1e-9) + 1) * unit
+            t = round(float(t), 10)
+            if low < t <= high:
+                return t
+        exp -= 1
+    return None
 
 
 def classify(
@@ -302,14 +334,18 @@ def classify(
     k: int = 4,
     bins: Sequence[float] | None = None,
     unit: str = "%",
-    decimals: int | None = None,
 ) -> tuple[list[float], list[str], np.ndarray]:
     """Classes for the finite ``values``: returns (thresholds, French labels, class index per
-    value, -1 for NaN). ``thresholds`` are the k-1 boundaries between classes, classes closed on
-    the left: value == threshold goes to the upper class ("20 % et plus" includes 20).
-    ``scheme``: "quantiles", "natural_breaks" (Fisher-Jenks, deterministic), "equal_interval"
-    (mapclassify), or "fixed" with ``bins`` = the thresholds (for "fixed", a trailing bin ≥ max
-    as mapclassify writes them is accepted and ignored when it only closes the last class).
+    value, -1 for NaN). ``thresholds`` are the k-1 boundaries between classes; classes are closed
+    on the left: a value equal to a threshold is in the upper class ("20 % et plus" includes 20).
+
+    ``scheme``: "quantiles", "natural_breaks" (Fisher-Jenks, deterministic) or "equal_interval"
+    (class memberships from mapclassify), or "fixed" with ``bins`` = the thresholds. For the
+    data-driven schemes each threshold is the roundest number between the largest value of a
+    class and the smallest of the next one (:func:`nice_threshold`), at the display precision
+    (whole numbers; tenths for close values): memberships are mapclassify's, and legends read
+    "de 40 à 60 %" rather than "de 41,3 à 58,7 %". When no such number exists the boundary moves
+    to the nearest one, shifting as few values as possible.
     """
     v = np.asarray(values, dtype=float)
     ok = np.isfinite(v)
@@ -319,21 +355,15 @@ def classify(
     if not ok.any():
         return [], [], idx
     x = v[ok]
-    d = _display_decimals(x, unit) if decimals is None else decimals
     vmin, vmax = float(x.min()), float(x.max())
     if scheme == "fixed":
         if bins is None or len(bins) == 0:
             raise ValueError("scheme='fixed' needs bins (the thresholds between classes)")
-        thresholds = sorted(float(b) for b in bins)
-        if len(thresholds) > 1 and thresholds[-1] >= vmax and thresholds[-1] in (100.0,) and unit == "%":
-            thresholds = thresholds[:-1]  # mapclassify-style upper bound of 100 %
-        thresholds = list(dict.fromkeys(thresholds))
+        thresholds = list(dict.fromkeys(sorted(float(b) for b in bins)))
     else:
-        n_unique = len(np.unique(x))
-        kk = max(1, min(k, n_unique))
-        if kk == 1:
-            thresholds = []
-        else:
+        kk = max(1, min(k, len(np.unique(x))))
+        thresholds = []
+        if kk > 1:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 if scheme == "quantiles":
@@ -342,30 +372,25 @@ def classify(
                     clf = mapclassify.FisherJenks(x, k=kk)
                 else:
                     clf = mapclassify.EqualInterval(x, k=kk)
-            upper = [float(b) for b in clf.bins[:-1]]
-            step = 10.0 ** -d
-            thresholds = []
-            for b in upper:
-                t = float(round_up_to(b, step))  # value b belongs to the lower class (b < t)
+            step = _display_step(x, unit)
+            for b in clf.bins[:-1]:
+                below, above = x[x <= b], x[x > b]
+                if not len(below) or not len(above):
+                    continue
+                low, high = float(below.max()), float(above.min())
+                t = nice_threshold(low, high, min_step=step)
+                if t is None:
+                    # no round number between the two classes at the display precision: move
+                    # the boundary to the nearer multiple of the step, shifting the fewest values
+                    t_down = float(np.floor(low / step + 1e-9) * step)
+                    t_up = t_down + step
+                    moved_down = int(((x >= t_down) & (x <= low)).sum())
+                    moved_up = int(((x >= high) & (x < t_up)).sum())
+                    t = round(t_down if moved_down <= moved_up else t_up, 10)
                 if vmin < t <= vmax and (not thresholds or t > thresholds[-1]):
                     thresholds.append(t)
     idx[ok] = np.searchsorted(np.asarray(thresholds, dtype=float), x, side="right")
-    labels = _class_labels(thresholds, unit, d, vmin, vmax)
-    if scheme != "fixed" and thresholds:
-        # drop classes emptied by rounding (merge them into their upper neighbour)
-        counts = np.bincount(idx[ok], minlength=len(labels))
-        if (counts == 0).any():
-            keep = [t for i, t in enumerate(thresholds) if counts[i] > 0]
-            return classify(v, scheme="fixed", bins=keep, unit=unit, decimals=d) if keep else classify(
-                v, scheme="quantiles", k=1, unit=unit, decimals=d)
-    return thresholds, labels, idx
-
-
-def round_up_to(x: float, step: float) -> float:
-    """Smallest multiple of ``step`` strictly above ``x`` when ``x`` is on the grid, else ≥ x:
-    the display threshold above a class's largest value. Works on decimal steps."""
-    n = np.floor(x / step + 1e-9) + 1
-    return float(np.round(n * step, 10))
+    return thresholds, _class_labels(thresholds, unit, vmin, vmax), idx
 
 
 # --------------------------------------------------------------------------------------------
@@ -375,7 +400,9 @@ def _values_frame(values: pd.DataFrame) -> pd.DataFrame:
     for col in ("code", "valeur"):
         if col not in values.columns:
             raise ValueError(f"values: no {col!r} column")
-    out = pd.DataFrame({"code": values["code"].astype(str).to_numpy()})
+    codes = values["code"].astype(str).str.strip()
+    codes = codes.where(~codes.str.fullmatch(r"\d"), codes.str.zfill(2))  # 1 -> "01"
+    out = pd.DataFrame({"code": codes.to_numpy()})
     out["valeur"] = pd.to_numeric(values["valeur"], errors="coerce").astype(float).to_numpy()
     if "statut" in values.columns:
         st = values["statut"].astype("string").str.strip().str.lower().fillna("").to_numpy()
@@ -445,14 +472,15 @@ def choropleth(
     legend_title: str | None = None,
     taux_nc: str | float | None = None,
     reverse: bool = False,
-    decimals: int | None = None,
     show_labels: bool | None = None,
     figsize: tuple[float, float] | None = None,
 ) -> Figure:
     """Choropleth of ``values`` (columns ``code``, ``valeur``, ``statut`` in ok/nc/secret).
 
-    The territories drawn are those of ``values`` (the edition's sub-territories); a code of
-    ``values`` without geometry raises ``ValueError``. ``level``: "departement", "academie" or
+    The territories drawn are those of ``values`` (the edition's sub-territories). When
+    ``geometries`` lacks some of them (e.g. a file without the DROM) the map falls back to the tile
+    grid with a warning (``fig.basemap`` tells which was drawn); a code with no tile either
+    raises ``ValueError``. ``level``: "departement", "academie" or
     "region" (the level of the codes). Geometries: ``geometries`` at that level, or département
     geometries with ``mapping`` (département -> parent code) to dissolve them; with
     ``geometries=None`` the tile grid is used and, above the département level, dissolved with
@@ -489,14 +517,23 @@ def choropleth(
         else:
             geo = prepared
     missing = sorted(codes - set(geo["code"]))
+    if missing and basemap == "boundaries":
+        warnings.warn(
+            f"no boundary for code(s) {missing} at level {level!r}: drawing the tile grid instead",
+            stacklevel=2,
+        )
+        return choropleth(
+            values, None, level=level, title=title, source=source, unit=unit, k=k, scheme=scheme,
+            bins=bins, labels_map=labels_map, mapping=mapping, vintage=vintage,
+            legend_title=legend_title, taux_nc=taux_nc, reverse=reverse,
+            show_labels=show_labels, figsize=figsize,
+        )
     if missing:
-        raise ValueError(f"no geometry for code(s) {missing} at level {level!r}")
+        raise ValueError(f"no tile for code(s) {missing} at level {level!r}")
     geo = geo[geo["code"].isin(codes)].reset_index(drop=True)
 
     # -- classes ----------------------------------------------------------------------------
-    thresholds, class_labels, idx = classify(
-        vals["valeur"].to_numpy(), scheme=scheme, k=k, bins=bins, unit=unit, decimals=decimals
-    )
+    thresholds, class_labels, idx = classify(vals["valeur"].to_numpy(), scheme=scheme, k=k, bins=bins, unit=unit)
     colors = sequential_colors(len(class_labels), reverse=reverse) if class_labels else []
     vals["classe"] = idx
     by_code = vals.set_index("code")
