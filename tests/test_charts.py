@@ -287,3 +287,19 @@ def test_charts_are_fast(by_type):
         fig.savefig(io.BytesIO(), format="png", dpi=120)
         times.append(time.perf_counter() - t0)
     assert min(times) < 0.3  # budget 150 ms; generous bound for slow CI machines
+
+
+def test_absent_and_vide_statuts_and_inferred_source_and_unit(by_type):
+    df = by_type.assign(
+        valeur=[2.5, 4.0, 9.9], statut=["ok", "absent", "vide"], unite="ratio", source="ETIC 2018"
+    )
+    fig = charts.bar_by_type(df, "Élèves par terminal")  # source and unit from the table
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.texts] == ["n.d.", "\u2013", "2,5"]
+    ecoles, colleges, _ = ax.patches
+    assert ecoles.get_hatch() is None and ecoles.get_height() > 0  # n.d.: plain grey stub
+    assert colleges.get_height() == 0  # sans objet: no bar
+    assert fig.source_text.startswith(f"Source{NBSP}: ETIC 2018")
+    assert f"n.d.{NBSP}: non disponible" in fig.footer_text and "sans objet" in fig.footer_text
+    assert "non communiqué" not in fig.footer_text  # no n.c. drawn, no n.c. note
+    assert "non disponible" in fig.alt_text and "sans objet" in fig.alt_text

@@ -180,3 +180,11 @@ def test_fmt_source():
     assert fmt_source("ETIC 2018", "13 % n.c. pour les écoles") == (
         f"Source{NBSP}: ETIC 2018 (13 % n.c. pour les écoles)"
     )
+
+
+def test_missing_marks_for_every_statut():
+    assert fmt_value(12, "%", reason="absent") == "n.d."
+    assert fmt_value(float("nan"), "%", reason="vide") == "\u2013"
+    assert fmt_value(12, "%", reason="ok") == f"12{NBSP}%"
+    assert fmt_missing("absent") == "n.d." and fmt_missing("vide") == "\u2013"
+    assert fmt_missing(float("nan")) == "n.c."

@@ -270,3 +270,17 @@ def test_prepared_geometries_are_cached(departements_geo):
     assert again is first and time.perf_counter() - t0 < 0.05
     assert set(first["part"]) == {"metropole", "Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte"}
     assert shapely.get_num_coordinates(first.geometry.to_numpy()).sum() < 40_000  # simplified
+
+
+def test_choropleth_absent_and_vide_and_inferred_source():
+    vals = _values(OCCITANIE).assign(source="ETIC 2018", unite="ratio")
+    vals.loc[vals["code"] == "31", "statut"] = "absent"
+    vals.loc[vals["code"] == "48", ["valeur", "statut"]] = [np.nan, "vide"]
+    fig = maps.choropleth(vals, None, title="T")
+    assert fig.source_text == f"Source{NBSP}: ETIC 2018"
+    assert "n.d. (non disponible)" in fig.legend_labels and "sans objet" in fig.legend_labels
+    absent, vide = fig.patches_by_code["31"], fig.patches_by_code["48"]
+    assert _same_color(absent.get_facecolor(), NC_COLOR) and absent.get_hatch() is None
+    assert _same_color(vide.get_facecolor(), "white")
+    assert all("%" not in lab for lab in fig.legend_labels)  # unit "ratio" from the table
+    assert "non disponible pour 1" in fig.alt_text

@@ -2,7 +2,8 @@
 
 Every function takes a tidy slice of the indicator table (columns ``territoire, annee, type,
 indicateur, valeur, numerateur, denominateur, non_communique, univers, taux_nc`` and optionally
-``statut`` in {"ok", "nc", "secret"} and a display label column ``libelle``/``nom``), and
+``statut`` in {"ok", "nc", "secret", "absent", "vide"} and a display label column
+``libelle``/``nom``), and
 returns a :class:`matplotlib.figure.Figure` (not registered with pyplot: no duplicate display in
 notebooks, no "too many open figures"; display it as the cell's value, save it with
 :func:`analysis.style.save_figure`).
@@ -11,11 +12,14 @@ Every figure gets:
 
 - a left-aligned title (``fig.get_suptitle()``);
 - a source line under the plot, "Source : ETIC 2018 (27 % n.c.)" (``fig.source_text``), plus
-  a note "n.c. : non communiqué ; s. : secret statistique" when such values are drawn;
+  a note explaining the marks drawn ("n.c. : non communiqué ; s. : secret statistique",
+  "n.d. : non disponible", "– : sans objet");
 - ``fig.alt_text``: one French sentence describing the data, for accessibility.
 
-Missing values are never drawn as zero: a short grey hatched stub labelled "n.c." or "s." marks
-them. ``valeur`` is in percent for shares (``unit="%"``), a plain number for ``"ratio"`` and
+Missing values are never drawn as zero: a short grey stub marks them, hatched and labelled
+"n.c." (non communiqué) or "s." (secret statistique), plain and labelled "n.d." when the source
+does not cover the year (``statut == "absent"``); a type with no establishment
+(``statut == "vide"``) gets no bar, only "–". ``valeur`` is in percent for shares (``unit="%"``), a plain number for ``"ratio"`` and
 ``"count"``.
 
 The n.c. rate of the source line comes, in this order, from the ``taux_nc`` argument (a number
@@ -37,8 +41,9 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis.formatting import (
+    MISSING_MARKS,
+    MISSING_WORDS,
     NC,
-    SECRET,
     UNIT_SEP,
     fmt_nc,
     fmt_number,
@@ -99,6 +104,8 @@ LABELS: dict[str, str] = {
     "france": "France",
 }
 NC_NOTE = f"n.c.{UNIT_SEP}: non communiqué{UNIT_SEP}; s.{UNIT_SEP}: secret statistique"
+STATUTS = ("ok", "nc", "secret", "absent", "vide")
+_HATCHES = {"nc": NC_HATCH, "secret": SECRET_HATCH, "absent": None, "vide": None}
 
 _STUB_FRACTION = 0.035  # height of an n.c. stub, as a share of the value axis span
 
@@ -118,7 +125,7 @@ def _statut(df: pd.DataFrame) -> pd.Series:
     valeur = pd.to_numeric(df["valeur"], errors="coerce")
     if "statut" in df.columns:
         st = df["statut"].astype("string").str.strip().str.lower().fillna("")
-        st = st.where(st.isin(["ok", "nc", "secret"]), "")
+        st = st.where(st.isin(list(STATUTS)), "")
     else:
         st = pd.Series("", index=df.index, dtype="string")
     st = st.mask((st == "") & valeur.isna(), "nc").mask(st == "", "ok")
@@ -134,6 +141,21 @@ def _prepare(df: pd.DataFrame) -> pd.DataFrame:
     out["statut"] = _statut(out)
     out.loc[out["statut"] != "ok", "valeur"] = np.nan  # secrecy wins over a stray value
     return out
+
+
+def _notes(statuts) -> str | None:
+    """The legend of the marks drawn, in French, e.g. "n.c. : non communiqué ; s. : secret
+    statistique" (n.c. and s. always together, as in the report; n.d. and – when drawn)."""
+    present = {str(s) for s in statuts} - {"ok"}
+    if not present:
+        return None
+    parts = []
+    if present & {"nc", "secret"}:
+        parts.append(NC_NOTE)
+    for st in ("absent", "vide"):
+        if st in present:
+            parts.append(f"{MISSING_MARKS[st]}{UNIT_SEP}: {MISSING_WORDS[st]}")
+    return f"{UNIT_SEP}; ".join(parts)
 
 
 def _display_col(df: pd.DataFrame, label_col: str | None) -> str:
@@ -217,23 +239,26 @@ def _new_figure(figsize: tuple[float, float]) -> tuple[Figure, Axes]:
 def _finish(
     fig: Figure,
     title: str,
-    source: str,
+    source: str | None,
     taux_nc: str | float | None,
     alt_text: str,
     *,
-    has_missing: bool,
+    statuts=(),
     extra_note: str | None = None,
     wrap: int = 70,
 ) -> Figure:
     fig.suptitle(textwrap.fill(title, wrap), x=0.01, ha="left")
-    lines = [fmt_source(source, taux_nc)]
-    if has_missing:
-        lines.append(NC_NOTE)
+    lines = [fmt_source(source, taux_nc)] if source else []
+    note = _notes(statuts)
+    if note:
+        lines.append(note)
     if extra_note:
         lines.append(extra_note)
     footer = "\n".join(lines)
-    fig.supxlabel(footer, x=0.01, ha="left", fontsize=7.5, color=MUTED_COLOR, fontweight="normal", linespacing=1.4)
-    fig.source_text = lines[0]
+    if footer:
+        fig.supxlabel(footer, x=0.01, ha="left", fontsize=7.5, color=MUTED_COLOR, fontweight="normal",
+                      linespacing=1.4)
+    fig.source_text = lines[0] if source else ""
     fig.footer_text = footer
     fig.alt_text = alt_text
     return fig
@@ -241,20 +266,50 @@ def _finish(
 
 def _fmt(v: float, unit: str, decimals: int | None, statut: str = "ok") -> str:
     if statut != "ok" or is_missing(v):
-        return SECRET if statut == "secret" else NC
+        return MISSING_MARKS.get(statut, NC)
     return fmt_value(v, unit, decimals)
 
 
 def _alt_list(names: Sequence[str], values: Sequence[float], statuts: Sequence[str], unit: str, decimals: int | None) -> str:
     parts = []
     for n, v, s in zip(names, values, statuts, strict=True):
-        if s == "secret":
-            parts.append(f"{n}{UNIT_SEP}: secret statistique")
-        elif s != "ok":
-            parts.append(f"{n}{UNIT_SEP}: non communiqué")
+        if s != "ok" or is_missing(v):
+            parts.append(f"{n}{UNIT_SEP}: {MISSING_WORDS.get(s, MISSING_WORDS['nc'])}")
         else:
             parts.append(f"{n}{UNIT_SEP}: {fmt_value(v, unit, decimals)}")
     return " ; ".join(parts)
+
+
+def _bar_statut(statuts: pd.Series) -> str:
+    """One statut for a stacked bar made of several rows: ok if any share is published, else
+    the most telling reason (absent > vide > secret > nc)."""
+    found = set(statuts)
+    if "ok" in found:
+        return "ok"
+    for st in ("absent", "vide", "secret"):
+        if st in found:
+            return st
+    return "nc"
+
+
+def _source_of(df: pd.DataFrame, source: str | None) -> str | None:
+    if source is not None:
+        return source
+    if "source" in df.columns:
+        found = df["source"].dropna().astype(str).unique()
+        if len(found):
+            return ", ".join(found)
+    return None
+
+
+def _unit_of(df: pd.DataFrame, unit: str | None) -> str:
+    if unit is not None:
+        return unit
+    if "unite" in df.columns:
+        found = df["unite"].dropna().astype(str).unique()
+        if len(found) == 1:
+            return found[0]
+    return "%"
 
 
 def _value_axis(ax: Axes, unit: str, vmax: float, *, horizontal: bool, share_axis: bool = True) -> float:
@@ -296,12 +351,14 @@ def _draw_bars(
     offset = 3  # points between the bar end and its label
     for pos, v, st, col in zip(positions, values, statuts, colors, strict=True):
         missing = st != "ok" or np.isnan(v)
-        length = stub if missing else float(v)
+        if missing and st == "ok":
+            st = "nc"
+        length = (0.0 if st == "vide" else stub) if missing else float(v)
         kw = dict(
             color=NC_COLOR if missing else col,
             edgecolor=NC_EDGE_COLOR if missing else "none",
-            linewidth=0.6 if missing else 0,
-            hatch=(SECRET_HATCH if st == "secret" else NC_HATCH) if missing else None,
+            linewidth=0.6 if missing and st != "vide" else 0,
+            hatch=_HATCHES.get(st) if missing else None,
         )
         if horizontal:
             (bar,) = ax.barh([pos], [length], height=width, **kw)
@@ -309,7 +366,7 @@ def _draw_bars(
         else:
             (bar,) = ax.bar([pos], [length], width=width, **kw)
             xy, xytext, ha, va = (pos, length), (0, offset), "center", "bottom"
-        bar.set_gid("nc" if missing else "value")
+        bar.set_gid(st if missing else "value")
         text = _fmt(v, unit, decimals, st)
         ax.annotate(
             text,
@@ -353,8 +410,8 @@ def _order_types(df: pd.DataFrame, types: Sequence[str] | None) -> pd.DataFrame:
 def bar_by_type(
     df: pd.DataFrame,
     title: str,
-    source: str,
-    unit: str = "%",
+    source: str | None = None,
+    unit: str | None = None,
     *,
     types: Sequence[str] | None = None,
     decimals: int | None = None,
@@ -369,6 +426,7 @@ def bar_by_type(
     bars (a listed type with no row is drawn as n.c.); by default the types present, in the order
     écoles, collèges, lycées, ensemble.
     """
+    source, unit = _source_of(df, source), _unit_of(df, unit)
     _single(df, "territoire", "bar_by_type")
     _single(df, "indicateur", "bar_by_type")
     data = _order_types(_prepare(df), types)
@@ -392,7 +450,7 @@ def bar_by_type(
         alt = f"Diagramme en barres par type d'établissement — {title.rstrip('.')}{UNIT_SEP}: " + _alt_list(
             [n.lower() for n in names], values, statuts, unit, decimals
         ) + "."
-        return _finish(fig, title, source, taux_nc, alt, has_missing=any(s != "ok" for s in statuts))
+        return _finish(fig, title, source, taux_nc, alt, statuts=statuts)
 
 
 def stacked_distribution(
@@ -400,7 +458,7 @@ def stacked_distribution(
     categories: Sequence[str],
     labels: Sequence[str],
     title: str,
-    source: str,
+    source: str | None = None,
     *,
     by: str | None = None,
     order: Sequence[str] | None = None,
@@ -422,6 +480,7 @@ def stacked_distribution(
     (default for types) or "horizontal" (default for territories). Shares are in percent and
     drawn as given (not renormalised); a bar with no share is drawn as an n.c. bar.
     """
+    source = _source_of(df, source)
     if len(categories) != len(labels):
         raise ValueError("categories and labels must have the same length")
     categories = [str(c) for c in categories]
@@ -432,15 +491,14 @@ def stacked_distribution(
         table = df.set_index(df[by].astype(str))[categories].apply(pd.to_numeric, errors="coerce")
         statut = pd.Series("ok", index=table.index)
         if "statut" in df.columns:
-            statut = pd.Series(df["statut"].astype(str).str.lower().to_numpy(), index=table.index)
+            statut = pd.Series(_statut(df.assign(valeur=table.sum(axis=1, min_count=1).to_numpy())).to_numpy(),
+                               index=table.index)
     else:
         data = _prepare(df[df["indicateur"].astype(str).isin(categories)])
         table = data.pivot_table(index=data[by].astype(str), columns="indicateur", values="valeur",
                                  aggfunc="first", sort=False, dropna=False)
         table = table.reindex(columns=categories)
-        statut = data.groupby(data[by].astype(str), sort=False)["statut"].agg(
-            lambda s: "secret" if (s == "secret").any() else ("ok" if (s == "ok").any() else "nc")
-        )
+        statut = data.groupby(data[by].astype(str), sort=False)["statut"].agg(_bar_statut)
     keys = list(table.index)
     if order is not None:
         keys = [str(k) for k in order]
@@ -481,19 +539,17 @@ def stacked_distribution(
                             color=text_color_on(col))
             base = base + vals
         for i in np.flatnonzero(missing_bar):
-            st = statut.iloc[i]
-            kw = dict(color=NC_COLOR, edgecolor=NC_EDGE_COLOR, linewidth=0.6,
-                      hatch=SECRET_HATCH if st == "secret" else NC_HATCH)
-            if horizontal:
-                ax.barh([pos[i]], [100], height=0.62, **kw)
-                ax.text(50, pos[i], SECRET if st == "secret" else NC, ha="center", va="center",
-                        fontsize=8, color=MUTED_COLOR, fontstyle="italic",
-                        bbox=dict(facecolor=NC_COLOR, edgecolor="none", pad=1))
-            else:
-                ax.bar([pos[i]], [100], width=0.62, **kw)
-                ax.text(pos[i], 50, SECRET if st == "secret" else NC, ha="center", va="center",
-                        fontsize=8, color=MUTED_COLOR, fontstyle="italic",
-                        bbox=dict(facecolor=NC_COLOR, edgecolor="none", pad=1))
+            st = statut.iloc[i] if statut.iloc[i] != "ok" else "nc"
+            mark = MISSING_MARKS.get(st, NC)
+            if st != "vide":  # "sans objet": no bar, only the mark
+                kw = dict(color=NC_COLOR, edgecolor=NC_EDGE_COLOR, linewidth=0.6, hatch=_HATCHES.get(st))
+                if horizontal:
+                    ax.barh([pos[i]], [100], height=0.62, **kw)
+                else:
+                    ax.bar([pos[i]], [100], width=0.62, **kw)
+            xy = (50, pos[i]) if horizontal else (pos[i], 50)
+            ax.text(*xy, mark, ha="center", va="center", fontsize=8, color=MUTED_COLOR, fontstyle="italic",
+                    bbox=dict(facecolor=NC_COLOR if st != "vide" else "white", edgecolor="none", pad=1))
         if horizontal:
             ax.set_yticks(pos, names)
             ax.set_xlim(0, 100)
@@ -512,7 +568,8 @@ def stacked_distribution(
         descr = []
         for i, name in enumerate(names):
             if missing_bar[i]:
-                descr.append(f"{name.lower() if by == 'type' else name}{UNIT_SEP}: non communiqué")
+                st = statut.iloc[i] if statut.iloc[i] != "ok" else "nc"
+                descr.append(f"{name.lower() if by == 'type' else name}{UNIT_SEP}: {MISSING_WORDS.get(st, 'non communiqué')}")
                 continue
             shares = ", ".join(
                 f"{fmt_pct(table.iloc[i][c], decimals)} {lab}" for c, lab in zip(categories, labels, strict=True)
@@ -520,14 +577,16 @@ def stacked_distribution(
             )
             descr.append(f"{name.lower() if by == 'type' else name}{UNIT_SEP}: {shares}")
         alt = f"Barres empilées à 100{UNIT_SEP}% — {title.rstrip('.')}{UNIT_SEP}: " + " ; ".join(descr) + "."
-        return _finish(fig, title, source, taux_nc, alt, has_missing=bool(missing_bar.any()))
+        bar_statuts = [statut.iloc[i] if not missing_bar[i] or statut.iloc[i] != "ok" else "nc"
+                       for i in range(len(keys))]
+        return _finish(fig, title, source, taux_nc, alt, statuts=bar_statuts)
 
 
 def bar_comparison(
     df: pd.DataFrame,
     title: str,
-    source: str,
-    unit: str = "%",
+    source: str | None = None,
+    unit: str | None = None,
     *,
     highlight: str | None = None,
     label_col: str | None = None,
@@ -542,6 +601,7 @@ def bar_comparison(
     Bars are labelled with ``label_col`` (default ``libelle``/``nom`` if present, else
     ``territoire``). The n.c. rate of the source line is the highlighted territory's.
     """
+    source, unit = _source_of(df, source), _unit_of(df, unit)
     _single(df, "indicateur", "bar_comparison")
     data = _prepare(df).reset_index(drop=True)
     if "type" in data.columns and data["type"].nunique() > 1:
@@ -574,14 +634,14 @@ def bar_comparison(
         ax.set_ylim(-0.6, len(keys) - 0.4)
         alt = f"Comparaison territoriale — {title.rstrip('.')}{UNIT_SEP}: " + _alt_list(
             [n.replace("\n", " ") for n in names], values, statuts, unit, decimals) + "."
-        return _finish(fig, title, source, taux_nc, alt, has_missing=any(s != "ok" for s in statuts))
+        return _finish(fig, title, source, taux_nc, alt, statuts=statuts)
 
 
 def ranked_bars(
     df: pd.DataFrame,
     title: str,
-    source: str,
-    unit: str = "%",
+    source: str | None = None,
+    unit: str | None = None,
     *,
     label_col: str | None = None,
     ascending: bool = False,
@@ -597,6 +657,7 @@ def ranked_bars(
     value(s) drawn in the accent colour (default: all bars in the accent colour). The n.c. rate
     of the source line is Σ non_communique / Σ univers over the rows when available.
     """
+    source, unit = _source_of(df, source), _unit_of(df, unit)
     _single(df, "indicateur", "ranked_bars")
     data = _prepare(df)
     disp = _display_col(data, label_col)
@@ -646,7 +707,7 @@ def ranked_bars(
             + _alt_list(names[::-1], values[::-1], statuts[::-1], unit, decimals)
             + "."
         )
-        return _finish(fig, title, source, taux_nc, alt, has_missing=any(s != "ok" for s in statuts))
+        return _finish(fig, title, source, taux_nc, alt, statuts=statuts)
 
 
 def grouped_bars(
@@ -654,8 +715,8 @@ def grouped_bars(
     group_col: str,
     hue_col: str,
     title: str,
-    source: str,
-    unit: str = "%",
+    source: str | None = None,
+    unit: str | None = None,
     *,
     group_order: Sequence[str] | None = None,
     hue_order: Sequence[str] | None = None,
@@ -671,6 +732,7 @@ def grouped_bars(
     (e.g. REP / hors REP), e.g. élèves par terminal by type × éducation prioritaire. Groups
     default to the type order when ``group_col == "type"``; labels default to :data:`LABELS`.
     """
+    source, unit = _source_of(df, source), _unit_of(df, unit)
     data = _prepare(df)
     for col in (group_col, hue_col):
         if col not in data.columns:
@@ -698,7 +760,7 @@ def grouped_bars(
         vmax = np.nanmax(vals_all) if np.isfinite(vals_all).any() else (100.0 if unit == "%" else 1.0)
         span = _value_axis(ax, unit, vmax, horizontal=False)
         base = np.arange(len(groups), dtype=float)
-        any_missing = False
+        all_statuts: list[str] = []
         descr = []
         for j, h in enumerate(hues):
             pos = base - 0.4 + width * (j + 0.5)
@@ -711,7 +773,7 @@ def grouped_bars(
                 else:
                     vals.append(np.nan)
                     sts.append("nc")
-            any_missing |= any(s != "ok" for s in sts)
+            all_statuts += sts
             _draw_bars(ax, pos, np.array(vals), sts, [hue_colors[j]] * len(groups), width=width * 0.92,
                        span=span, horizontal=False, unit=unit, decimals=decimals,
                        label_fontsize=8 if len(hues) > 2 else 8.5)
@@ -732,4 +794,4 @@ def grouped_bars(
         ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(hues),
                   handlelength=1.0, handleheight=1.0, borderaxespad=0.2)
         alt = f"Diagramme en barres groupées — {title.rstrip('.')}{UNIT_SEP}: " + " ; ".join(descr) + "."
-        return _finish(fig, title, source, taux_nc, alt, has_missing=any_missing)
+        return _finish(fig, title, source, taux_nc, alt, statuts=all_statuts)

@@ -36,6 +36,11 @@ __all__ = [
     "MINUS",
     "NC",
     "SECRET",
+    "ND",
+    "EMPTY",
+    "MISSING_MARKS",
+    "MISSING_WORDS",
+    "missing_reason",
     "round_half_up",
     "fmt_number",
     "fmt_pct",
@@ -54,6 +59,8 @@ UNIT_SEP = "\u00a0"  # NO-BREAK SPACE, between a number and its unit
 MINUS = "\u2212"  # MINUS SIGN
 NC = "n.c."  # non communiqué
 SECRET = "s."  # secret statistique
+ND = "n.d."  # non disponible (the source does not cover the year)
+EMPTY = "\u2013"  # EN DASH: sans objet (no establishment of that type)
 
 _UNIT_ALIASES = {
     "%": "%",
@@ -108,11 +115,36 @@ def _group(digits: str) -> str:
     return THOUSANDS_SEP.join(parts)
 
 
+MISSING_MARKS = {
+    "nc": NC,  # non communiqué: establishments did not answer
+    "secret": SECRET,  # secret statistique: too few respondents to publish
+    "absent": ND,  # non disponible: the source does not cover this year
+    "vide": EMPTY,  # sans objet: no establishment of that type
+}
+MISSING_WORDS = {
+    "nc": "non communiqué",
+    "secret": "secret statistique",
+    "absent": "non disponible",
+    "vide": "sans objet",
+}
+_REASON_ALIASES = {
+    "secret": "secret", "s": "secret", "s.": "secret", "secret statistique": "secret",
+    "absent": "absent", "nd": "absent", "n.d.": "absent", "non disponible": "absent",
+    "vide": "vide", "sans objet": "vide", "so": "vide",
+}
+
+
+def missing_reason(reason: str | None) -> str:
+    """Canonical reason of a missing value: "secret", "absent", "vide", else "nc"."""
+    if reason is None or is_missing(reason):
+        return "nc"
+    return _REASON_ALIASES.get(str(reason).strip().lower(), "nc")
+
+
 def fmt_missing(reason: str | None = None) -> str:
-    """``"s."`` for statistical secrecy (``reason`` in {"secret", "s", "s."}), else ``"n.c."``."""
-    if reason is not None and str(reason).lower() in {"secret", "s", "s.", "secret statistique"}:
-        return SECRET
-    return NC
+    """The mark of a missing value: ``"s."`` (secret statistique), ``"n.d."`` (non disponible:
+    ``reason="absent"``), ``"–"`` (sans objet: ``reason="vide"``), else ``"n.c."``."""
+    return MISSING_MARKS[missing_reason(reason)]
 
 
 def fmt_number(x: Real | None, decimals: int = 0, *, sign: bool = False, missing: str = NC) -> str:
@@ -195,13 +227,13 @@ def fmt_value(
 ) -> str:
     """Format an indicator value according to its unit ('%', 'ratio' or 'count').
 
-    Missing -> ``"n.c."``, or ``"s."`` when ``reason="secret"`` (the ``statut`` column can be
-    passed directly: ``reason=row.statut``). A non-missing value with ``reason="secret"`` is
-    still masked (secrecy wins). Default decimals: 0 for '%' and 'count', 1 for 'ratio'.
+    Missing -> ``"n.c."``, or the mark of ``reason`` (the ``statut`` column can be passed
+    directly: ``reason=row.statut``): ``"s."`` for "secret", ``"n.d."`` for "absent", ``"–"``
+    for "vide". A value with one of these three reasons is still masked (secrecy wins). Default decimals: 0 for '%' and 'count', 1 for 'ratio'.
     """
     u = _canonical_unit(unit)
-    if reason is not None and fmt_missing(reason) == SECRET:
-        return SECRET
+    if reason is not None and missing_reason(reason) != "nc":
+        return fmt_missing(reason)  # secret, absent, vide: the value is never shown
     if is_missing(valeur):
         return fmt_missing(reason)
     if u == "%":

@@ -45,7 +45,7 @@ from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
 from analysis.config import PACKAGE_DATA
-from analysis.formatting import UNIT_SEP, fmt_number, fmt_pct, fmt_source, plural
+from analysis.formatting import MISSING_WORDS, UNIT_SEP, fmt_number, fmt_pct, fmt_source, plural
 from analysis.style import (
     MUTED_COLOR,
     NC_COLOR,
@@ -75,6 +75,15 @@ DROM_CODES = ("971", "972", "973", "974", "976")
 TILEGRID_NOTE = f"Carte en tuiles{UNIT_SEP}: une case par département"
 NC_LABEL = "n.c. (non communiqué)"
 SECRET_LABEL = "secret statistique"
+ND_LABEL = "n.d. (non disponible)"
+EMPTY_LABEL = "sans objet"
+# How territories without a published value are drawn, and their legend entries, by statut.
+_MISSING_STYLE = {
+    "nc": dict(facecolor=NC_COLOR, hatch=NC_HATCH, label=NC_LABEL),
+    "secret": dict(facecolor=NC_COLOR, hatch=SECRET_HATCH, label=SECRET_LABEL),
+    "absent": dict(facecolor=NC_COLOR, hatch=None, label=ND_LABEL),
+    "vide": dict(facecolor="white", hatch=None, label=EMPTY_LABEL),
+}
 PARENT_OUTLINE = "#3A3A3A"  # outline of académies / régions on the tile grid
 MAINLAND_CRS = "EPSG:2154"  # RGF93 / Lambert-93
 # Mainland France incl. Corsica, in lon/lat: anything whose centroid is outside is overseas.
@@ -408,7 +417,7 @@ def _values_frame(values: pd.DataFrame) -> pd.DataFrame:
         st = values["statut"].astype("string").str.strip().str.lower().fillna("").to_numpy()
     else:
         st = np.array([""] * len(values), dtype=object)
-    st = np.where(np.isin(st, ["ok", "nc", "secret"]), st, "")
+    st = np.where(np.isin(st, ["ok", *_MISSING_STYLE]), st, "")
     st = np.where(st == "", np.where(np.isnan(out["valeur"]), "nc", "ok"), st)
     st = np.where((st == "ok") & np.isnan(out["valeur"]), "nc", st)
     out["statut"] = st.astype(str)
@@ -446,12 +455,10 @@ def _default_labels(level: str, vintage: str | None) -> dict[str, str]:
 def _nc_summary(values: pd.DataFrame, level: str) -> str:
     sing, plur = _LEVEL_WORDS.get(level, ("territoire", "territoires"))
     parts = []
-    n_nc = int((values["statut"] == "nc").sum())
-    n_s = int((values["statut"] == "secret").sum())
-    if n_nc:
-        parts.append(f"non communiqué pour {plural(n_nc, sing, plur)}")
-    if n_s:
-        parts.append(f"secret statistique pour {plural(n_s, sing, plur)}")
+    for st in _MISSING_STYLE:
+        n = int((values["statut"] == st).sum())
+        if n:
+            parts.append(f"{MISSING_WORDS[st]} pour {plural(n, sing, plur)}")
     return " ; ".join(parts)
 
 
@@ -461,8 +468,8 @@ def choropleth(
     *,
     level: str = "departement",
     title: str = "",
-    source: str = "",
-    unit: str = "%",
+    source: str | None = None,
+    unit: str | None = None,
     k: int = 4,
     scheme: str = "quantiles",
     bins: Sequence[float] | None = None,
@@ -475,7 +482,8 @@ def choropleth(
     show_labels: bool | None = None,
     figsize: tuple[float, float] | None = None,
 ) -> Figure:
-    """Choropleth of ``values`` (columns ``code``, ``valeur``, ``statut`` in ok/nc/secret).
+    """Choropleth of ``values`` (columns ``code``, ``valeur``, ``statut`` in ok/nc/secret, also
+    "absent" = n.d., drawn grey without hatching, and "vide" = sans objet, drawn white).
 
     The territories drawn are those of ``values`` (the edition's sub-territories). When
     ``geometries`` lacks some of them (e.g. a file without the DROM) the map falls back to the tile
@@ -494,6 +502,12 @@ def choropleth(
     """
     if level not in _LEVEL_WORDS:
         raise ValueError(f"unknown level {level!r}; expected departement, academie or region")
+    if source is None and "source" in values.columns:
+        found = values["source"].dropna().astype(str).unique()
+        source = ", ".join(found) if len(found) else None
+    if unit is None:
+        found = values["unite"].dropna().astype(str).unique() if "unite" in values.columns else []
+        unit = found[0] if len(found) == 1 else "%"
     vals = _values_frame(values)
     codes = set(vals["code"])
     basemap = "boundaries" if geometries is not None else "tilegrid"
@@ -542,7 +556,8 @@ def choropleth(
         row = by_code.loc[code]
         if row["statut"] == "ok":
             return dict(facecolor=colors[int(row["classe"])], hatch=None)
-        return dict(facecolor=NC_COLOR, hatch=SECRET_HATCH if row["statut"] == "secret" else NC_HATCH)
+        style = _MISSING_STYLE[row["statut"]]
+        return dict(facecolor=style["facecolor"], hatch=style["hatch"])
 
     overseas_parts = [p for p in _OVERSEAS_ORDER if p in set(geo["part"])]
     other_parts = sorted(set(geo["part"]) - {"metropole", "tuiles", *overseas_parts})
@@ -645,12 +660,10 @@ def choropleth(
         counts = np.bincount(idx[idx >= 0], minlength=len(class_labels)) if class_labels else []
         order = list(range(len(class_labels)))[::-1]  # highest class on top
         handles = [Patch(facecolor=colors[i], edgecolor="none", label=class_labels[i]) for i in order]
-        if (vals["statut"] == "nc").any():
-            handles.append(Patch(facecolor=NC_COLOR, edgecolor=NC_EDGE_COLOR, hatch=NC_HATCH, linewidth=0.5,
-                                 label=NC_LABEL))
-        if (vals["statut"] == "secret").any():
-            handles.append(Patch(facecolor=NC_COLOR, edgecolor=NC_EDGE_COLOR, hatch=SECRET_HATCH, linewidth=0.5,
-                                 label=SECRET_LABEL))
+        for st, style in _MISSING_STYLE.items():
+            if (vals["statut"] == st).any():
+                handles.append(Patch(facecolor=style["facecolor"], edgecolor=NC_EDGE_COLOR, hatch=style["hatch"],
+                                     linewidth=0.5, label=style["label"]))
         leg = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.76, map_top),
                          title=legend_title, alignment="left", handlelength=1.4, handleheight=1.1,
                          labelspacing=0.5, borderaxespad=0)
@@ -737,7 +750,7 @@ def _draw_parts(ax, geo, style_of, patches: dict, *, edge: str, linewidth: float
         patch = PathPatch(
             _geom_path(geom),
             facecolor=st["facecolor"],
-            edgecolor=edge,
+            edgecolor=NC_EDGE_COLOR if st["facecolor"] == "white" else edge,
             linewidth=linewidth,
             hatch=st["hatch"],
             hatchcolor=NC_EDGE_COLOR,
