@@ -17,6 +17,7 @@ import pytest  # noqa: E402
 import shapely  # noqa: E402
 
 from analysis import maps  # noqa: E402
+from analysis.formatting import round_half_up  # noqa: E402
 from analysis.style import NC_COLOR, NC_HATCH, SECRET_HATCH, save_figure  # noqa: E402
 
 NBSP = "\u00a0"
@@ -118,10 +119,19 @@ def test_classify_labels_are_french_and_cover_all_values():
         assert (idx >= 0).all() and idx.max() == len(labels) - 1
         t = np.asarray(thresholds)
         assert (t == np.round(t)).all()  # whole numbers at the display precision for %
-        for i, val in enumerate(v):  # each value is within its class's bounds
+        for i, raw in enumerate(v):  # each value, as displayed (whole %), is within its class's bounds
+            val = float(round_half_up(raw))
             lo = -np.inf if idx[i] == 0 else t[idx[i] - 1]
             hi = np.inf if idx[i] == len(t) else t[idx[i]]
             assert lo <= val < hi
+
+
+def test_classify_uses_displayed_values():
+    # 2,96 élèves par terminal reads "3,0": it belongs to "de 3 à 4", not to "moins de 3"
+    _, labels, idx = maps.classify([2.96, 2.94, 3.5], scheme="fixed", bins=[3, 4], unit="ratio")
+    assert [labels[i] for i in idx] == ["de 3 à 4", "moins de 3", "de 3 à 4"]
+    _, _, idx = maps.classify([74.5, 74.4], scheme="fixed", bins=[75], unit="%")
+    assert list(idx) == [1, 0]  # 74,5 % reads "75 %" (half up)
 
 
 def test_classify_nice_thresholds_and_degenerate_cases():
@@ -172,6 +182,7 @@ def test_choropleth_tilegrid_classes_match_legend():
                                  f"moins de 25{NBSP}%"]
     colors = {c["label"]: c["color"] for c in fig.classes}
     for code, value in zip(vals["code"], vals["valeur"], strict=True):
+        value = float(round_half_up(value))  # classes use the displayed value
         label = (f"moins de 25{NBSP}%" if value < 25 else f"de 25 à 50{NBSP}%" if value < 50
                  else f"de 50 à 75{NBSP}%" if value < 75 else f"75{NBSP}% et plus")
         assert _same_color(fig.patches_by_code[code].get_facecolor(), colors[label]), code

@@ -89,6 +89,7 @@ TYPE_LABELS = {
     "ensemble": "Ensemble",
 }
 TYPE_LABELS_LOWER = {"ecole": "écoles", "college": "collèges", "lycee": "lycées", "ensemble": "ensemble"}
+_FOR_TYPE = {"ecole": "les écoles", "college": "les collèges", "lycee": "les lycées", "ensemble": "l'ensemble"}
 # Default display labels for codes that show up as categories.
 LABELS: dict[str, str] = {
     **TYPE_LABELS,
@@ -211,8 +212,8 @@ def nc_text(
         for key in keys:
             sub = grouped[key]
             r = sub["_r"].iloc[0]
-            name = TYPE_LABELS_LOWER.get(str(key), _label(key, labels))
-            parts.append(f"{fmt_nc(r)} pour les {name}" if by == "type" else f"{fmt_nc(r)} pour {name}")
+            name = _FOR_TYPE.get(str(key), _label(key, labels)) if by == "type" else _label(key, labels)
+            parts.append(f"{fmt_nc(r)} pour {name}")
         return ", ".join(parts)
     return f"de {fmt_pct(rates.min())} à {fmt_nc(rates.max())}"
 

@@ -45,7 +45,7 @@ from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
 from analysis.config import PACKAGE_DATA
-from analysis.formatting import MISSING_WORDS, UNIT_SEP, fmt_number, fmt_pct, fmt_source, plural
+from analysis.formatting import MISSING_WORDS, UNIT_SEP, fmt_number, fmt_pct, fmt_source, plural, round_half_up
 from analysis.style import (
     MUTED_COLOR,
     NC_COLOR,
@@ -355,6 +355,9 @@ def classify(
     (whole numbers; tenths for close values): memberships are mapclassify's, and legends read
     "de 40 à 60 %" rather than "de 41,3 à 58,7 %". When no such number exists the boundary moves
     to the nearest one, shifting as few values as possible.
+
+    Values are classified as the reader sees them, rounded half up to the precision of the
+    thresholds (2,96 élèves par terminal reads "3,0" and is in "de 3 à 4", not "moins de 3").
     """
     v = np.asarray(values, dtype=float)
     ok = np.isfinite(v)
@@ -363,13 +366,17 @@ def classify(
         raise ValueError(f"unknown scheme {scheme!r}; expected one of {sorted(_SCHEMES)}")
     if not ok.any():
         return [], [], idx
-    x = v[ok]
-    vmin, vmax = float(x.min()), float(x.max())
     if scheme == "fixed":
         if bins is None or len(bins) == 0:
             raise ValueError("scheme='fixed' needs bins (the thresholds between classes)")
         thresholds = list(dict.fromkeys(sorted(float(b) for b in bins)))
+        step = min([0.1 if unit == "ratio" else 1.0] + [10.0 ** -_decimals_of(t) for t in thresholds])
     else:
+        step = _display_step(v[ok], unit)
+    # classify the values as the reader sees them: rounded half up to the thresholds' precision
+    x = np.array([float(round_half_up(val, _decimals_of(step))) for val in v[ok]])
+    vmin, vmax = float(x.min()), float(x.max())
+    if scheme != "fixed":
         kk = max(1, min(k, len(np.unique(x))))
         thresholds = []
         if kk > 1:
@@ -381,7 +388,6 @@ def classify(
                     clf = mapclassify.FisherJenks(x, k=kk)
                 else:
                     clf = mapclassify.EqualInterval(x, k=kk)
-            step = _display_step(x, unit)
             for b in clf.bins[:-1]:
                 below, above = x[x <= b], x[x > b]
                 if not len(below) or not len(above):
