@@ -265,10 +265,10 @@ def test_choropleth_boundaries_academies_by_dissolve(departements_geo):
 
 @pytest.mark.shared_data
 def test_choropleth_falls_back_to_tiles_when_boundaries_lack_codes(departements_geo):
-    mainland_only = departements_geo[~departements_geo["code"].isin(maps.DROM_CODES)]
+    without_31 = departements_geo[departements_geo["code"].isin(OCCITANIE) & (departements_geo["code"] != "31")]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fig = maps.choropleth(_values(ALL_CODES), mainland_only, title="T", source="S")
+        fig = maps.choropleth(_values(OCCITANIE), without_31, title="T", source="S")
     assert fig.basemap == "tilegrid"
     assert any("tile grid" in str(w.message) for w in caught)
 
