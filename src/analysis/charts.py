@@ -625,6 +625,7 @@ def bar_comparison(
         fig, ax = _new_figure(figsize)
         vmax = np.nanmax(values) if np.isfinite(values).any() else (100.0 if unit == "%" else 1.0)
         span = _value_axis(ax, unit, vmax, horizontal=True)
+        ax.xaxis.set_visible(False)  # every bar carries its value: no value axis (less ink, faster)
         pos = np.arange(len(keys))[::-1].astype(float)
         _draw_bars(ax, pos, values, statuts, colors, width=0.62, span=span, horizontal=True,
                    unit=unit, decimals=decimals)
@@ -684,6 +685,7 @@ def ranked_bars(
         vmax = max(finite.max() if finite.size else 0, reference[1] if reference else 0)
         vmax = vmax or (100.0 if unit == "%" else 1.0)
         span = _value_axis(ax, unit, vmax, horizontal=True)
+        ax.xaxis.set_visible(False)  # every bar carries its value: no value axis (less ink, faster)
         pos = np.arange(len(keys)).astype(float)
         _draw_bars(ax, pos, values, statuts, colors, width=0.7, span=span, horizontal=True,
                    unit=unit, decimals=decimals, label_fontsize=7.5 if len(keys) > 20 else 8.5,
