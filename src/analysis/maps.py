@@ -36,6 +36,7 @@ from functools import lru_cache
 
 import geopandas as gpd
 import mapclassify
+import matplotlib
 import numpy as np
 import pandas as pd
 import shapely
@@ -101,6 +102,8 @@ _LEVEL_WORDS = {
     "academie": ("académie", "académies"),
     "region": ("région académique", "régions académiques"),
 }
+# matplotlib >= 3.10 draws hatches in their own colour; before, hatches take the edge colour.
+_HAS_HATCHCOLOR = tuple(int(p) for p in matplotlib.__version__.split(".")[:2]) >= (3, 10)
 _SCHEMES = {"quantiles", "natural_breaks", "fixed", "equal_interval"}
 
 
@@ -753,15 +756,17 @@ def _draw_parts(ax, geo, style_of, patches: dict, *, edge: str, linewidth: float
     walk every Bézier segment of every path to update the limits (~1 s for France)."""
     for code, geom in zip(geo["code"], geo.geometry, strict=True):
         st = style_of(code)
+        kw = {"hatchcolor": NC_EDGE_COLOR} if _HAS_HATCHCOLOR else {}
+        grey_edge = st["facecolor"] == "white" or (st["hatch"] and not _HAS_HATCHCOLOR)
         patch = PathPatch(
             _geom_path(geom),
             facecolor=st["facecolor"],
-            edgecolor=NC_EDGE_COLOR if st["facecolor"] == "white" else edge,
+            edgecolor=NC_EDGE_COLOR if grey_edge else edge,
             linewidth=linewidth,
             hatch=st["hatch"],
-            hatchcolor=NC_EDGE_COLOR,
             joinstyle="round",
             zorder=2,
+            **kw,
         )
         patch.set_gid(str(code))
         ax.add_artist(patch)
