@@ -178,12 +178,24 @@ def build_cmd(territory: Annotated[str, typer.Argument(help="france, region:76, 
               formats: Annotated[str, typer.Option("--format", help="html,pdf")] = "html,pdf",
               output: Annotated[Path, typer.Option("-o", "--output", help="Reports folder.")] = Path("reports"),
               threshold: Annotated[int, typer.Option(help="Secret statistique threshold.")] = 5,
-              data_dir: DataDir = None):
-    """Build one edition: execute the chapter notebooks, render HTML and PDF."""
+              data_dir: DataDir = None,
+              all_: Annotated[bool, typer.Option("--all", help="Every edition of the chosen levels (cached, in parallel, with an index).")] = False,
+              level: Annotated[Optional[list[str]], typer.Option("--level", help="With --all: france, region, academie, departement (repeat or comma-separate).")] = None,
+              within: Annotated[Optional[str], typer.Option("--within", help="With --all: only the territories inside this one, e.g. region:76.")] = None,
+              force: Annotated[bool, typer.Option("--force", help="With --all: rebuild even the editions whose inputs did not change.")] = False,
+              jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="With --all: worker processes (default: number of CPUs).")] = None):
+    """Build one edition (execute the chapter notebooks, render HTML and PDF), or with --all every edition."""
     import time
 
     from analysis import pipeline
 
+    if all_ or level or within:
+        from analysis.batch import cli_build_all
+
+        code = cli_build_all(year, levels=level, within=within, formats=formats, out_dir=output,
+                             data_dir=data_dir, threshold=threshold, force=force, jobs=jobs,
+                             console=console, out=out)
+        raise typer.Exit(code)
     start = time.perf_counter()
     with console.status("…") as status:
         result = pipeline.build(territory, year, formats=tuple(f.strip() for f in formats.split(",")),

@@ -138,6 +138,39 @@ def build(spec: str, year: int, *, formats=("html", "pdf"), out_dir: str | Path 
     return result
 
 
+def build_edition(edition: Edition, data_dir: str | Path, *, threshold: int = 5,
+                  formats=("html", "pdf"), book=None, meta: dict | None = None,
+                  execute: bool = True) -> BuildResult:
+    """Build one edition whose indicators are already computed (``indicators.load`` done).
+
+    Chapters run one after the other in this process (each in its own papermill kernel): the
+    batch (:mod:`analysis.batch`) parallelises across editions instead. ``execute=False``
+    re-renders the notebooks already executed in ``edition.notebooks_dir``. ``meta`` defaults
+    to :func:`render_meta`. Returns outputs and timings (``chapitre <stem>``, ``notebooks``,
+    ``rendu``); a failing chapter raises :class:`BuildError` naming the notebook and the cell.
+    """
+    from analysis.render import render_book
+    from analysis.store import Store
+
+    book = book or load_book()
+    main, appendices = chapters(book)
+    params = parameters(edition, Path(data_dir), threshold)
+    targets = {nb: edition.notebooks_dir / nb.name for nb in main + appendices}
+    result = BuildResult(edition)
+    start = time.perf_counter()
+    if execute:
+        for nb, out in targets.items():
+            result.timings[f"chapitre {nb.stem}"] = execute_chapter(nb, out, params)
+    result.timings["notebooks"] = time.perf_counter() - start
+    start = time.perf_counter()
+    result.outputs = render_book(
+        [targets[nb] for nb in main], edition.folder, edition.basename, formats=tuple(formats),
+        appendices=[targets[nb] for nb in appendices],
+        meta=meta if meta is not None else render_meta(edition, Store(data_dir)), book=book)
+    result.timings["rendu"] = time.perf_counter() - start
+    return result
+
+
 def render_meta(edition: Edition, store) -> dict:
     records = store.records()
     latest = max((r.retrieved_at[:10] for r in records), default="")
