@@ -153,7 +153,8 @@ def render_index(editions: list[dict], results: pd.DataFrame, year: int, *, demo
 <span id="compte" class="count"></span></div>
 {body}
 <footer>Chiffres clés : valeur du millésime {year} ; sous la valeur, part des établissements n'ayant
-pas répondu (n.c.). « s. » : secret statistique (moins de 5 répondants). Tous les indicateurs de tous
+pas répondu (n.c.). « s. » : secret statistique (moins de 5 répondants) ; « n.d. » : non disponible
+(source absente pour ce millésime) ; « – » : sans objet (aucun établissement de ce type). Tous les indicateurs de tous
 les territoires : <a href="indicateurs-{year}.csv">indicateurs-{year}.csv</a>,
 <a href="indicateurs-{year}.xlsx">indicateurs-{year}.xlsx</a>.</footer>
 </main><script>{JS}</script></body></html>
