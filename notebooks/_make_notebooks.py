@@ -247,6 +247,8 @@ def connectivite() -> list:
              '                             "connectivite.couverture_4g"]))'),
         figure("carte-thd", "Couverture en très haut débit des écoles, collèges et lycées par département",
                'ch.show_figure(ch.map("connectivite.thd"))\nch.say(ch.sub_range("connectivite.thd"))'),
+        figure("thd-comparaison", "Couverture en très haut débit : comparaison territoriale",
+               'ch.show_figure(ch.chart_comparison("connectivite.thd"))'),
         md("## Disparités territoriales"),
         code('ch.say(ch.sentence("connectivite.acces_fibre"), ch.sub_range("connectivite.acces_fibre"))'),
         figure("carte-fibre", "Accès à internet par la fibre optique ou le câble par département",
@@ -281,6 +283,8 @@ def equipement() -> list:
         figure("carte-eleves-terminal", "Nombre moyen d'élèves par terminal dans les collèges publics, par département",
                'ch.show_figure(ch.map("equipement.eleves_par_terminal", "college"))\n'
                'ch.say(ch.sub_range("equipement.eleves_par_terminal", "college"))'),
+        figure("eleves-terminal-comparaison", "Nombre moyen d'élèves par terminal dans les collèges publics : comparaison territoriale",
+               'ch.show_figure(ch.chart_comparison("equipement.eleves_par_terminal", "college"))'),
         md("## Éducation prioritaire"),
         code('ch.say(bullets=ch.sentences([(i, t) for t in ("ecole", "college") if t in ch.etic_types\n'
              '                             for i in ("equipement.eleves_par_terminal_hors_rep", "equipement.eleves_par_terminal_rep",\n'
@@ -345,6 +349,8 @@ def services() -> list:
         code('ch.say(ch.sentence("services.colleges_100pct_ent") if ch.children else "")'),
         figure("carte-ent", "Part des collèges publics ayant accès à un ENT par département",
                'ch.show_figure(ch.map("services.ent", "college"))\nch.say(ch.sub_range("services.ent", "college"))'),
+        figure("ent-comparaison", "Part des collèges publics ayant accès à un ENT : comparaison territoriale",
+               'ch.show_figure(ch.chart_comparison("services.ent", "college"))'),
         md("## Ressources pédagogiques numériques"),
         code(f'ch.say(ch.top_resources({RESSOURCES!r}))'),
         figure("ressources", "Proportion d'établissements utilisant les différents types de ressources numériques",

@@ -410,8 +410,8 @@ class Chapter:
         from analysis import charts
 
         frame = self.comparison(ind, type_)
-        if len(frame) < 2:
-            return NoFigure("")
+        if len(frame) < 2 or frame["statut"].eq("absent").all():
+            return NoFigure("")  # France has no parent; an absent source is said by the text
         if not self.has_data(frame):
             return NoFigure(self._no_data(ind, [type_]))
         row = frame.iloc[0]
@@ -536,10 +536,12 @@ class Chapter:
     def map(self, ind: str, type_: str = "ensemble", title: str | None = None, **kwargs):
         """Choropleth of the sub-territories (départements), or why there is none."""
         if not self.children:
-            return NoFigure(
-                f"Pas de carte pour une édition départementale{UNIT_SEP}: le département n'a pas de "
-                "sous-territoire dans ce rapport. La comparaison avec l'académie, la région académique "
-                "et la France en tient lieu.")
+            text = (f"Pas de carte pour une édition départementale{UNIT_SEP}: le département n'a pas de "
+                    "sous-territoire dans ce rapport.")
+            if self.compared_parents:
+                names = narrative._join([narrative.the_territory(p.label, p.level) for p in self.compared_parents])
+                text += f" La comparaison avec {names} en tient lieu."
+            return NoFigure(text)
         frame = self.sublevel_values(ind, type_)
         if frame["statut"].eq("absent").all():
             return NoFigure(f"Pas de carte{UNIT_SEP}: "
