@@ -1,0 +1,428 @@
+"""Synthetic establishments (écoles, collèges, lycées, EREA) and the annuaire file.
+
+:func:`establishments` builds one row per establishment with the internal fields every other demo
+file derives from (UAI, département, nature, sector, éducation prioritaire, pupils, coordinates,
+persistent latent scores). :func:`annuaire_frame` formats it in the 69-column annuaire layout.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import zlib
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from analysis import layouts, territories
+from analysis.uai import CHECK_LETTERS
+
+from . import targets as T
+from .geography import ILE_DE_FRANCE, Geography, geography
+from .sampling import allocate, pick, rng_for, share_count
+
+# Persistent establishment-level latent dimensions (standard normal), shared by every millésime.
+LATENTS = ("resp", "lazy", "conn", "equip", "mobile", "recent", "maint", "tni", "ent", "res",
+           "wifi", "impr3d", "classes")
+
+LIBELLE_NATURE = {
+    "101": "ECOLE MATERNELLE",
+    "151": "ECOLE DE NIVEAU ELEMENTAIRE",
+    "340": "COLLEGE",
+    "300": "LYCEE ENSEIGNT GENERAL ET TECHNOLOGIQUE",
+    "301": "LYCEE D ENSEIGNEMENT TECHNOLOGIQUE",
+    "302": "LYCEE D ENSEIGNEMENT GENERAL",
+    "306": "LYCEE POLYVALENT",
+    "307": "LYCEE ENS GENERAL TECHNO PROF AGRICOLE",
+    "310": "LYCEE CLIMATIQUE",
+    "320": "LYCEE PROFESSIONNEL",
+    "370": "ETAB REGIONAL/LYCEE ENSEIGNEMENT ADAPTE",
+}
+TYPE_ETABLISSEMENT = {"ecole": "Ecole", "college": "Collège", "lycee": "Lycée", "erea": "EREA"}
+MEN = "MINISTERE DE L'EDUCATION NATIONALE"
+ANNUAIRE_DATE = "2018-10-25"
+# Current académie map for the annuaire (a snapshot downloaded today carries it).
+ANNUAIRE_VINTAGE = "2020"
+EPSG = {"971": 5490, "972": 5490, "973": 2972, "974": 2975, "976": 4471}
+
+_PATRONS = np.array([
+    "Jules Ferry", "Jean Moulin", "Victor Hugo", "Jean Jaurès", "Louis Pasteur", "Marie Curie",
+    "Jacques Prévert", "Paul Langevin", "Albert Camus", "Jean de la Fontaine", "Pierre et Marie Curie",
+    "Antoine de Saint-Exupéry", "Georges Brassens", "Simone Veil", "Charles Péguy", "Voltaire",
+    "Molière", "Condorcet", "Jean Zay", "Lucie Aubrac", "Paul Éluard", "Louise Michel", "Jean Rostand",
+    "Marcel Pagnol", "Frédéric Mistral", "George Sand", "Colette", "Les Tilleuls", "Le Château",
+    "Les Platanes", "Du Centre", "Du Bourg", "Les Écureuils", "Pablo Picasso", "Claude Monet",
+    "Aimé Césaire", "Olympe de Gouges", "Robert Desnos", "Camille Claudel", "Joliot-Curie",
+])
+_SAINTS = np.array([
+    "Sainte-Marie", "Saint-Joseph", "Notre-Dame", "Jeanne d'Arc", "Saint-Michel", "La Salle",
+    "Sainte-Thérèse", "Saint-Louis", "Immaculée Conception", "Saint-Vincent", "Sacré-Cœur",
+    "Sainte-Anne", "Saint-Martin", "Saint-Paul",
+])
+_STREETS = np.array([
+    "rue de l'École", "avenue de la République", "rue Jean Jaurès", "place de la Mairie",
+    "chemin des Écoliers", "rue du Stade", "boulevard Victor Hugo", "rue des Écoles", "allée des Tilleuls",
+    "route de la Gare", "rue Pasteur", "impasse du Moulin",
+])
+_SYLLABLES_A = ["Mont", "Ville", "Saint-", "Beau", "Roche", "Font", "Bois", "Champ", "Mar", "Lan",
+                "Pont", "Val", "Cour", "Cha", "Bel", "Ker", "Port", "Neuf", "Sainte-", "Plou"]
+_SYLLABLES_B = ["bert", "mont", "ville", "lieu", "sac", "gny", "court", "bourg", "vert", "lac",
+                "ac", "ière", "ange", "oux", "eix", "zac", "mer", "neuve", "fort", "rieu"]
+_SUFFIXES = ["", "", "", "", "-sur-Loire", "-en-Bois", "-la-Forêt", "-le-Château", "-sur-Mer", "-les-Bains"]
+
+
+def _ascii_upper(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").upper()
+
+
+@lru_cache(maxsize=None)
+def _commune_name(code: str) -> str:
+    h = zlib.crc32(code.encode())
+    return (_SYLLABLES_A[h % 20] + _SYLLABLES_B[(h >> 5) % 20] + _SUFFIXES[(h >> 10) % 10]).replace(
+        "Saint-ac", "Saint-Ac")
+
+
+def _type_factor(geo: Geography, values: dict[str, float], overrides: dict[str, float] | None = None):
+    factor = np.array([values[t] for t in geo.typo], dtype=float)
+    for code, value in (overrides or {}).items():
+        factor[geo.index(code)] = value
+    return factor
+
+
+def _allocate_nature_counts(geo: Geography, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Counts per département (aligned with ``geo.codes``) for each nature group."""
+    n_college = share_count(T.KIND_SHARES["college"], T.TOTAL_ESTABLISHMENTS)
+    n_lycee = share_count(T.KIND_SHARES["lycee"], T.TOTAL_ESTABLISHMENTS)
+    n_ecole = T.TOTAL_ESTABLISHMENTS - n_college - n_lycee - T.EREA_COUNT
+    noise = lambda sd: np.exp(sd * rng.standard_normal(len(geo)))  # noqa: E731
+    pop = geo.pop
+
+    ecole_factor = _type_factor(geo, {"M": 0.9, "G": 1.0, "V": 1.0, "R": 1.05, "D": 0.55},
+                                {"75": 0.35, "92": 0.55, "93": 0.55, "94": 0.55, "13": 0.75, "69": 0.85,
+                                 "976": 0.5})
+    college_factor = _type_factor(geo, {"M": 0.95, "G": 1.0, "V": 1.0, "R": 1.0, "D": 0.8},
+                                  {"75": 0.75, "92": 0.8, "93": 0.8, "94": 0.8})
+    counts = {
+        "ecole": allocate(n_ecole, pop**0.7 * ecole_factor * noise(0.08), minimum=60),
+        "340": allocate(n_college, pop**0.78 * college_factor * noise(0.08), minimum=8),
+        "370": allocate(T.EREA_COUNT, pop**0.8 * noise(0.3), minimum=0),
+    }
+    lycee_counts = allocate(n_lycee, np.ones(1), 0)  # placeholder for the national total
+    nature_totals = allocate(int(lycee_counts[0]), np.array(list(T.LYCEE_NATURES.values())), 0)
+    nature_totals = dict(zip(T.LYCEE_NATURES, nature_totals))
+    # Agricultural lycées: rural-leaning, none in Paris and the petite couronne.
+    agri_w = pop**0.6 * _type_factor(geo, {"M": 0.8, "G": 1.0, "V": 1.2, "R": 1.6, "D": 0.8},
+                                     {"75": 0.0, "92": 0.0, "93": 0.0, "94": 0.0})
+    counts["307"] = allocate(int(nature_totals["307"]), agri_w * noise(0.2), minimum=0)
+    climatic = np.zeros(len(geo))
+    for code in ("05", "38", "66", "73", "65", "74"):
+        climatic[geo.index(code)] = 1.0
+    counts["310"] = allocate(int(nature_totals["310"]), climatic, minimum=0)
+    # Lycées under the ministry: one allocation (at least 3 per département), natures shuffled.
+    men = [c for c in T.LYCEE_NATURES if c not in ("307", "310")]
+    men_total = sum(int(nature_totals[c]) for c in men)
+    men_counts = allocate(men_total, pop**0.8 * college_factor * noise(0.1), minimum=3)
+    natures = np.repeat(np.array(men), [int(nature_totals[c]) for c in men])
+    natures = natures[rng.permutation(len(natures))]
+    dep_of_slot = np.repeat(np.arange(len(geo)), men_counts)
+    for code in men:
+        counts[code] = np.bincount(dep_of_slot[natures == code], minlength=len(geo))
+    return counts
+
+
+def _uais(geo: Geography, dep_idx: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Unique valid UAIs: département prefix + 4 random digits + check letter."""
+    numbers = np.empty(len(dep_idx), dtype=np.int64)
+    for d, code in enumerate(geo.codes):
+        rows = np.flatnonzero(dep_idx == d)
+        if code == "2A":
+            prefix = 620
+        elif code == "2B":
+            prefix = 720
+        elif len(code) == 3:
+            prefix = int(code)
+        else:
+            prefix = int(code)          # "031" -> 31: the leading 0 is restored by zero-padding
+        suffixes = rng.choice(10_000, size=len(rows), replace=False)
+        numbers[rows] = prefix * 10_000 + suffixes
+    letters = np.array(list(CHECK_LETTERS))[numbers % 23]
+    digits = np.char.zfill(numbers.astype(str), 7)
+    return np.char.add(digits, letters)
+
+
+def _points(geo: Geography, dep_idx: np.ndarray, rng: np.random.Generator):
+    """Latitude / longitude uniformly inside one of the département's blobs."""
+    n = len(dep_idx)
+    lat = np.empty(n)
+    lon = np.empty(n)
+    u_blob = rng.random(n)
+    angle = rng.uniform(0.0, 2.0 * np.pi, n)
+    radius_u = np.sqrt(rng.random(n))
+    for d, blobs in enumerate(geo.centres):
+        rows = np.flatnonzero(dep_idx == d)
+        areas = np.array([b[2] ** 2 for b in blobs])
+        which = np.searchsorted(np.cumsum(areas) / areas.sum(), u_blob[rows], side="right")
+        which = np.minimum(which, len(blobs) - 1)
+        b = np.array(blobs)[which]
+        r = b[:, 2] * radius_u[rows]
+        lat[rows] = b[:, 0] + r * np.sin(angle[rows])
+        lon[rows] = b[:, 1] + r * np.cos(angle[rows]) / np.cos(np.radians(b[:, 0]))
+    return lat, lon
+
+
+def departement_effects(seed: int) -> dict[str, np.ndarray]:
+    """Standard-normal département effects per dimension (aligned with ``geography().codes``)."""
+    geo = geography()
+    rng = rng_for(seed, "departement-effects")
+    return {name: rng.standard_normal(len(geo)) for name in LATENTS + ("thd", "nc")}
+
+
+def establishments(seed: int) -> pd.DataFrame:
+    """One row per establishment: the internal table every demo file is derived from.
+
+    Columns: uai, dep (COG code), dep_idx, kind (ecole/college/lycee/erea), nature (code_nature),
+    public (bool), rep ("", "REP", "REP+"), pupils, lat, lon, plus one ``z_<dimension>`` persistent
+    latent score per :data:`LATENTS` entry. Sorted by UAI.
+    """
+    geo = geography()
+    rng = rng_for(seed, "establishments")
+    counts = _allocate_nature_counts(geo, rng)
+    dep_parts, nature_parts = [], []
+    for nature, per_dep in counts.items():
+        dep_parts.append(np.repeat(np.arange(len(geo)), per_dep))
+        nature_parts.append(np.full(int(per_dep.sum()), nature))
+    dep_idx = np.concatenate(dep_parts)
+    nature = np.concatenate(nature_parts).astype(object)
+    n = len(dep_idx)
+    kind = np.where(nature == "ecole", "ecole",
+                    np.where(nature == "340", "college", np.where(nature == "370", "erea", "lycee")))
+
+    # Sector: exact number of private establishments per nature, weighted by the département.
+    public = np.ones(n, dtype=bool)
+    for key, share in T.PUBLIC_SHARE.items():
+        rows = np.flatnonzero(nature == key)
+        n_private = len(rows) - share_count(share, len(rows))
+        private = pick(rng, geo.priv[dep_idx[rows]], n_private)
+        public[rows[private]] = False
+
+    # Écoles: maternelle (101) or élémentaire / primaire (151).
+    ecole_rows = np.flatnonzero(nature == "ecole")
+    maternelle_p = np.where(public[ecole_rows], T.MATERNELLE_SHARE["public"], T.MATERNELLE_SHARE["private"])
+    nature[ecole_rows] = np.where(rng.random(len(ecole_rows)) < maternelle_p, "101", "151")
+
+    # Éducation prioritaire: exact counts over all écoles / collèges, public only, urban départements.
+    rep = np.full(n, "", dtype=object)
+    for k, shares in T.REP_SHARES.items():
+        all_rows = np.flatnonzero(kind == k)
+        rows = all_rows[public[all_rows]]
+        intensity = geo.rep[dep_idx[rows]]
+        plus = pick(rng, intensity**3, share_count(shares["REP+"], len(all_rows)))
+        rep[rows[plus]] = "REP+"
+        remaining = rows[~plus]
+        chosen = pick(rng, geo.rep[dep_idx[remaining]] ** 1.5, share_count(shares["REP"], len(all_rows)))
+        rep[remaining[chosen]] = "REP"
+
+    # Pupils: lognormal around the nature mean, bigger in cities and in éducation prioritaire.
+    mean = np.array([T.MEAN_PUPILS[c] for c in nature], dtype=float)
+    size_typo = _type_factor(geo, {"M": 1.2, "G": 1.05, "V": 0.95, "R": 0.7, "D": 1.2},
+                             {"75": 1.5, "92": 1.4, "93": 1.4, "94": 1.35})
+    size = mean * size_typo[dep_idx] * np.where(rep == "REP+", 1.4, np.where(rep == "REP", 1.3, 1.0))
+    sd = np.where(kind == "ecole", 0.5, 0.35)
+    pupils = size * np.exp(sd * rng.standard_normal(n) - sd**2 / 2)
+    pupils = np.clip(np.rint(pupils), np.where(kind == "ecole", 8, 40), 3_000).astype(np.int64)
+
+    uai = _uais(geo, dep_idx, rng)
+    lat, lon = _points(geo, dep_idx, rng)
+    frame = pd.DataFrame({
+        "uai": uai, "dep": geo.codes[dep_idx], "dep_idx": dep_idx, "kind": kind,
+        "nature": nature.astype(str), "public": public, "rep": rep.astype(str), "pupils": pupils,
+        "lat": lat, "lon": lon,
+    })
+    latent_rng = rng_for(seed, "latents")
+    for name in LATENTS:
+        frame[f"z_{name}"] = latent_rng.standard_normal(n)
+    frame["commune_u"] = latent_rng.random(n)
+    frame["opened"] = latent_rng.integers(0, 50 * 365, n)
+    frame = frame.sort_values("uai", kind="stable").reset_index(drop=True)
+    return frame
+
+
+# ------------------------------------------------------------------------------------------------
+# Annuaire layout
+# ------------------------------------------------------------------------------------------------
+
+
+def _lambert(lat: np.ndarray, lon: np.ndarray, dep: np.ndarray):
+    """Projected coordinates (Lambert 93 on the mainland, the local CRS overseas) and EPSG."""
+    from pyproj import Transformer
+
+    x = np.empty(len(lat))
+    y = np.empty(len(lat))
+    epsg = np.array([EPSG.get(d, 2154) for d in dep])
+    for code in np.unique(epsg):
+        rows = epsg == code
+        transformer = Transformer.from_crs(4326, int(code), always_xy=True)
+        x[rows], y[rows] = transformer.transform(lon[rows], lat[rows])
+    return x, y, epsg
+
+
+def _fmt(values: np.ndarray, pattern: str) -> np.ndarray:
+    spec = pattern[1:]
+    return np.array([format(v, spec) for v in values.tolist()], dtype=object)
+
+
+
+def _o(value) -> np.ndarray:
+    """Object array (or 0-d object array for a scalar): np.where then creates no new strings."""
+    if isinstance(value, np.ndarray):
+        return value if value.dtype == object else value.astype(object)
+    out = np.empty((), dtype=object)
+    out[()] = value
+    return out
+
+
+def _where(condition: np.ndarray, yes, no) -> np.ndarray:
+    return np.where(condition, _o(yes), _o(no))
+
+
+def _table(values: dict[str, str], keys: np.ndarray) -> np.ndarray:
+    """Map keys through ``values`` (object result)."""
+    labels = np.array(list(values), dtype=object)
+    texts = np.array(list(values.values()), dtype=object)
+    order = np.argsort(labels.astype(str))
+    position = np.searchsorted(labels.astype(str)[order], keys.astype(str))
+    return texts[order][position]
+
+
+def annuaire_frame(est: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """The annuaire de l'éducation (69 columns, official order) for the establishments."""
+    rng = rng_for(seed, "annuaire-columns")
+    n = len(est)
+    geo = geography()
+    hier = territories.hierarchy(ANNUAIRE_VINTAGE).set_index("departement").reindex(geo.codes)
+    dep_idx = est["dep_idx"].to_numpy()
+    dep = geo.codes[dep_idx]
+    kind = est["kind"].to_numpy().astype(str)
+    nature = est["nature"].to_numpy().astype(str)
+    public = est["public"].to_numpy().astype(bool)
+    uai = est["uai"].to_numpy().astype(object)
+    lookup = lambda col: hier[col].to_numpy().astype(object)[dep_idx]  # noqa: E731
+    is_ecole = kind == "ecole"
+    is_lycee = kind == "lycee"
+    is_college = kind == "college"
+    is_2d = ~is_ecole
+    bit = lambda p: _where(rng.random(n) < p, "1", "0")  # noqa: E731
+
+    empty = _o("")
+    out: dict[str, np.ndarray] = {c: np.full(n, "", dtype=object) for c in layouts.ANNUAIRE}
+
+    # Names.
+    patron = _PATRONS.astype(object)[rng.integers(0, len(_PATRONS), n)]
+    saint = _SAINTS.astype(object)[rng.integers(0, len(_SAINTS), n)]
+    prefix = _table({"101": "Ecole maternelle", "151": "Ecole élémentaire", "340": "Collège",
+                     "300": "Lycée général et technologique", "302": "Lycée général et technologique",
+                     "301": "Lycée technologique", "306": "Lycée polyvalent", "320": "Lycée professionnel",
+                     "307": "Lycée agricole", "310": "Lycée climatique", "370": "EREA"}, nature)
+    prefix = _where((nature == "151") & (rng.random(n) < 0.4), "Ecole primaire", prefix)
+    sector_word = _where(public, _where(is_ecole, " publique ", " "), _where(is_ecole, " privée ", " privé "))
+    out["Nom_etablissement"] = prefix + sector_word + _where(public, patron, saint)
+    out["Type_etablissement"] = _table(TYPE_ETABLISSEMENT, kind)
+    out["Statut_public_prive"] = _where(public, "Public", "Privé")
+
+    # Commune: a few communes per département, the first one (chef-lieu) larger.
+    counts = np.bincount(dep_idx, minlength=len(geo))[dep_idx]
+    n_communes = np.maximum(1, np.rint(counts * 0.55)).astype(np.int64)
+    commune_no = 1 + np.floor(est["commune_u"].to_numpy() ** 2.0 * n_communes).astype(np.int64)
+    is_drom = np.char.str_len(dep.astype(str)) == 3
+    three = np.array([f"{i:03d}" for i in range(1000)], dtype=object)
+    two = three[:100].copy()
+    two[:] = [f"{i:02d}" for i in range(100)]
+    dep_o = dep.astype(object)
+    code_commune = dep_o + _where(is_drom, two[commune_no % 100], three[commune_no % 1000])
+    out["Code_commune"] = code_commune
+    unique_codes, inverse = np.unique(code_commune.astype(str), return_inverse=True)
+    names = np.array([_commune_name(c) for c in unique_codes.tolist()], dtype=object)
+    out["Nom_commune"] = names[inverse]
+    upper_names = np.array([_ascii_upper(c) for c in names.tolist()], dtype=object)[inverse]
+    corsica_digit = _where(dep == "2A", "1", "2")
+    cp_dep = _where(np.isin(dep, ["2A", "2B"]), "20", dep_o)
+    cp_tail = _where(is_drom, two[commune_no % 100],
+                     _where(np.isin(dep, ["2A", "2B"]), corsica_digit + two[commune_no % 100],
+                            three[commune_no * 10 % 1000]))
+    code_postal = cp_dep + cp_tail
+    out["Code postal"] = code_postal
+    street = _STREETS.astype(object)[rng.integers(0, len(_STREETS), n)]
+    numbers = np.array([str(i) for i in range(200)], dtype=object)
+    out["Adresse_1"] = numbers[rng.integers(1, 120, n)] + " " + street
+    out["Adresse_3"] = code_postal + " " + upper_names
+
+    # Territories (current map: the annuaire is a snapshot).
+    out["Code_departement"] = _where(np.char.str_len(dep.astype(str)) == 2, "0" + dep_o, dep_o)
+    out["Code_academie"] = lookup("academie_code")
+    out["Code_region"] = lookup("region")
+    out["Libelle_departement"] = lookup("departement_nom")
+    out["Libelle_academie"] = lookup("academie_nom")
+    out["Libelle_region"] = lookup("region_nom")
+
+    out["Ecole_maternelle"] = _where(is_ecole, _where((nature == "101") | (rng.random(n) < 0.4), "1", "0"), empty)
+    out["Ecole_elementaire"] = _where(is_ecole, _where(nature == "151", "1", "0"), empty)
+    gen = np.isin(nature, ["300", "302", "306", "310"])
+    tech = np.isin(nature, ["300", "301", "306", "307"])
+    pro = np.isin(nature, ["306", "320", "307"])
+    for column, flag in (("Voie_generale", gen), ("Voie_technologique", tech), ("Voie_professionnelle", pro)):
+        out[column] = _where(is_lycee, _where(flag, "1", "0"), _where(is_college, "0", empty))
+    out["Mail"] = _where(public, "ce." + uai + "@ac-" + lookup("academie") + ".fr", empty)
+    out["Restauration"] = bit(0.85)
+    out["Hebergement"] = _where(is_lycee | (kind == "erea"), bit(0.6), "0")
+    out["ULIS"] = bit(0.15)
+    for column, p in (("Apprentissage", 0.1), ("Segpa", 0.25), ("Section_arts", 0.05),
+                      ("Section_cinema", 0.03), ("Section_theatre", 0.04), ("Section_sport", 0.1),
+                      ("Section_internationale", 0.03), ("Section_europeenne", 0.2), ("GRETA", 0.15)):
+        out[column] = _where(is_2d, bit(p), empty)
+    out["Lycee_Agricole"] = _where(is_lycee, _where(nature == "307", "1", "0"), empty)
+    out["Lycee_militaire"] = _where(is_lycee, "0", empty)
+    out["Lycee_des_metiers"] = _where(is_lycee, _where(pro, bit(0.3), "0"), empty)
+    out["Post_BAC"] = _where(is_lycee, bit(0.45), empty)
+    out["Appartenance_Education_Prioritaire"] = est["rep"].to_numpy().astype(object)
+    pupils = est["pupils"].to_numpy()
+    no_pupils = (nature == "307") | (~public & (rng.random(n) < 0.15))
+    pupil_text = np.array([str(i) for i in range(int(pupils.max()) + 1)], dtype=object)[pupils]
+    out["Nombre_d_eleves"] = _where(no_pupils, empty, pupil_text)
+
+    lat = est["lat"].to_numpy()
+    lon = est["lon"].to_numpy()
+    lat_s = _fmt(lat, "%.6f")
+    lon_s = _fmt(lon, "%.6f")
+    out["position"] = lat_s + "," + lon_s
+    out["latitude"] = lat_s
+    out["longitude"] = lon_s
+    x, y, epsg = _lambert(lat, lon, dep)
+    out["coordonnee_X"] = _fmt(x, "%.1f")
+    out["coordonnee_Y"] = _fmt(y, "%.1f")
+    out["epsg"] = _table({str(c): f"EPSG:{c}" for c in sorted(set(EPSG.values()) | {2154})}, epsg.astype(str))
+    out["precision_localisation"] = np.full(n, "Numéro de rue", dtype=object)
+    simple = is_ecole & (rng.random(n) < 0.2)
+    out["Type_contrat_prive"] = _where(public, "SANS OBJET", _where(simple, "CONTRAT SIMPLE TOUTES CLASSES",
+                                                                  "CONTRAT D'ASSOCIATION TOUTES CLASSES"))
+    out["Code_type_contrat_prive"] = _where(public, "99", _where(simple, "21", "30"))
+    days = est["opened"].to_numpy()
+    unique_days, day_index = np.unique(days, return_inverse=True)
+    dates = np.datetime_as_string(np.datetime64("1965-01-01") + unique_days.astype("timedelta64[D]"), unit="D")
+    out["date_ouverture"] = dates.astype(object)[day_index]
+    out["date_maj_ligne"] = np.full(n, ANNUAIRE_DATE, dtype=object)
+    out["etat"] = np.full(n, "OUVERT", dtype=object)
+    out["ministere_tutelle"] = _where(nature == "307", "AGRICULTURE", MEN)
+    out["etablissement_multi_lignes"] = np.full(n, "0", dtype=object)
+    out["rpi_concentre"] = _where(is_ecole, "0", empty)
+    out["code_nature"] = nature.astype(object)
+    out["libelle_nature"] = _table(LIBELLE_NATURE, nature)
+    out["Identifiant_de_l_etablissement"] = uai
+    return object_frame(out, layouts.ANNUAIRE, n)
+
+
+def object_frame(columns: dict[str, np.ndarray], layout: tuple[str, ...], n: int) -> pd.DataFrame:
+    """DataFrame of text columns in ``layout`` order (object dtype: no string inference cost)."""
+    data = np.empty((n, len(layout)), dtype=object)
+    for j, name in enumerate(layout):
+        data[:, j] = columns[name]
+    return pd.DataFrame(data, columns=list(layout), dtype=object)
