@@ -111,7 +111,7 @@ def etic_answers(raw: pd.DataFrame, qname: str, path: Path | str = "",
             column = spec["column"]
             column = _for_year(column, year) if isinstance(column, dict) else column
             asked = spec.get("since", 0) <= year <= spec.get("until", 9999)
-            values = rows[column].str.strip()
+            values = rows[column]          # the schema has already rejected stray spaces and codes
             if not asked:
                 answered = int((values != "").sum())
                 if answered and report is not None:
@@ -126,8 +126,10 @@ def _typed(values: pd.Series, spec: dict, year: int, column: str, path, rows: pd
     kind = spec["kind"]
     empty = values == ""
     if kind == "bool":
-        lowered = values.str.lower()
-        return lowered.map({"oui": True, "non": False}).where(~empty).astype("boolean")
+        lowered = values.to_numpy(dtype=object)
+        if not np.isin(lowered, ["", "oui", "non"]).all():
+            lowered = values.str.lower().to_numpy(dtype=object)
+        return pd.Series(pd.arrays.BooleanArray(lowered == "oui", lowered == ""), index=values.index)
     if kind == "count":
         numbers = pd.to_numeric(values.where(~empty), errors="coerce")
         fractional = numbers.notna() & (numbers % 1 != 0)
@@ -138,7 +140,7 @@ def _typed(values: pd.Series, spec: dict, year: int, column: str, path, rows: pd
         return numbers.astype("Int64")
     if kind == "category":
         codes = _for_year(spec["codes"], year)
-        mapped = values.map(codes)
+        mapped = values.astype(object).map(codes)
         unknown = ~empty & mapped.isna()
         if unknown.any():
             i = unknown.idxmax()
@@ -154,7 +156,21 @@ def _typed(values: pd.Series, spec: dict, year: int, column: str, path, rows: pd
 # ---------------------------------------------------------------------------- the table
 def _read_all(store: Store, key: str) -> list[tuple[Path, pd.DataFrame]]:
     source = store.registry[key]
-    return [(path, read_raw(path, source)) for path in store.files(key)]
+    return [(path, _read_cached(path, source)) for path in store.files(key)]
+
+
+_READ_CACHE: dict[tuple, pd.DataFrame] = {}
+
+
+def _read_cached(path: Path, source) -> pd.DataFrame:
+    """read_raw once per file version and process: a build reads the same files for two millésimes."""
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns, source.key)
+    if key not in _READ_CACHE:
+        if len(_READ_CACHE) > 16:
+            _READ_CACHE.clear()
+        _READ_CACHE[key] = read_raw(path, source)
+    return _READ_CACHE[key]
 
 
 def _annuaire(store: Store, report: HarmoniseReport) -> pd.DataFrame | None:
@@ -209,8 +225,9 @@ def _etic(store: Store, year: int, report: HarmoniseReport) -> pd.DataFrame | No
     for key in ETIC_SOURCES:
         source = store.registry[key]
         for path, raw in _read_all(store, key):
-            answers = etic_answers(raw, source.questionnaire, path, report)
-            answers = answers[answers["annee"] == year]
+            answers, ignored = _answers_cached(path, raw, source.questionnaire)
+            report.ignored_answers += [line for line in ignored if line.endswith(f" {year}") or f" {year}:" in line]
+            answers = answers[answers["annee"] == year].copy()
             if len(answers):
                 answers["source_etic"] = key
                 parts.append(answers)
@@ -224,6 +241,20 @@ def _etic(store: Store, year: int, report: HarmoniseReport) -> pd.DataFrame | No
                          f"{year} (across the ETIC files: {', '.join(etic.loc[dup, 'source_etic'].unique())})",
                          hint="Keep one copy per millésime: remove the older file from data/raw/.")
     return etic
+
+
+_ANSWERS_CACHE: dict[tuple, tuple[pd.DataFrame, list[str]]] = {}
+
+
+def _answers_cached(path: Path, raw: pd.DataFrame, qname: str) -> tuple[pd.DataFrame, list[str]]:
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns, qname)
+    if key not in _ANSWERS_CACHE:
+        if len(_ANSWERS_CACHE) > 8:
+            _ANSWERS_CACHE.clear()
+        scratch = HarmoniseReport(annee=0, vintage="")
+        _ANSWERS_CACHE[key] = (etic_answers(raw, qname, path, scratch), scratch.ignored_answers)
+    return _ANSWERS_CACHE[key]
 
 
 def available_years(store: Store) -> list[int]:
