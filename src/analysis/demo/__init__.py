@@ -64,9 +64,10 @@ def write_csv(frame: pd.DataFrame, path: Path, separator: str = ";", encoding: s
 
     Fields are joined directly (fast) when none needs quoting; otherwise pandas quotes them.
     """
-    values = frame.to_numpy(dtype=object)
     header = list(frame.columns)
-    lines = [separator.join(header)] + [separator.join(row) for row in values.tolist()]
+    values = frame.to_numpy(dtype=object)
+    columns = [values[:, j].tolist() for j in range(values.shape[1])]
+    lines = [separator.join(header)] + list(map(separator.join, zip(*columns)))
     text = "\n".join(lines) + "\n"
     # Quoting is needed only if a field holds a separator, a quote or a line break: then the
     # counts of separators and line breaks in the joined text are off.

@@ -18,7 +18,7 @@ from analysis import layouts, territories
 from analysis.uai import CHECK_LETTERS
 
 from . import targets as T
-from .geography import ILE_DE_FRANCE, Geography, geography
+from .geography import Geography, geography
 from .sampling import allocate, pick, rng_for, share_count
 
 # Persistent establishment-level latent dimensions (standard normal), shared by every millésime.
@@ -78,8 +78,10 @@ def _ascii_upper(text: str) -> str:
 @lru_cache(maxsize=None)
 def _commune_name(code: str) -> str:
     h = zlib.crc32(code.encode())
-    return (_SYLLABLES_A[h % 20] + _SYLLABLES_B[(h >> 5) % 20] + _SUFFIXES[(h >> 10) % 10]).replace(
-        "Saint-ac", "Saint-Ac")
+    first, second = _SYLLABLES_A[h % 20], _SYLLABLES_B[(h >> 5) % 20]
+    if first.endswith("-"):
+        second = second.capitalize()
+    return first + second + _SUFFIXES[(h >> 10) % 10]
 
 
 def _type_factor(geo: Geography, values: dict[str, float], overrides: dict[str, float] | None = None):

@@ -148,9 +148,9 @@ def _by_typo(values: dict[str, float], overrides: dict[str, float] | None = None
 
 def _ratio_multipliers(effects: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Relative pupils-per-terminal by département and kind (>1 = fewer terminals)."""
-    idf = {code: 1.6 for code in ILE_DE_FRANCE}
+    idf = {code: 1.75 for code in ILE_DE_FRANCE}
     ecole = _by_typo({"M": 1.25, "G": 1.0, "V": 1.1, "R": 0.62, "D": 1.3},
-                     {**idf, "13": 1.6, "01": 0.55, "15": 0.3, "48": 0.3, "32": 1.45, "53": 1.45,
+                     {**idf, "13": 1.6, "01": 0.55, "15": 0.3, "48": 0.3, "32": 1.8, "53": 1.8,
                       "16": 1.5})
     college = _by_typo({"M": 1.1, "G": 1.0, "V": 0.95, "R": 0.65, "D": 1.7},
                        {c: 0.5 for c in ("09", "43", "39", "40", "48", "55", "56", "88")})
@@ -158,6 +158,19 @@ def _ratio_multipliers(effects: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     e = effects["equip"]
     return {"ecole": ecole * np.exp(-0.15 * e), "college": college * np.exp(-0.22 * e),
             "lycee": lycee * np.exp(-0.15 * e), "erea": lycee * np.exp(-0.2 * e)}
+
+
+def _nonresponse_propensity(effect: np.ndarray) -> np.ndarray:
+    """Relative non-response weight of each département from its rank.
+
+    As in the report's completeness annexes: many départements answer almost completely, most
+    miss between 5 % and 40 %, about one in eight misses more than half. The weight is
+    -log(1 - q) for a nominal rate q; exact national counts then rescale it.
+    """
+    u = (np.argsort(np.argsort(effect)) + 0.5) / len(effect)
+    q = np.where(u < 0.38, 0.003 + 0.04 * u / 0.38,
+                 np.where(u < 0.87, 0.05 + 0.25 * (u - 0.38) / 0.49, 0.60 + 0.25 * (u - 0.87) / 0.13))
+    return -np.log1p(-q)
 
 
 def _connectivity_effect(effects: dict[str, np.ndarray]) -> np.ndarray:
@@ -204,15 +217,18 @@ class _Year:
     # -- presence and item non-response ---------------------------------------------------------
 
     def _respondents(self, universe: pd.DataFrame) -> np.ndarray:
+        """Respondents: exact count per kind; non-response concentrated in some départements."""
         kind = universe["kind"].to_numpy().astype(str)
         dep = universe["dep_idx"].to_numpy()
-        score = (1.6 * self.effects["nc"][dep] + 0.9 * universe["z_resp"].to_numpy()
-                 + 0.5 * self.rng.standard_normal(len(universe)))
+        propensity = _nonresponse_propensity(self.effects["nc"])[dep]
+        individual = np.exp(0.6 * universe["z_resp"].to_numpy() + 0.3 * self.rng.standard_normal(len(universe)))
         respond = np.ones(len(universe), dtype=bool)
         for k in T.KINDS:
             rows = np.flatnonzero(kind == k)
             rate = T.moved(T.RESPONSE[k], T.RESPONSE_DELTA, self.year, 0.0, 0.99)
-            absent = pick(self.rng, np.exp(score[rows]), len(rows) - share_count(rate, len(rows)))
+            # Lycées: non-response is high everywhere (the report: 30-50 % in almost every région).
+            weight = propensity[rows] ** (1.0 if k in ("ecole", "college") else 0.3) * individual[rows]
+            absent = pick(self.rng, weight, len(rows) - share_count(rate, len(rows)))
             respond[rows[absent]] = False
         return respond
 
