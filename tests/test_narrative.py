@@ -137,6 +137,12 @@ def test_change_not_comparable_says_the_question_changed():
     no_nan(text)
 
 
+def test_no_change_for_the_annuaire_snapshot():
+    r = row(indicateur="perimetre.part_public", source="Annuaire de l'Éducation nationale 2019", theme="perimetre",
+            taux_nc=0.0, evolution=0.0, comparable=True)
+    assert narrative.evolution(r, 2018) == ""
+
+
 def test_no_change_without_previous_millesime_or_value():
     assert narrative.evolution(row(evolution=3.0, comparable=True), None) == ""
     assert narrative.evolution(row(evolution=math.nan, comparable=True), 2018) == ""

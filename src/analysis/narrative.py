@@ -467,6 +467,8 @@ def evolution(row, previous_year: int | None) -> str:
     comparable"; "" when there is no previous millésime or no previous value."""
     if previous_year is None or missing_reason(row):
         return ""
+    if str(_get(row, "source", "")).startswith("Annuaire"):
+        return ""  # one annuaire snapshot is the perimeter of every millésime: no change to tell
     comparable = _get(row, "comparable")
     if comparable is not None and not bool(comparable):
         return f"la question a changé depuis {previous_year}{COLON} l'évolution n'est pas comparable"
