@@ -172,6 +172,13 @@ def test_cold_build_of_the_13_departements(project, cold):
     assert (project["out"] / "2018" / "index.html").exists()
 
 
+def test_reused_kernel_gives_the_same_edition_as_fresh_kernels(project, cold, tmp_path):
+    fresh = run(project, within="departement:48", out_dir=tmp_path, reuse_kernel=False, write_index=False)
+    assert statuses(fresh) == {"departement:48": "built"}
+    name = "departement-48/etat-des-lieux-2018-departement-48.html"
+    assert (tmp_path / "2018" / name).read_bytes() == (project["out"] / "2018" / name).read_bytes()
+
+
 def test_second_run_skips_everything(project, cold):
     again = run(project)
     assert set(statuses(again).values()) == {"skipped"}, [o.reason for o in again.outcomes]

@@ -77,8 +77,12 @@ def parameters(edition: Edition, data_dir: Path, threshold: int) -> dict:
             "seuil_secret": threshold}
 
 
-def execute_chapter(notebook: Path, output: Path, params: dict) -> float:
-    """Run one chapter with papermill (in the calling process's own kernel). Returns seconds."""
+def execute_chapter(notebook: Path, output: Path, params: dict, km=None) -> float:
+    """Run one chapter with papermill (in the calling process's own kernel). Returns seconds.
+
+    ``km``: an already started jupyter_client KernelManager to run in (papermill leaves it
+    running); by default papermill starts a fresh kernel and shuts it down.
+    """
     import papermill as pm
 
     os.environ.pop("MPLBACKEND", None)          # agg would drop the figures of the notebooks
@@ -86,7 +90,8 @@ def execute_chapter(notebook: Path, output: Path, params: dict) -> float:
     output.parent.mkdir(parents=True, exist_ok=True)
     try:
         pm.execute_notebook(str(notebook), str(output), parameters=params, kernel_name=KERNEL,
-                            cwd=str(notebook.parent), progress_bar=False, log_output=False)
+                            cwd=str(notebook.parent), progress_bar=False, log_output=False,
+                            **({"km": km} if km is not None else {}))
     except pm.PapermillExecutionError as exc:
         raise BuildError(
             f"chapter {notebook.name} failed in cell {exc.cell_index} "
@@ -140,14 +145,17 @@ def build(spec: str, year: int, *, formats=("html", "pdf"), out_dir: str | Path 
 
 def build_edition(edition: Edition, data_dir: str | Path, *, threshold: int = 5,
                   formats=("html", "pdf"), book=None, meta: dict | None = None,
-                  execute: bool = True) -> BuildResult:
+                  execute: bool = True, km=None, before_chapter: Callable[[], None] | None = None
+                  ) -> BuildResult:
     """Build one edition whose indicators are already computed (``indicators.load`` done).
 
     Chapters run one after the other in this process (each in its own papermill kernel): the
     batch (:mod:`analysis.batch`) parallelises across editions instead. ``execute=False``
     re-renders the notebooks already executed in ``edition.notebooks_dir``. ``meta`` defaults
-    to :func:`render_meta`. Returns outputs and timings (``chapitre <stem>``, ``notebooks``,
-    ``rendu``); a failing chapter raises :class:`BuildError` naming the notebook and the cell.
+    to :func:`render_meta`. ``km`` / ``before_chapter``: run every chapter in that kernel,
+    calling ``before_chapter()`` (e.g. a namespace reset) before each. Returns outputs and
+    timings (``chapitre <stem>``, ``notebooks``, ``rendu``); a failing chapter raises
+    :class:`BuildError` naming the notebook and the cell.
     """
     from analysis.render import render_book
     from analysis.store import Store
@@ -160,7 +168,9 @@ def build_edition(edition: Edition, data_dir: str | Path, *, threshold: int = 5,
     start = time.perf_counter()
     if execute:
         for nb, out in targets.items():
-            result.timings[f"chapitre {nb.stem}"] = execute_chapter(nb, out, params)
+            if before_chapter:
+                before_chapter()
+            result.timings[f"chapitre {nb.stem}"] = execute_chapter(nb, out, params, km=km)
     result.timings["notebooks"] = time.perf_counter() - start
     start = time.perf_counter()
     result.outputs = render_book(
