@@ -75,7 +75,7 @@ def test_files_named_as_the_registry_and_marked_synthetic(demo):
     assert [p.name for p in written] == [registry[k].filename for k in DEMO_KEYS] + ["DEMO.md"]
     assert all(p.parent == folder and p.exists() for p in written)
     note = (folder / "DEMO.md").read_text(encoding="utf-8")
-    assert "SYNTHÉTIQUES" in note and "aucune donnée officielle" in note
+    assert "SYNTHÉTIQUES" in note and "aucune donnée officielle" in note and "synthetic" in note
 
 
 @pytest.mark.parametrize("key", DEMO_KEYS)

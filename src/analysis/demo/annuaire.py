@@ -109,9 +109,7 @@ def _allocate_nature_counts(geo: Geography, rng: np.random.Generator) -> dict[st
         "340": allocate(n_college, pop**0.78 * college_factor * noise(0.08), minimum=8),
         "370": allocate(T.EREA_COUNT, pop**0.8 * noise(0.3), minimum=0),
     }
-    lycee_counts = allocate(n_lycee, np.ones(1), 0)  # placeholder for the national total
-    nature_totals = allocate(int(lycee_counts[0]), np.array(list(T.LYCEE_NATURES.values())), 0)
-    nature_totals = dict(zip(T.LYCEE_NATURES, nature_totals))
+    nature_totals = dict(zip(T.LYCEE_NATURES, allocate(n_lycee, np.array(list(T.LYCEE_NATURES.values())))))
     # Agricultural lycées: rural-leaning, none in Paris and the petite couronne.
     agri_w = pop**0.6 * _type_factor(geo, {"M": 0.8, "G": 1.0, "V": 1.2, "R": 1.6, "D": 0.8},
                                      {"75": 0.0, "92": 0.0, "93": 0.0, "94": 0.0})
@@ -137,14 +135,9 @@ def _uais(geo: Geography, dep_idx: np.ndarray, rng: np.random.Generator) -> np.n
     numbers = np.empty(len(dep_idx), dtype=np.int64)
     for d, code in enumerate(geo.codes):
         rows = np.flatnonzero(dep_idx == d)
-        if code == "2A":
-            prefix = 620
-        elif code == "2B":
-            prefix = 720
-        elif len(code) == 3:
-            prefix = int(code)
-        else:
-            prefix = int(code)          # "031" -> 31: the leading 0 is restored by zero-padding
+        # "0" + département on the mainland (31 -> 0310000, zero-padded below), 620 / 720 for
+        # Corsica, the INSEE code overseas.
+        prefix = {"2A": 620, "2B": 720}.get(code) or int(code)
         suffixes = rng.choice(10_000, size=len(rows), replace=False)
         numbers[rows] = prefix * 10_000 + suffixes
     letters = np.array(list(CHECK_LETTERS))[numbers % 23]

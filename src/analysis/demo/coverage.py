@@ -53,7 +53,7 @@ def couverture_frame(est: pd.DataFrame, seed: int, years: tuple[int, ...]) -> pd
         thd = np.zeros(n, dtype=bool)
         for d in range(len(geo)):
             rows = np.flatnonzero((dep == d) & ~nc)
-            target = T.moved(geo.thd[d], T.THD_DELTA, year, 0.0, 0.995) if geo.thd[d] < 0.99 else geo.thd[d]
+            target = T.moved(geo.thd[d], T.THD_DELTA, year, 0.0, max(0.995, geo.thd[d]))
             thd[rows[top_k(score[rows], share_count(target, len(rows)))]] = True
         u = rng.random((6, n))
         ftth = thd & (u[0] < np.where(urban, 0.6, 0.4))

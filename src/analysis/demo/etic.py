@@ -405,13 +405,13 @@ class _Year:
         for k, groups in T.PUPILS_PER_TERMINAL.items():
             for group, ratio in groups.items():
                 rows = np.flatnonzero((self.kind == k) & ~zero & ((self.rep == group) | (len(groups) == 1)))
+                answers = ok[rows]          # calibrated on the answers, applied to every row
                 target = ratio * factor
-                values = raw[rows]
-                pupils_sum = self.pupils[rows].sum()
-                scale = pupils_sum / (target * values.sum())
+                pupils_sum = self.pupils[rows][answers].sum()
+                scale = pupils_sum / (target * raw[rows][answers].sum())
                 for _ in range(5):          # rounding moves the ratio: rescale and round again
-                    rounded = np.maximum(1, np.rint(values * scale)).astype(np.int64)
-                    achieved = pupils_sum / rounded.sum()
+                    rounded = np.maximum(1, np.rint(raw[rows] * scale)).astype(np.int64)
+                    achieved = pupils_sum / rounded[answers].sum()
                     if abs(achieved / target - 1) < 0.001:
                         break
                     scale *= achieved / target
@@ -451,7 +451,6 @@ class _Year:
         c["NbPortAffEns"] = _count(teacher_laptops, self.extra_missing(ok, 0.02, "portens"))
         outside = np.minimum(terminals, np.rint(self.pupils * rng.uniform(0, 0.06, self.n))).astype(np.int64)
         c["PostesInfoElvHorsCours"] = _count(outside, self.extra_missing(ok, 0.02, "horscours"))
-        self.terminals, self.terminals_ok = terminals, ok
 
     @staticmethod
     def _aggregate_share(score: np.ndarray, terminals: np.ndarray, share: float, spread: float) -> np.ndarray:
@@ -619,8 +618,9 @@ class _Year:
             any_service |= value
             c[f"ServInt_{item}"] = _yes_no(value, serv_ok)
         c["ServInt_aucun"] = _yes_no(~any_service, serv_ok)
-        c["NbEleveEqASH"] = _count(rng.poisson(1.7, n), other("ash", 0.04))
-        self.ash = c["NbEleveEqASH"]
+        ash = rng.poisson(1.7, n)
+        ash_ok = other("ash", 0.04)
+        c["NbEleveEqASH"] = _count(ash, ash_ok)
         c["NbPosteEqASH"] = _count(rng.poisson(1.0, n), other("posteash", 0.07))
         c["SiPareFeuEtab"] = _yes_no(rng.random(n) < 0.99, other("parefeu", 0.01))
         c["SiOuifiltrageWeb"] = _yes_no(rng.random(n) < 0.99, other("filtrage", 0.01))
@@ -639,9 +639,10 @@ class _Year:
         c["ElvAuthentif"] = _code(auth, ordered_codes("etic_2d", "authentification_eleves", self.year),
                                   other("auth", 0.01))
         c["SiVisioConferenc"] = _yes_no(rng.random(n) < 0.31, other("visio", 0.04))
-        ash_ok = (np.char.str_len(self.ash.astype(str)) > 0) & (self.ash != "0.0") & (rng.random(n) < 0.3)
+        # Equipment for pupils with disabilities: answered by some of the establishments having some.
+        handi_ok = ash_ok & (ash > 0) & (rng.random(n) < 0.3)
         for item, p in (("Tablette", 0.14), ("OrdiPort", 0.85), ("LogApp", 0.32), ("Autre", 0.14)):
-            c[f"TypeMatHandi_{item}"] = _yes_no(rng.random(n) < p, ash_ok)
+            c[f"TypeMatHandi_{item}"] = _yes_no(rng.random(n) < p, handi_ok)
 
     def premier_degre_extras(self) -> None:
         rng = rng_for(self.seed, "etic-1d-extras", self.year)

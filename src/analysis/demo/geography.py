@@ -152,9 +152,6 @@ class Geography:
     def index(self, code: str) -> int:
         return int(np.flatnonzero(self.codes == code)[0])
 
-    def mask(self, codes) -> np.ndarray:
-        return np.isin(self.codes, list(codes))
-
 
 @lru_cache(maxsize=1)
 def geography() -> Geography:
