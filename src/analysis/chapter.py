@@ -525,13 +525,19 @@ class Chapter:
 
     @cached_property
     def geometries(self):
-        """Département boundaries (None: the maps use the tile grid)."""
+        """Boundaries of the sub-territories (départements) only, read once per chapter: the
+        maps project and simplify just those. None: the maps use the tile grid."""
         from analysis import boundaries
 
         try:
-            return boundaries.for_level(self.store, "departement", self.vintage)
+            frame = boundaries.for_level(self.store, "departement", self.vintage)
         except Exception:  # noqa: BLE001 - an unreadable boundary file falls back to the tile grid
             return None
+        if frame is None:
+            return None
+        codes = {c.code for c in self.children}
+        frame = frame[frame["code"].isin(codes)].reset_index(drop=True)
+        return frame if set(frame["code"]) == codes else None  # a missing polygon: tile grid
 
     def map(self, ind: str, type_: str = "ensemble", title: str | None = None, **kwargs):
         """Choropleth of the sub-territories (départements), or why there is none."""
@@ -664,9 +670,10 @@ class Chapter:
         frame = self.dictionary_table()
         parts = []
         for theme, group in frame.groupby("Thème", sort=False):
-            items = [f"**{r['Intitulé']}** (`{r['Indicateur']}`){UNIT_SEP}: {r['Définition']} "
+            items = [f"**{r['Intitulé']}**{UNIT_SEP}: {r['Définition']} "
                      f"*{narrative.capitalize(r['Unité'])}{UNIT_SEP}; source{UNIT_SEP}: {r['Source']}{UNIT_SEP}; "
-                     f"publié pour{UNIT_SEP}: {r['Types publiés']}.*" for _, r in group.iterrows()]
+                     f"publié pour{UNIT_SEP}: {r['Types publiés']}{UNIT_SEP}; code{UNIT_SEP}:* `{r['Indicateur']}`."
+                     for _, r in group.iterrows()]
             parts.append(f"**{theme}**\n\n" + narrative.bullets(items))
         return "\n\n".join(parts)
 
@@ -875,12 +882,17 @@ class Chapter:
         return text
 
     def completeness_intro(self) -> str:
-        where = (f"chaque {LEVEL_WORDS[self.sublevel][0]} "
-                 + (narrative.of_territory(self.label, self.territory.level) if self.territory.level != "france"
-                    else "de France") if self.children else self.label)
-        return (f"Le tableau suivant donne, pour {where} puis pour le territoire entier, le nombre "
-                "d'établissements, le champ et le taux de réponse de l'enquête ETIC et le taux de "
-                f"non-réponse (n.c.) des principaux indicateurs, pour l'ensemble des {self.subject()}.")
+        """What the completeness table by territory shows."""
+        scope = (f"l'ensemble des {self.subject()}" if self.etic_types else "les établissements publics")
+        if self.children:
+            where = (f"chaque {LEVEL_WORDS[self.sublevel][0]} "
+                     + (narrative.of_territory(self.label, self.territory.level) if self.territory.level != "france"
+                        else "de France") + " puis pour le territoire entier")
+        else:
+            where = narrative.the_territory(self.label, self.territory.level)
+        return (f"Le tableau suivant donne, pour {where}, le nombre d'établissements, le champ et le taux "
+                "de réponse de l'enquête ETIC, puis le taux de non-réponse (n.c.) des principaux "
+                f"indicateurs, pour {scope}.")
 
     @cached_property
     def harmonisation(self):
