@@ -99,13 +99,13 @@ def _allocate_nature_counts(geo: Geography, rng: np.random.Generator) -> dict[st
     noise = lambda sd: np.exp(sd * rng.standard_normal(len(geo)))  # noqa: E731
     pop = geo.pop
 
-    ecole_factor = _type_factor(geo, {"M": 0.9, "G": 1.0, "V": 1.0, "R": 1.05, "D": 0.55},
-                                {"75": 0.35, "92": 0.55, "93": 0.55, "94": 0.55, "13": 0.75, "69": 0.85,
+    ecole_factor = _type_factor(geo, {"M": 1.0, "G": 1.0, "V": 1.0, "R": 1.1, "D": 0.55},
+                                {"75": 0.42, "92": 0.55, "93": 0.55, "94": 0.55, "13": 0.75, "69": 0.85,
                                  "976": 0.5})
     college_factor = _type_factor(geo, {"M": 0.95, "G": 1.0, "V": 1.0, "R": 1.0, "D": 0.8},
                                   {"75": 0.75, "92": 0.8, "93": 0.8, "94": 0.8})
     counts = {
-        "ecole": allocate(n_ecole, pop**0.7 * ecole_factor * noise(0.08), minimum=60),
+        "ecole": allocate(n_ecole, pop**0.85 * ecole_factor * noise(0.08), minimum=60),
         "340": allocate(n_college, pop**0.78 * college_factor * noise(0.08), minimum=8),
         "370": allocate(T.EREA_COUNT, pop**0.8 * noise(0.3), minimum=0),
     }
