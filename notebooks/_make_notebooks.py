@@ -8,8 +8,9 @@ outputs, ready for papermill.
 Cell conventions (see src/analysis/render/notebook.py):
 - first code cell tagged ``parameters`` (papermill), second builds ``ch`` and the style;
 - figures: ``#| label: fig-…`` and ``#| fig-cap:``; tables: ``#| label: tbl-…`` and ``#| tbl-cap:``;
-- cells that check the key values against ``indicators.load`` print nothing and are tagged
-  ``key-values`` and ``remove-cell`` (run by nbval and papermill, dropped from the book).
+- cells that check the key values against ``indicators.load`` print nothing (deterministic: an
+  empty output, compared by nbval) and are tagged ``key-values``, ``nbval-check-output`` and
+  ``remove-cell`` (run by nbval and papermill, dropped from the book).
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def check(body: str):
               "from analysis import indicators\n"
               "_ref = indicators.load(ch.store, ch.year, threshold=ch.threshold)\n"
               "_ref = _ref[_ref['territoire'] == ch.territory.id].set_index(['indicateur', 'type'])\n")
-    return code(header + body.strip(), "key-values", "remove-cell")
+    return code(header + body.strip(), "key-values", "nbval-check-output", "remove-cell")
 
 
 CHECK_VALUE = '''
