@@ -38,3 +38,16 @@ def empty_store(tmp_path):
     from analysis.store import Store
 
     return Store(tmp_path / "data")
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory):
+    """The synthetic national demo dataset, written in the official layouts and imported (marked demo)."""
+    from analysis.demo import write_demo_files
+    from analysis.store import Store
+
+    folder = tmp_path_factory.mktemp("demo-data")
+    write_demo_files(folder / "generated", seed=2018, years=(2018, 2019))
+    store = Store(folder)
+    store.import_paths([folder / "generated"], demo=True)
+    return store

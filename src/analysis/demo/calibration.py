@@ -107,12 +107,15 @@ def etic_year(data: dict[str, pd.DataFrame], year: int) -> list[tuple]:
             m = with_terminals & (etic["kind"] == kind) & (etic["rep"] == group)
             rows.append(("equipement", f"eleves_par_terminal_{group or 'hors_rep'}", kind, target,
                          pupils[m].sum() / terminals[m].sum(), None, None))
-    mobile = sum(_num(etic[c]).fillna(0) for c in ("NbTablette", "NbTablettePC", "NbMicroPortable"))
+    # Same definition as the indicator: every asked component known (a blank is not a zero).
+    parts = [c for c in ("NbTablette", "NbTablettePC", "NbMicroPortable") if _num(etic[c]).notna().any()]
+    mobile = sum(_num(etic[c]) for c in parts)
     recent = _num(etic["NbMicroMoins5"])
     for kind, target_m, target_r in (("ecole", 43, 31), ("college", 25, 35), ("lycee", 10, 21)):
         m = with_terminals & (etic["kind"] == kind)
+        mm = m & mobile.notna()
         rows.append(("equipement", "part_terminaux_mobiles", kind, target_m,
-                     100 * mobile[m].sum() / terminals[m].sum(), 17, None))
+                     100 * mobile[mm].sum() / terminals[mm].sum(), 17, None))
         mr = m & recent.notna()
         rows.append(("equipement", "part_terminaux_moins_5_ans", kind, target_r,
                      100 * recent[mr].sum() / terminals[mr].sum(), 17, None))

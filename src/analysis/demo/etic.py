@@ -440,9 +440,11 @@ class _Year:
         laptops = mobile - tablets - tablet_pcs
         c = self.cols
         c["NbTerminaux"] = _count(terminals, ok)
-        c["NbTablette"] = _count(tablets, ok & ~((tablets == 0) & (rng.random(self.n) < 0.35)))
-        c["NbTablettePC"] = _count(tablet_pcs, ok & ~((tablet_pcs == 0) & (rng.random(self.n) < 0.5)))
-        c["NbMicroPortable"] = _count(laptops, ok & ~((laptops == 0) & (rng.random(self.n) < 0.1)))
+        # A zero is sometimes left blank, as in real answers. Blank stays "no answer" downstream
+        # (never 0), so the mobile share is computed on complete answers: keep this rare.
+        c["NbTablette"] = _count(tablets, ok & ~((tablets == 0) & (rng.random(self.n) < 0.04)))
+        c["NbTablettePC"] = _count(tablet_pcs, ok & ~((tablet_pcs == 0) & (rng.random(self.n) < 0.06)))
+        c["NbMicroPortable"] = _count(laptops, ok & ~((laptops == 0) & (rng.random(self.n) < 0.02)))
         c["NbMicroMoins5"] = _count(recent, self.extra_missing(ok, 0.01, "recent"))
         pupils_laptops = np.where(rng.random(self.n) < 0.45, np.rint(laptops * rng.uniform(0, 0.6, self.n)), 0)
         pupils_laptops = pupils_laptops.astype(np.int64)
