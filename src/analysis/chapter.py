@@ -483,6 +483,9 @@ class Chapter:
         if not self.has_data(frame):
             return NoFigure(self._no_data(next(iter(inds)), types))
         present = [i for i in inds if i in set(frame["indicateur"])]
+        if "figsize" not in kwargs:  # never wider than the text: many bars get thinner, not smaller text
+            bars = frame["type"].nunique() * len(present)
+            kwargs["figsize"] = (min(6.4, max(4.8, 1.4 + 0.55 * bars)), 3.8)
         kwargs.setdefault("taux_nc", "")  # the source line already states the n.c. rate
         return charts.grouped_bars(frame, "type", "indicateur", self.title(title), self._source_of(frame),
                                    unit=str(frame["unite"].iloc[0]), hue_order=present,
@@ -561,8 +564,9 @@ class Chapter:
         geometries = self.geometries
         source = self.source_line(ind, type_)
         if geometries is not None:
-            basemap = self.store.registry["departements_geo"].producer if "departements_geo" in self.store.registry else "IGN"
-            source += f"{UNIT_SEP}; fond de carte{UNIT_SEP}: contours des départements ({basemap})"
+            registry = self.store.registry
+            producer = registry["departements_geo"].producer if "departements_geo" in registry else ""
+            source += f"{UNIT_SEP}; fond de carte{UNIT_SEP}: {producer.split(',')[0].strip() or 'IGN'}"
         subject = narrative.subject(type_, public=self._public(ind), ensemble=self._ensemble(row))
         text = title or f"{row['titre']} — {subject}, par {LEVEL_WORDS[self.sublevel][0]}"
         kwargs.setdefault("taux_nc", "")  # the source line already states the n.c. rate
