@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import indicators, narrative, territories
-from analysis.formatting import UNIT_SEP, fmt_nc, fmt_number, fmt_pct, fmt_source, is_missing
+from analysis.formatting import UNIT_SEP, fmt_number, fmt_pct, fmt_source, is_missing
 from analysis.store import Store
 
 __all__ = ["Chapter", "NoFigure", "DEMO_WARNING", "TYPE_LABELS", "cell_text"]
