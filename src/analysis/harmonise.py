@@ -26,7 +26,6 @@ import pandas as pd
 from analysis import __version__, config, territories
 from analysis.errors import InputError, MissingDataError
 from analysis.natures import ETIC_1D_NATURES, ETIC_2D_NATURES, nature_from_code, type_from_nature
-from analysis.schemas import questionnaire, read_raw
 from analysis.store import Store
 from analysis.uai import check_uais
 
@@ -97,6 +96,8 @@ def _for_year(mapping: dict, year: int):
 def etic_answers(raw: pd.DataFrame, qname: str, path: Path | str = "",
                  report: HarmoniseReport | None = None) -> pd.DataFrame:
     """Type the raw ETIC answers of one file into canonical columns, millésime by millésime."""
+    from analysis.schemas import questionnaire   # pandera: imported only when files are read
+
     q = questionnaire(qname)
     uai_col, year_col = q["keys"]["uai"], q["keys"]["annee"]
     years = pd.to_numeric(raw[year_col].str.replace(r"\.0*$", "", regex=True)).astype(int)
@@ -167,6 +168,8 @@ def _read_cached(path: Path, source) -> pd.DataFrame:
     stat = path.stat()
     key = (str(path), stat.st_size, stat.st_mtime_ns, source.key)
     if key not in _READ_CACHE:
+        from analysis.schemas import read_raw
+
         if len(_READ_CACHE) > 16:
             _READ_CACHE.clear()
         _READ_CACHE[key] = read_raw(path, source)

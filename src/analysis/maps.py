@@ -35,7 +35,6 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 import geopandas as gpd
-import mapclassify
 import matplotlib
 import numpy as np
 import pandas as pd
@@ -383,6 +382,8 @@ def classify(
         kk = max(1, min(k, len(np.unique(x))))
         thresholds = []
         if kk > 1:
+            import mapclassify  # imported on first use: it pulls scipy and sklearn (~0.9 s)
+
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 if scheme == "quantiles":

@@ -588,6 +588,9 @@ class _Converter:
                     fig_caps[0] if len(fig_caps) == 1 and not is_table else None)
                 alt = fig_alts[n_image] if n_image < len(fig_alts) else (
                     fig_alts[0] if len(fig_alts) == 1 else None)
+                # A figure's own description (IPython's `metadata={"image/png": {"alt": …}}`)
+                # beats the caption as alt text.
+                alt = alt or ((output.get("metadata") or {}).get(mime) or {}).get("alt")
                 fig_label = label if label and label.startswith("fig-") else None
                 if fig_label and n_image > 0:
                     fig_label = f"{fig_label}-{n_image + 1}"
