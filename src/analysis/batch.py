@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
+import tempfile
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -149,15 +151,29 @@ def _worker_kernel(cwd: Path, log_dir: Path):
 
     from analysis import pipeline
 
+    _stop_kernel()
     log_dir.mkdir(parents=True, exist_ok=True)
     log = open(log_dir / f"noyau-{os.getpid()}.log", "a", encoding="utf-8")
-    km = KernelManager(kernel_name=pipeline.KERNEL)
+    # IPC (unix sockets in a private folder): no TCP port to race for between workers.
+    sockets = tempfile.mkdtemp(prefix="etat-des-lieux-noyau-")
+    km = KernelManager(kernel_name=pipeline.KERNEL, transport="ipc", ip=os.path.join(sockets, "k"))
     km.start_kernel(cwd=str(cwd), stdout=log, stderr=log)
-    _run_code(km, _PRELUDE)
     if not _KERNEL:
-        atexit.register(lambda: _KERNEL["km"].shutdown_kernel(now=True))
-    _KERNEL["km"] = km
+        atexit.register(_stop_kernel)
+    _KERNEL.update(km=km, sockets=sockets)
+    _run_code(km, _PRELUDE)
     return km
+
+
+def _stop_kernel() -> None:
+    km = _KERNEL.pop("km", None)
+    try:
+        if km is not None and km.has_kernel:
+            km.shutdown_kernel(now=True)
+    except Exception:  # noqa: BLE001 - best effort
+        pass
+    if _KERNEL.get("sockets"):
+        shutil.rmtree(_KERNEL.pop("sockets"), ignore_errors=True)
 
 
 def _work(task: dict) -> dict:
@@ -173,22 +189,29 @@ def _work(task: dict) -> dict:
     saved = os.dup(2)
     os.dup2(log.fileno(), 2)
     try:
-        km = reset = None
-        if task.get("reuse_kernel") and task["action"] == "execute":
-            main, _ = pipeline.chapters()
-            km = _worker_kernel(main[0].parent, Path(task["out_dir"]) / str(task["year"]) / ".noyaux")
-            reset = lambda: _run_code(km, _RESET)  # noqa: E731
-        result = pipeline.build_edition(edition, task["data_dir"], threshold=task["threshold"],
-                                        formats=task["formats"], meta=task["meta"],
-                                        execute=task["action"] == "execute", km=km,
-                                        before_chapter=reset)
-        return {"outputs": {k: str(v) for k, v in result.outputs.items()}, "timings": result.timings}
-    except pipeline.BuildError as exc:
-        return {"error": str(exc)}
-    except Exception as exc:  # noqa: BLE001 - reported per edition, the batch goes on
-        where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-        at = f" ({Path(where.filename).name}:{where.lineno})" if where else ""
-        return {"error": f"{type(exc).__name__}: {exc}{at} — journal : {edition.folder / LOG}"}
+        first = None
+        for attempt in (1, 2):
+            try:
+                km = reset = None
+                if task.get("reuse_kernel") and task["action"] == "execute":
+                    main, _ = pipeline.chapters()
+                    km = _worker_kernel(main[0].parent, Path(task["out_dir"]) / str(task["year"]) / ".noyaux")
+                    reset = lambda: _run_code(km, _RESET)  # noqa: E731
+                result = pipeline.build_edition(edition, task["data_dir"], threshold=task["threshold"],
+                                                formats=task["formats"], meta=task["meta"],
+                                                execute=task["action"] == "execute", km=km,
+                                                before_chapter=reset)
+                timings = dict(result.timings, **({"nouvel_essai": 1.0} if first else {}))
+                return {"outputs": {k: str(v) for k, v in result.outputs.items()}, "timings": timings}
+            except pipeline.BuildError as exc:       # a chapter's own error: no second try
+                return {"error": str(exc)}
+            except Exception as exc:  # noqa: BLE001 - kernel start/death, render: one more try
+                where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+                at = f" ({Path(where.filename).name}:{where.lineno})" if where else ""
+                first = first or f"{type(exc).__name__}: {exc}{at}"
+                traceback.print_exc()                # into the edition's log
+                _stop_kernel()
+        return {"error": f"{first} (2 essais) — journal : {edition.folder / LOG}"}
     finally:
         os.dup2(saved, 2)
         os.close(saved)

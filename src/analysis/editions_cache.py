@@ -20,12 +20,13 @@ timings of its last build and its outputs with their sha256. The batch
     ``territories.departement_codes(territory)`` (France: every row, unplaced ones included),
     for the millésime *and* the previous one (the evolution columns). Rows are hashed with
     ``pandas.util.hash_pandas_object`` (every column, and the column names and dtypes);
-  - ``comparaisons``: the headline values of the enclosing territories (académie, région
-    académique, France) *as printed*: :data:`HEADLINE` indicators formatted by
-    :func:`analysis.formatting.fmt_value` (rounded to the integer for percentages, 0.1 for
-    ratios, ``n.c.`` / ``s.`` when missing). They feed the comparison sentences (« contre 97 %
-    en France »). A change elsewhere that does not move a *printed* comparison value does not
-    rebuild the edition;
+  - ``comparaisons``: the values of the enclosing territories (académie, région académique,
+    France) *as printed*: every indicator of the published types, formatted by
+    :mod:`analysis.formatting` (value rounded as displayed — integer for percentages, 0.1 for
+    ratios — or its mark ``n.c.`` / ``s.`` / ``n.d.`` / ``–``; change since the previous
+    millésime; n.c. rate). They feed the comparison sentences and charts (« contre 97 % en
+    France »). A change elsewhere that does not move a *printed* parent value does not rebuild
+    the edition;
   - ``autres_sources``: the sha256 of the store's files that are not per establishment
     (boundaries…), and whether the data are demo data.
 
@@ -36,12 +37,14 @@ timings of its last build and its outputs with their sha256. The batch
 
 Limits of the data part of the key, by design: (1) values of territories that are neither inside
 the edition nor among its parents are not in the key: if a chapter showed, say, the ranking of a
-département among its *sibling* départements, a change in a sibling would not rebuild it — add
-such values to :func:`comparison_values` when a chapter starts to use them; (2) parent values
-outside :data:`HEADLINE`, or changes smaller than the printed rounding, do not rebuild the
-edition even if a chapter printed them with more digits; (3) anything a notebook reads outside
-the store, the package and its parameters (the network, the clock) is not in the key. ``--force``
-rebuilds regardless.
+département among its *sibling* départements, or a national map in every edition, a change in a
+sibling would not rebuild it — add such values to :func:`printed_values` when a chapter starts
+to use them (the chapters of 2018 show the territory, its parents and the territories inside
+it only: :mod:`analysis.chapter`); (2) a parent's change smaller than the printed rounding does
+not rebuild the edition, although the length of its bar in a comparison chart moves by less
+than the rounding (under half a point); (3) anything a notebook reads outside the store, the
+package and its parameters (the network, the clock) is not in the key. ``--force`` rebuilds
+regardless.
 """
 
 from __future__ import annotations
@@ -59,13 +62,8 @@ MANIFEST = ".edition.json"
 MANIFEST_VERSION = 1
 #: Package modules that do not change the content of an edition (batch machinery, CLI).
 BATCH_ONLY = frozenset({"batch.py", "index.py", "editions_cache.py", "cli.py", "__main__.py"})
-#: Indicators (and types) whose printed values of the parent territories enter the key.
-HEADLINE: dict[str, tuple[str, ...]] = {
-    "connectivite.acces_internet": ("ensemble", "ecole", "college", "lycee"),
-    "connectivite.thd": ("ensemble", "ecole", "college", "lycee"),
-    "equipement.eleves_par_terminal": ("ensemble", "ecole", "college", "lycee"),
-    "services.ent": ("ensemble", "ecole", "college", "lycee"),
-}
+#: Types whose printed parent values enter the key (those the chapters publish).
+COMPARED_TYPES = ("ensemble", "ecole", "college", "lycee", "tous")
 UNPLACED = "__hors_territoire__"
 
 
@@ -161,16 +159,24 @@ def departement_digests(table: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def comparison_values(results: pd.DataFrame, territory: territories.Territory) -> list[str]:
-    """Printed :data:`HEADLINE` values of the parents of ``territory`` (nearest first)."""
-    from analysis.formatting import fmt_value
+def printed_values(results: pd.DataFrame) -> dict[str, str]:
+    """Digest of every territory's indicators *as printed* (value, change, n.c. rate)."""
+    from analysis.formatting import fmt_change, fmt_nc, fmt_value
 
-    ids = [p.id for p in territories.parents(territory)]
-    rows = results[results["territoire"].isin(ids) & results["indicateur"].isin(list(HEADLINE))]
-    rows = rows[[t in HEADLINE[i] for i, t in zip(rows["indicateur"], rows["type"])]]
-    rows = rows.sort_values(["territoire", "indicateur", "type"])
-    return [f"{r.territoire}|{r.indicateur}|{r.type}|{fmt_value(r.valeur, r.unite, reason=r.statut)}"
-            for r in rows.itertuples()]
+    rows = results[results["type"].isin(COMPARED_TYPES)].sort_values(["territoire", "indicateur", "type"])
+    evolution = rows["evolution"] if "evolution" in rows else pd.Series(float("nan"), index=rows.index)
+    out: dict[str, list[str]] = {}
+    for r, change in zip(rows.itertuples(), evolution):
+        unit = r.unite
+        shown = fmt_value(r.valeur, unit, reason=r.statut)
+        delta = fmt_change(change, unit, 1 if unit == "ratio" else 0) if not pd.isna(change) else ""
+        out.setdefault(r.territoire, []).append(f"{r.indicateur}|{r.type}|{shown}|{delta}|{fmt_nc(r.taux_nc)}")
+    return {ident: _sha(*lines) for ident, lines in out.items()}
+
+
+def comparison_digest(printed: dict[str, str], territory: territories.Territory) -> str:
+    """Printed values of the parents of ``territory`` (nearest first)."""
+    return _sha(*(f"{p.id}={printed.get(p.id, '-')}" for p in territories.parents(territory)))
 
 
 # ----------------------------------------------------------------------------- keys
@@ -188,7 +194,7 @@ class RunContext:
     other_sources: str
     demo: bool
     slices: DataSlices
-    results: pd.DataFrame
+    printed: dict[str, str]
 
     @classmethod
     def build(cls, store, year: int, threshold: int, results: pd.DataFrame, book,
@@ -208,8 +214,7 @@ class RunContext:
             code=package_digest(render=False), render_code=package_digest(render=True),
             quarto=_sha(quarto.read_bytes() if quarto.exists() else b""),
             other_sources=_sha(store.fingerprint(others)), demo=bool(store.is_demo()),
-            slices=DataSlices.from_store(store, years),
-            results=results[results["indicateur"].isin(list(HEADLINE))])
+            slices=DataSlices.from_store(store, years), printed=printed_values(results))
 
     def inputs(self, territory: territories.Territory, meta: dict) -> dict[str, str]:
         """Digest of every input component of one edition (stored in the manifest)."""
@@ -220,7 +225,7 @@ class RunContext:
             "code": self.code,
             "parametres": _sha(json.dumps(params, sort_keys=True)),
             "donnees": self.slices.digest(territory),
-            "comparaisons": _sha(*comparison_values(self.results, territory)),
+            "comparaisons": comparison_digest(self.printed, territory),
             "autres_sources": _sha(self.other_sources, str(self.demo)),
             "rendu_code": self.render_code,
             "rendu_quarto": self.quarto,

@@ -1,0 +1,183 @@
+"""Benchmark of ``build --all`` (not a test): cold batch, warm batch, naive baseline.
+
+    .venv/bin/python benchmarks/batch_bench.py --data-dir DATA [--within region:76]
+        [--level ...] [--year 2018] [--jobs 2] [--format html,pdf] [--naive 3] [--out DIR]
+
+1. **cold**: ``batch.build_all(force=True)`` of the selection into a fresh reports folder
+   (indicators from the data folder's cache, keys, every edition executed and rendered by
+   ``--jobs`` worker processes, index and exports);
+2. **warm**: the same command again, nothing changed (every edition skipped by the cache);
+3. **one département changed**: the answer of one collège of the first département of the
+   selection flipped in a copy of the data folder (only that edition and, if selected, its
+   parents whose printed headline values move, are rebuilt) — with ``--change``;
+4. ``--fresh``: the cold batch again with a fresh kernel per chapter (``--fresh-kernels``);
+5. **naive baseline**: the first ``--naive`` editions built one after the other, no cache, no
+   parallelism: papermill on each chapter then the renderer (what a shell loop over
+   ``papermill`` + ``quarto render`` does); extrapolated to the whole selection.
+
+Runs on a snapshot of the project's package, chapters and ``_quarto.yml`` (copied at start).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def snapshot(target: Path) -> Path:
+    """Copy the package, the chapters, _quarto.yml and params: teammates edit the checkout
+    while the benchmark runs, and any change of code would (rightly) rebuild every edition."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
+    shutil.copytree(ROOT / "src" / "analysis", target / "src" / "analysis", ignore=ignore)
+    shutil.copytree(ROOT / "notebooks", target / "notebooks", ignore=ignore)
+    shutil.copytree(ROOT / "params", target / "params", ignore=ignore)
+    shutil.copy2(ROOT / "_quarto.yml", target / "_quarto.yml")
+    os.environ["ETAT_DES_LIEUX_ROOT"] = str(target)
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(target / "src"), os.environ.get("PYTHONPATH")]))
+    sys.path.insert(0, str(target / "src"))
+    return target
+
+
+WORK = Path()
+if __name__ == "__main__":               # not in the spawned workers (they import this file)
+    WORK = Path(tempfile.mkdtemp(prefix="batch-bench-"))
+    snapshot(WORK / "projet")
+
+from analysis import batch, indicators, pipeline  # noqa: E402
+from analysis.store import Store  # noqa: E402
+
+
+def naive(specs: list[str], year: int, data_dir: Path, out_dir: Path, formats) -> list[float]:
+    """papermill then render, one edition after another, no cache: seconds per edition."""
+    from analysis.render import render_book
+
+    store = Store(data_dir)
+    book = pipeline.load_book()
+    main, appendices = pipeline.chapters(book)
+    times = []
+    for spec in specs:
+        start = time.perf_counter()
+        edition = pipeline.edition_for(spec, year, out_dir)
+        params = pipeline.parameters(edition, store.data_dir, 5)
+        targets = {nb: edition.notebooks_dir / nb.name for nb in main + appendices}
+        for nb, target in targets.items():
+            pipeline.execute_chapter(nb, target, params)
+        render_book([targets[nb] for nb in main], edition.folder, edition.basename, formats=formats,
+                    appendices=[targets[nb] for nb in appendices],
+                    meta=pipeline.render_meta(edition, store), book=book)
+        times.append(time.perf_counter() - start)
+        print(f"  naive {spec}: {times[-1]:.1f} s", flush=True)
+    return times
+
+
+def change_first_departement(data_dir: Path, workdir: Path, selection) -> str | None:
+    """Flip one oui/non answer of one collège of the first département of the selection."""
+    deps = [t for t in selection if t.level == "departement"]
+    if not deps:
+        return None
+    from analysis.territories import _key  # noqa: PLC0415 - same matching as the importer
+
+    store = Store(data_dir)
+    source = store.files("etic_2d")[0]
+    lines = source.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    header = lines[0].rstrip("\r\n").split(";")
+    at = {name: i for i, name in enumerate(header)}
+    for n, line in enumerate(lines[1:], start=1):
+        fields = line.rstrip("\r\n").split(";")
+        if _key(fields[at["Departement"]]) == _key(deps[0].nom) and fields[at["Code_nature"]] == "340" \
+                and fields[at["SiVisioConferenc"]] in ("oui", "non"):
+            fields[at["SiVisioConferenc"]] = "non" if fields[at["SiVisioConferenc"]] == "oui" else "oui"
+            lines[n] = ";".join(fields) + line[len(line.rstrip("\r\n")):]
+            break
+    else:
+        return None
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / source.name).write_text("".join(lines), encoding="utf-8")
+    store.import_paths([workdir / source.name])
+    return deps[0].id
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--year", type=int, default=2018)
+    parser.add_argument("--level", action="append")
+    parser.add_argument("--within")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count())
+    parser.add_argument("--format", default="html,pdf")
+    parser.add_argument("--naive", type=int, default=3, help="editions of the naive baseline")
+    parser.add_argument("--change", action="store_true", help="also time a one-département change")
+    parser.add_argument("--out", type=Path, help="reports folder (default: a temporary one)")
+    parser.add_argument("--json", type=Path, help="write the numbers there")
+    parser.add_argument("--fresh", action="store_true",
+                        help="also time the cold batch with a fresh kernel per chapter")
+    args = parser.parse_args()
+
+    formats = tuple(f.strip() for f in args.format.split(","))
+    work = WORK
+    out = args.out or work / "reports"
+    data_dir = work / "data"
+    shutil.copytree(args.data_dir, data_dir)           # a copy: --change edits it
+    selection = batch.select_editions(args.year, args.level, args.within)
+    print(f"{len(selection)} editions, {args.jobs} jobs, formats {formats}, "
+          f"{os.cpu_count()} CPUs, Python {platform.python_version()}, root {pipeline.config.project_root()}")
+    start = time.perf_counter()
+    indicators.load(Store(data_dir), args.year)
+    numbers = {"editions": len(selection), "jobs": args.jobs, "cpus": os.cpu_count(),
+               "formats": list(formats), "indicators_first_load_s": time.perf_counter() - start}
+
+    common = dict(levels=args.level, within=args.within, formats=formats, out_dir=out,
+                  data_dir=data_dir, jobs=args.jobs, progress=True)
+    cold = batch.build_all(args.year, force=True, **common)
+    print("cold:", cold.summary(), flush=True)
+    if args.fresh:
+        fresh = batch.build_all(args.year, force=True, reuse_kernel=False, **common)
+        print("cold, fresh kernels:", fresh.summary(), flush=True)
+        numbers.update(cold_fresh_kernels_s=fresh.timings["total"])
+    warm = batch.build_all(args.year, **common)
+    print("warm:", warm.summary(), flush=True)
+    numbers.update(cold_s=cold.timings["total"], cold_failed=len(cold.failures),
+                   cold_timings=cold.timings, warm_s=warm.timings["total"], warm_timings=warm.timings,
+                   failures=[o.error for o in cold.failures])
+    built = [o for o in cold.outcomes if o.status == "built"]
+    if built:
+        numbers["per_edition_in_worker_s"] = sum(o.timings.get("notebooks", 0) + o.timings.get("rendu", 0)
+                                                 for o in built) / len(built)
+    if args.change:
+        changed = change_first_departement(data_dir, work / "modifie", selection)
+        after = batch.build_all(args.year, **common)
+        rebuilt = [o.territory for o in after.outcomes if o.status in ("built", "rendered")]
+        print(f"one département changed ({changed}):", after.summary(), "rebuilt:", rebuilt, flush=True)
+        numbers.update(change_s=after.timings["total"], change_departement=changed, change_rebuilt=rebuilt,
+                       change_failures=[o.error for o in after.failures])
+        for o in after.failures:
+            print("  FAILED", o.error, flush=True)
+
+    if args.naive:
+        specs = [t.id for t in selection[-args.naive:]]     # départements: the common case
+        times = naive(specs, args.year, data_dir, work / "naive", formats)
+        per = sum(times) / len(times)
+        numbers.update(naive_editions=specs, naive_per_edition_s=per,
+                       naive_extrapolated_s=per * len(selection),
+                       speedup_cold=per * len(selection) / numbers["cold_s"],
+                       speedup_cold_fresh_kernels=per * len(selection) / numbers.get("cold_fresh_kernels_s", float("nan")),
+                       speedup_warm=per * len(selection) / numbers["warm_s"])
+    print(json.dumps({k: v for k, v in numbers.items() if not k.endswith("timings")}, indent=1,
+                     ensure_ascii=False, default=str))
+    if args.json:
+        args.json.write_text(json.dumps(numbers, indent=1, ensure_ascii=False, default=str))
+    if not args.out:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
