@@ -23,6 +23,12 @@ def need_shared(path: Path = SHARED_RAW) -> Path:
 
 
 @pytest.fixture(scope="session")
+def raw() -> Path:
+    """../shared/data/raw, or a skip saying where it was looked for."""
+    return need_shared(SHARED_RAW)
+
+
+@pytest.fixture(scope="session")
 def occitanie_store(tmp_path_factory):
     """A data folder holding the real Occitanie files (ETIC 2d 2018-2019, annuaire) and boundaries."""
     from analysis.store import Store

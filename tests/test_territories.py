@@ -23,7 +23,6 @@ from analysis.territories import (
     vintage_for_year,
 )
 
-RAW = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "raw"
 
 TOULOUSE = ["09", "12", "31", "32", "46", "65", "81", "82"]
 MONTPELLIER = ["11", "30", "34", "48", "66"]
@@ -407,13 +406,6 @@ def test_normalise_departement_code_rejects_junk(junk: str) -> None:
 # ---------------------------------------------------------------------------------------------
 # Real files
 # ---------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def raw() -> Path:
-    if not RAW.is_dir():
-        pytest.skip(f"shared raw data folder not found: {RAW}")
-    return RAW
 
 
 @pytest.mark.shared_data

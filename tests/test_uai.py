@@ -11,7 +11,6 @@ import pytest
 from analysis.territories import normalise_departement_code
 from analysis.uai import check_letter, check_uais, departement_from_uai, is_valid_uai, uai_problem
 
-RAW = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "raw"
 
 # Real UAIs whose check letter was computed by hand (7 digits mod 23 -> letter).
 REAL_UAIS = {
@@ -107,13 +106,6 @@ def test_check_uais_is_fast_on_60000_rows() -> None:
     result = check_uais(series)
     assert time.perf_counter() - start < 1.0
     assert result["valid"].all()
-
-
-@pytest.fixture(scope="module")
-def raw() -> Path:
-    if not RAW.is_dir():
-        pytest.skip(f"shared raw data folder not found: {RAW}")
-    return RAW
 
 
 @pytest.mark.shared_data

@@ -107,7 +107,7 @@ def data_demo(data_dir: Annotated[Optional[Path], typer.Option("--data-dir", hel
 def quickstart_cmd(year: Annotated[int, typer.Option(help="Millésime.")] = 2018,
                    output: Annotated[Path, typer.Option("-o", "--output", help="Reports folder.")] = Path("reports")):
     """Produce the national report: real data when available or downloadable, else the marked demo."""
-    from analysis import config, pipeline
+    from analysis import config
     from analysis.errors import OfflineError
     from analysis.fetch import fetch_source
     from analysis.harmonise import available_years
