@@ -11,7 +11,9 @@
    imports per chapter (about 2x faster on the real chapters, with byte-identical HTML and
    PDF); ``reuse_kernel=False`` (CLI ``--fresh-kernels``) starts a fresh kernel per chapter.
 3. A failing edition does not stop the others: failures are collected and reported at the end
-   (edition, chapter notebook and cell, as :class:`analysis.pipeline.BuildError` says).
+   (edition, chapter notebook and cell, as :class:`analysis.pipeline.BuildError` says). An
+   error outside a notebook cell (kernel start or death, renderer) gets a second try first.
+   The kernels' messages go to ``<edition>/.build.log`` and ``<year>/.noyaux/``.
 4. The index of the millésime (``reports/<year>/index.html``) and the exports of the indicators
    of all territories (``indicateurs-<year>.csv`` / ``.xlsx``) are written at the end
    (:mod:`analysis.index`).
