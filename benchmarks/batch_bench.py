@@ -80,7 +80,7 @@ def naive(specs: list[str], year: int, data_dir: Path, out_dir: Path, formats) -
 
 
 def change_first_departement(data_dir: Path, workdir: Path, selection) -> str | None:
-    """Flip one oui/non answer of one collège of the first département of the selection."""
+    """Flip one oui/non answer of one collège of the first département (with answers) selected."""
     deps = [t for t in selection if t.level == "departement"]
     if not deps:
         return None
@@ -91,19 +91,24 @@ def change_first_departement(data_dir: Path, workdir: Path, selection) -> str | 
     lines = source.read_text(encoding="utf-8-sig").splitlines(keepends=True)
     header = lines[0].rstrip("\r\n").split(";")
     at = {name: i for i, name in enumerate(header)}
-    for n, line in enumerate(lines[1:], start=1):
-        fields = line.rstrip("\r\n").split(";")
-        if _key(fields[at["Departement"]]) == _key(deps[0].nom) and fields[at["Code_nature"]] == "340" \
-                and fields[at["SiVisioConferenc"]] in ("oui", "non"):
-            fields[at["SiVisioConferenc"]] = "non" if fields[at["SiVisioConferenc"]] == "oui" else "oui"
-            lines[n] = ";".join(fields) + line[len(line.rstrip("\r\n")):]
+    found = None
+    for dep in deps:                                  # the first one with ETIC answers
+        for n, line in enumerate(lines[1:], start=1):
+            fields = line.rstrip("\r\n").split(";")
+            if _key(fields[at["Departement"]]) == _key(dep.nom) and fields[at["Code_nature"]] == "340" \
+                    and fields[at["SiVisioConferenc"]] in ("oui", "non"):
+                fields[at["SiVisioConferenc"]] = "non" if fields[at["SiVisioConferenc"]] == "oui" else "oui"
+                lines[n] = ";".join(fields) + line[len(line.rstrip("\r\n")):]
+                found = dep
+                break
+        if found:
             break
-    else:
+    if not found:
         return None
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / source.name).write_text("".join(lines), encoding="utf-8")
     store.import_paths([workdir / source.name])
-    return deps[0].id
+    return found.id
 
 
 def main() -> None:
