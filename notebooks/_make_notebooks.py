@@ -69,7 +69,11 @@ for _ind, _type in {specs}:
     _mine = ch.value(_ind, _type)
     if _row["statut"] == "ok":
         assert abs(_mine - _row["valeur"]) < 1e-9, (_ind, _type, _mine, _row["valeur"])
-        assert narrative.fmt_indicator(_row["valeur"], _row["unite"]) in ch.sentence(_ind, _type), _ind
+        _said = ch.sentence(_ind, _type)
+        if _row["unite"] == "count" and _row["valeur"] == 0:
+            assert "ucun" in _said, _ind          # "Aucun établissement…", not "0 établissement"
+        else:
+            assert narrative.fmt_indicator(_row["valeur"], _row["unite"]) in _said, _ind
     else:
         assert _mine != _mine, (_ind, _type)  # NaN: never a number for a missing value
         assert "nan" not in ch.sentence(_ind, _type), _ind

@@ -77,6 +77,22 @@ def parameters(edition: Edition, data_dir: Path, threshold: int) -> dict:
             "seuil_secret": threshold}
 
 
+def _ipc_kernel_manager():
+    """A kernel manager on unix sockets: no TCP port to race for, no plain-TCP kernel warning."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            import tempfile
+
+            kwargs.setdefault("transport", "ipc")
+            # A private folder per kernel: IPC socket names would collide between workers.
+            kwargs.setdefault("ip", os.path.join(tempfile.mkdtemp(prefix="etat-des-lieux-noyau-"), "k"))
+            super().__init__(**kwargs)
+
+    return IPCKernelManager
+
+
 def execute_chapter(notebook: Path, output: Path, params: dict, km=None) -> float:
     """Run one chapter with papermill (in the calling process's own kernel). Returns seconds.
 
@@ -91,7 +107,8 @@ def execute_chapter(notebook: Path, output: Path, params: dict, km=None) -> floa
     try:
         pm.execute_notebook(str(notebook), str(output), parameters=params, kernel_name=KERNEL,
                             cwd=str(notebook.parent), progress_bar=False, log_output=False,
-                            **({"km": km} if km is not None else {}))
+                            **({"km": km} if km is not None
+                               else {"kernel_manager_class": _ipc_kernel_manager()}))
     except pm.PapermillExecutionError as exc:
         raise BuildError(
             f"chapter {notebook.name} failed in cell {exc.cell_index} "
