@@ -351,17 +351,25 @@ def _place(table: pd.DataFrame, vintage: str, report: HarmoniseReport) -> None:
         table[column] = values.where(values.fillna("") != "")
 
 
+def _rows_of_year(store: Store, key: str, year: int) -> pd.DataFrame | None:
+    """The rows of a per-establishment source (column `millesime`) for one millésime; None without files."""
+    frames = [raw for _, raw in _read_all(store, key)]
+    if not frames:
+        return None
+    raw = pd.concat(frames, ignore_index=True)
+    raw = raw[pd.to_numeric(raw["millesime"]).astype(int) == year]
+    return raw.assign(uai=raw["uai"].str.strip().str.upper())
+
+
 def _join_couverture(store: Store, table: pd.DataFrame, year: int, report: HarmoniseReport) -> None:
     columns = ("debit_max_potentiel", "nb_operateurs_3g", "nb_operateurs_4g")
-    frames = [raw for _, raw in _read_all(store, "couverture")]
-    if not frames:
+    raw = _rows_of_year(store, "couverture", year)
+    if raw is None:
         for c in columns:
             table[c] = pd.Series(np.nan, index=table.index, dtype="Float64")
         table["couverture_disponible"] = False
         return
-    raw = pd.concat(frames, ignore_index=True)
-    raw = raw[pd.to_numeric(raw["millesime"]).astype(int) == year]
-    raw = raw.assign(uai=raw["uai"].str.strip().str.upper()).set_index("uai")
+    raw = raw.set_index("uai")
     report.couverture_unmatched = int((~raw.index.isin(table["uai"])).sum())
     for c in columns:
         values = pd.to_numeric(raw[c].str.replace(",", "."), errors="coerce").astype("Float64")
@@ -370,15 +378,12 @@ def _join_couverture(store: Store, table: pd.DataFrame, year: int, report: Harmo
 
 
 def _join_experimentations(store: Store, table: pd.DataFrame, year: int, report: HarmoniseReport) -> None:
-    frames = [raw for _, raw in _read_all(store, "experimentations")]
-    if not frames:
+    raw = _rows_of_year(store, "experimentations", year)
+    if raw is None:
         for p in PROGRAMMES:
             table[p] = pd.Series(pd.NA, index=table.index, dtype="boolean")
         table["efran_projet"] = None
         return
-    raw = pd.concat(frames, ignore_index=True)
-    raw = raw[pd.to_numeric(raw["millesime"]).astype(int) == year]
-    raw = raw.assign(uai=raw["uai"].str.strip().str.upper())
     report.experimentations_unmatched = sorted(set(raw.loc[~raw["uai"].isin(table["uai"]), "uai"]))
     for p in PROGRAMMES:
         table[p] = table["uai"].isin(raw.loc[raw["programme"] == p, "uai"])
