@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import indicators, narrative, territories
+from analysis.indicators import THEMES
 from analysis.formatting import UNIT_SEP, fmt_number, fmt_pct, fmt_source, is_missing
 from analysis.store import Store
 
@@ -49,8 +50,6 @@ SUBLEVEL = {"france": "departement", "region": "departement", "academie": "depar
             "departement": None}
 LEVEL_WORDS = {"departement": ("département", "départements"), "academie": ("académie", "académies"),
                "region": ("région académique", "régions académiques")}
-THEMES = {"perimetre": "Périmètre", "connectivite": "Connectivité", "equipement": "Équipement",
-          "services": "Services et ressources", "experimentations": "Expérimentations"}
 TABLE_NOTE = (f"n.c.{UNIT_SEP}: non communiqué{UNIT_SEP}; s.{UNIT_SEP}: secret statistique{UNIT_SEP}; "
               f"n.d.{UNIT_SEP}: source non disponible pour ce millésime{UNIT_SEP}; "
               f"–{UNIT_SEP}: sans objet")

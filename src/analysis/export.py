@@ -7,13 +7,12 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import indicators, territories
+from analysis.indicators import THEMES
 
 COLUMNS = ["territoire", "nom", "annee", "type", "indicateur", "titre", "theme", "unite", "valeur",
            "numerateur", "denominateur", "non_communique", "univers", "taux_nc", "statut",
            "valeur_precedente", "evolution", "demo"]
 NEXT_LEVEL = {"france": "region", "region": "academie", "academie": "departement"}
-THEMES = {"perimetre": "Périmètre", "connectivite": "Connectivité", "equipement": "Équipement",
-          "services": "Services et ressources", "experimentations": "Expérimentations"}
 HEADERS = {"territoire": "Territoire (code)", "nom": "Territoire", "annee": "Millésime",
            "type": "Type d'établissement", "indicateur": "Indicateur (code)", "titre": "Indicateur",
            "unite": "Unité", "valeur": "Valeur", "numerateur": "Numérateur",

@@ -31,6 +31,9 @@ BASE_TYPES = ("ecole", "college", "lycee", "erea")
 COMBINED = {"ensemble": ("ecole", "college", "lycee"), "tous": BASE_TYPES}
 DEFAULT_TYPES = ("ensemble", "ecole", "college", "lycee")
 SECRET_THRESHOLD = 5
+# The report's themes, in chapter order, with their French titles.
+THEMES = {"perimetre": "Périmètre", "connectivite": "Connectivité", "equipement": "Équipement",
+          "services": "Services et ressources", "experimentations": "Expérimentations"}
 SURVEY_TYPES = {"ecole": "etic_1d", "college": "etic_2d", "lycee": "etic_2d", "erea": "etic_2d"}
 
 OUTPUT_COLUMNS = [

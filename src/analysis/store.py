@@ -20,6 +20,9 @@ from analysis.provenance import SUFFIX, Provenance, now_utc, sha256_file
 from analysis.sources import Source, load_registry
 
 
+DEMO_LICENCE = "Données synthétiques de démonstration (aucune valeur officielle)"
+
+
 @dataclass
 class ImportReport:
     added: list[Provenance] = field(default_factory=list)
@@ -135,16 +138,13 @@ class Store:
         record = Provenance(
             source=source.key, dataset_id=source.dataset_id, file=target.name, method=method,
             origin=origin, retrieved_at=now_utc(), size=target.stat().st_size, sha256=sha,
-            licence=source.licence.name if not demo else self.registry_demo_licence(),
+            licence=source.licence.name if not demo else DEMO_LICENCE,
             licence_url=source.licence.url if not demo else None,
             url_verified=source.url_verified, layout_verified=source.layout_verified, demo=demo,
             millesimes=read_millesimes(target, source), note=note,
         )
         record.write(target)
         return record, state
-
-    def registry_demo_licence(self) -> str:
-        return "Données synthétiques de démonstration (aucune valeur officielle)"
 
     def import_paths(self, paths: list[str | Path], *, demo: bool = False,
                      progress=None) -> ImportReport:
