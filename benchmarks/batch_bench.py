@@ -11,8 +11,9 @@
    selection flipped in a copy of the data folder (only that edition and, if selected, its
    parents whose printed headline values move, are rebuilt) — with ``--change``;
 4. ``--fresh``: the cold batch again with a fresh kernel per chapter (``--fresh-kernels``);
-5. **naive baseline**: the first ``--naive`` editions built one after the other, no cache, no
-   parallelism: papermill on each chapter then the renderer (what a shell loop over
+5. **naive baseline**: ``--naive`` editions spread evenly over the selection, built one after
+   the other, no cache, no parallelism: papermill with its defaults on each chapter (a fresh
+   kernel, the notebook saved at every cell) then the renderer (what a shell loop over
    ``papermill`` + ``quarto render`` does); extrapolated to the whole selection.
 
 Runs on a snapshot of the project's package, chapters and ``_quarto.yml`` (copied at start).
@@ -58,6 +59,8 @@ from analysis.store import Store  # noqa: E402
 
 def naive(specs: list[str], year: int, data_dir: Path, out_dir: Path, formats) -> list[float]:
     """papermill then render, one edition after another, no cache: seconds per edition."""
+    import papermill as pm
+
     from analysis.render import render_book
 
     store = Store(data_dir)
@@ -69,8 +72,10 @@ def naive(specs: list[str], year: int, data_dir: Path, out_dir: Path, formats) -
         edition = pipeline.edition_for(spec, year, out_dir)
         params = pipeline.parameters(edition, store.data_dir, 5)
         targets = {nb: edition.notebooks_dir / nb.name for nb in main + appendices}
-        for nb, target in targets.items():
-            pipeline.execute_chapter(nb, target, params)
+        for nb, target in targets.items():       # papermill's defaults: fresh kernel, saves
+            target.parent.mkdir(parents=True, exist_ok=True)
+            pm.execute_notebook(str(nb), str(target), parameters=params, kernel_name="python3",
+                                cwd=str(nb.parent), progress_bar=False)
         render_book([targets[nb] for nb in main], edition.folder, edition.basename, formats=formats,
                     appendices=[targets[nb] for nb in appendices],
                     meta=pipeline.render_meta(edition, store), book=book)
@@ -168,7 +173,8 @@ def main() -> None:
             print("  FAILED", o.error, flush=True)
 
     if args.naive:
-        specs = [t.id for t in selection[-args.naive:]]     # départements: the common case
+        step = max(1, len(selection) // args.naive)          # evenly spread over the levels
+        specs = [t.id for t in selection[step // 2::step][:args.naive]]
         times = naive(specs, args.year, data_dir, work / "naive", formats)
         per = sum(times) / len(times)
         numbers.update(naive_editions=specs, naive_per_edition_s=per,

@@ -198,6 +198,37 @@ def test_changing_one_departement_rebuilds_only_it(project, cold):
     assert "donnees" in rebuilt.reason and "comparaisons" not in rebuilt.reason
 
 
+def test_changing_one_chapter_executes_only_it_the_others_come_from_jupyter_cache(project, cold):
+    fin = project["root"] / "notebooks" / "02-fin.ipynb"
+    original = fin.read_bytes()
+    page = project["out"] / "2018" / "departement-48" / "etat-des-lieux-2018-departement-48.html"
+    before = page.read_bytes()
+    nb = nbformat.read(str(fin), as_version=4)
+    nb.cells[-1].source += "\nprint('chapitre revu')"
+    nbformat.write(nb, str(fin))
+    try:
+        report = run(project, within="academie:montpellier")
+        assert report.ok, [o.error for o in report.failures]
+        assert set(statuses(report).values()) == {"built"}
+        for outcome in report.outcomes:
+            assert "chapitre 02-fin" in outcome.timings and "chapitre 01-chiffres" not in outcome.timings
+            assert "modifié : notebooks" in outcome.reason and "1/2 chapitres repris du cache" in outcome.reason
+        executed = page.parent / "notebooks"
+        assert "chapitre revu" in (executed / "02-fin.ipynb").read_text(encoding="utf-8")
+        assert "departement:48 2018 : " in (executed / "01-chiffres.ipynb").read_text(encoding="utf-8")
+        assert "departement:48 2018 : " in page.read_text(encoding="utf-8")
+    finally:
+        fin.write_bytes(original)
+    # Back to the original chapter: both executions are still in jupyter-cache, nothing runs,
+    # and the edition is the same, byte for byte, as when it was executed.
+    back = run(project, within="academie:montpellier")
+    assert set(statuses(back).values()) == {"built"}
+    for outcome in back.outcomes:
+        assert not [k for k in outcome.timings if k.startswith("chapitre ")], outcome.timings
+        assert "2/2 chapitres repris du cache" in outcome.reason
+    assert page.read_bytes() == before
+
+
 def test_renderer_change_renders_again_without_executing(project, cold):
     quarto = project["root"] / "_quarto.yml"
     quarto.write_text(quarto.read_text(encoding="utf-8") + "# autre mise en page\n", encoding="utf-8")

@@ -6,10 +6,10 @@
 2. Editions whose key matches their manifest and whose outputs are intact are skipped; the
    others go to a pool of worker *processes* (``spawn``; each runs its edition's chapters one
    after the other with papermill, then renders the book). One progress bar counts the
-   editions done. By default each worker keeps ONE kernel for all its chapters and editions,
-   reset before every chapter (see :func:`_worker_kernel`): it saves a kernel start and the
-   imports per chapter (about 2x faster on the real chapters, with byte-identical HTML and
-   PDF); ``reuse_kernel=False`` (CLI ``--fresh-kernels``) starts a fresh kernel per chapter.
+   editions done. By default each worker keeps ONE kernel and client for all its chapters and
+   editions, reset before every chapter (:mod:`analysis.kernels`): it saves a kernel start,
+   the imports and a client handshake per chapter (byte-identical HTML and PDF);
+   ``reuse_kernel=False`` (CLI ``--fresh-kernels``) starts a fresh kernel per chapter.
 3. A failing edition does not stop the others: failures are collected and reported at the end
    (edition, chapter notebook and cell, as :class:`analysis.pipeline.BuildError` says). An
    error outside a notebook cell (kernel start or death, renderer) gets a second try first.
@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import shutil
-import tempfile
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -32,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from analysis import chapter_cache as chapter_cache_mod
 from analysis import config, territories
 from analysis import editions_cache as cache
 
@@ -110,77 +109,9 @@ def select_editions(year: int, levels: Iterable[str] | None = None,
 
 
 # ----------------------------------------------------------------------------- worker
-#: Run in a reused kernel before each chapter: a fresh namespace and matplotlib state.
-_PRELUDE = ("import matplotlib, matplotlib.pyplot\n"
-            "matplotlib._etat_des_lieux_rc = matplotlib.rcParams.copy()\n"
-            "del matplotlib")
-_RESET = ("get_ipython().run_line_magic('reset', '-f')\n"
-          "import gc, matplotlib, matplotlib.pyplot\n"
-          "matplotlib.pyplot.close('all')\n"
-          "matplotlib.rcParams.update(matplotlib._etat_des_lieux_rc)\n"
-          "del matplotlib\n"
-          "gc.collect(); del gc")
-_KERNEL: dict = {}
-
-
-def _run_code(km, code: str) -> None:
-    kc = km.client()
-    kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=120)
-        reply = kc.execute_interactive(code, timeout=120, output_hook=lambda msg: None)
-        if reply["content"].get("status") != "ok":
-            raise RuntimeError(f"kernel reset failed: {reply['content'].get('evalue')}")
-    finally:
-        kc.stop_channels()
-
-
-def _worker_kernel(cwd: Path, log_dir: Path):
-    """This worker process's kernel, started once (again if it died), reset before each chapter.
-
-    Saves a kernel start and the imports (pandas, matplotlib, analysis) per chapter. Between
-    chapters the user namespace is cleared (``%reset -f``), figures are closed and the
-    matplotlib settings restored; modules stay imported (their caches too: data do not change
-    during a run). Not shared between threads: one worker process, one kernel, one chapter at
-    a time.
-    """
-    km = _KERNEL.get("km")
-    if km is not None and km.is_alive():
-        return km
-    import atexit
-
-    from jupyter_client.manager import KernelManager
-
-    from analysis import pipeline
-
-    _stop_kernel()
-    log_dir.mkdir(parents=True, exist_ok=True)
-    log = open(log_dir / f"noyau-{os.getpid()}.log", "a", encoding="utf-8")
-    # IPC (unix sockets in a private folder): no TCP port to race for between workers.
-    sockets = tempfile.mkdtemp(prefix="etat-des-lieux-noyau-")
-    km = KernelManager(kernel_name=pipeline.KERNEL, transport="ipc", ip=os.path.join(sockets, "k"))
-    km.start_kernel(cwd=str(cwd), stdout=log, stderr=log)
-    if not _KERNEL:
-        atexit.register(_stop_kernel)
-    _KERNEL.update(km=km, sockets=sockets)
-    _run_code(km, _PRELUDE)
-    return km
-
-
-def _stop_kernel() -> None:
-    km = _KERNEL.pop("km", None)
-    try:
-        if km is not None and km.has_kernel:
-            km.shutdown_kernel(now=True)
-    except Exception:  # noqa: BLE001 - best effort
-        pass
-    if _KERNEL.get("sockets"):
-        shutil.rmtree(_KERNEL.pop("sockets"), ignore_errors=True)
-
-
 def _work(task: dict) -> dict:
     """Build one edition in a worker process. Never raises: returns outputs or the error."""
-    from analysis import pipeline
+    from analysis import kernels, pipeline
 
     os.environ.pop("MPLBACKEND", None)
     edition = pipeline.edition_for(task["territory"], task["year"], task["out_dir"])
@@ -194,15 +125,14 @@ def _work(task: dict) -> dict:
         first = None
         for attempt in (1, 2):
             try:
-                km = reset = None
-                if task.get("reuse_kernel") and task["action"] == "execute":
+                kernel = None
+                run = task.get("chapters", True) if task["action"] == "execute" else False
+                if task.get("reuse_kernel") and run:
                     main, _ = pipeline.chapters()
-                    km = _worker_kernel(main[0].parent, Path(task["out_dir"]) / str(task["year"]) / ".noyaux")
-                    reset = lambda: _run_code(km, _RESET)  # noqa: E731
+                    kernel = kernels.worker_kernel(main[0].parent, Path(task["out_dir"]) / str(task["year"]) / ".noyaux")
                 result = pipeline.build_edition(edition, task["data_dir"], threshold=task["threshold"],
                                                 formats=task["formats"], meta=task["meta"],
-                                                execute=task["action"] == "execute", km=km,
-                                                before_chapter=reset)
+                                                execute=run, kernel=kernel)
                 timings = dict(result.timings, **({"nouvel_essai": 1.0} if first else {}))
                 return {"outputs": {k: str(v) for k, v in result.outputs.items()}, "timings": timings}
             except pipeline.BuildError as exc:       # a chapter's own error: no second try
@@ -212,7 +142,7 @@ def _work(task: dict) -> dict:
                 at = f" ({Path(where.filename).name}:{where.lineno})" if where else ""
                 first = first or f"{type(exc).__name__}: {exc}{at}"
                 traceback.print_exc()                # into the edition's log
-                _stop_kernel()
+                kernels.stop_worker_kernel()
         return {"error": f"{first} (2 essais) — journal : {edition.folder / LOG}"}
     finally:
         os.dup2(saved, 2)
@@ -226,7 +156,7 @@ def build_all(year: int, *, levels: Iterable[str] | None = None, within: str | N
               data_dir: str | Path | None = None, threshold: int = 5, force: bool = False,
               jobs: int | None = None, progress: bool = True, console=None,
               write_index: bool = True, index_xlsx: bool = True, reuse_kernel: bool = True,
-              log: Callable[[str], None] | None = None) -> BatchReport:
+              chapter_cache: bool = True, log: Callable[[str], None] | None = None) -> BatchReport:
     """Build every selected edition of ``year`` (see the module docstring). Returns a report."""
     from analysis import indicators, pipeline
     from analysis.store import Store
@@ -251,8 +181,9 @@ def build_all(year: int, *, levels: Iterable[str] | None = None, within: str | N
     main, appendices = pipeline.chapters(book)
     present = set(results["territoire"])
     tasks: list[tuple[EditionOutcome, dict, dict]] = []
+    editions: dict[str, pipeline.Edition] = {}
     for territory in selected:
-        edition = pipeline.Edition(territory, year, out_dir)
+        edition = editions[territory.id] = pipeline.Edition(territory, year, out_dir)
         meta = pipeline.render_meta(edition, store)
         inputs = context.inputs(territory, meta)
         executed = [edition.notebooks_dir / nb.name for nb in main + appendices]
@@ -274,6 +205,25 @@ def build_all(year: int, *, levels: Iterable[str] | None = None, within: str | N
     say(f"{len(selected)} éditions : {len(todo)} à construire, "
         f"{len(selected) - len(todo)} à jour ou en échec")
 
+    # Chapters already executed with the same inputs come from jupyter-cache (not with --force).
+    step = time.perf_counter()
+    chapters_store = (chapter_cache_mod.ExecutedChapters(out_dir / chapter_cache_mod.FOLDER)
+                      if chapter_cache and any(o.action == "execute" for o, _, _ in todo) else None)
+    for outcome, task, inputs in todo:
+        if outcome.action != "execute":
+            continue
+        edition = editions[outcome.territory]
+        params = pipeline.parameters(edition, store.data_dir, threshold)
+        digest = chapter_cache_mod.inputs_digest(inputs, pipeline.KERNEL)
+        pairs = [(nb, edition.notebooks_dir / nb.name) for nb in main + appendices]
+        restored, run = chapter_cache_mod.plan(chapters_store, pairs, params, digest, pipeline.KERNEL,
+                                               reuse=not force)
+        task["chapters"] = [nb.name for nb in run]
+        task["cache"] = {"digest": digest, "targets": [str(edition.notebooks_dir / nb.name) for nb in run]}
+        if restored:
+            outcome.reason += f" ; {len(restored)}/{len(pairs)} chapitres repris du cache"
+    report.timings["cache_chapitres"] = time.perf_counter() - step
+
     step = time.perf_counter()
     bar = _progress(progress, console, len(selected))
     try:
@@ -291,6 +241,8 @@ def build_all(year: int, *, levels: Iterable[str] | None = None, within: str | N
                     except Exception as exc:  # noqa: BLE001 - a crashed worker
                         answer = {"error": f"worker: {type(exc).__name__}: {exc}"}
                     _finish(outcome, answer, inputs, formats, out_dir / str(year) / outcome.slug)
+                    if chapters_store is not None and outcome.status == "built":
+                        _keep_chapters(chapters_store, task, outcome)
                     if bar:
                         bar.advance(1, outcome.label)
     finally:
@@ -306,6 +258,18 @@ def build_all(year: int, *, levels: Iterable[str] | None = None, within: str | N
         report.timings["index"] = time.perf_counter() - step
     report.timings["total"] = time.perf_counter() - start
     return report
+
+
+def _keep_chapters(chapters_store, task: dict, outcome: EditionOutcome) -> None:
+    """Store the chapters this edition executed (main process only: one SQLite writer)."""
+    start = time.perf_counter()
+    for target in task["cache"]["targets"]:
+        try:
+            chapters_store.store(Path(target), task["cache"]["digest"],
+                                 uri=f"{task['year']}/{outcome.slug}/{Path(target).name}")
+        except Exception as exc:  # noqa: BLE001 - the edition is built; only reuse is lost
+            outcome.reason += f" ; non mis en cache ({Path(target).name} : {exc})"
+    outcome.timings["mise_en_cache"] = time.perf_counter() - start
 
 
 def _finish(outcome: EditionOutcome, answer: dict, inputs: dict, formats, folder: Path) -> None:

@@ -1,23 +1,25 @@
 """One edition of the report: execute the chapter notebooks with papermill, then render the book.
 
 Indicators for every territory are computed (or read from cache) once, before any notebook runs;
-the notebooks only read the cached tables and draw. Chapters run in worker processes (one
-kernel each, never shared between threads).
+the notebooks only read the cached tables and draw. Chapters run in worker processes, each
+keeping one kernel reset between chapters (:mod:`analysis.kernels`; never shared between
+threads).
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Collection
 
 from analysis import config, territories
+from analysis.kernels import KERNEL
 from analysis.errors import AnalysisError
 
-KERNEL = "python3"
 
 
 class BuildError(AnalysisError):
@@ -77,38 +79,29 @@ def parameters(edition: Edition, data_dir: Path, threshold: int) -> dict:
             "seuil_secret": threshold}
 
 
-def _ipc_kernel_manager():
-    """A kernel manager on unix sockets: no TCP port to race for, no plain-TCP kernel warning."""
-    from jupyter_client.manager import AsyncKernelManager
+def execute_chapter(notebook: Path, output: Path, params: dict, kernel=None) -> float:
+    """Run one chapter with papermill. Returns seconds.
 
-    class IPCKernelManager(AsyncKernelManager):
-        def __init__(self, **kwargs):
-            import tempfile
-
-            kwargs.setdefault("transport", "ipc")
-            # A private folder per kernel: IPC socket names would collide between workers.
-            kwargs.setdefault("ip", os.path.join(tempfile.mkdtemp(prefix="etat-des-lieux-noyau-"), "k"))
-            super().__init__(**kwargs)
-
-    return IPCKernelManager
-
-
-def execute_chapter(notebook: Path, output: Path, params: dict, km=None) -> float:
-    """Run one chapter with papermill (in the calling process's own kernel). Returns seconds.
-
-    ``km``: an already started jupyter_client KernelManager to run in (papermill leaves it
-    running); by default papermill starts a fresh kernel and shuts it down.
+    ``kernel``: a :class:`analysis.kernels.KeptKernel` to run in, reset first (the batch keeps
+    one per worker); by default papermill starts a fresh kernel and shuts it down. Either way
+    the executed notebook is written once, at the end (or at the failing cell).
     """
     import papermill as pm
+
+    from analysis import kernels
 
     os.environ.pop("MPLBACKEND", None)          # agg would drop the figures of the notebooks
     start = time.perf_counter()
     output.parent.mkdir(parents=True, exist_ok=True)
+    if kernel is not None:
+        kernel.reset()
+        how = {"engine_name": kernels.engine(), "kernel": kernel}
+    else:
+        how = {"kernel_manager_class": kernels.ipc_kernel_manager_class()}
     try:
         pm.execute_notebook(str(notebook), str(output), parameters=params, kernel_name=KERNEL,
                             cwd=str(notebook.parent), progress_bar=False, log_output=False,
-                            **({"km": km} if km is not None
-                               else {"kernel_manager_class": _ipc_kernel_manager()}))
+                            request_save_on_cell_execute=False, **how)
     except pm.PapermillExecutionError as exc:
         raise BuildError(
             f"chapter {notebook.name} failed in cell {exc.cell_index} "
@@ -116,6 +109,14 @@ def execute_chapter(notebook: Path, output: Path, params: dict, km=None) -> floa
             f"  → the executed notebook, with the traceback, is kept at {output}"
         ) from None
     return time.perf_counter() - start
+
+
+def _run_chapter(notebook: Path, output: Path, params: dict, log_dir: Path) -> float:
+    """In a worker process: run one chapter in the worker's kept kernel (reset first)."""
+    from analysis import kernels
+
+    return execute_chapter(notebook, output, params,
+                           kernel=kernels.worker_kernel(notebook.parent, log_dir))
 
 
 def build(spec: str, year: int, *, formats=("html", "pdf"), out_dir: str | Path | None = None,
@@ -140,9 +141,11 @@ def build(spec: str, year: int, *, formats=("html", "pdf"), out_dir: str | Path 
     params = parameters(edition, store.data_dir, threshold)
     targets = {nb: edition.notebooks_dir / nb.name for nb in main + appendices}
     start = time.perf_counter()
-    workers = workers or min(2, os.cpu_count() or 1)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(execute_chapter, nb, out, params): nb for nb, out in targets.items()}
+    workers = min(workers or os.cpu_count() or 1, len(targets))
+    # spawn: a forked child would share the parent's zmq state; each worker keeps one kernel.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.submit(_run_chapter, nb, out, params, edition.folder / ".noyaux"): nb
+                   for nb, out in targets.items()}
         for future in as_completed(futures):
             nb = futures[future]
             result.timings[f"chapitre {nb.stem}"] = future.result()
@@ -162,15 +165,16 @@ def build(spec: str, year: int, *, formats=("html", "pdf"), out_dir: str | Path 
 
 def build_edition(edition: Edition, data_dir: str | Path, *, threshold: int = 5,
                   formats=("html", "pdf"), book=None, meta: dict | None = None,
-                  execute: bool = True, km=None, before_chapter: Callable[[], None] | None = None
-                  ) -> BuildResult:
+                  execute: bool | Collection[str] = True, kernel=None) -> BuildResult:
     """Build one edition whose indicators are already computed (``indicators.load`` done).
 
     Chapters run one after the other in this process (each in its own papermill kernel): the
     batch (:mod:`analysis.batch`) parallelises across editions instead. ``execute=False``
-    re-renders the notebooks already executed in ``edition.notebooks_dir``. ``meta`` defaults
-    to :func:`render_meta`. ``km`` / ``before_chapter``: run every chapter in that kernel,
-    calling ``before_chapter()`` (e.g. a namespace reset) before each. Returns outputs and
+    re-renders the notebooks already executed in ``edition.notebooks_dir``; a collection of
+    chapter file names executes those only (the others are already there, e.g. restored from
+    :mod:`analysis.chapter_cache`). ``meta`` defaults
+    to :func:`render_meta`. ``kernel``: a :class:`analysis.kernels.KeptKernel` to run every
+    chapter in (reset before each). Returns outputs and
     timings (``chapitre <stem>``, ``notebooks``, ``rendu``); a failing chapter raises
     :class:`BuildError` naming the notebook and the cell.
     """
@@ -185,9 +189,9 @@ def build_edition(edition: Edition, data_dir: str | Path, *, threshold: int = 5,
     start = time.perf_counter()
     if execute:
         for nb, out in targets.items():
-            if before_chapter:
-                before_chapter()
-            result.timings[f"chapitre {nb.stem}"] = execute_chapter(nb, out, params, km=km)
+            if execute is not True and nb.name not in execute:
+                continue
+            result.timings[f"chapitre {nb.stem}"] = execute_chapter(nb, out, params, kernel=kernel)
     result.timings["notebooks"] = time.perf_counter() - start
     start = time.perf_counter()
     result.outputs = render_book(
