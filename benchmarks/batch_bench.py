@@ -11,6 +11,8 @@
    selection flipped in a copy of the data folder (only that edition and, if selected, its
    parents whose printed headline values move, are rebuilt) — with ``--change``;
 4. ``--fresh``: the cold batch again with a fresh kernel per chapter (``--fresh-kernels``);
+   ``--chapter NAME``: the code of one chapter edited (a comment added): every edition runs
+   that chapter again and takes the others from jupyter-cache;
 5. **naive baseline**: ``--naive`` editions spread evenly over the selection, built one after
    the other, no cache, no parallelism: papermill with its defaults on each chapter (a fresh
    kernel, the notebook saved at every cell) then the renderer (what a shell loop over
@@ -116,6 +118,17 @@ def change_first_departement(data_dir: Path, workdir: Path, selection) -> str | 
     return found.id
 
 
+def edit_chapter(path: Path) -> str:
+    """Add a comment to the last code cell of a chapter: its code changed, its output did not."""
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    cell = [c for c in nb.cells if c.cell_type == "code"][-1]
+    cell.source += "\n# modifié pour le banc d'essai"
+    nbformat.write(nb, str(path))
+    return path.name
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, required=True)
@@ -128,6 +141,7 @@ def main() -> None:
     parser.add_argument("--change", action="store_true", help="also time a one-département change")
     parser.add_argument("--out", type=Path, help="reports folder (default: a temporary one)")
     parser.add_argument("--json", type=Path, help="write the numbers there")
+    parser.add_argument("--chapter", help="also time an edit of this chapter's code (e.g. 05-experimentations.ipynb)")
     parser.add_argument("--fresh", action="store_true",
                         help="also time the cold batch with a fresh kernel per chapter")
     args = parser.parse_args()
@@ -171,6 +185,14 @@ def main() -> None:
                        change_failures=[o.error for o in after.failures])
         for o in after.failures:
             print("  FAILED", o.error, flush=True)
+
+    if args.chapter:
+        edited = edit_chapter(work / "projet" / "notebooks" / args.chapter)
+        after = batch.build_all(args.year, **common)
+        executed = sum(1 for o in after.outcomes for k in o.timings if k.startswith("chapitre "))
+        print(f"one chapter changed ({edited}):", after.summary(), f"chapters executed: {executed}", flush=True)
+        numbers.update(chapter_s=after.timings["total"], chapter_edited=edited, chapter_executed=executed,
+                       chapter_timings=after.timings, chapter_failures=[o.error for o in after.failures])
 
     if args.naive:
         step = max(1, len(selection) // args.naive)          # evenly spread over the levels
