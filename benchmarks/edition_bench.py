@@ -66,7 +66,7 @@ def main() -> None:
     t = result.timings
     print(f"{territory} {year}: {total:.1f} s in all (2 chapters at a time)")
     print(f"  indicators (all territories, cached after the first run): {t['indicateurs']:.2f} s")
-    print(f"  notebooks (wall, 7 kernels):                               {t['notebooks']:.2f} s")
+    print(f"  notebooks (wall, one kept kernel per worker):             {t['notebooks']:.2f} s")
     print(f"    cell time summed over chapters: computation {parts['calcul']:.2f} s, "
           f"plotting {parts['graphiques']:.2f} s, text and tables {parts['texte']:.2f} s")
     print(f"  rendering HTML + PDF (pandoc, typst):                      {t['rendu']:.2f} s")

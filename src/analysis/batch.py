@@ -10,6 +10,9 @@
    editions, reset before every chapter (:mod:`analysis.kernels`): it saves a kernel start,
    the imports and a client handshake per chapter (byte-identical HTML and PDF);
    ``reuse_kernel=False`` (CLI ``--fresh-kernels``) starts a fresh kernel per chapter.
+   Within an edition to execute, a chapter already executed with the same inputs is taken
+   from jupyter-cache (:mod:`analysis.chapter_cache`; not with ``force``); only the main
+   process reads and writes that store (SQLite: one writer), workers run the other chapters.
 3. A failing edition does not stop the others: failures are collected and reported at the end
    (edition, chapter notebook and cell, as :class:`analysis.pipeline.BuildError` says). An
    error outside a notebook cell (kernel start or death, renderer) gets a second try first.
