@@ -131,3 +131,13 @@ def test_inputs_digest_leaves_out_the_chapters_and_the_parameters():
     for part in chapter_cache.INPUT_PARTS:
         assert chapter_cache.inputs_digest(dict(inputs, **{part: "x"}), "python3") != base
     assert chapter_cache.inputs_digest(inputs, "autre") != base
+
+
+def test_a_damaged_cached_chapter_is_run_again(store, tmp_path):
+    src = source(tmp_path / "01.ipynb")
+    store.store(executed(src, tmp_path / "run.ipynb"), "d1", uri="x")
+    for cached in (tmp_path / "cache").rglob("*.ipynb"):
+        cached.write_text("{ pas du json", encoding="utf-8")
+    assert not store.restore(store.keyed(src, PARAMS, "d1", "python3"), tmp_path / "t.ipynb")
+    assert not (tmp_path / "t.ipynb").exists()
+    assert len(store.problems) == 1 and "t.ipynb" in store.problems[0]

@@ -226,6 +226,8 @@ def build_all(year: int, *, levels: Iterable[str] | None = None, within: str | N
         if restored:
             outcome.reason += f" ; {len(restored)}/{len(pairs)} chapitres repris du cache"
     report.timings["cache_chapitres"] = time.perf_counter() - step
+    for problem in chapters_store.problems if chapters_store else []:
+        say(f"jupyter-cache illisible, chapitre exécuté : {problem}")
 
     step = time.perf_counter()
     bar = _progress(progress, console, len(selected))

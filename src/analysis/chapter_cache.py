@@ -64,6 +64,7 @@ class ExecutedChapters:
         if self.cache.get_cache_limit() != CACHE_LIMIT:
             self.cache.change_cache_limit(CACHE_LIMIT)
         self._sources: dict[Path, object] = {}
+        self.problems: list[str] = []        # cached chapters that could not be read
 
     def keyed(self, notebook: Path, params: dict, digest: str, kernel: str):
         """The chapter as papermill will run it, with the inputs digest in its metadata."""
@@ -80,9 +81,15 @@ class ExecutedChapters:
         """Write the cached execution of ``keyed_nb`` to ``target``; False if there is none."""
         import nbformat
 
+        from sqlalchemy.exc import SQLAlchemyError
+
         try:
             _, merged = self.cache.merge_match_into_notebook(keyed_nb, nb_meta=None, cell_meta=("tags",))
         except KeyError:
+            return False
+        except (SQLAlchemyError, OSError, ValueError) as exc:
+            # A store locked by another run, or a damaged cached file: run the chapter instead.
+            self.problems.append(f"{target.name}: {type(exc).__name__}: {exc}")
             return False
         merged.metadata = copy.deepcopy(keyed_nb.metadata)
         target.parent.mkdir(parents=True, exist_ok=True)
