@@ -98,3 +98,31 @@ def test_worker_kernel_is_kept_and_restarted_when_dead(tmp_path):
         assert list((tmp_path / "logs").glob("noyau-*.log"))
     finally:
         kernels.stop_worker_kernel()
+
+
+def socket_folders() -> set[str]:
+    import tempfile
+
+    return {p.name for p in Path(tempfile.gettempdir()).glob(kernels.SOCKETS_PREFIX + "*")}
+
+
+def test_a_fresh_kernel_leaves_no_socket_folder(tmp_path):
+    before = socket_folders()
+    nb = notebook(tmp_path / "a.ipynb", "print('seul')")
+    pipeline.execute_chapter(nb, tmp_path / "out.ipynb", {})
+    assert outputs(tmp_path / "out.ipynb") == ["seul\n"]
+    assert socket_folders() <= before
+
+
+def test_worker_processes_stop_their_kernels_on_exit(tmp_path):
+    """multiprocessing workers skip atexit: the kept kernel is stopped by a finalizer."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    before = socket_folders()
+    nb = notebook(tmp_path / "a.ipynb", "print('dans un worker')")
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pool.submit(pipeline._run_chapter, nb, tmp_path / "out.ipynb", {}, tmp_path / "logs").result()
+        assert len(socket_folders() - before) == 1          # the worker's kernel, still running
+    assert outputs(tmp_path / "out.ipynb") == ["dans un worker\n"]
+    assert socket_folders() <= before

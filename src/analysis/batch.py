@@ -16,7 +16,8 @@
 3. A failing edition does not stop the others: failures are collected and reported at the end
    (edition, chapter notebook and cell, as :class:`analysis.pipeline.BuildError` says). An
    error outside a notebook cell (kernel start or death, renderer) gets a second try first.
-   The kernels' messages go to ``<edition>/.build.log`` and ``<year>/.noyaux/``.
+   The kernels' messages go to ``<edition>/.build.log`` and ``<year>/.noyaux/`` (the last
+   run's only).
 4. The index of the millésime (``reports/<year>/index.html``) and the exports of the indicators
    of all territories (``indicateurs-<year>.csv`` / ``.xlsx``) are written at the end
    (:mod:`analysis.index`).
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -39,6 +41,7 @@ from analysis import editions_cache as cache
 
 DEFAULT_LEVELS = ("france", "region", "academie", "departement")
 LOG = ".build.log"
+KERNEL_LOGS = ".noyaux"
 
 
 @dataclass
@@ -132,7 +135,7 @@ def _work(task: dict) -> dict:
                 run = task.get("chapters", True) if task["action"] == "execute" else False
                 if task.get("reuse_kernel") and run:
                     main, _ = pipeline.chapters()
-                    kernel = kernels.worker_kernel(main[0].parent, Path(task["out_dir"]) / str(task["year"]) / ".noyaux")
+                    kernel = kernels.worker_kernel(main[0].parent, Path(task["out_dir"]) / str(task["year"]) / KERNEL_LOGS)
                 result = pipeline.build_edition(edition, task["data_dir"], threshold=task["threshold"],
                                                 formats=task["formats"], meta=task["meta"],
                                                 execute=run, kernel=kernel)
@@ -235,6 +238,7 @@ def build_all(year: int, *, levels: Iterable[str] | None = None, within: str | N
         if bar:
             bar.advance(len(selected) - len(todo))
         if todo:
+            shutil.rmtree(out_dir / str(year) / KERNEL_LOGS, ignore_errors=True)   # last run's only
             workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
             context_mp = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=workers, mp_context=context_mp) as pool:

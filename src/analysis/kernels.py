@@ -25,6 +25,7 @@ import tempfile
 from pathlib import Path
 
 KERNEL = "python3"
+SOCKETS_PREFIX = "etat-des-lieux-noyau-"
 ENGINE = "etat-des-lieux-noyau-garde"
 
 #: Run once in a new kernel: remember matplotlib's settings (to restore them between chapters),
@@ -57,8 +58,16 @@ def ipc_kernel_manager_class():
         def __init__(self, **kwargs):
             kwargs.setdefault("transport", "ipc")
             # A private folder per kernel: IPC socket names would collide between workers.
-            kwargs.setdefault("ip", os.path.join(tempfile.mkdtemp(prefix="etat-des-lieux-noyau-"), "k"))
+            self._sockets = tempfile.mkdtemp(prefix=SOCKETS_PREFIX)
+            kwargs.setdefault("ip", os.path.join(self._sockets, "k"))
             super().__init__(**kwargs)
+
+        async def _async_cleanup_resources(self, restart: bool = False) -> None:
+            await super()._async_cleanup_resources(restart=restart)
+            if not restart:
+                shutil.rmtree(self._sockets, ignore_errors=True)
+
+        cleanup_resources = _async_cleanup_resources
 
     return IPCKernelManager
 
@@ -69,7 +78,7 @@ class KeptKernel:
     def __init__(self, cwd: str | Path, log=None, startup_timeout: float = 120):
         from jupyter_client.manager import KernelManager
 
-        self.sockets = tempfile.mkdtemp(prefix="etat-des-lieux-noyau-")
+        self.sockets = tempfile.mkdtemp(prefix=SOCKETS_PREFIX)
         self.km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=os.path.join(self.sockets, "k"))
         self.kc = None
         try:
@@ -130,15 +139,15 @@ def worker_kernel(cwd: str | Path, log_dir: str | Path) -> KeptKernel:
     kernel = _WORKER.get("kernel")
     if kernel is not None and kernel.is_alive():
         return kernel
-    import atexit
+    from multiprocessing import util
 
     stop_worker_kernel()
     log_dir = Path(log_dir)
     log_dir.mkdir(parents=True, exist_ok=True)
     log = open(log_dir / f"noyau-{os.getpid()}.log", "a", encoding="utf-8")
-    if not _WORKER.get("atexit"):
-        atexit.register(stop_worker_kernel)
-        _WORKER["atexit"] = True
+    if not _WORKER.get("finalizer"):
+        # Run at the exit of a multiprocessing worker (which skips atexit) and of a main process.
+        _WORKER["finalizer"] = util.Finalize(None, stop_worker_kernel, exitpriority=10)
     _WORKER["kernel"] = KeptKernel(cwd, log=log)
     return _WORKER["kernel"]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -144,7 +145,9 @@ def build(spec: str, year: int, *, formats=("html", "pdf"), out_dir: str | Path 
     workers = min(workers or os.cpu_count() or 1, len(targets))
     # spawn: a forked child would share the parent's zmq state; each worker keeps one kernel.
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(_run_chapter, nb, out, params, edition.folder / ".noyaux"): nb
+        logs = edition.folder / ".noyaux"
+        shutil.rmtree(logs, ignore_errors=True)             # the kernels' messages, last build only
+        futures = {pool.submit(_run_chapter, nb, out, params, logs): nb
                    for nb, out in targets.items()}
         for future in as_completed(futures):
             nb = futures[future]
