@@ -187,8 +187,20 @@ def test_second_run_skips_everything(project, cold):
 
 
 def test_changing_one_departement_rebuilds_only_it(project, cold):
+    from analysis.cli import app
+
     store = project["store"]
     change_one_answer(store, project["base"] / "modifie")
+    manifest = project["out"] / "2018" / "departement-31" / editions_cache.MANIFEST
+    before = manifest.read_bytes()
+    plan = CliRunner().invoke(app, [
+        "build", "--all", "--level", "departement", "--within", "region:76", "--year", "2018",
+        "--format", "html", "--dry-run", "-o", str(project["out"]), "--data-dir", str(store.data_dir)])
+    assert plan.exit_code == 0, plan.output
+    lines = [line.split() for line in plan.output.splitlines() if line.startswith("  ")]
+    assert [(line[0], line[1]) for line in lines] == [("execute", "departement:31")], plan.output
+    assert "donnees" in plan.output and "(simulation) : 1 à exécuter" in " ".join(plan.output.split())
+    assert manifest.read_bytes() == before                  # a dry run builds nothing
     report = run(project)
     assert report.ok, [o.error for o in report.failures]
     got = statuses(report)

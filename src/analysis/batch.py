@@ -51,7 +51,7 @@ class EditionOutcome:
     slug: str
     action: str                     # "skip" | "render" | "execute"
     reason: str
-    status: str = "pending"         # "built" | "rendered" | "skipped" | "failed"
+    status: str = "pending"         # "built" | "rendered" | "skipped" | "failed" | "planned" (dry run)
     error: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)
@@ -76,7 +76,13 @@ class BatchReport:
         return not self.failures
 
     def summary(self) -> str:
-        counts = {s: len(self.by_status(s)) for s in ("built", "rendered", "skipped", "failed")}
+        counts = {s: len(self.by_status(s)) for s in ("built", "rendered", "skipped", "failed", "planned")}
+        if counts["planned"]:
+            to_run = self.by_status("planned")
+            return (f"{len(self.outcomes)} éditions {self.year} (simulation) : "
+                    f"{sum(o.action == 'execute' for o in to_run)} à exécuter, "
+                    f"{sum(o.action == 'render' for o in to_run)} à remettre en page, "
+                    f"{counts['skipped']} à jour (cache), {counts['failed']} impossibles")
         return (f"{len(self.outcomes)} éditions {self.year} : {counts['built']} construites, "
                 f"{counts['rendered']} remises en page, {counts['skipped']} à jour (cache), "
                 f"{counts['failed']} en échec — {self.timings.get('total', 0):.1f} s")
@@ -162,7 +168,8 @@ def build_all(year: int, *, levels: Iterable[str] | None = None, within: str | N
               data_dir: str | Path | None = None, threshold: int = 5, force: bool = False,
               jobs: int | None = None, progress: bool = True, console=None,
               write_index: bool = True, index_xlsx: bool = True, reuse_kernel: bool = True,
-              chapter_cache: bool = True, log: Callable[[str], None] | None = None) -> BatchReport:
+              chapter_cache: bool = True, dry_run: bool = False,
+              log: Callable[[str], None] | None = None) -> BatchReport:
     """Build every selected edition of ``year`` (see the module docstring). Returns a report."""
     from analysis import indicators, pipeline
     from analysis.store import Store
@@ -210,6 +217,11 @@ def build_all(year: int, *, levels: Iterable[str] | None = None, within: str | N
             outcome.status = "skipped"
     say(f"{len(selected)} éditions : {len(todo)} à construire, "
         f"{len(selected) - len(todo)} à jour ou en échec")
+    if dry_run:                    # what would be done and why; no edition built
+        for outcome, _, _ in todo:
+            outcome.status = "planned"
+        report.timings["total"] = time.perf_counter() - start
+        return report
 
     # Chapters already executed with the same inputs come from jupyter-cache (not with --force).
     step = time.perf_counter()
@@ -334,7 +346,7 @@ def _progress(enabled: bool, console, total: int):
 
 def cli_build_all(year: int, *, levels=None, within=None, formats="html,pdf", out_dir=None,
                   data_dir=None, threshold: int = 5, force: bool = False, jobs: int | None = None,
-                  reuse_kernel: bool = True, console=None, out=None) -> int:
+                  reuse_kernel: bool = True, dry_run: bool = False, console=None, out=None) -> int:
     """``etat-des-lieux build --all``: run :func:`build_all`, print the summary; exit code."""
     from rich.console import Console
 
@@ -343,10 +355,14 @@ def cli_build_all(year: int, *, levels=None, within=None, formats="html,pdf", ou
     fmts = tuple(f.strip() for f in str(formats).split(",") if f.strip())
     report = build_all(year, levels=levels, within=within, formats=fmts, out_dir=out_dir,
                        data_dir=data_dir, threshold=threshold, force=force, jobs=jobs,
-                       reuse_kernel=reuse_kernel, progress=True, console=console, log=console.log)
+                       reuse_kernel=reuse_kernel, progress=not dry_run, console=console,
+                       log=console.log, dry_run=dry_run)
     for outcome in report.outcomes:
         if outcome.status in ("built", "rendered"):
             console.print(f"  [green]{outcome.status:9}[/] {outcome.label} — {outcome.reason}")
+        elif outcome.status == "planned":
+            out.print(f"  {outcome.action:8} {outcome.territory:24} {outcome.label} — {outcome.reason}",
+                      highlight=False)
     if report.index:
         out.print(f"index: {report.index['index']}")
     console.print(report.summary())

@@ -184,18 +184,19 @@ def build_cmd(territory: Annotated[str, typer.Argument(help="france, region:76, 
               within: Annotated[Optional[str], typer.Option("--within", help="With --all: only the territories inside this one, e.g. region:76.")] = None,
               force: Annotated[bool, typer.Option("--force", help="With --all: rebuild even the editions whose inputs did not change.")] = False,
               jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="With --all: worker processes (default: number of CPUs).")] = None,
-              fresh_kernels: Annotated[bool, typer.Option("--fresh-kernels", help="With --all: a new kernel per chapter instead of one reset kernel per worker.")] = False):
+              fresh_kernels: Annotated[bool, typer.Option("--fresh-kernels", help="With --all: a new kernel per chapter instead of one reset kernel per worker.")] = False,
+              dry_run: Annotated[bool, typer.Option("--dry-run", help="With --all: list what would be executed or re-rendered, and why; build nothing.")] = False):
     """Build one edition (execute the chapter notebooks, render HTML and PDF), or with --all every edition."""
     import time
 
     from analysis import pipeline
 
-    if all_ or level or within:
+    if all_ or level or within or dry_run:
         from analysis.batch import cli_build_all
 
         code = cli_build_all(year, levels=level, within=within, formats=formats, out_dir=output,
                              data_dir=data_dir, threshold=threshold, force=force, jobs=jobs,
-                             reuse_kernel=not fresh_kernels, console=console, out=out)
+                             reuse_kernel=not fresh_kernels, dry_run=dry_run, console=console, out=out)
         raise typer.Exit(code)
     start = time.perf_counter()
     with console.status("…") as status:
