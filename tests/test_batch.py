@@ -52,6 +52,10 @@ display(Markdown(f"{territoire} {annee} : {int(row.valeur.iloc[0])} établisseme
 FIN = """import os
 if os.environ.get("FAKE_FAIL") == territoire:
     raise RuntimeError(f"échec voulu pour {territoire}")
+marker = os.environ.get("FAKE_KILL")
+if marker and territoire == "departement:48" and not os.path.exists(marker):
+    open(marker, "w").close()
+    os._exit(1)                     # the kernel dies in the middle of the chapter
 print("fin", territoire)"""
 
 
@@ -272,6 +276,22 @@ def test_force_and_a_failing_edition_through_the_cli(project, cold):
     # the failed edition is left out of the index until it builds again
     page = (project["out"] / "2018" / "index.html").read_text(encoding="utf-8")
     assert "departement:34" not in page and "departement:31" in page
+
+
+def test_a_kernel_that_dies_is_replaced_and_the_edition_tried_again(project, cold):
+    marker = project["base"] / "noyau-tue"
+    project["mp"].setenv("FAKE_KILL", str(marker))
+    try:
+        report = run(project, within="academie:montpellier", force=True)
+    finally:
+        project["mp"].delenv("FAKE_KILL")
+    assert marker.exists()
+    assert report.ok, [o.error for o in report.failures]
+    assert set(statuses(report).values()) == {"built"}
+    retried = {o.territory for o in report.outcomes if "nouvel_essai" in o.timings}
+    assert retried == {"departement:48"}
+    log = (project["out"] / "2018" / "departement-48" / batch.LOG).read_text(encoding="utf-8")
+    assert "DeadKernelError" in log
 
 
 # ----------------------------------------------------------------------------- cache keys

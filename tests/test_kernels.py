@@ -92,7 +92,9 @@ def test_worker_kernel_is_kept_and_restarted_when_dead(tmp_path):
     try:
         first = kernels.worker_kernel(tmp_path, tmp_path / "logs")
         assert kernels.worker_kernel(tmp_path, tmp_path / "logs") is first
-        first.km.shutdown_kernel(now=True)
+        with pytest.raises(kernels.KernelError, match="died"):
+            first.run("import os; os._exit(1)")
+        assert not first.is_alive()
         second = kernels.worker_kernel(tmp_path, tmp_path / "logs")
         assert second is not first and second.is_alive()
         assert list((tmp_path / "logs").glob("noyau-*.log"))

@@ -73,40 +73,64 @@ def ipc_kernel_manager_class():
 
 
 class KeptKernel:
-    """A started kernel and its client, reused chapter after chapter (see the module doc)."""
+    """A started kernel and its client, reused chapter after chapter (see the module doc).
+
+    Asynchronous manager and client, as nbclient expects: with a blocking client, nbclient's
+    wait for output messages would block its event loop, and a kernel dying in the middle of a
+    cell would never be noticed. The methods below are synchronous; they run on the thread's
+    event loop (jupyter_core's ``run_sync``), the loop papermill's client runs on too.
+    """
 
     def __init__(self, cwd: str | Path, log=None, startup_timeout: float = 120):
-        from jupyter_client.manager import KernelManager
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
 
         self.sockets = tempfile.mkdtemp(prefix=SOCKETS_PREFIX)
-        self.km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=os.path.join(self.sockets, "k"))
+        self.km = AsyncKernelManager(kernel_name=KERNEL, transport="ipc", ip=os.path.join(self.sockets, "k"))
         self.kc = None
         try:
-            # History in memory, as nbclient does: no SQLite file shared by the workers' kernels.
-            self.km.start_kernel(cwd=str(cwd), extra_arguments=["--HistoryManager.hist_file=:memory:"],
-                                 **({"stdout": log, "stderr": log} if log else {}))
-            self.kc = self.km.client()
-            self.kc.start_channels()
-            self.kc.wait_for_ready(timeout=startup_timeout)
-            self.kc.allow_stdin = False
-            self.run(PRELUDE)
-        except Exception:
+            run_sync(self._start)(cwd, log, startup_timeout)
+        except BaseException:
             self.stop()
             raise
 
+    async def _start(self, cwd, log, startup_timeout: float) -> None:
+        # History in memory, as nbclient does: no SQLite file shared by the workers' kernels.
+        await self.km.start_kernel(cwd=str(cwd), extra_arguments=["--HistoryManager.hist_file=:memory:"],
+                                   **({"stdout": log, "stderr": log} if log else {}))
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        await self.kc.wait_for_ready(timeout=startup_timeout)
+        self.kc.allow_stdin = False
+        await self._run(PRELUDE, 120)
+
     def is_alive(self) -> bool:
-        return self.km.has_kernel and self.km.is_alive()
+        from jupyter_core.utils import run_sync
+
+        return self.km.has_kernel and run_sync(self.km.is_alive)()
 
     def run(self, code: str, timeout: float = 120) -> None:
         """Run ``code`` silently (no history, no execution count); raise if it failed."""
+        from jupyter_core.utils import run_sync
+
+        run_sync(self._run)(code, timeout)
+
+    async def _run(self, code: str, timeout: float) -> None:
+        import time
         from queue import Empty
 
         msg_id = self.kc.execute(code, silent=True, store_history=False)
+        deadline = time.monotonic() + timeout
         while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise KernelError(f"the kernel did not answer within {timeout:.0f} s")
             try:
-                reply = self.kc.get_shell_msg(timeout=timeout)
+                reply = await self.kc.get_shell_msg(timeout=min(1.0, left))
             except Empty:
-                raise KernelError(f"the kernel did not answer within {timeout:.0f} s") from None
+                if not await self.km.is_alive():
+                    raise KernelError("the kernel died") from None
+                continue
             if reply["parent_header"].get("msg_id") == msg_id:
                 break
         if reply["content"].get("status") != "ok":
@@ -117,11 +141,13 @@ class KeptKernel:
         self.run(RESET)
 
     def stop(self) -> None:
+        from jupyter_core.utils import run_sync
+
         try:
             if self.kc is not None:
                 self.kc.stop_channels()
             if self.km.has_kernel:
-                self.km.shutdown_kernel(now=True)
+                run_sync(self.km.shutdown_kernel)(now=True)
         except Exception:  # noqa: BLE001 - best effort at exit or after a failure
             pass
         shutil.rmtree(self.sockets, ignore_errors=True)
