@@ -36,12 +36,11 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from analysis import chapter_cache as chapter_cache_mod
-from analysis import config, territories
+from analysis import config, kernels, territories
 from analysis import editions_cache as cache
 
 DEFAULT_LEVELS = ("france", "region", "academie", "departement")
 LOG = ".build.log"
-KERNEL_LOGS = ".noyaux"
 
 
 @dataclass
@@ -123,7 +122,7 @@ def select_editions(year: int, levels: Iterable[str] | None = None,
 # ----------------------------------------------------------------------------- worker
 def _work(task: dict) -> dict:
     """Build one edition in a worker process. Never raises: returns outputs or the error."""
-    from analysis import kernels, pipeline
+    from analysis import pipeline
 
     os.environ.pop("MPLBACKEND", None)
     edition = pipeline.edition_for(task["territory"], task["year"], task["out_dir"])
@@ -141,7 +140,7 @@ def _work(task: dict) -> dict:
                 run = task.get("chapters", True) if task["action"] == "execute" else False
                 if task.get("reuse_kernel") and run:
                     main, _ = pipeline.chapters()
-                    kernel = kernels.worker_kernel(main[0].parent, Path(task["out_dir"]) / str(task["year"]) / KERNEL_LOGS)
+                    kernel = kernels.worker_kernel(main[0].parent, Path(task["out_dir"]) / str(task["year"]) / kernels.LOG_DIR)
                 result = pipeline.build_edition(edition, task["data_dir"], threshold=task["threshold"],
                                                 formats=task["formats"], meta=task["meta"],
                                                 execute=run, kernel=kernel)
@@ -233,13 +232,13 @@ def build_all(year: int, *, levels: Iterable[str] | None = None, within: str | N
         edition = editions[outcome.territory]
         params = pipeline.parameters(edition, store.data_dir, threshold)
         digest = chapter_cache_mod.inputs_digest(inputs, pipeline.KERNEL)
-        pairs = [(nb, edition.notebooks_dir / nb.name) for nb in main + appendices]
-        restored, run = chapter_cache_mod.plan(chapters_store, pairs, params, digest, pipeline.KERNEL,
-                                               reuse=not force)
+        targets = {nb: edition.notebooks_dir / nb.name for nb in main + appendices}
+        restored, run = chapter_cache_mod.plan(chapters_store, targets.items(), params, digest,
+                                               pipeline.KERNEL, reuse=not force)
         task["chapters"] = [nb.name for nb in run]
-        task["cache"] = {"digest": digest, "targets": [str(edition.notebooks_dir / nb.name) for nb in run]}
+        task["cache"] = {"digest": digest, "targets": [str(targets[nb]) for nb in run]}
         if restored:
-            outcome.reason += f" ; {len(restored)}/{len(pairs)} chapitres repris du cache"
+            outcome.reason += f" ; {len(restored)}/{len(targets)} chapitres repris du cache"
     report.timings["cache_chapitres"] = time.perf_counter() - step
     for problem in chapters_store.problems if chapters_store else []:
         say(f"jupyter-cache illisible, chapitre exécuté : {problem}")
@@ -250,7 +249,7 @@ def build_all(year: int, *, levels: Iterable[str] | None = None, within: str | N
         if bar:
             bar.advance(len(selected) - len(todo))
         if todo:
-            shutil.rmtree(out_dir / str(year) / KERNEL_LOGS, ignore_errors=True)   # last run's only
+            shutil.rmtree(out_dir / str(year) / kernels.LOG_DIR, ignore_errors=True)   # last run's only
             workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
             context_mp = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=workers, mp_context=context_mp) as pool:

@@ -26,6 +26,8 @@ from pathlib import Path
 
 KERNEL = "python3"
 SOCKETS_PREFIX = "etat-des-lieux-noyau-"
+#: Folder (in the reports) of the kept kernels' own messages, one file per worker.
+LOG_DIR = ".noyaux"
 ENGINE = "etat-des-lieux-noyau-garde"
 
 #: Run once in a new kernel: remember matplotlib's settings (to restore them between chapters),
@@ -170,11 +172,11 @@ def worker_kernel(cwd: str | Path, log_dir: str | Path) -> KeptKernel:
     stop_worker_kernel()
     log_dir = Path(log_dir)
     log_dir.mkdir(parents=True, exist_ok=True)
-    log = open(log_dir / f"noyau-{os.getpid()}.log", "a", encoding="utf-8")
     if not _WORKER.get("finalizer"):
         # Run at the exit of a multiprocessing worker (which skips atexit) and of a main process.
         _WORKER["finalizer"] = util.Finalize(None, stop_worker_kernel, exitpriority=10)
-    _WORKER["kernel"] = KeptKernel(cwd, log=log)
+    _WORKER["log"] = open(log_dir / f"noyau-{os.getpid()}.log", "a", encoding="utf-8")
+    _WORKER["kernel"] = KeptKernel(cwd, log=_WORKER["log"])
     return _WORKER["kernel"]
 
 
@@ -182,6 +184,9 @@ def stop_worker_kernel() -> None:
     kernel = _WORKER.pop("kernel", None)
     if kernel is not None:
         kernel.stop()
+    log = _WORKER.pop("log", None)
+    if log is not None:
+        log.close()
 
 
 def engine() -> str:

@@ -18,9 +18,8 @@ from pathlib import Path
 from typing import Callable, Collection
 
 from analysis import config, territories
-from analysis.kernels import KERNEL
 from analysis.errors import AnalysisError
-
+from analysis.kernels import KERNEL, LOG_DIR
 
 
 class BuildError(AnalysisError):
@@ -145,7 +144,7 @@ def build(spec: str, year: int, *, formats=("html", "pdf"), out_dir: str | Path 
     workers = min(workers or os.cpu_count() or 1, len(targets))
     # spawn: a forked child would share the parent's zmq state; each worker keeps one kernel.
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        logs = edition.folder / ".noyaux"
+        logs = edition.folder / LOG_DIR
         shutil.rmtree(logs, ignore_errors=True)             # the kernels' messages, last build only
         futures = {pool.submit(_run_chapter, nb, out, params, logs): nb
                    for nb, out in targets.items()}
@@ -171,15 +170,14 @@ def build_edition(edition: Edition, data_dir: str | Path, *, threshold: int = 5,
                   execute: bool | Collection[str] = True, kernel=None) -> BuildResult:
     """Build one edition whose indicators are already computed (``indicators.load`` done).
 
-    Chapters run one after the other in this process (each in its own papermill kernel): the
-    batch (:mod:`analysis.batch`) parallelises across editions instead. ``execute=False``
-    re-renders the notebooks already executed in ``edition.notebooks_dir``; a collection of
-    chapter file names executes those only (the others are already there, e.g. restored from
-    :mod:`analysis.chapter_cache`). ``meta`` defaults
-    to :func:`render_meta`. ``kernel``: a :class:`analysis.kernels.KeptKernel` to run every
-    chapter in (reset before each). Returns outputs and
-    timings (``chapitre <stem>``, ``notebooks``, ``rendu``); a failing chapter raises
-    :class:`BuildError` naming the notebook and the cell.
+    Chapters run one after the other in this process, in ``kernel`` (a
+    :class:`analysis.kernels.KeptKernel`, reset before each) or else each in a fresh papermill
+    kernel: the batch (:mod:`analysis.batch`) parallelises across editions instead.
+    ``execute=False`` re-renders the notebooks already executed in ``edition.notebooks_dir``; a
+    collection of chapter file names executes those only (the others are already there, e.g.
+    restored from :mod:`analysis.chapter_cache`). ``meta`` defaults to :func:`render_meta`.
+    Returns outputs and timings (``chapitre <stem>``, ``notebooks``, ``rendu``); a failing
+    chapter raises :class:`BuildError` naming the notebook and the cell.
     """
     from analysis.render import render_book
     from analysis.store import Store
