@@ -19,7 +19,7 @@ def pytest_configure(config):
     os.environ.pop("MPLBACKEND", None)          # agg would make executed notebooks lose figures
     if os.environ.get("ETAT_DES_LIEUX_DATA") or not config.getoption("nbval_lax", default=False):
         return
-    from analysis.store import Store
+    from analysis.sources.store import Store
 
     folder = Path(tempfile.mkdtemp(prefix="etat-des-lieux-nbval-"))
     store = Store(folder)

@@ -55,8 +55,9 @@ if __name__ == "__main__":               # not in the spawned workers (they impo
     WORK = Path(tempfile.mkdtemp(prefix="batch-bench-"))
     snapshot(WORK / "projet")
 
-from analysis import batch, indicators, pipeline  # noqa: E402
-from analysis.store import Store  # noqa: E402
+from analysis.build import batch, editions as pipeline
+from analysis import indicators  # noqa: E402
+from analysis.sources.store import Store  # noqa: E402
 
 
 def naive(specs: list[str], year: int, data_dir: Path, out_dir: Path, formats) -> list[float]:
@@ -91,7 +92,7 @@ def change_first_departement(data_dir: Path, workdir: Path, selection) -> str | 
     deps = [t for t in selection if t.level == "departement"]
     if not deps:
         return None
-    from analysis.territories import _key  # noqa: PLC0415 - same matching as the importer
+    from analysis.core.territories import _key  # noqa: PLC0415 - same matching as the importer
 
     store = Store(data_dir)
     source = store.files("etic_2d")[0]

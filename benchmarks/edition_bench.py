@@ -20,7 +20,8 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 
-from analysis import config, pipeline
+from analysis.core import config
+from analysis.build import editions as pipeline
 
 
 def kernel_start() -> float:

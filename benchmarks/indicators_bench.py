@@ -9,9 +9,10 @@ import sys
 import time
 from pathlib import Path
 
-from analysis import config, indicators
-from analysis.harmonise import available_years, build_etablissements
-from analysis.store import Store
+from analysis.core import config
+from analysis import indicators
+from analysis.harmonise.table import available_years, build_etablissements
+from analysis.sources.store import Store
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Generate the chapter notebooks of the report (run: ``.venv/bin/python notebooks/_make_notebooks.py``).
 
-The notebooks are thin: every cell calls :class:`analysis.chapter.Chapter` (``ch``) and the
+The notebooks are thin: every cell calls :class:`analysis.report.chapter.Chapter` (``ch``) and the
 chart, map and narrative modules; the logic lives (and is tested) in the library. Editing a
 chapter means editing this file and running it again: the .ipynb files are written without
 outputs, ready for papermill.
@@ -28,8 +28,8 @@ annee = 2018
 data_dir = None  # None: $ETAT_DES_LIEUX_DATA, else the project's data/ folder
 seuil_secret = 5'''
 
-SETUP = '''from analysis.chapter import Chapter
-from analysis.style import apply_style
+SETUP = '''from analysis.report.chapter import Chapter
+from analysis.report.style import apply_style
 
 ch = Chapter(territoire, annee, data_dir, seuil_secret)
 apply_style()'''
@@ -81,7 +81,7 @@ for _ind, _type in {specs}:
 
 
 def check_values(specs: list[tuple[str, str]]):
-    return check("from analysis import narrative\n" + CHECK_VALUE.format(specs=repr(specs)).strip())
+    return check("from analysis.report import narrative\n" + CHECK_VALUE.format(specs=repr(specs)).strip())
 
 
 def opening(title: str, intro: str | None = None) -> list:
@@ -118,7 +118,7 @@ def synthese() -> list:
         md("## Chiffres clés"),
         table("chiffres-cles", "Chiffres clés du territoire, comparés à ses territoires de rattachement",
               f"ch.table(ch.key_figures({KEY_FIGURES!r}), note=TABLE_NOTE)".replace(
-                  "ch.table(", "from analysis.chapter import TABLE_NOTE\n\nch.table(", 1)),
+                  "ch.table(", "from analysis.report.chapter import TABLE_NOTE\n\nch.table(", 1)),
         md("## En bref"),
         md("### Connectivité"),
         code('ch.say(bullets=ch.sentences(["connectivite.acces_internet", '
@@ -195,12 +195,12 @@ def methodologie() -> list:
            f"moins de répondants que le seuil du secret statistique n'est pas publiée (« s. »)."),
         code('ch.say(ch.sentence("perimetre.taux_reponse_etic"), ch.secret_text())'),
         table("completude-familles", "Taux de n.c. par famille d'indicateurs et type d'établissement (minimum à maximum)",
-              'from analysis.chapter import TABLE_NOTE\n\n'
+              'from analysis.report.chapter import TABLE_NOTE\n\n'
               'ch.table(ch.completeness_by_theme(), source=ch.source_line("perimetre.taux_reponse_etic"), note=TABLE_NOTE)'),
         md("### Harmonisation des fichiers"),
         code('ch.say("Rapprochement des fichiers (ensemble du dossier de données, tous territoires) :",\n'
              '       bullets=narrative.harmonisation_lines(ch.harmonisation))'.replace(
-                 "ch.say(", "from analysis import narrative\n\nch.say(", 1)),
+                 "ch.say(", "from analysis.report import narrative\n\nch.say(", 1)),
         check_values([("perimetre.etablissements", "ensemble"), ("perimetre.part_public", "ensemble"),
                       ("perimetre.taux_reponse_etic", "ensemble")]),
     ]
@@ -235,7 +235,7 @@ def connectivite() -> list:
                'ch.show_figure(ch.chart_distribution("connectivite.classes_internet",\n'
                '                                     "Proportion des classes connectées à internet"))'),
         code('ch.say(narrative.question_change("connectivite.classes_internet"))'.replace(
-            "ch.say(", "from analysis import narrative\n\nch.say(", 1)),
+            "ch.say(", "from analysis.report import narrative\n\nch.say(", 1)),
         md("## Wifi"),
         code('ch.say(ch.sentence("connectivite.wifi_absent"))'),
         figure("wifi", "Accès au wifi par type d'établissement",
@@ -347,7 +347,7 @@ def services() -> list:
         code('ch.say(ch.sentence("services.ent"), ch.sentence("services.eleves_avec_ent"),\n'
              '       bullets=ch.sentences([("services.ent", t) for t in ch.etic_types], compare=False))'),
         code('ch.say(narrative.question_change("services.ent"))'.replace(
-            "ch.say(", "from analysis import narrative\n\nch.say(", 1)),
+            "ch.say(", "from analysis.report import narrative\n\nch.say(", 1)),
         figure("ent", "Part des écoles et établissements publics ayant accès à un ENT",
                'ch.show_figure(ch.chart_yes_no("services.ent", "accès à un ENT", "pas d\'accès à un ENT",\n'
                '                               "Accès à un ENT"))'),
@@ -411,7 +411,7 @@ def annexes() -> list:
         md("## Complétude par territoire"),
         code('ch.say(ch.completeness_intro())'),
         table("completude-territoires", "Taux de réponse et taux de n.c. des principaux indicateurs, par territoire",
-              'from analysis.chapter import TABLE_NOTE\n\n'
+              'from analysis.report.chapter import TABLE_NOTE\n\n'
               'ch.table(ch.completeness_by_subterritory(), source=ch.source_line("perimetre.taux_reponse_etic"),\n'
               '         note=TABLE_NOTE)'),
         md("## Provenance des fichiers"),

@@ -31,7 +31,7 @@ def raw() -> Path:
 @pytest.fixture(scope="session")
 def occitanie_store(tmp_path_factory):
     """A data folder holding the real Occitanie files (ETIC 2d 2018-2019, annuaire) and boundaries."""
-    from analysis.store import Store
+    from analysis.sources.store import Store
 
     need_shared(OCCITANIE)
     store = Store(tmp_path_factory.mktemp("occitanie-data"))
@@ -41,7 +41,7 @@ def occitanie_store(tmp_path_factory):
 
 @pytest.fixture()
 def empty_store(tmp_path):
-    from analysis.store import Store
+    from analysis.sources.store import Store
 
     return Store(tmp_path / "data")
 
@@ -50,7 +50,7 @@ def empty_store(tmp_path):
 def demo_store(tmp_path_factory):
     """The synthetic national demo dataset, written in the official layouts and imported (marked demo)."""
     from analysis.demo import write_demo_files
-    from analysis.store import Store
+    from analysis.sources.store import Store
 
     folder = tmp_path_factory.mktemp("demo-data")
     write_demo_files(folder / "generated", seed=2018, years=(2018, 2019))

@@ -1,3 +1,3 @@
-from analysis.cli import main
+from analysis.cli.app import main
 
 main()

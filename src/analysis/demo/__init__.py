@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.sources import load_registry
+from analysis.sources.registry import load_registry
 
 from .annuaire import annuaire_frame, establishments
 from .coverage import couverture_frame, experimentations_frame
@@ -93,7 +93,7 @@ valid (right département prefix, right check letter) but drawn at random; names
 made up.
 
 The files have exactly the layout of the official files (columns in the order of
-`src/analysis/layouts.py`, `;` separator, UTF-8 with BOM, ETIC numbers written `311.0`, `oui` /
+`src/analysis/sources/layouts.py`, `;` separator, UTF-8 with BOM, ETIC numbers written `311.0`, `oui` /
 `non`, empty cell = no answer). Values are calibrated on the national 2018 figures of the eCarto
 report (national shares, n.c. rates), with random territorial contrasts (fixed seed). Millésimes
 after 2018 move by small plausible steps that no source backs.

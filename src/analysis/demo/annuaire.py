@@ -14,8 +14,9 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from analysis import layouts, territories
-from analysis.uai import CHECK_LETTERS
+from analysis.sources import layouts
+from analysis.core import territories
+from analysis.core.uai import CHECK_LETTERS
 
 from . import targets as T
 from .geography import Geography, geography

@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from analysis import config, layouts, territories
+from analysis.core import config, territories
+from analysis.sources import layouts
 
 from . import targets as T
 from .annuaire import departement_effects, object_frame
@@ -53,7 +54,7 @@ RENAME_1D = {"Maint_PersonnelEducNatHsEtab": "Maint_PersonnelEducNatHsEcole",
 
 @lru_cache(maxsize=None)
 def questionnaire(name: str) -> dict:
-    path = config.PACKAGE_DATA / "questionnaires" / f"{name}.yml"
+    path = config.RESOURCES / "questionnaires" / f"{name}.yml"
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 

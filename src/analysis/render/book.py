@@ -28,7 +28,7 @@ from pathlib import Path
 import yaml
 
 try:  # the project-wide base class: errors shown to users without a traceback
-    from analysis.errors import AnalysisError as _ErrorBase
+    from analysis.core.errors import AnalysisError as _ErrorBase
 except ImportError:  # pragma: no cover
     _ErrorBase = Exception
 

@@ -1,0 +1,204 @@
+"""The index of a millésime's editions and the exports of all the indicators.
+
+``reports/<year>/index.html`` is ONE self-contained page (inline CSS and JavaScript, no external
+request, works from a file:// URL or a USB key): every edition built for the millésime (those
+with a manifest, see :mod:`analysis.build.manifest`), grouped by level, with relative links to
+their HTML and PDF, a few chiffres clés (French formatting, ``n.c.`` / ``s.`` when missing, and
+the non-response rate) and a search box filtering by name or code. A banner marks demo data.
+
+``reports/<year>/indicateurs-<year>.csv`` and ``.xlsx`` hold the indicators of every territory
+(:func:`analysis.indicators.export.write`; rows of status ``vide``, i.e. no establishment of that type in
+the territory, are left out).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.build import manifest as cache
+from analysis.core.digests import file_sha256
+from analysis.core import territories
+from analysis.core.formatting import fmt_nc, fmt_value
+
+LEVEL_TITLES = {"france": "France", "region": "Régions académiques", "academie": "Académies",
+                "departement": "Départements"}
+#: (indicator, type, label) of the chiffres clés shown for every edition.
+KEY_FIGURES = (
+    ("connectivite.acces_internet", "ensemble", "Accès à internet"),
+    ("equipement.eleves_par_terminal", "college", "Élèves par terminal (collèges)"),
+    ("services.ent", "college", "Collèges avec un ENT"),
+    ("perimetre.taux_reponse_etic", "ensemble", "Taux de réponse ETIC"),
+)
+DEMO_TEXT = ("DONNÉES DE DÉMONSTRATION — chiffres synthétiques, non officiels : "
+             "ne pas diffuser ni citer.")
+
+CSS = """
+:root{--b:#0b4f8a;--g:#555;--l:#e6eef6}
+*{box-sizing:border-box}body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;
+margin:0;color:#1d1d1d;background:#fafafa}header{background:var(--b);color:#fff;padding:1.2rem 2rem}
+header h1{margin:0;font-size:1.5rem}header p{margin:.3rem 0 0;opacity:.9}
+main{max-width:1100px;margin:0 auto;padding:1rem 2rem 3rem}
+.demo{background:#b00020;color:#fff;font-weight:bold;padding:.7rem 2rem;text-align:center;letter-spacing:.02em}
+.search{margin:1rem 0;display:flex;gap:1rem;align-items:center;flex-wrap:wrap}
+.search input{font-size:1rem;padding:.5rem .7rem;width:min(28rem,100%);border:1px solid #999;border-radius:4px}
+.count{color:var(--g)}h2{border-bottom:2px solid var(--b);padding-bottom:.2rem;margin-top:2rem}
+table{border-collapse:collapse;width:100%;background:#fff}th,td{padding:.45rem .6rem;text-align:left;vertical-align:top}
+th{background:var(--l);font-weight:600;font-size:.9rem}tr+tr td{border-top:1px solid #e3e3e3}
+td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+td.num small{display:block;color:var(--g);font-size:.75rem}
+.code{color:var(--g);font-size:.85rem}a{color:var(--b)}.links a{margin-right:.6rem}
+footer{color:var(--g);font-size:.85rem;margin-top:2rem}.hidden{display:none}
+"""
+
+JS = """
+(function(){
+  var input=document.getElementById('recherche'), rows=document.querySelectorAll('tr[data-search]');
+  var count=document.getElementById('compte');
+  function norm(s){return s.normalize('NFD').replace(/[\\u0300-\\u036f]/g,'').toLowerCase();}
+  function filter(){
+    var q=norm(input.value.trim()), shown=0;
+    rows.forEach(function(r){var ok=!q||r.getAttribute('data-search').indexOf(q)>=0;
+      r.classList.toggle('hidden',!ok); if(ok){shown++;}});
+    document.querySelectorAll('section[data-level]').forEach(function(s){
+      s.classList.toggle('hidden', s.querySelectorAll('tr[data-search]:not(.hidden)').length===0);});
+    count.textContent=shown+' édition'+(shown>1?'s':'')+' affichée'+(shown>1?'s':'');
+  }
+  input.addEventListener('input',filter); filter();
+})();
+"""
+
+
+def built_editions(year_dir: Path) -> list[dict]:
+    """Manifests of the editions built in ``year_dir`` (level order, then code)."""
+    found = []
+    for folder in sorted(Path(year_dir).iterdir()) if Path(year_dir).is_dir() else []:
+        manifest = cache.read_manifest(folder) if folder.is_dir() else None
+        if manifest and manifest.get("territoire"):
+            manifest["folder"] = folder.name
+            found.append(manifest)
+    order = {level: n for n, level in enumerate(territories.LEVELS)}
+
+    def key(m):
+        level, _, code = m["territoire"].partition(":")
+        return order.get(level, 9), code
+    return sorted(found, key=key)
+
+
+def _search_key(text: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def key_figures(results: pd.DataFrame, territory_id: str) -> list[tuple[str, str]]:
+    """(value, n.c. note) of :data:`KEY_FIGURES` for one territory, as printed in French."""
+    rows = results[results["territoire"] == territory_id].set_index(["indicateur", "type"])
+    out = []
+    for ident, typ, _ in KEY_FIGURES:
+        if (ident, typ) not in rows.index:
+            out.append(("n.c.", ""))
+            continue
+        row = rows.loc[(ident, typ)]
+        out.append((fmt_value(row["valeur"], row["unite"], reason=row["statut"]),
+                    fmt_nc(row["taux_nc"]) if row["statut"] == "ok" else ""))
+    return out
+
+
+def render_index(editions: list[dict], results: pd.DataFrame, year: int, *, demo: bool) -> str:
+    e = html.escape
+    sections = []
+    for level, title in LEVEL_TITLES.items():
+        members = [m for m in editions if m["territoire"].partition(":")[0] == level]
+        if not members:
+            continue
+        head = "".join(f"<th>{e(label)}</th>" for _, _, label in KEY_FIGURES)
+        lines = []
+        for m in members:
+            ident = m["territoire"]
+            code = ident.partition(":")[2] or "FR"
+            label = m.get("libelle", ident)
+            links = []
+            for fmt in ("html", "pdf"):
+                entry = m.get("outputs", {}).get(fmt)
+                if entry:
+                    href = f"{m['folder']}/{entry['file']}"
+                    links.append(f'<a href="{e(href)}">{fmt.upper()}</a>')
+            cells = "".join(
+                f'<td class="num">{e(value)}' + (f"<small>{e(note)}</small>" if note else "") + "</td>"
+                for value, note in key_figures(results, ident))
+            search = e(_search_key(f"{label} {code} {ident}"))
+            lines.append(f'<tr data-search="{search}"><td>{e(label)} <span class="code">{e(ident)}</span></td>'
+                         f'<td class="links">{" ".join(links)}</td>{cells}</tr>')
+        sections.append(
+            f'<section data-level="{level}"><h2>{e(title)} ({len(members)})</h2>'
+            f"<table><thead><tr><th>Territoire</th><th>Rapport</th>{head}</tr></thead>"
+            f"<tbody>{''.join(lines)}</tbody></table></section>")
+    banner = f'<div class="demo" role="alert">{e(DEMO_TEXT)}</div>' if demo else ""
+    total = len(editions)
+    body = "".join(sections) or "<p>Aucune édition construite pour ce millésime.</p>"
+    return f"""<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>État des lieux du numérique éducatif — éditions {year}</title>
+<style>{CSS}</style></head>
+<body>{banner}<header><h1>État des lieux du numérique éducatif — millésime {year}</h1>
+<p>{total} édition{'s' if total > 1 else ''} : France, régions académiques, académies et départements.</p></header>
+<main>
+<div class="search"><label for="recherche">Rechercher un territoire (nom ou code)</label>
+<input id="recherche" type="search" placeholder="ex. Haute-Garonne, 31, Toulouse" autocomplete="off">
+<span id="compte" class="count"></span></div>
+{body}
+<footer>Chiffres clés : valeur du millésime {year} ; sous la valeur, part des établissements n'ayant
+pas répondu (n.c.). « s. » : secret statistique (moins de 5 répondants) ; « n.d. » : non disponible
+(source absente pour ce millésime) ; « – » : sans objet (aucun établissement de ce type). Tous les indicateurs de tous
+les territoires : <a href="indicateurs-{year}.csv">indicateurs-{year}.csv</a>,
+<a href="indicateurs-{year}.xlsx">indicateurs-{year}.xlsx</a>.</footer>
+</main><script>{JS}</script></body></html>
+"""
+
+
+def export_rows(results: pd.DataFrame) -> pd.DataFrame:
+    from analysis.indicators import export
+    from analysis import indicators
+
+    rows = results[results["type"].isin(indicators.DEFAULT_TYPES + ("tous",)) & (results["statut"] != "vide")]
+    order = {level: n for n, level in enumerate(territories.LEVELS)}
+    rows = rows.assign(_o=rows["niveau"].map(order)).sort_values(["_o", "code", "indicateur", "type"])
+    return rows[[c for c in export.COLUMNS if c in rows]].reset_index(drop=True)
+
+
+def write_all(year_dir: Path, results: pd.DataFrame, year: int, *, xlsx: bool = True) -> dict[str, Path]:
+    """Write ``index.html`` and ``indicateurs-<year>.csv`` / ``.xlsx`` in ``year_dir``."""
+    from analysis.indicators import export
+
+    year_dir = Path(year_dir)
+    year_dir.mkdir(parents=True, exist_ok=True)
+    demo = bool(results["demo"].any()) if "demo" in results else False
+    rows = export_rows(results)
+    paths = {"csv": export.write(rows, year_dir / f"indicateurs-{year}.csv", "csv")}
+    if xlsx:
+        # The workbook takes seconds: rewritten only when the table (the CSV) changed.
+        target = year_dir / f"indicateurs-{year}.xlsx"
+        stamp = year_dir / f".indicateurs-{year}.xlsx.sha256"
+        digest = file_sha256(paths["csv"])
+        if not target.exists() or not stamp.exists() or stamp.read_text().strip() != digest:
+            export.write(rows, target, "xlsx")
+            stamp.write_text(digest, encoding="utf-8")
+        paths["xlsx"] = target
+    page = render_index(built_editions(year_dir), results, year, demo=demo)
+    index = year_dir / "index.html"
+    tmp = index.with_name("index.html.tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(index)
+    paths["index"] = index
+    return paths
+
+
+def manifest_summary(year_dir: Path) -> str:
+    """Compact JSON of the editions listed (for logs and tests)."""
+    return json.dumps([m["territoire"] for m in built_editions(year_dir)])

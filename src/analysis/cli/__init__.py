@@ -1,0 +1,5 @@
+"""Command line: ``etat-des-lieux`` (also ``python -m analysis``)."""
+
+from analysis.cli.app import main
+
+__all__ = ["main"]

@@ -1,0 +1,525 @@
+"""Territories reference: France, régions académiques, académies, départements.
+
+The reference tables live in ``analysis/resources/territories/*.csv`` (data, not code; see the README
+there for sources and caveats). They exist in two *vintages* of the académie map:
+
+- ``"2016"``: map in force 2016-2019 (30 académies, Caen and Rouen separate, 17 régions
+  académiques; Mayotte is a vice-rectorat, neither an académie nor a région académique);
+- ``"2020"``: map in force from 1 January 2020 (académie de Normandie replaces Caen and Rouen;
+  Mayotte becomes an académie and a région académique).
+
+Use :func:`vintage_for_year` to pick the map matching a school year / survey year.
+
+Codes: régions use INSEE codes ("76", "04"), académies are identified by a slug ("toulouse",
+"aix-marseille") and carry the MENJ 2-character code ("16", "02"), départements use the COG code
+("01".."95", "2A", "2B", "971".."976"). The six collectivités d'outre-mer (COM: 975, 977, 978,
+986, 987, 988) are in the département table with ``statut == "com"``: they are covered by the
+France edition only, never by a région académique, and are attached to their vice-rectorat /
+académie where one exists (977 and 978 to the académie de Guadeloupe).
+
+Missing values in the tables are empty strings (e.g. the région of a COM).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import pandas as pd
+
+from analysis.core.config import RESOURCES
+
+__all__ = [
+    "DEFAULT_VINTAGE",
+    "LEVELS",
+    "VINTAGES",
+    "Territory",
+    "TerritoryError",
+    "academie_from_name",
+    "academies",
+    "children",
+    "departement_codes",
+    "departement_from_name",
+    "departements",
+    "france",
+    "hierarchy",
+    "list_territories",
+    "normalise_departement_code",
+    "parents",
+    "parse_territory",
+    "regions",
+    "vintage_for_year",
+]
+
+Level = Literal["france", "region", "academie", "departement"]
+
+#: Levels from the largest to the smallest.
+LEVELS: tuple[str, ...] = ("france", "region", "academie", "departement")
+VINTAGES: tuple[str, ...] = ("2016", "2020")
+#: Vintage of the 2018 report (eCarto, survey ETIC 2018).
+DEFAULT_VINTAGE = "2016"
+
+TABLES_DIR = RESOURCES / "territories"
+LIST_HINT = "etat-des-lieux territories --level {level}"
+
+_LEVEL_ALIASES = {
+    "france": "france",
+    "national": "france",
+    "nation": "france",
+    "fr": "france",
+    "region": "region",
+    "reg": "region",
+    "region-academique": "region",
+    "academie": "academie",
+    "aca": "academie",
+    "ac": "academie",
+    "departement": "departement",
+    "dep": "departement",
+    "dept": "departement",
+}
+# Académies whose French name takes the article "la" ("Académie de la Guadeloupe").
+_ACADEMIE_ARTICLE = {"guadeloupe": "de la ", "martinique": "de la ", "guyane": "de la "}
+_VOWELS = tuple("AEIOUYÂÊÎÔÛÉÈËÏÜ")
+
+
+class TerritoryError(ValueError):
+    """Unknown or unsupported territory (message lists close matches and how to list them)."""
+
+
+# --------------------------------------------------------------------------------------------
+# Territory
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Territory:
+    """One edition territory.
+
+    ``code`` is ``"FR"`` for France, the INSEE code for a région, the slug for an académie and
+    the COG code for a département.
+    """
+
+    level: Level
+    code: str
+    nom: str
+    vintage: str = DEFAULT_VINTAGE
+
+    @property
+    def id(self) -> str:
+        """Stable identifier: ``france``, ``region:76``, ``academie:toulouse``, ``departement:31``."""
+        return "france" if self.level == "france" else f"{self.level}:{self.code}"
+
+    @property
+    def slug(self) -> str:
+        """File-name friendly identifier: ``france``, ``region-76``, ``academie-toulouse``."""
+        return "france" if self.level == "france" else f"{self.level}-{self.code}"
+
+    @property
+    def label(self) -> str:
+        """French label: "France", "Région académique Occitanie", "Académie d'Amiens", "Haute-Garonne (31)"."""
+        if self.level == "france":
+            return "France"
+        if self.level == "region":
+            return f"Région académique {self.nom}"
+        if self.level == "academie":
+            return f"Académie {_de(self.nom, self.code)}"
+        return f"{self.nom} ({self.code})"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def _de(nom: str, slug: str) -> str:
+    """French preposition before a name: "de Toulouse", "d'Amiens", "de la Guyane"."""
+    if slug in _ACADEMIE_ARTICLE:
+        return _ACADEMIE_ARTICLE[slug] + nom
+    return f"d'{nom}" if nom[:1].upper() in _VOWELS else f"de {nom}"
+
+
+def france(vintage: str = DEFAULT_VINTAGE) -> Territory:
+    """The national territory."""
+    return Territory("france", "FR", "France", _check_vintage(vintage))
+
+
+# --------------------------------------------------------------------------------------------
+# Vintages and tables
+# --------------------------------------------------------------------------------------------
+
+
+def vintage_for_year(year: int) -> str:
+    """Académie map in force in ``year``: "2016" before 2020, else "2020"."""
+    return "2016" if int(year) < 2020 else "2020"
+
+
+def _check_vintage(vintage: str) -> str:
+    vintage = str(vintage)
+    if vintage not in VINTAGES:
+        raise TerritoryError(
+            f"Unknown vintage {vintage!r}: expected one of {', '.join(VINTAGES)} "
+            "(use vintage_for_year(year) to pick one from a year)."
+        )
+    return vintage
+
+
+@lru_cache(maxsize=None)
+def _read_table(name: str) -> pd.DataFrame:
+    table = pd.read_csv(TABLES_DIR / f"{name}.csv", dtype=str, keep_default_na=False, encoding="utf-8")
+    if "drom" in table.columns:
+        table["drom"] = table["drom"].str.lower().map({"true": True, "false": False}).astype(bool)
+    return table
+
+
+def _table(name: str, vintage: str) -> pd.DataFrame:
+    table = _read_table(name)
+    rows = table[table["vintage"] == _check_vintage(vintage)]
+    return rows.drop(columns="vintage").reset_index(drop=True)
+
+
+def departements(vintage: str = DEFAULT_VINTAGE) -> pd.DataFrame:
+    """Départements and COM: departement, departement_nom, academie, region, statut, drom."""
+    return _table("departements", vintage)
+
+
+def academies(vintage: str = DEFAULT_VINTAGE) -> pd.DataFrame:
+    """Académies and vice-rectorats: academie, academie_code, academie_nom, region, statut."""
+    return _table("academies", vintage)
+
+
+def regions(vintage: str = DEFAULT_VINTAGE) -> pd.DataFrame:
+    """Régions (INSEE): region, region_nom, region_slug, statut ("region-academique" or "hors")."""
+    return _table("regions", vintage)
+
+
+@lru_cache(maxsize=None)
+def _hierarchy(vintage: str) -> pd.DataFrame:
+    deps = departements(vintage)
+    acas = academies(vintage).rename(columns={"region": "academie_region", "statut": "academie_statut"})
+    regs = regions(vintage).rename(columns={"statut": "region_statut"}).drop(columns="region_slug")
+    table = deps.merge(acas, on="academie", how="left", validate="many_to_one")
+    table = table.merge(regs, on="region", how="left", validate="many_to_one")
+    table = table.fillna("")
+    columns = [
+        "departement", "departement_nom", "academie", "academie_code", "academie_nom",
+        "academie_statut", "region", "region_nom", "region_statut", "statut", "drom",
+    ]
+    return table[columns]
+
+
+def hierarchy(vintage: str = DEFAULT_VINTAGE) -> pd.DataFrame:
+    """One row per département / COM with its académie and région (codes, names, statuts)."""
+    return _hierarchy(_check_vintage(vintage)).copy()
+
+
+# --------------------------------------------------------------------------------------------
+# Names and codes
+# --------------------------------------------------------------------------------------------
+
+
+def _key(text: str) -> str:
+    """Matching key: lower case ASCII, words joined by "-", "st"/"ste" spelt out."""
+    text = re.sub(r"[\W_]+", " ", str(text))  # punctuation (incl. typographic apostrophes) first
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return re.sub(r"(^|-)st(e?)(?=-)", r"\1saint\2", text)
+
+
+def _without_article(key: str) -> str:
+    return re.sub(r"^(la|le|les|l)-", "", key)
+
+
+_CODE_RE = re.compile(r"^0?([0-9]{1,2}|2[AB])$|^(97[1-8]|98[4-9])$", re.IGNORECASE)
+
+
+def normalise_departement_code(code: str | int) -> str:
+    """COG code from the usual spellings: "031" -> "31", "02A" -> "2A", "1" -> "01", "971".
+
+    Raises ``ValueError`` when ``code`` does not look like a département / COM code.
+    """
+    text = str(code).strip().upper()
+    match = _CODE_RE.match(text)
+    if not match:
+        raise ValueError(f"Not a département code: {code!r}")
+    if match.group(2):
+        return match.group(2)
+    value = match.group(1)
+    if value in ("2A", "2B"):
+        return value
+    if value in ("0", "00", "20"):
+        raise ValueError(f"Not a département code: {code!r}")
+    return value.zfill(2)
+
+
+@lru_cache(maxsize=None)
+def _departement_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for vintage in VINTAGES:
+        for code, nom in departements(vintage)[["departement", "departement_nom"]].itertuples(index=False):
+            key = _key(nom)
+            index.setdefault(key, code)
+            index.setdefault(_without_article(key), code)
+    return index
+
+
+def departement_from_name(name: str | None) -> str | None:
+    """COG code of a département / COM from its name, whatever the accents, case or hyphens.
+
+    Accepts the ETIC spellings ("HAUTE-GARONNE", "PYRENEES-ORIENTALES", "REUNION",
+    "TERRITOIRE DE BELFORT", "COTES-D'ARMOR") and plain codes ("31", "031", "2A").
+    Returns ``None`` when nothing matches.
+    """
+    if name is None or (isinstance(name, float) and pd.isna(name)) or not str(name).strip():
+        return None
+    key = _key(name)
+    index = _departement_index()
+    found = index.get(key) or index.get(_without_article(key))
+    if found:
+        return found
+    try:
+        code = normalise_departement_code(str(name))
+    except ValueError:
+        return None
+    return code if code in set(index.values()) else None
+
+
+def academie_from_name(name: str | None, vintage: str = DEFAULT_VINTAGE) -> str | None:
+    """Slug of an académie / vice-rectorat of ``vintage`` from its name, slug or code.
+
+    "TOULOUSE" -> "toulouse", "AIX-MARSEILLE" -> "aix-marseille", "REUNION" -> "la-reunion".
+    Returns ``None`` when nothing matches in that vintage (e.g. "CAEN" in "2020").
+    """
+    if name is None or (isinstance(name, float) and pd.isna(name)) or not str(name).strip():
+        return None
+    key = _key(name)
+    for row in academies(vintage).itertuples(index=False):
+        keys = {row.academie, _key(row.academie_nom), _without_article(_key(row.academie_nom))}
+        if key in keys or _without_article(key) in keys or str(name).strip().zfill(2) == row.academie_code:
+            return row.academie
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Territories
+# --------------------------------------------------------------------------------------------
+
+
+def _territory(level: str, code: str, vintage: str) -> Territory:
+    if level == "france":
+        return france(vintage)
+    if level == "region":
+        row = regions(vintage).set_index("region").loc[code]
+        return Territory("region", code, row["region_nom"], vintage)
+    if level == "academie":
+        row = academies(vintage).set_index("academie").loc[code]
+        return Territory("academie", code, row["academie_nom"], vintage)
+    row = departements(vintage).set_index("departement").loc[code]
+    return Territory("departement", code, row["departement_nom"], vintage)
+
+
+def list_territories(level: str, vintage: str = DEFAULT_VINTAGE) -> list[Territory]:
+    """Editions of ``level``, sorted by code.
+
+    "region": régions académiques only; "academie": académies only (no vice-rectorat);
+    "departement": the 101 départements (no COM); "france": France.
+    """
+    return list(_editions(_parse_level(level), _check_vintage(vintage)))
+
+
+@lru_cache(maxsize=None)
+def _editions(level: str, vintage: str) -> tuple[Territory, ...]:
+    if level == "france":
+        return (france(vintage),)
+    if level == "region":
+        table = regions(vintage)
+        rows = table.loc[table["statut"] == "region-academique", ["region", "region_nom"]]
+    elif level == "academie":
+        table = academies(vintage)
+        rows = table.loc[table["statut"] == "academie", ["academie", "academie_nom"]]
+    else:
+        table = departements(vintage)
+        rows = table.loc[table["statut"] == "departement", ["departement", "departement_nom"]]
+    territories = (Territory(level, code, nom, vintage) for code, nom in rows.itertuples(index=False))  # type: ignore[arg-type]
+    return tuple(sorted(territories, key=lambda t: t.code))
+
+
+def _is_edition(level: str, code: str, vintage: str) -> bool:
+    return any(t.code == code for t in _editions(level, vintage))
+
+
+def _parse_level(level: str) -> str:
+    key = _key(level)
+    if key not in _LEVEL_ALIASES:
+        raise TerritoryError(
+            f"Unknown territory level {level!r}: expected one of {', '.join(LEVELS)}."
+        )
+    return _LEVEL_ALIASES[key]
+
+
+@lru_cache(maxsize=None)
+def _candidates(level: str, vintage: str) -> dict[str, str]:
+    """Matching keys -> code for every entry of ``level`` (editions or not) in ``vintage``."""
+    keys: dict[str, str] = {}
+    if level == "region":
+        for code, nom, slug in regions(vintage)[["region", "region_nom", "region_slug"]].itertuples(index=False):
+            for key in (code, slug, _key(nom)):
+                keys.setdefault(key, code)
+    elif level == "academie":
+        for slug, code, nom in academies(vintage)[["academie", "academie_code", "academie_nom"]].itertuples(index=False):
+            for key in (slug, code, _key(nom), _without_article(_key(nom))):
+                keys.setdefault(key, slug)
+    else:
+        for code, nom in departements(vintage)[["departement", "departement_nom"]].itertuples(index=False):
+            for key in (code.lower(), _key(nom), _without_article(_key(nom))):
+                keys.setdefault(key, code)
+    return keys
+
+
+def _lookup(level: str, value: str, vintage: str) -> str | None:
+    keys = _candidates(level, vintage)
+    raw = value.strip()
+    if level == "departement":
+        try:
+            return keys.get(normalise_departement_code(raw).lower()) or None
+        except ValueError:
+            pass
+    elif level in ("region", "academie") and raw.isdigit() and len(raw) <= 2:
+        return keys.get(raw.zfill(2))
+    key = _key(raw)
+    return keys.get(key) or keys.get(_without_article(key))
+
+
+def _suggest(level: str, value: str, vintage: str) -> list[str]:
+    editions = {t.code for t in list_territories(level, vintage)}
+    keys = {k: c for k, c in _candidates(level, vintage).items() if c in editions}
+    matches = difflib.get_close_matches(_key(value), list(keys), n=5, cutoff=0.6)
+    specs: list[str] = []
+    for match in matches:
+        spec = f"{level}:{keys[match]}"
+        if spec not in specs:
+            specs.append(spec)
+    return specs
+
+
+def _successors(level: str, code: str, from_vintage: str, to_vintage: str) -> list[str]:
+    """Editions of ``to_vintage`` covering the départements of ``level:code`` in ``from_vintage``."""
+    source = hierarchy(from_vintage)
+    codes = set(source.loc[source[level] == code, "departement"])
+    target = hierarchy(to_vintage)
+    found = sorted(set(target.loc[target["departement"].isin(codes), level]))
+    return [f"{level}:{c}" for c in found if _is_edition(level, c, to_vintage)]
+
+
+def _error(message: str, level: str, suggestions: list[str]) -> TerritoryError:
+    if suggestions:
+        message += f" Did you mean: {', '.join(suggestions)}?"
+    hint = LIST_HINT.format(level=level if level in LEVELS else "academie")
+    return TerritoryError(f"{message} List the territories with `{hint}`.")
+
+
+def parse_territory(spec: str | Territory, vintage: str | None = None) -> Territory:
+    """Territory from a specification such as ``"academie:toulouse"``.
+
+    Accepted forms: ``france`` / ``FR`` / ``national``; ``region:76`` or ``region:occitanie``
+    (code, slug or name); ``academie:toulouse`` or ``academie:16`` (slug, MENJ code or name);
+    ``departement:31``, ``departement:031``, ``departement:2A`` or ``departement:haute-garonne``.
+    Case, accents, spaces and hyphens do not matter. Only editions are accepted: a région that
+    is not a région académique, a vice-rectorat or a COM raise :class:`TerritoryError`.
+    ``vintage`` defaults to the vintage of ``spec`` when it is a Territory, else to
+    :data:`DEFAULT_VINTAGE` (the map of the 2018 report).
+    """
+    if isinstance(spec, Territory):
+        vintage = vintage or spec.vintage
+        spec = spec.id
+    vintage = _check_vintage(vintage or DEFAULT_VINTAGE)
+    text = str(spec).strip()
+    if _key(text) in ("france", "fr", "national", "nation"):
+        return france(vintage)
+    if ":" not in text:
+        suggestions = [s for level in LEVELS[1:] for s in _suggest(level, text, vintage)][:5]
+        raise _error(
+            f"Territory {text!r} has no level: write level:code, e.g. academie:toulouse, "
+            "region:76, departement:31, or france.",
+            "academie",
+            suggestions,
+        )
+    level_text, value = (part.strip() for part in text.split(":", 1))
+    level = _parse_level(level_text)
+    if level == "france":
+        return france(vintage)
+    code = _lookup(level, value, vintage)
+    if code is None:
+        other = VINTAGES[1 - VINTAGES.index(vintage)]
+        other_code = _lookup(level, value, other)
+        message = f"Unknown {level} {value!r} in the {vintage} map."
+        suggestions = _suggest(level, value, vintage)
+        if other_code is not None:
+            years = "from 2020 on" if other == "2020" else "before 2020"
+            message = (
+                f"{level}:{other_code} exists only in the {other} map ({years}), not in the "
+                f"{vintage} map."
+            )
+            suggestions = _successors(level, other_code, other, vintage) or suggestions
+        raise _error(message, level, suggestions)
+    territory = _territory(level, code, vintage)
+    if not _is_edition(level, code, vintage):
+        reason = {
+            "region": "is not a région académique",
+            "academie": "is a vice-rectorat, not an académie (no académie edition)",
+            "departement": "is a collectivité d'outre-mer, not a département (only in the France edition)",
+        }[level]
+        message = f"{territory.nom} ({level}:{code}) {reason} in the {vintage} map."
+        if code in ("mayotte", "06") and vintage == "2016":
+            message += " Mayotte became an académie and a région académique on 1 January 2020 (vintage 2020)."
+        raise _error(message, level, [])
+    return territory
+
+
+def parents(territory: Territory) -> list[Territory]:
+    """Enclosing editions, nearest first, up to France (vice-rectorats and non-académique régions skipped)."""
+    vintage = territory.vintage
+    if territory.level == "france":
+        return []
+    result: list[Territory] = []
+    if territory.level == "departement":
+        row = departements(vintage).set_index("departement").loc[territory.code]
+        academie, region = row["academie"], row["region"]
+        if academie and _is_edition("academie", academie, vintage):
+            result.append(_territory("academie", academie, vintage))
+    elif territory.level == "academie":
+        region = academies(vintage).set_index("academie").loc[territory.code, "region"]
+    else:
+        region = ""
+    if region and _is_edition("region", region, vintage):
+        result.append(_territory("region", region, vintage))
+    result.append(france(vintage))
+    return result
+
+
+def children(territory: Territory, level: str) -> list[Territory]:
+    """Editions of ``level`` inside ``territory`` (e.g. the départements of an académie), sorted by code."""
+    level = _parse_level(level)
+    if LEVELS.index(level) <= LEVELS.index(territory.level):
+        raise TerritoryError(f"{level} is not a sub-level of {territory.level}.")
+    vintage = territory.vintage
+    candidates = list_territories(level, vintage)
+    if territory.level == "france":
+        return candidates
+    table = hierarchy(vintage)
+    column = "region" if territory.level == "region" else "academie"
+    inside = set(table.loc[table[column] == territory.code, level])
+    return [t for t in candidates if t.code in inside]
+
+
+def departement_codes(territory: Territory) -> list[str]:
+    """Département / COM codes covered by ``territory`` (France: all, COM included)."""
+    table = hierarchy(territory.vintage)
+    if territory.level == "france":
+        codes = table["departement"]
+    elif territory.level == "departement":
+        return [territory.code]
+    else:
+        codes = table.loc[table[territory.level] == territory.code, "departement"]
+    return sorted(codes)

@@ -1,0 +1,38 @@
+"""Boundary files (GeoJSON, WGS84) from the store, keyed by territory code.
+
+Départements come from the `departements_geo` source (the file with DROM preferred); académies
+and régions are built by dissolving départements with the territories reference of the vintage,
+which works for both académie maps (2016 and 2020) without another file.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+
+from analysis.core import territories
+from analysis.sources.store import Store
+
+
+def departements(store: Store) -> gpd.GeoDataFrame | None:
+    """Département polygons with a `code` column (COG code), or None when no file is available."""
+    files = store.files("departements_geo")
+    if not files:
+        return None
+    frame = gpd.read_file(files[0])
+    if "code" not in frame.columns:
+        raise ValueError(f"{files[0]}: no 'code' property in the features")
+    frame["code"] = frame["code"].astype(str).map(territories.normalise_departement_code)
+    if frame.crs is None:
+        frame = frame.set_crs(4326)
+    return frame[["code", "geometry"]]
+
+
+def for_level(store: Store, level: str, vintage: str) -> gpd.GeoDataFrame | None:
+    """Polygons of every territory of a level ("departement", "academie", "region")."""
+    base = departements(store)
+    if base is None or level == "departement":
+        return base
+    mapping = territories.hierarchy(vintage).set_index("departement")[level]
+    base = base.assign(code=base["code"].map(mapping))
+    base = base[base["code"].fillna("") != ""]
+    return base.dissolve(by="code", as_index=False)[["code", "geometry"]]

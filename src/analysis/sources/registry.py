@@ -1,0 +1,130 @@
+"""The source registry (params/sources.yml) as typed objects."""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from analysis.core import config
+
+
+class RegistryError(ValueError):
+    """The registry file is malformed or names an unknown source."""
+
+
+@dataclass(frozen=True)
+class Licence:
+    key: str
+    name: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    dataset_id: str
+    title: str
+    producer: str
+    page: str | None
+    urls: tuple[str, ...]
+    url_verified: bool
+    layout_verified: bool
+    licence: Licence
+    format: str
+    filename: str
+    patterns: tuple[str, ...]
+    header: tuple[str, ...]
+    schema: str
+    millesime: str
+    role: str
+    separator: str = ";"
+    encoding: str = "utf-8-sig"
+    questionnaire: str | None = None
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def millesime_column(self) -> str | None:
+        """Name of the column holding the millésime, for multi-year files."""
+        if self.millesime.startswith("column "):
+            return self.millesime.split(" ", 1)[1]
+        return None
+
+    @property
+    def is_geo(self) -> bool:
+        return self.format == "geojson"
+
+    def matches_name(self, name: str) -> int | None:
+        """Priority (0 = best) of the first pattern matching a file name, else None."""
+        for i, pattern in enumerate(self.patterns):
+            if fnmatch.fnmatch(name.lower(), pattern.lower()):
+                return i
+        return None
+
+    def matches_header(self, columns: list[str]) -> bool:
+        return bool(self.header) and set(self.header) <= set(columns)
+
+
+_REQUIRED = ("dataset_id", "title", "licence", "format", "filename", "patterns", "schema", "millesime")
+
+
+def load_registry(path: str | Path | None = None) -> dict[str, Source]:
+    path = Path(path) if path else config.sources_file()
+    return dict(_load_registry(str(path)))
+
+
+@lru_cache(maxsize=4)
+def _load_registry(path: str) -> tuple[tuple[str, Source], ...]:
+    try:
+        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RegistryError(f"Source registry not found: {path}. Run from the project root "
+                            "or set ETAT_DES_LIEUX_ROOT.") from None
+    licences = {
+        key: Licence(key, value["name"], value.get("url"))
+        for key, value in (doc.get("licences") or {}).items()
+    }
+    out = []
+    for key, entry in (doc.get("sources") or {}).items():
+        missing = [k for k in _REQUIRED if k not in entry]
+        if missing:
+            raise RegistryError(f"{path}: source '{key}' lacks {', '.join(missing)}")
+        if entry["licence"] not in licences:
+            raise RegistryError(f"{path}: source '{key}' names unknown licence '{entry['licence']}'")
+        known = set(Source.__dataclass_fields__)
+        out.append((key, Source(
+            key=key,
+            dataset_id=entry["dataset_id"],
+            title=entry["title"],
+            producer=entry.get("producer", ""),
+            page=entry.get("page"),
+            urls=tuple(entry.get("urls") or ()),
+            url_verified=bool(entry.get("url_verified", False)),
+            layout_verified=bool(entry.get("layout_verified", False)),
+            licence=licences[entry["licence"]],
+            format=entry["format"],
+            filename=entry["filename"],
+            patterns=tuple(entry["patterns"]),
+            header=tuple(entry.get("header") or ()),
+            schema=entry["schema"],
+            millesime=str(entry["millesime"]),
+            role=entry.get("role", ""),
+            separator=entry.get("separator", ";"),
+            encoding=entry.get("encoding", "utf-8-sig"),
+            questionnaire=entry.get("questionnaire"),
+            extra={k: v for k, v in entry.items() if k not in known},
+        )))
+    return tuple(out)
+
+
+def get_source(key: str, registry: dict[str, Source] | None = None) -> Source:
+    registry = registry or load_registry()
+    try:
+        return registry[key]
+    except KeyError:
+        raise RegistryError(
+            f"Unknown source '{key}'. Known sources: {', '.join(sorted(registry))}."
+        ) from None

@@ -1,0 +1,140 @@
+"""The index page of a millésime and the exports of all indicators (no kernel: fake editions)."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.build import manifest, site_index as index
+from analysis import indicators
+from analysis.core.formatting import fmt_missing
+
+pytestmark = pytest.mark.shared_data
+
+EDITIONS = {
+    "france": "France",
+    "region:76": "Région académique Occitanie",
+    "academie:toulouse": "Académie de Toulouse",
+    "departement:31": "Haute-Garonne (31)",
+    "departement:34": "Hérault (34)",
+    "departement:75": "Paris (75)",          # no data in the Occitanie files: n.c.
+}
+
+
+@pytest.fixture(scope="module")
+def results(occitanie_store):
+    return indicators.load(occitanie_store, 2018)
+
+
+def fake_editions(year_dir: Path, ids=EDITIONS) -> None:
+    """Edition folders as the batch leaves them: outputs and a manifest."""
+    for ident, label in ids.items():
+        slug = ident.replace(":", "-")
+        folder = year_dir / slug
+        folder.mkdir(parents=True, exist_ok=True)
+        outputs = {}
+        for fmt in ("html", "pdf"):
+            path = folder / f"etat-des-lieux-2018-{slug}.{fmt}"
+            path.write_text(f"{label} {fmt}", encoding="utf-8")
+            outputs[fmt] = path
+        manifest.write_manifest(folder, {
+            "territoire": ident, "libelle": label, "slug": slug, "execution_key": "x",
+            "render_key": "y", "inputs": {}, "timings": {},
+            "outputs": manifest.outputs_record(folder, outputs)})
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs, self.srcs, self.inputs, self.rows = [], [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "href" in attrs:
+            self.hrefs.append(attrs["href"])
+        if "src" in attrs:
+            self.srcs.append(attrs["src"])
+        if tag == "input":
+            self.inputs.append(attrs)
+        if tag == "tr" and "data-search" in attrs:
+            self.rows.append(attrs["data-search"])
+
+
+@pytest.fixture(scope="module")
+def built(results, tmp_path_factory):
+    year_dir = tmp_path_factory.mktemp("reports") / "2018"
+    fake_editions(year_dir)
+    (year_dir / "departement-09").mkdir()          # a failed edition: folder without manifest
+    paths = index.write_all(year_dir, results, 2018)
+    page = paths["index"].read_text(encoding="utf-8")
+    parser = Links()
+    parser.feed(page)
+    return year_dir, paths, page, parser
+
+
+def test_lists_every_built_edition_grouped_by_level(built):
+    _, _, page, parser = built
+    assert len(parser.rows) == len(EDITIONS)
+    headings = re.findall(r"<h2>([^<(]+)", page)
+    assert [h.strip() for h in headings] == ["France", "Régions académiques", "Académies", "Départements"]
+    assert "Ariège" not in page and "departement:09" not in page
+    for ident, label in EDITIONS.items():
+        assert label in page and ident in page
+
+
+def test_links_are_relative_and_exist(built):
+    year_dir, _, _, parser = built
+    reports = [h for h in parser.hrefs if h.startswith(("departement", "academie", "region", "france"))]
+    assert len(reports) == 2 * len(EDITIONS)
+    for href in parser.hrefs:
+        assert not re.match(r"^[a-z]+:", href), href          # no scheme: relative only
+        assert (year_dir / href).exists(), href
+
+
+def test_self_contained_and_searchable(built):
+    _, _, page, parser = built
+    assert not re.search(r"https?://", page)
+    assert parser.srcs == []                                   # no external script, image, font
+    assert "<style>" in page and "<script>" in page
+    search = [i for i in parser.inputs if i.get("type") == "search"]
+    assert search and search[0]["id"] == "recherche"
+    assert "addEventListener('input'" in page
+    # the search keys carry the name without accents and the code
+    assert any("haute-garonne" in row and "31" in row for row in parser.rows)
+    assert any("herault" in row for row in parser.rows)
+
+
+def test_key_figures_in_french(built, results):
+    _, _, page, _ = built
+    assert "Accès à internet" in page and "Élèves par terminal (collèges)" in page
+    figures = dict(zip([label for _, _, label in index.KEY_FIGURES], index.key_figures(results, "departement:31")))
+    ratio = figures["Élèves par terminal (collèges)"][0]
+    assert re.fullmatch(r"\d+,\d", ratio)                      # decimal comma, one decimal
+    assert figures["Accès à internet"][0].endswith("\u00a0%")
+    assert figures["Accès à internet"][1].endswith("%\u00a0n.c.")
+    paris = index.key_figures(results, "departement:75")
+    assert {value for value, _ in paris} == {fmt_missing("vide")}      # no establishment there
+    assert "DONNÉES DE DÉMONSTRATION" not in page
+
+
+def test_demo_banner(results):
+    demo = results.assign(demo=True)
+    page = index.render_index([], demo, 2018, demo=True)
+    assert "DONNÉES DE DÉMONSTRATION" in page and 'class="demo"' in page
+
+
+def test_exports_of_all_territories(built, results):
+    year_dir, paths, _, _ = built
+    table = pd.read_csv(paths["csv"], dtype={"territoire": str})
+    assert {"france", "region:76", "academie:montpellier", "departement:31"} <= set(table["territoire"])
+    assert "vide" not in set(table["statut"])
+    sheets = pd.ExcelFile(paths["xlsx"]).sheet_names
+    assert "Lisez-moi" in sheets and "Connectivité" in sheets
+    # unchanged table: the workbook is not written again
+    before = paths["xlsx"].stat().st_mtime_ns
+    index.write_all(year_dir, results, 2018)
+    assert paths["xlsx"].stat().st_mtime_ns == before

@@ -1,0 +1,91 @@
+"""The raw store: recognising official files, provenance records, status."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from analysis.core.errors import InputError, MissingDataError
+from analysis.sources.provenance import sha256_file
+from tests.conftest import GEOJSON, OCCITANIE, need_shared
+
+
+def test_import_real_files_records_provenance(occitanie_store):
+    need_shared(OCCITANIE)
+    records = {r.source: r for r in occitanie_store.records()}
+    etic = records["etic_2d"]
+    assert etic.millesimes == [2018, 2019]
+    assert etic.method == "import"
+    assert etic.origin.endswith("fr-en-etic_2d.csv")
+    assert etic.sha256 == sha256_file(OCCITANIE / "fr-en-etic_2d.csv")
+    assert etic.size == (OCCITANIE / "fr-en-etic_2d.csv").stat().st_size
+    assert "Licence Ouverte" in etic.licence
+    assert etic.url_verified is False          # the ETIC URL is constructed: said so
+    assert not etic.demo
+    assert "SOURCE.md" in etic.note
+    # the record is a JSON file beside the copy
+    on_disk = json.loads((occitanie_store.raw / "etic_2d" / "fr-en-etic_2d.csv.provenance.json").read_text())
+    assert on_disk["sha256"] == etic.sha256
+
+
+def test_import_recognises_by_name_and_ignores_unknown(occitanie_store):
+    keys = {r.source for r in occitanie_store.records()}
+    assert {"annuaire", "etic_2d", "departements_geo", "regions_geo"} <= keys
+    # the label files of Occitanie are not sources of the report
+    assert not any("label" in r.file for r in occitanie_store.records())
+    # the DROM-including file is preferred among the three département files
+    assert occitanie_store.files("departements_geo")[0].name == "departements-avec-outre-mer.geojson"
+
+
+def test_import_recognises_by_header(tmp_path, empty_store):
+    need_shared(OCCITANIE)
+    renamed = tmp_path / "export (3).csv"
+    renamed.write_bytes((OCCITANIE / "fr-en-etic_2d.csv").read_bytes())
+    report = empty_store.import_paths([renamed])
+    assert [r.source for r in report.added] == ["etic_2d"]
+
+
+def test_reimport_is_idempotent_and_replacement_is_noted(tmp_path, empty_store):
+    need_shared(OCCITANIE)
+    first = empty_store.import_paths([OCCITANIE / "fr-en-etic_2d.csv"])
+    again = empty_store.import_paths([OCCITANIE / "fr-en-etic_2d.csv"])
+    assert len(first.added) == 1 and len(again.unchanged) == 1
+    changed = tmp_path / "fr-en-etic_2d.csv"
+    changed.write_text((OCCITANIE / "fr-en-etic_2d.csv").read_text(encoding="utf-8-sig")[:-200].rsplit("\n", 1)[0] + "\n",
+                       encoding="utf-8-sig")
+    replaced = empty_store.import_paths([changed])
+    assert len(replaced.replaced) == 1
+    assert "Replaces a copy" in replaced.replaced[0].note
+
+
+def test_wrong_separator_is_caught_at_import(tmp_path, empty_store):
+    need_shared(OCCITANIE)
+    text = (OCCITANIE / "fr-en-etic_2d.csv").read_text(encoding="utf-8-sig").replace(";", ",")
+    bad = tmp_path / "fr-en-etic_2d.csv"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        empty_store.import_paths([bad])
+    message = str(err.value)
+    assert "fr-en-etic_2d.csv" in message and "line 1" in message
+    assert "separated by ','" in message
+
+
+def test_missing_source_says_what_to_do(empty_store):
+    with pytest.raises(MissingDataError, match="data import"):
+        empty_store.require("etic_2d")
+
+
+def test_status_lists_every_source(occitanie_store):
+    status = occitanie_store.status()
+    assert set(occitanie_store.registry) <= set(status["source"])
+    etic = status[status["source"] == "etic_2d"].iloc[0]
+    assert etic["millesimes"] == "2018, 2019" and etic["disponible"]
+    assert not status[status["source"] == "etic_1d"].iloc[0]["disponible"]
+
+
+def test_fingerprint_changes_with_inputs(tmp_path, empty_store):
+    need_shared(GEOJSON)
+    before = empty_store.fingerprint()
+    empty_store.import_paths([GEOJSON / "regions-avec-outre-mer.geojson"])
+    assert empty_store.fingerprint() != before
