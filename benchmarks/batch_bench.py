@@ -55,8 +55,9 @@ if __name__ == "__main__":               # not in the spawned workers (they impo
     WORK = Path(tempfile.mkdtemp(prefix="batch-bench-"))
     snapshot(WORK / "projet")
 
-from analysis.build import batch, editions as pipeline
 from analysis import indicators  # noqa: E402
+from analysis.build import batch
+from analysis.build import editions as pipeline
 from analysis.sources.store import Store  # noqa: E402
 
 

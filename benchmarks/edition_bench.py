@@ -20,8 +20,8 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 
-from analysis.core import config
 from analysis.build import editions as pipeline
+from analysis.core import config
 
 
 def kernel_start() -> float:

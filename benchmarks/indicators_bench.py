@@ -9,8 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from analysis.core import config
 from analysis import indicators
+from analysis.core import config
 from analysis.harmonise.table import available_years, build_etablissements
 from analysis.sources.store import Store
 

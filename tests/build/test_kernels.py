@@ -8,7 +8,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from analysis.build import kernels, editions as pipeline
+from analysis.build import editions as pipeline
+from analysis.build import kernels
 
 pytestmark = pytest.mark.slow
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.build import manifest, site_index as index
 from analysis import indicators
+from analysis.build import manifest
+from analysis.build import site_index as index
 from analysis.core.formatting import fmt_missing
 
 pytestmark = pytest.mark.shared_data

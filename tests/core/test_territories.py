@@ -23,7 +23,6 @@ from analysis.core.territories import (
     vintage_for_year,
 )
 
-
 TOULOUSE = ["09", "12", "31", "32", "46", "65", "81", "82"]
 MONTPELLIER = ["11", "30", "34", "48", "66"]
 

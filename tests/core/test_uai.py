@@ -11,7 +11,6 @@ import pytest
 from analysis.core.territories import normalise_departement_code
 from analysis.core.uai import check_letter, check_uais, departement_from_uai, is_valid_uai, uai_problem
 
-
 # Real UAIs whose check letter was computed by hand (7 digits mod 23 -> letter).
 REAL_UAIS = {
     "0810016C": "81",  # 810016 = 23 * 35218 + 2 -> C (ETIC, LP in Tarn)

@@ -13,12 +13,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.sources import layouts
 from analysis.core import territories
+from analysis.core.uai import check_uais
 from analysis.demo import DEMO_KEYS, write_demo_files
 from analysis.demo.etic import unasked_columns
+from analysis.sources import layouts
 from analysis.sources.registry import load_registry
-from analysis.core.uai import check_uais
 
 LAYOUT = {"annuaire": layouts.ANNUAIRE, "etic_2d": layouts.ETIC_2D, "etic_1d": layouts.ETIC_1D,
           "couverture": layouts.COUVERTURE, "experimentations": layouts.EXPERIMENTATIONS}

@@ -19,11 +19,10 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
 
-from analysis.render import (BookConfigError, RenderError, load_book, render_book,
-                             split_cell_options)
+from analysis.render import BookConfigError, RenderError, load_book, render_book, split_cell_options
 from analysis.render.notebook import Numbering, Ref, resolve_crossrefs
-
 from tests.conftest import ROOT
+
 DEMO = "DONNÉES DE DÉMONSTRATION"
 META = {
     "title": "État des lieux du numérique éducatif",

@@ -16,11 +16,11 @@ import pytest
 from matplotlib.figure import Figure
 
 from analysis import indicators
+from analysis.core.formatting import UNIT_SEP, fmt_nc
 from analysis.report import narrative
 from analysis.report.chapter import DEMO_WARNING, Chapter, NoFigure, cell_text
-from analysis.core.formatting import UNIT_SEP, fmt_nc
-
 from tests.conftest import ROOT
+
 NB = UNIT_SEP
 INDICATORS = ["connectivite.acces_internet", "connectivite.classes_internet_50_plus", "connectivite.wifi_absent",
               "equipement.eleves_par_terminal", "equipement.part_terminaux_mobiles", "equipement.tni_au_moins_un",

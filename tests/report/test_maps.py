@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 import warnings
-from pathlib import Path
 
 import matplotlib
 
@@ -16,13 +15,14 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 import shapely  # noqa: E402
 
-from analysis.report import maps  # noqa: E402
 from analysis.core.formatting import round_half_up  # noqa: E402
+from analysis.report import maps  # noqa: E402
 from analysis.report.style import NC_COLOR, NC_HATCH, SECRET_HATCH, save_figure  # noqa: E402
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
 from tests.conftest import SHARED_RAW
+
 DEPARTEMENTS_GEOJSON = SHARED_RAW / "france-geojson" / "departements-avec-outre-mer.geojson"
 OCCITANIE = ["09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66", "81", "82"]
 MAINLAND = [f"{i:02d}" for i in range(1, 96) if i != 20] + ["2A", "2B"]

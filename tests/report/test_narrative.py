@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from analysis.report import narrative
 from analysis.core.formatting import THOUSANDS_SEP, UNIT_SEP
+from analysis.report import narrative
 
 NB = UNIT_SEP
 
@@ -65,7 +65,7 @@ def test_secret_says_why_and_the_threshold():
 
 def test_nc_says_nobody_answered():
     text = narrative.sentence(row(statut="nc", valeur=math.nan, taux_nc=100.0, univers=12))
-    assert "non communiqué" in text and f"aucun des 12 établissements" in text
+    assert "non communiqué" in text and "aucun des 12 établissements" in text
     no_nan(text)
     assert f"0{NB}%" not in text
 

@@ -7,8 +7,8 @@ import pytest
 
 from analysis.core.errors import InputError
 from analysis.harmonise.table import etic_answers
-from analysis.sources.schemas import read_raw
 from analysis.sources.registry import load_registry
+from analysis.sources.schemas import read_raw
 from tests.conftest import OCCITANIE, need_shared
 
 REGISTRY = load_registry()

@@ -30,15 +30,15 @@ import os
 import shutil
 import time
 import traceback
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from analysis.build import chapter_cache as chapter_cache_mod
+from analysis.build import kernels, keys
+from analysis.build import manifest as cache
 from analysis.core import config, territories
-from analysis.build import kernels
-from analysis.build import keys, manifest as cache
 
 DEFAULT_LEVELS = ("france", "region", "academie", "departement")
 LOG = ".build.log"
@@ -323,8 +323,14 @@ class _Bar:
     """One rich progress bar: editions done / total."""
 
     def __init__(self, console, total: int):
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                                   TimeElapsedColumn, TimeRemainingColumn)
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
         self.progress = Progress(TextColumn("[bold]éditions"), BarColumn(), MofNCompleteColumn(),
                                  TimeElapsedColumn(), TimeRemainingColumn(),

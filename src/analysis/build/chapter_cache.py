@@ -23,8 +23,8 @@ store; worker processes never see it.
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from analysis.core.digests import sha as _sha
 
@@ -80,7 +80,6 @@ class ExecutedChapters:
     def restore(self, keyed_nb, target: Path) -> bool:
         """Write the cached execution of ``keyed_nb`` to ``target``; False if there is none."""
         import nbformat
-
         from sqlalchemy.exc import SQLAlchemyError
 
         try:

@@ -12,14 +12,14 @@ import multiprocessing
 import os
 import shutil
 import time
+from collections.abc import Callable, Collection
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Collection
 
+from analysis.build.kernels import KERNEL, LOG_DIR
 from analysis.core import config, territories
 from analysis.core.errors import AnalysisError
-from analysis.build.kernels import KERNEL, LOG_DIR
 
 
 class BuildError(AnalysisError):

@@ -88,7 +88,7 @@ class DataSlices:
     by_year: dict[int, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
-    def from_store(cls, store, years: list[int]) -> "DataSlices":
+    def from_store(cls, store, years: list[int]) -> DataSlices:
         from analysis.harmonise.table import load_etablissements
 
         slices = cls()
@@ -159,9 +159,9 @@ class RunContext:
 
     @classmethod
     def build(cls, store, year: int, threshold: int, results: pd.DataFrame, book,
-              root: Path) -> "RunContext":
-        from analysis.harmonise.table import SOURCE_KEYS, available_years
+              root: Path) -> RunContext:
         from analysis.build import editions as pipeline
+        from analysis.harmonise.table import SOURCE_KEYS, available_years
 
         main, appendices = pipeline.chapters(book)
         earlier = [y for y in available_years(store) if y < year]

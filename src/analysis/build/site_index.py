@@ -20,8 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.build import manifest as cache
-from analysis.core.digests import file_sha256
 from analysis.core import territories
+from analysis.core.digests import file_sha256
 from analysis.core.formatting import fmt_nc, fmt_value
 
 LEVEL_TITLES = {"france": "France", "region": "Régions académiques", "academie": "Académies",
@@ -163,8 +163,8 @@ les territoires : <a href="indicateurs-{year}.csv">indicateurs-{year}.csv</a>,
 
 
 def export_rows(results: pd.DataFrame) -> pd.DataFrame:
-    from analysis.indicators import export
     from analysis import indicators
+    from analysis.indicators import export
 
     rows = results[results["type"].isin(indicators.DEFAULT_TYPES + ("tous",)) & (results["statut"] != "vide")]
     order = {level: n for n, level in enumerate(territories.LEVELS)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -19,7 +19,7 @@ app.add_typer(data_app, name="data")
 console = Console(stderr=True)
 out = Console()
 
-DataDir = Annotated[Optional[Path], typer.Option("--data-dir", help="Data folder (default: ./data or $ETAT_DES_LIEUX_DATA).")]
+DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data folder (default: ./data or $ETAT_DES_LIEUX_DATA).")]
 
 
 def _store(data_dir):
@@ -46,7 +46,7 @@ def data_import(paths: Annotated[list[Path], typer.Argument(help="Files or folde
 
 
 @data_app.command("fetch")
-def data_fetch(sources: Annotated[Optional[list[str]], typer.Argument(help="Source keys (default: all with a URL).")] = None,
+def data_fetch(sources: Annotated[list[str] | None, typer.Argument(help="Source keys (default: all with a URL).")] = None,
                data_dir: DataDir = None,
                force: Annotated[bool, typer.Option(help="Download again even if present.")] = False):
     """Download sources from the official portals (progress, resume, sha256, provenance)."""
@@ -86,9 +86,9 @@ def data_status(data_dir: DataDir = None):
 
 
 @data_app.command("demo")
-def data_demo(data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="Data folder of the demo (default: data/demo).")] = None,
+def data_demo(data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Data folder of the demo (default: data/demo).")] = None,
               seed: Annotated[int, typer.Option(help="Random seed: same seed, same files.")] = 2018,
-              year: Annotated[Optional[list[int]], typer.Option("--year", help="Millésime(s) (default 2018 and 2019).")] = None):
+              year: Annotated[list[int] | None, typer.Option("--year", help="Millésime(s) (default 2018 and 2019).")] = None):
     """Write the synthetic national demo dataset in the official layouts and import it (marked demo)."""
     from analysis.core import config
     from analysis.demo import write_demo_files
@@ -109,8 +109,8 @@ def quickstart_cmd(year: Annotated[int, typer.Option(help="Millésime.")] = 2018
     """Produce the national report: real data when available or downloadable, else the marked demo."""
     from analysis.core import config
     from analysis.core.errors import OfflineError
-    from analysis.sources.fetch import fetch_source
     from analysis.harmonise.table import available_years
+    from analysis.sources.fetch import fetch_source
     from analysis.sources.store import Store
 
     store = Store()
@@ -154,13 +154,13 @@ def indicators_cmd(territory: Annotated[str, typer.Argument(help="france, region
                    year: Annotated[int, typer.Option(help="Millésime.")] = 2018,
                    level_below: Annotated[bool, typer.Option("--level-below", help="Also the territories one level below.")] = False,
                    fmt: Annotated[str, typer.Option("--format", help="csv | json | xlsx")] = "csv",
-                   output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File (default: standard output for csv/json).")] = None,
+                   output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default: standard output for csv/json).")] = None,
                    threshold: Annotated[int, typer.Option(help="Secret statistique: fewer respondents than this.")] = 5,
                    data_dir: DataDir = None):
     """Every indicator of a territory and millésime, with its n.c. rate."""
-    from analysis.indicators import export
     from analysis import indicators
     from analysis.core import territories
+    from analysis.indicators import export
 
     store = _store(data_dir)
     t = territories.parse_territory(territory, territories.vintage_for_year(year))
@@ -182,10 +182,10 @@ def build_cmd(territory: Annotated[str, typer.Argument(help="france, region:76, 
               threshold: Annotated[int, typer.Option(help="Secret statistique threshold.")] = 5,
               data_dir: DataDir = None,
               all_: Annotated[bool, typer.Option("--all", help="Every edition of the chosen levels (cached, in parallel, with an index).")] = False,
-              level: Annotated[Optional[list[str]], typer.Option("--level", help="With --all: france, region, academie, departement (repeat or comma-separate).")] = None,
-              within: Annotated[Optional[str], typer.Option("--within", help="With --all: only the territories inside this one, e.g. region:76.")] = None,
+              level: Annotated[list[str] | None, typer.Option("--level", help="With --all: france, region, academie, departement (repeat or comma-separate).")] = None,
+              within: Annotated[str | None, typer.Option("--within", help="With --all: only the territories inside this one, e.g. region:76.")] = None,
               force: Annotated[bool, typer.Option("--force", help="With --all: rebuild even the editions whose inputs did not change.")] = False,
-              jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="With --all: worker processes (default: number of CPUs).")] = None,
+              jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="With --all: worker processes (default: number of CPUs).")] = None,
               fresh_kernels: Annotated[bool, typer.Option("--fresh-kernels", help="With --all: a new kernel per chapter instead of one reset kernel per worker.")] = False,
               dry_run: Annotated[bool, typer.Option("--dry-run", help="With --all: list what would be executed or re-rendered, and why; build nothing.")] = False):
     """Build one edition (execute the chapter notebooks, render HTML and PDF), or with --all every edition."""

@@ -26,7 +26,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Literal
 
 import pandas as pd
@@ -165,7 +165,7 @@ def _check_vintage(vintage: str) -> str:
     return vintage
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read_table(name: str) -> pd.DataFrame:
     table = pd.read_csv(TABLES_DIR / f"{name}.csv", dtype=str, keep_default_na=False, encoding="utf-8")
     if "drom" in table.columns:
@@ -194,7 +194,7 @@ def regions(vintage: str = DEFAULT_VINTAGE) -> pd.DataFrame:
     return _table("regions", vintage)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _hierarchy(vintage: str) -> pd.DataFrame:
     deps = departements(vintage)
     acas = academies(vintage).rename(columns={"region": "academie_region", "statut": "academie_statut"})
@@ -253,7 +253,7 @@ def normalise_departement_code(code: str | int) -> str:
     return value.zfill(2)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _departement_index() -> dict[str, str]:
     index: dict[str, str] = {}
     for vintage in VINTAGES:
@@ -328,7 +328,7 @@ def list_territories(level: str, vintage: str = DEFAULT_VINTAGE) -> list[Territo
     return list(_editions(_parse_level(level), _check_vintage(vintage)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _editions(level: str, vintage: str) -> tuple[Territory, ...]:
     if level == "france":
         return (france(vintage),)
@@ -358,7 +358,7 @@ def _parse_level(level: str) -> str:
     return _LEVEL_ALIASES[key]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _candidates(level: str, vintage: str) -> dict[str, str]:
     """Matching keys -> code for every entry of ``level`` (editions or not) in ``vintage``."""
     keys: dict[str, str] = {}

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import unicodedata
 import zlib
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pandas as pd
 
-from analysis.sources import layouts
 from analysis.core import territories
 from analysis.core.uai import CHECK_LETTERS
+from analysis.sources import layouts
 
 from . import targets as T
 from .geography import Geography, geography
@@ -76,7 +76,7 @@ def _ascii_upper(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").upper()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _commune_name(code: str) -> str:
     h = zlib.crc32(code.encode())
     first, second = _SYLLABLES_A[h % 20], _SYLLABLES_B[(h >> 5) % 20]

@@ -17,8 +17,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from analysis.sources import layouts
 from analysis.core import territories
+from analysis.sources import layouts
 
 from . import targets as T
 from .annuaire import departement_effects, object_frame

@@ -21,7 +21,7 @@ Which columns a millésime asks, and the answer codes, are read from the questio
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -52,7 +52,7 @@ RENAME_1D = {"Maint_PersonnelEducNatHsEtab": "Maint_PersonnelEducNatHsEcole",
 # ------------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def questionnaire(name: str) -> dict:
     path = config.RESOURCES / "questionnaires" / f"{name}.yml"
     return yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -25,9 +25,9 @@ import pandas as pd
 
 from analysis.core import digests, territories
 from analysis.core.errors import InputError, MissingDataError
+from analysis.core.uai import check_uais
 from analysis.harmonise.natures import ETIC_1D_NATURES, ETIC_2D_NATURES, nature_from_code, type_from_nature
 from analysis.sources.store import Store
-from analysis.core.uai import check_uais
 
 ETIC_SOURCES = ("etic_2d", "etic_1d")
 SOURCE_KEYS = ("annuaire", "geolocalisation", "etic_2d", "etic_1d", "couverture", "experimentations")
@@ -59,7 +59,7 @@ class HarmoniseReport:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2)
 
     @classmethod
-    def from_json(cls, text: str) -> "HarmoniseReport":
+    def from_json(cls, text: str) -> HarmoniseReport:
         return cls(**json.loads(text))
 
     def summary(self) -> list[str]:
@@ -96,7 +96,7 @@ def _for_year(mapping: dict, year: int):
 def etic_answers(raw: pd.DataFrame, qname: str, path: Path | str = "",
                  report: HarmoniseReport | None = None) -> pd.DataFrame:
     """Type the raw ETIC answers of one file into canonical columns, millésime by millésime."""
-    from analysis.sources.schemas import questionnaire   # pandera: imported only when files are read
+    from analysis.sources.schemas import questionnaire  # pandera: imported only when files are read
 
     q = questionnaire(qname)
     uai_col, year_col = q["keys"]["uai"], q["keys"]["annee"]

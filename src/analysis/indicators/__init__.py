@@ -5,8 +5,15 @@ indicator for every territory of a millésime (tidy table, one row per territory
 indicator, with its n.c. rate and status).
 """
 
-from analysis.indicators.catalogue import (DEFAULT_TYPES, SECRET_THRESHOLD, THEMES, Indicator, catalogue,
-                                           source_labels, unavailable)
+from analysis.indicators.catalogue import (
+                                           DEFAULT_TYPES,
+                                           SECRET_THRESHOLD,
+                                           THEMES,
+                                           Indicator,
+                                           catalogue,
+                                           source_labels,
+                                           unavailable,
+)
 from analysis.indicators.compute import compute, contributions, for_territory, with_evolution
 from analysis.indicators.results import load
 

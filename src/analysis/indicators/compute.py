@@ -20,8 +20,16 @@ import numpy as np
 import pandas as pd
 
 from analysis.core import territories
-from analysis.indicators.catalogue import (COMBINED, LEVELS, OUTPUT_COLUMNS, SECRET_THRESHOLD, TYPES,
-                                           Indicator, catalogue, source_labels)
+from analysis.indicators.catalogue import (
+    COMBINED,
+    LEVELS,
+    OUTPUT_COLUMNS,
+    SECRET_THRESHOLD,
+    TYPES,
+    Indicator,
+    catalogue,
+    source_labels,
+)
 
 
 # ------------------------------------------------------------------------- per establishment

@@ -290,7 +290,7 @@ def render_book(notebooks: list[Path], out_dir: Path, basename: str,
     """
     from . import html as html_mod
     from . import pdf as pdf_mod
-    from .notebook import Numbering, NotebookError, convert_notebook, resolve_crossrefs
+    from .notebook import NotebookError, Numbering, convert_notebook, resolve_crossrefs
 
     meta = dict(meta or {})
     formats = tuple(dict.fromkeys("pdf" if f == "typst" else f for f in formats))

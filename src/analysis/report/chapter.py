@@ -36,10 +36,10 @@ import numpy as np
 import pandas as pd
 
 from analysis import indicators
-from analysis.report import narrative
 from analysis.core import territories
-from analysis.indicators import THEMES
 from analysis.core.formatting import UNIT_SEP, fmt_number, fmt_pct, fmt_source, is_missing
+from analysis.indicators import THEMES
+from analysis.report import narrative
 from analysis.sources.store import Store
 
 __all__ = ["Chapter", "NoFigure", "DEMO_WARNING", "TYPE_LABELS", "cell_text"]

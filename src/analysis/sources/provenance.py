@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 SUFFIX = ".provenance.json"
@@ -35,7 +35,7 @@ class Provenance:
         return path
 
     @classmethod
-    def read(cls, raw_file: Path) -> "Provenance":
+    def read(cls, raw_file: Path) -> Provenance:
         data = json.loads(record_path(raw_file).read_text(encoding="utf-8"))
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
@@ -53,4 +53,4 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
 
 
 def now_utc() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()

@@ -7,7 +7,7 @@ Raw files are read as text (``dtype=str``, empty cells kept as ""), validated he
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -15,10 +15,10 @@ import pandera.pandas as pa
 import yaml
 
 from analysis.core import config
-from analysis.sources import layouts
 from analysis.core.errors import InputError
-from analysis.sources.registry import Source
 from analysis.core.uai import check_uais
+from analysis.sources import layouts
+from analysis.sources.registry import Source
 
 COUNT = r"^(\d+(\.0*)?)?$"                 # "311.0", "12", or empty (no answer)
 DECIMAL = r"^(-?\d+([.,]\d+)?)?$"
@@ -57,7 +57,7 @@ def _text(pattern: str | None = None, *, isin=None, nullable: bool = True, error
     return pa.Column(checks=checks, required=True, nullable=False, coerce=False)
 
 
-@lru_cache(maxsize=None)
+@cache
 def questionnaire(name: str) -> dict:
     path = config.RESOURCES / "questionnaires" / f"{name}.yml"
     return yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -84,7 +84,7 @@ def _etic_columns(name: str, layout: tuple[str, ...]) -> dict[str, pa.Column]:
     return columns
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema_for(name: str) -> pa.DataFrameSchema:
     if name == "etic_2d":
         return pa.DataFrameSchema(_etic_columns("etic_2d", layouts.ETIC_2D), strict=False,
@@ -130,7 +130,7 @@ def schema_for(name: str) -> pa.DataFrameSchema:
 def read_raw(path: Path, source: Source) -> pd.DataFrame:
     """Read a raw CSV as text and validate it. Adds ``_line`` (line number in the file)."""
     path = Path(path)
-    from analysis.sources.store import check_header          # local: store imports this module's users
+    from analysis.sources.store import check_header  # local: store imports this module's users
 
     check_header(path, source)
     try:

@@ -19,7 +19,6 @@ from analysis.core.errors import InputError, MissingDataError
 from analysis.sources.provenance import SUFFIX, Provenance, now_utc, sha256_file
 from analysis.sources.registry import Source, load_registry
 
-
 DEMO_LICENCE = "Données synthétiques de démonstration (aucune valeur officielle)"
 
 
