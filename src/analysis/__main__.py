@@ -1,3 +1,3 @@
-from analysis.cli.app import main
+from analysis.cli import main
 
 main()

@@ -247,33 +247,14 @@ def test_methodologie_notebook_executes(occitanie_store, results_2018, tmp_path)
     assert elapsed < 15, f"{elapsed:.1f} s"
 
 
-# ------------------------------------------------------------------------------ the notebooks
-def test_notebooks_are_generated_by_the_script_and_follow_the_contract(tmp_path):
-    """The committed notebooks are exactly what notebooks/_make_notebooks.py writes (no outputs),
-    with the papermill parameters first and the Chapter context second."""
-    import importlib.util
 
-    import yaml
 
-    spec = importlib.util.spec_from_file_location("make_notebooks", ROOT / "notebooks" / "_make_notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    written = module.main(tmp_path)
-    chapters = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))["book"]
-    expected = [Path(p).name for p in chapters["chapters"] + chapters["appendices"]]
-    assert [p.name for p in written] == expected
-    for path in written:
-        committed = ROOT / "notebooks" / path.name
-        assert committed.read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), \
-            f"{path.name} is stale: run notebooks/_make_notebooks.py"
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-        assert all(not c["outputs"] and c["execution_count"] is None for c in code)
-        assert code[0]["metadata"]["tags"] == ["parameters"]
-        params = {}
-        exec("".join(code[0]["source"]), {}, params)
-        assert params == {"territoire": "france", "annee": 2018, "data_dir": None, "seuil_secret": 5}
-        assert "ch = Chapter(territoire, annee, data_dir, seuil_secret)" in "".join(code[1]["source"])
-        assert "apply_style()" in "".join(code[1]["source"])
-        first_md = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
-        assert "".join(first_md["source"]).startswith("# ")
+# ------------------------------------------------------------------------------ key-values cells
+def test_check_values_is_silent_when_sentences_agree_and_fails_otherwise(demo_store, monkeypatch):
+    ch = Chapter("departement:31", 2018, store=demo_store)
+    specs = [("connectivite.acces_internet", "ensemble"), ("perimetre.etablissements", "ensemble"),
+             ("equipement.eleves_par_terminal", "college")]
+    ch.check_values(specs)
+    monkeypatch.setattr(Chapter, "sentence", lambda self, ind, type_="ensemble", **kw: "Rien à dire.")
+    with pytest.raises(AssertionError, match="connectivite.acces_internet"):
+        ch.check_values(specs)

@@ -19,11 +19,7 @@ from pathlib import Path
 
 from analysis.build.kernels import KERNEL, LOG_DIR
 from analysis.core import config, territories
-from analysis.core.errors import AnalysisError
-
-
-class BuildError(AnalysisError):
-    """A chapter failed: names the notebook, the cell and the error."""
+from analysis.core.errors import BuildError
 
 
 @dataclass

@@ -24,6 +24,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from analysis.core.errors import KernelError
+
 KERNEL = "python3"
 SOCKETS_PREFIX = "etat-des-lieux-noyau-"
 #: Folder (in the reports) of the kept kernels' own messages, one file per worker.
@@ -46,10 +48,6 @@ RESET = ("get_ipython().run_line_magic('reset', '-f')\n"
          "matplotlib.pyplot.close('all')\n"
          "matplotlib.rcParams.update(matplotlib._etat_des_lieux_rc)\n"
          "del matplotlib")
-
-
-class KernelError(RuntimeError):
-    """The kept kernel did not answer or failed to reset (the caller starts a new one)."""
 
 
 def ipc_kernel_manager_class():

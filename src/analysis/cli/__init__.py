@@ -1,5 +1,5 @@
 """Command line: ``etat-des-lieux`` (also ``python -m analysis``)."""
 
-from analysis.cli.app import main
+from analysis.cli.main import main
 
 __all__ = ["main"]

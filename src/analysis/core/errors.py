@@ -1,4 +1,9 @@
-"""Errors that name the file, the column and the row, and say what to do next."""
+"""Every error the tool reports to its users, under one root: :class:`AnalysisError`.
+
+The command line prints an ``AnalysisError`` as one message (what failed, where: file, column,
+line, chapter or cell, and what to do next) with exit status 2; any other exception is a bug of
+the tool, reported as such (:mod:`analysis.cli.main`).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,10 @@ from pathlib import Path
 
 class AnalysisError(Exception):
     """Base class: every error the tool reports to users without a traceback."""
+
+
+class UsageError(AnalysisError):
+    """An option or argument is invalid (checked before any work starts)."""
 
 
 class InputError(AnalysisError):
@@ -40,3 +49,60 @@ class OfflineError(AnalysisError):
 
 class MissingDataError(AnalysisError):
     """A source needed for the report is not in the data folder."""
+
+
+class RegistryError(AnalysisError, ValueError):
+    """The source registry (``params/sources.yml``) is malformed or names an unknown source."""
+
+
+class TerritoryError(AnalysisError, ValueError):
+    """Unknown or unsupported territory (message lists close matches and how to list them)."""
+
+
+class BuildError(AnalysisError):
+    """A chapter failed: names the notebook, the cell and the error."""
+
+
+class KernelError(AnalysisError, RuntimeError):
+    """The kept kernel did not answer or failed to reset (the caller starts a new one)."""
+
+
+class NotebookError(AnalysisError):
+    """A notebook cannot be turned into Markdown (unreadable file, bad cell options)."""
+
+    def __init__(self, notebook: str | Path, message: str, cell: int | None = None):
+        self.notebook = Path(notebook)
+        self.cell = cell
+        where = f"{self.notebook}" + (f", cell {cell}" if cell is not None else "")
+        super().__init__(f"{where}: {message}")
+
+
+class BookConfigError(AnalysisError, ValueError):
+    """``_quarto.yml`` is missing or malformed; the message names the key."""
+
+
+class RenderError(AnalysisError, RuntimeError):
+    """pandoc or typst failed. Carries the engine, the chapter (notebook) and, for typst, the
+    offending line of the generated ``.typ`` file."""
+
+    def __init__(self, message: str, *, engine: str | None = None,
+                 chapter: Path | str | None = None, line: int | None = None,
+                 source_line: str | None = None, build_dir: Path | None = None):
+        self.message = message
+        self.engine = engine
+        self.chapter = str(chapter) if chapter else None
+        self.line = line
+        self.source_line = source_line
+        self.build_dir = build_dir
+        parts = []
+        if engine:
+            parts.append(f"{engine} failed")
+        if chapter:
+            parts.append(f"in chapter {chapter}")
+        head = " ".join(parts)
+        text = f"{head}: {message}" if head else message
+        if line is not None:
+            text += f"\n  line {line} of the generated file: {source_line!r}"
+        if build_dir is not None:
+            text += f"\n  (build files kept in {build_dir})"
+        super().__init__(text)

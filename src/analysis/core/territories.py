@@ -32,6 +32,7 @@ from typing import Literal
 import pandas as pd
 
 from analysis.core.config import RESOURCES
+from analysis.core.errors import TerritoryError
 
 __all__ = [
     "DEFAULT_VINTAGE",
@@ -84,10 +85,6 @@ _LEVEL_ALIASES = {
 # Académies whose French name takes the article "la" ("Académie de la Guadeloupe").
 _ACADEMIE_ARTICLE = {"guadeloupe": "de la ", "martinique": "de la ", "guyane": "de la "}
 _VOWELS = tuple("AEIOUYÂÊÎÔÛÉÈËÏÜ")
-
-
-class TerritoryError(ValueError):
-    """Unknown or unsupported territory (message lists close matches and how to list them)."""
 
 
 # --------------------------------------------------------------------------------------------

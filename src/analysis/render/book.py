@@ -27,10 +27,7 @@ from pathlib import Path
 
 import yaml
 
-try:  # the project-wide base class: errors shown to users without a traceback
-    from analysis.core.errors import AnalysisError as _ErrorBase
-except ImportError:  # pragma: no cover
-    _ErrorBase = Exception
+from analysis.core.errors import BookConfigError, RenderError
 
 log = logging.getLogger(__name__)
 
@@ -42,37 +39,6 @@ MARKDOWN_FORMAT = "markdown-citations"  # "@fig-x" is resolved by us, never a ci
 
 DEFAULT_TITLE = "État des lieux du numérique éducatif"
 SUPPORTED_FORMATS = ("html", "pdf")
-
-
-class BookConfigError(_ErrorBase, ValueError):
-    """``_quarto.yml`` is missing or malformed; the message names the key."""
-
-
-class RenderError(_ErrorBase, RuntimeError):
-    """pandoc or typst failed. Carries the engine, the chapter (notebook) and, for typst, the
-    offending line of the generated ``.typ`` file."""
-
-    def __init__(self, message: str, *, engine: str | None = None,
-                 chapter: Path | str | None = None, line: int | None = None,
-                 source_line: str | None = None, build_dir: Path | None = None):
-        self.message = message
-        self.engine = engine
-        self.chapter = str(chapter) if chapter else None
-        self.line = line
-        self.source_line = source_line
-        self.build_dir = build_dir
-        parts = []
-        if engine:
-            parts.append(f"{engine} failed")
-        if chapter:
-            parts.append(f"in chapter {chapter}")
-        head = " ".join(parts)
-        text = f"{head}: {message}" if head else message
-        if line is not None:
-            text += f"\n  line {line} of the generated file: {source_line!r}"
-        if build_dir is not None:
-            text += f"\n  (build files kept in {build_dir})"
-        super().__init__(text)
 
 
 # ---------------------------------------------------------------------------------------------

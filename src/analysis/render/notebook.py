@@ -46,6 +46,8 @@ from pathlib import Path
 
 import yaml
 
+from analysis.core.errors import NotebookError
+
 log = logging.getLogger(__name__)
 
 NBSP = "\u00a0"
@@ -73,16 +75,6 @@ _REF_RE = re.compile(
 _MIME_ORDER = ("text/markdown", "text/html", "image/png", "image/jpeg", "image/svg+xml",
                "text/plain")
 _IMAGE_EXT = {"image/png": "png", "image/jpeg": "jpg", "image/svg+xml": "svg"}
-
-
-class NotebookError(Exception):
-    """A notebook cannot be turned into Markdown (unreadable file, bad cell options)."""
-
-    def __init__(self, notebook: Path, message: str, cell: int | None = None):
-        self.notebook = Path(notebook)
-        self.cell = cell
-        where = f"{self.notebook}" + (f", cell {cell}" if cell is not None else "")
-        super().__init__(f"{where}: {message}")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -88,6 +88,9 @@ class NoFigure:
 class Chapter:
     """Everything a chapter notebook needs for one territory and millésime."""
 
+    #: The legend of the marks of a table (``ch.table(..., note=ch.TABLE_NOTE)``).
+    TABLE_NOTE = TABLE_NOTE
+
     def __init__(self, territoire: str = "france", annee: int = 2018, data_dir=None,
                  seuil_secret: int = indicators.SECRET_THRESHOLD, *, store: Store | None = None,
                  results: pd.DataFrame | None = None):
@@ -321,6 +324,33 @@ class Chapter:
             parts.append(narrative.bullets(bullets))
         if parts:
             _display_markdown("\n\n".join(parts))
+
+    def question_change(self, ind: str) -> str:
+        """Why an indicator's question changed between millésimes ("" when it did not)."""
+        return narrative.question_change(ind)
+
+    def harmonisation_lines(self) -> list[str]:
+        """The harmonisation report of the millésime, one French line per fact."""
+        return narrative.harmonisation_lines(self.harmonisation)
+
+    def check_values(self, specs: Sequence[tuple[str, str]]) -> None:
+        """Assert that the chapter's values and sentences are those of the indicator table
+        (:func:`analysis.indicators.load`, read again): run by the notebooks' ``key-values``
+        cells, silent when everything agrees."""
+        reference = indicators.load(self.store, self.year, threshold=self.threshold)
+        reference = reference[reference["territoire"] == self.territory.id].set_index(["indicateur", "type"])
+        for ind, type_ in specs:
+            row = reference.loc[(ind, type_)]
+            mine, said = self.value(ind, type_), self.sentence(ind, type_)
+            if row["statut"] == "ok":
+                assert abs(mine - row["valeur"]) < 1e-9, (ind, type_, mine, row["valeur"])
+                if row["unite"] == "count" and row["valeur"] == 0:
+                    assert "ucun" in said, (ind, said)      # "Aucun établissement…", not "0 établissement"
+                else:
+                    assert narrative.fmt_indicator(row["valeur"], row["unite"]) in said, (ind, type_, said)
+            else:
+                assert mine != mine, (ind, type_, mine)      # NaN: never a number for a missing value
+                assert "nan" not in said, (ind, said)
 
     def notes(self) -> list[str]:
         """Warnings about the data of this edition (demo, coverage), French Markdown."""

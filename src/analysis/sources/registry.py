@@ -10,10 +10,7 @@ from pathlib import Path
 import yaml
 
 from analysis.core import config
-
-
-class RegistryError(ValueError):
-    """The registry file is malformed or names an unknown source."""
+from analysis.core.errors import RegistryError
 
 
 @dataclass(frozen=True)

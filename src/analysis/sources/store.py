@@ -151,7 +151,8 @@ class Store:
         candidates: list[Path] = []
         for p in map(Path, paths):
             if not p.exists():
-                raise FileNotFoundError(f"{p}: no such file or folder")
+                raise InputError(p, "no such file or folder",
+                                 hint="Give the path of an official file downloaded from the portal, or of a folder of them.")
             candidates.extend(sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p])
         for path in candidates:
             if path.name.endswith(SUFFIX) or path.suffix.lower() in (".md", ".part"):

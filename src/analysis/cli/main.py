@@ -1,0 +1,40 @@
+"""Entry point: registers the commands and maps errors to exit statuses.
+
+- an :class:`~analysis.core.errors.AnalysisError` (a user's mistake or a missing input) is one
+  message, exit status 2;
+- Ctrl-C stops with exit status 130;
+- anything else is a bug of the tool: one line saying so, the traceback kept in a file to attach
+  to a bug report, exit status 1.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import traceback
+
+from analysis.cli import data, editions, tables  # noqa: F401 - registers the commands
+from analysis.cli.app import app, console
+from analysis.core.errors import AnalysisError
+
+
+def main() -> None:
+    try:
+        app()
+    except AnalysisError as exc:
+        console.print(f"[red]error:[/] {exc}", highlight=False)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        console.print("[yellow]interrompu[/] (Ctrl-C)")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - any other exception is a bug of the tool
+        with tempfile.NamedTemporaryFile("w", prefix="etat-des-lieux-bug-", suffix=".txt", delete=False) as f:
+            traceback.print_exc(file=f)
+        console.print(f"[red]internal error[/] (a bug of etat-des-lieux, not of your data): "
+                      f"{type(exc).__name__}: {exc}\n  → please report it to the project's maintainers "
+                      f"(see CONTRIBUTING.md), attaching the traceback saved in {f.name}", highlight=False)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

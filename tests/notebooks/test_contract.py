@@ -1,0 +1,112 @@
+"""The contract of the chapter notebooks, which are edited by hand (JupyterLab or a text editor).
+
+What a build needs from a chapter, checked on every notebook of ``_quarto.yml``: a ``parameters``
+cell with the four names papermill injects, the ``ch`` context, code that compiles and only calls
+the library (no logic of its own), unique figure and table labels with their captions. What is
+committed (the git index, where nbstripout's filter has run) carries no outputs.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from analysis.render.notebook import split_cell_options
+from tests.conftest import ROOT
+
+BOOK = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))["book"]
+CHAPTERS = [ROOT / p for p in BOOK["chapters"] + BOOK.get("appendices", [])]
+PARAMETERS = {"territoire": "france", "annee": 2018, "data_dir": None, "seuil_secret": 5}
+
+
+def source(cell) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def code_cells(path: Path) -> list[dict]:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def committed(path: Path) -> dict:
+    """The notebook as committed (git index), or the file outside a git checkout."""
+    relative = path.relative_to(ROOT).as_posix()
+    shown = subprocess.run(["git", "show", f":{relative}"], cwd=ROOT, capture_output=True, text=True)
+    return json.loads(shown.stdout if shown.returncode == 0 else path.read_text(encoding="utf-8"))
+
+
+def test_the_book_lists_every_chapter_notebook_and_nothing_else():
+    listed = {p.resolve() for p in CHAPTERS}
+    present = {p.resolve() for p in (ROOT / "notebooks").glob("*.ipynb")}
+    assert listed == present, (f"in notebooks/ but not in _quarto.yml: {sorted(p.name for p in present - listed)}; "
+                               f"in _quarto.yml but missing: {sorted(p.name for p in listed - present)}")
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_notebook_contract(path):
+    nb = nbformat.read(str(path), as_version=4)
+    nbformat.validate(nb)
+    assert nb.cells[0].cell_type == "markdown" and source(nb.cells[0]).startswith("# "), \
+        f"{path.name}: the first cell is the chapter title (a '# ' heading)"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code[0].metadata.get("tags") == ["parameters"], f"{path.name}: first code cell must be tagged parameters"
+    names = {}
+    for node in ast.parse(source(code[0])).body:
+        assert isinstance(node, ast.Assign) and len(node.targets) == 1, f"{path.name}: parameters are assignments"
+        names[node.targets[0].id] = ast.literal_eval(node.value)
+    assert names == PARAMETERS, f"{path.name}: parameters cell defines {names}"
+    assert "ch = Chapter(territoire, annee, data_dir, seuil_secret)" in source(code[1]), \
+        f"{path.name}: the second code cell builds the chapter context ch"
+
+    for n, cell in enumerate(code[1:], start=2):
+        options, body = split_cell_options(source(cell))
+        where = f"{path.name}, code cell {n}"
+        try:
+            tree = ast.parse(body)
+        except SyntaxError as exc:
+            pytest.fail(f"{where}: {exc}")
+        nodes = list(ast.walk(tree))
+        assert not [x for x in nodes if isinstance(x, (ast.FunctionDef, ast.ClassDef, ast.Lambda))], \
+            f"{where}: define functions in the library (src/analysis/report/), not in the notebook"
+        imports = [x for x in nodes if isinstance(x, (ast.Import, ast.ImportFrom))]
+        assert all(isinstance(x, ast.ImportFrom) and (x.module or "").startswith("analysis") for x in imports), \
+            f"{where}: notebooks import only from the analysis package"
+        assert any(isinstance(x, ast.Name) and x.id == "ch" for x in nodes) or imports, \
+            f"{where}: a code cell calls the library through ch"
+        if "key-values" in cell.metadata.get("tags", []):
+            calls = [x for x in tree.body if isinstance(x, ast.Expr)]
+            assert len(tree.body) == 1 and calls and ast.unparse(calls[0].value.func) == "ch.check_values", \
+                f"{where}: a key-values cell is one ch.check_values([...]) call"
+        label = str(options.get("label", ""))
+        if label.startswith("fig-"):
+            assert options.get("fig-cap"), f"{where}: figure {label} has no fig-cap"
+        if label.startswith("tbl-"):
+            assert options.get("tbl-cap"), f"{where}: table {label} has no tbl-cap"
+
+
+def test_figure_and_table_labels_are_unique_in_the_book():
+    seen: dict[str, str] = {}
+    for path in CHAPTERS:
+        for cell in code_cells(path):
+            label = str(split_cell_options(source(cell))[0].get("label", ""))
+            if label:
+                assert label not in seen, f"label {label} used in {seen[label]} and {path.name}"
+                seen[label] = path.name
+    assert any(label.startswith("fig-") for label in seen) and any(label.startswith("tbl-") for label in seen)
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_committed_notebooks_carry_no_outputs(path):
+    """What is committed has no outputs, execution counts or run metadata (nbstripout's git
+    filter, installed by `make setup`, strips them from a notebook run in JupyterLab)."""
+    for n, cell in enumerate(c for c in committed(path)["cells"] if c["cell_type"] == "code"):
+        where = f"{path.name}, code cell {n + 1}"
+        assert cell.get("outputs") == [], f"{where} has outputs: run `.venv/bin/nbstripout {path}`"
+        assert cell.get("execution_count") is None, f"{where} has an execution count: run nbstripout"
+        assert "execution" not in cell.get("metadata", {}), f"{where} has run metadata: run nbstripout"
