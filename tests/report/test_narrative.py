@@ -113,14 +113,6 @@ def test_no_comparison_for_counts_nor_missing_rows():
     assert narrative.comparison(row(statut="nc", valeur=math.nan), [("France", row())]) == ""
 
 
-def test_in_territory_phrases():
-    assert narrative.in_territory("France") == "en France"
-    assert narrative.in_territory("Académie d'Amiens") == "dans l'académie d'Amiens"
-    assert narrative.in_territory("Région académique Occitanie") == "dans la région académique Occitanie"
-    assert narrative.the_territory("Académie de Toulouse", "academie") == "l'académie de Toulouse"
-    assert narrative.of_territory("Haute-Garonne (31)", "departement") == "du département Haute-Garonne (31)"
-
-
 # ------------------------------------------------------------------------------ changes
 def test_change_in_points_when_comparable():
     text = narrative.sentence(row(evolution=3.2, comparable=True), previous_year=2018)

@@ -23,9 +23,8 @@ from analysis.build import manifest as cache
 from analysis.core import territories
 from analysis.core.digests import file_sha256
 from analysis.core.formatting import fmt_nc, fmt_value
+from analysis.core.vocabulary import LEVEL_TITLES
 
-LEVEL_TITLES = {"france": "France", "region": "Régions académiques", "academie": "Académies",
-                "departement": "Départements"}
 #: (indicator, type, label) of the chiffres clés shown for every edition.
 KEY_FIGURES = (
     ("connectivite.acces_internet", "ensemble", "Accès à internet"),

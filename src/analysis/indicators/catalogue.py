@@ -11,12 +11,8 @@ from functools import lru_cache
 import yaml
 
 from analysis.core import config
+from analysis.core.vocabulary import DEFAULT_TYPES
 
-LEVELS = ("france", "region", "academie", "departement")
-TYPES = ("ensemble", "ecole", "college", "lycee", "tous")
-BASE_TYPES = ("ecole", "college", "lycee", "erea")
-COMBINED = {"ensemble": ("ecole", "college", "lycee"), "tous": BASE_TYPES}
-DEFAULT_TYPES = ("ensemble", "ecole", "college", "lycee")
 SECRET_THRESHOLD = 5
 # The report's themes, in chapter order, with their French titles.
 THEMES = {"perimetre": "Périmètre", "connectivite": "Connectivité", "equipement": "Équipement",

@@ -20,16 +20,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.core import territories
-from analysis.indicators.catalogue import (
-    COMBINED,
-    LEVELS,
-    OUTPUT_COLUMNS,
-    SECRET_THRESHOLD,
-    TYPES,
-    Indicator,
-    catalogue,
-    source_labels,
-)
+from analysis.core.territories import LEVELS
+from analysis.core.vocabulary import COMBINED, TYPES
+from analysis.indicators.catalogue import OUTPUT_COLUMNS, SECRET_THRESHOLD, Indicator, catalogue, source_labels
 
 
 # ------------------------------------------------------------------------- per establishment
@@ -259,7 +252,7 @@ def _subterritories(result: pd.DataFrame, ind: Indicator, vintage: str) -> pd.Da
     base = result[(result["indicateur"] == spec["of"]) & (result["niveau"] == spec["level"])
                   & (result["type"] == spec["type"])].set_index("code")
     rows = []
-    for (level, code), group in result[result["indicateur"] == spec["of"]].groupby(["niveau", "code"]):
+    for (level, _code), group in result[result["indicateur"] == spec["of"]].groupby(["niveau", "code"]):
         if level == spec["level"] or (group["type"] != spec["type"]).all():
             continue
         first = group.iloc[0]

@@ -38,20 +38,24 @@ import pandas as pd
 from analysis import indicators
 from analysis.core import territories
 from analysis.core.formatting import UNIT_SEP, fmt_number, fmt_pct, fmt_source, is_missing
+from analysis.core.vocabulary import (
+    ENSEMBLE_TYPES,
+    LEVEL_NOUNS,
+    TYPE_LABELS,
+    TYPE_ORDER,
+    in_territory,
+    of_territory,
+    the_territory,
+)
 from analysis.indicators import THEMES
 from analysis.report import narrative
 from analysis.sources.store import Store
 
-__all__ = ["Chapter", "NoFigure", "DEMO_WARNING", "TYPE_LABELS", "cell_text"]
+__all__ = ["Chapter", "NoFigure", "DEMO_WARNING", "cell_text"]
 
 DEMO_WARNING = "Données de démonstration : chiffres synthétiques, non officiels"
-TYPE_ORDER = ("ecole", "college", "lycee", "ensemble")
-TYPE_LABELS = {"ecole": "Écoles", "college": "Collèges", "lycee": "Lycées", "ensemble": "Ensemble",
-               "tous": "Tous (EREA compris)"}
 SUBLEVEL = {"france": "departement", "region": "departement", "academie": "departement",
             "departement": None}
-LEVEL_WORDS = {"departement": ("département", "départements"), "academie": ("académie", "académies"),
-               "region": ("région académique", "régions académiques")}
 TABLE_NOTE = (f"n.c.{UNIT_SEP}: non communiqué{UNIT_SEP}; s.{UNIT_SEP}: secret statistique{UNIT_SEP}; "
               f"n.d.{UNIT_SEP}: source non disponible pour ce millésime{UNIT_SEP}; "
               f"–{UNIT_SEP}: sans objet")
@@ -290,7 +294,7 @@ class Chapter:
                  evolution: bool = True, short: bool = False) -> str:
         """The French sentence of a figure, with its comparisons and its change."""
         row = self.row(ind, type_)
-        others = [(narrative.in_territory(p.label, p.level), self.row(ind, type_, p))
+        others = [(in_territory(p.label, p.level), self.row(ind, type_, p))
                   for p in self.compared_parents] if compare else []
         return narrative.sentence(row, others=others, previous_year=self.previous_year if evolution else None,
                                   ensemble=self.etic_types, threshold=self.threshold, short=short)
@@ -315,7 +319,7 @@ class Chapter:
         """Spread over the sub-territories ("Selon les départements, … de 85 % (Lozère) à …")."""
         if not self.children:
             return ""
-        return narrative.sub_range(self.sublevel_values(ind, type_), level_words=LEVEL_WORDS[self.sublevel])
+        return narrative.sub_range(self.sublevel_values(ind, type_), level=self.sublevel)
 
     def say(self, *paragraphs: str, bullets: Sequence[str] = ()) -> None:
         """Display French text (Markdown paragraphs, then an optional bullet list)."""
@@ -369,9 +373,9 @@ class Chapter:
                 if p in self.compared_parents:
                     last = p
                     continue
-                out.append(f"Pas de comparaison avec {narrative.the_territory(p.label, p.level)}{UNIT_SEP}: "
-                           f"les données disponibles pour {narrative.the_territory(p.label, p.level)} se "
-                           f"limitent à celles {narrative.of_territory(last.label, last.level)}.")
+                out.append(f"Pas de comparaison avec {the_territory(p.label, p.level)}{UNIT_SEP}: "
+                           f"les données disponibles pour {the_territory(p.label, p.level)} se "
+                           f"limitent à celles {of_territory(last.label, last.level)}.")
         return out
 
     def sources_status(self) -> tuple[list[str], list[str]]:
@@ -389,7 +393,7 @@ class Chapter:
 
     def intro(self) -> list[str]:
         """Opening paragraphs: what the report covers, on which data."""
-        where = narrative.in_territory(self.label, self.territory.level)
+        where = in_territory(self.label, self.territory.level)
         first = (f"Cet état des lieux décrit le numérique éducatif {where} pour le millésime "
                  f"{self.year}, à partir des données ouvertes disponibles. Tous les chiffres, phrases, "
                  "graphiques et cartes sont calculés à partir de ces données.")
@@ -552,7 +556,7 @@ class Chapter:
         reference = (self.territory.nom if self.territory.level != "france" else "France",
                      float(row["valeur"])) if row["statut"] == "ok" else None
         subject = narrative.subject(type_, public=self._public(ind), ensemble=self._ensemble(row))
-        text = title or f"{row['titre']} — {subject}, par {LEVEL_WORDS[self.sublevel][0]}"
+        text = title or f"{row['titre']} — {subject}, par {LEVEL_NOUNS[self.sublevel].singular}"
         kwargs.setdefault("taux_nc", "")  # the source line already states the n.c. rate
         return charts.ranked_bars(frame, self.title(text), self.source_line(ind, type_),
                                   unit=str(row["unite"]), label_col="nom", reference=reference, **kwargs)
@@ -579,7 +583,7 @@ class Chapter:
             text = (f"Pas de carte pour une édition départementale{UNIT_SEP}: le département n'a pas de "
                     "sous-territoire dans ce rapport.")
             if self.compared_parents:
-                names = narrative._join([narrative.the_territory(p.label, p.level) for p in self.compared_parents])
+                names = narrative._join([the_territory(p.label, p.level) for p in self.compared_parents])
                 text += f" La comparaison avec {names} en tient lieu."
             return NoFigure(text)
         frame = self.sublevel_values(ind, type_)
@@ -587,7 +591,7 @@ class Chapter:
             return NoFigure(f"Pas de carte{UNIT_SEP}: "
                             + narrative.missing_reason(self.row(ind, type_), threshold=self.threshold) + ".")
         if not (frame["statut"] == "ok").any():
-            return NoFigure(f"Pas de carte{UNIT_SEP}: aucun {LEVEL_WORDS[self.sublevel][0]} n'a de valeur publiable.")
+            return NoFigure(f"Pas de carte{UNIT_SEP}: aucun {LEVEL_NOUNS[self.sublevel].singular} n'a de valeur publiable.")
         from analysis.report import maps
 
         row = self.row(ind, type_)
@@ -599,7 +603,7 @@ class Chapter:
             producer = registry["departements_geo"].producer if "departements_geo" in registry else ""
             source += f"{UNIT_SEP}; fond de carte{UNIT_SEP}: {producer.split(',')[0].strip() or 'IGN'}"
         subject = narrative.subject(type_, public=self._public(ind), ensemble=self._ensemble(row))
-        text = title or f"{row['titre']} — {subject}, par {LEVEL_WORDS[self.sublevel][0]}"
+        text = title or f"{row['titre']} — {subject}, par {LEVEL_NOUNS[self.sublevel].singular}"
         kwargs.setdefault("taux_nc", "")  # the source line already states the n.c. rate
         return maps.choropleth(values, geometries, level=self.sublevel, title=self.title(text), source=source,
                                unit=str(row["unite"]), vintage=self.vintage, **kwargs)
@@ -609,7 +613,7 @@ class Chapter:
         return phrase.public if phrase else True
 
     def _ensemble(self, row) -> tuple[str, ...]:
-        return self.etic_types if str(row.get("source", "")).startswith("ETIC") else narrative.ENSEMBLE_TYPES
+        return self.etic_types if str(row.get("source", "")).startswith("ETIC") else ENSEMBLE_TYPES
 
     def _no_data(self, ind: str, types: Sequence[str] | None = None) -> str:
         type_ = (list(types) if types else ["ensemble"])[0]
@@ -851,7 +855,7 @@ class Chapter:
                     + narrative.missing_reason(row, threshold=self.threshold) + ".")
         if not self.children:
             return ""
-        return f"Nombre d'établissements engagés par {LEVEL_WORDS[self.sublevel][0]}{UNIT_SEP}:"
+        return f"Nombre d'établissements engagés par {LEVEL_NOUNS[self.sublevel].singular}{UNIT_SEP}:"
 
     def verification_text(self) -> str:
         """Which sources have an unverified download address or column layout."""
@@ -887,7 +891,7 @@ class Chapter:
         rows = self.data[(self.data["territoire"] == self.territory.id) & self.data["type"].isin(TYPE_ORDER)]
         n_secret = int((rows["statut"] == "secret").sum())
         n_nc = int((rows["statut"] == "nc").sum())
-        the = narrative.the_territory(self.label, self.territory.level)
+        the = the_territory(self.label, self.territory.level)
         text = f"Seuil du secret statistique{UNIT_SEP}: {narrative.plural(self.threshold, 'répondant', 'répondants')}. "
         if n_secret:
             text += (f"Pour {the}, {narrative.plural(n_secret, 'valeur', 'valeurs')} (indicateur et type "
@@ -920,11 +924,11 @@ class Chapter:
         """What the completeness table by territory shows."""
         scope = (f"l'ensemble des {self.subject()}" if self.etic_types else "les établissements publics")
         if self.children:
-            where = (f"chaque {LEVEL_WORDS[self.sublevel][0]} "
-                     + (narrative.of_territory(self.label, self.territory.level) if self.territory.level != "france"
+            where = (f"chaque {LEVEL_NOUNS[self.sublevel].singular} "
+                     + (of_territory(self.label, self.territory.level) if self.territory.level != "france"
                         else "de France") + " puis pour le territoire entier")
         else:
-            where = narrative.the_territory(self.label, self.territory.level)
+            where = the_territory(self.label, self.territory.level)
         return (f"Le tableau suivant donne, pour {where}, le nombre d'établissements, le champ et le taux "
                 "de réponse de l'enquête ETIC, puis le taux de non-réponse (n.c.) des principaux "
                 f"indicateurs, pour {scope}.")

@@ -52,6 +52,7 @@ from analysis.core.formatting import (
     fmt_value,
     is_missing,
 )
+from analysis.core.vocabulary import TYPE_LABELS, TYPE_ORDER, the_types
 from analysis.report.style import (
     CONTEXT_COLOR,
     HIGHLIGHT_COLOR,
@@ -68,8 +69,6 @@ from analysis.report.style import (
 )
 
 __all__ = [
-    "TYPE_ORDER",
-    "TYPE_LABELS",
     "LABELS",
     "NC_NOTE",
     "bar_by_type",
@@ -81,18 +80,9 @@ __all__ = [
     "nc_text",
 ]
 
-TYPE_ORDER = ("ecole", "college", "lycee", "ensemble")
-TYPE_LABELS = {
-    "ecole": "Écoles",
-    "college": "Collèges",
-    "lycee": "Lycées",
-    "ensemble": "Ensemble",
-}
-TYPE_LABELS_LOWER = {"ecole": "écoles", "college": "collèges", "lycee": "lycées", "ensemble": "ensemble"}
-_FOR_TYPE = {"ecole": "les écoles", "college": "les collèges", "lycee": "les lycées", "ensemble": "l'ensemble"}
 # Default display labels for codes that show up as categories.
 LABELS: dict[str, str] = {
-    **TYPE_LABELS,
+    **{t: TYPE_LABELS[t] for t in TYPE_ORDER},
     "rep": "REP",
     "rep+": "REP+",
     "rep_plus": "REP+",
@@ -212,7 +202,7 @@ def nc_text(
         for key in keys:
             sub = grouped[key]
             r = sub["_r"].iloc[0]
-            name = _FOR_TYPE.get(str(key), _label(key, labels)) if by == "type" else _label(key, labels)
+            name = the_types(str(key)) if by == "type" else _label(key, labels)
             parts.append(f"{fmt_nc(r)} pour {name}")
         return ", ".join(parts)
     return f"de {fmt_pct(rates.min())} à {fmt_nc(rates.max())}"

@@ -46,6 +46,7 @@ from matplotlib.path import Path as MplPath
 
 from analysis.core.config import RESOURCES
 from analysis.core.formatting import MISSING_WORDS, UNIT_SEP, fmt_number, fmt_pct, fmt_source, plural, round_half_up
+from analysis.core.vocabulary import LEVEL_NOUNS, Noun
 from analysis.report.style import (
     MUTED_COLOR,
     NC_COLOR,
@@ -96,11 +97,6 @@ _OVERSEAS_NAMES = {
     "01": "Guadeloupe", "02": "Martinique", "03": "Guyane", "04": "La Réunion", "06": "Mayotte",
 }
 _OVERSEAS_ORDER = ["Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte"]
-_LEVEL_WORDS = {
-    "departement": ("département", "départements"),
-    "academie": ("académie", "académies"),
-    "region": ("région académique", "régions académiques"),
-}
 # matplotlib >= 3.10 draws hatches in their own colour; before, hatches take the edge colour.
 _HAS_HATCHCOLOR = tuple(int(p) for p in matplotlib.__version__.split(".")[:2]) >= (3, 10)
 _SCHEMES = {"quantiles", "natural_breaks", "fixed", "equal_interval"}
@@ -463,7 +459,8 @@ def _default_labels(level: str, vintage: str | None) -> dict[str, str]:
 
 
 def _nc_summary(values: pd.DataFrame, level: str) -> str:
-    sing, plur = _LEVEL_WORDS.get(level, ("territoire", "territoires"))
+    noun = LEVEL_NOUNS.get(level, Noun("territoire", "territoires"))
+    sing, plur = noun.singular, noun.plural
     parts = []
     for st in _MISSING_STYLE:
         n = int((values["statut"] == st).sum())
@@ -510,7 +507,7 @@ def choropleth(
     the map instead of the code. ``show_labels``: default True on the tile grid and for editions
     of at most 20 territories on real boundaries (never for the whole of France).
     """
-    if level not in _LEVEL_WORDS:
+    if level not in LEVEL_NOUNS:
         raise ValueError(f"unknown level {level!r}; expected departement, academie or region")
     if source is None and "source" in values.columns:
         found = values["source"].dropna().astype(str).unique()
@@ -590,7 +587,7 @@ def choropleth(
     lines = [source_line] if source_line else []
     if basemap == "tilegrid":
         lines.append(TILEGRID_NOTE + ("" if level == "departement" else
-                                      f", contour épais{UNIT_SEP}: {_LEVEL_WORDS[level][0]}"))
+                                      f", contour épais{UNIT_SEP}: {LEVEL_NOUNS[level].singular}"))
     footer = "\n".join(lines)
     title_text = textwrap.fill(title, 70) if title else ""
     top_in = 0.15 + (0.24 * (title_text.count("\n") + 1) + 0.12 if title_text else 0)
@@ -686,7 +683,7 @@ def choropleth(
             fig.text(0.0, 0.04 / fig_h, footer, ha="left", va="bottom", fontsize=7.5, color=MUTED_COLOR,
                      linespacing=1.4)
 
-        sing, plur = _LEVEL_WORDS[level]
+        sing, plur = LEVEL_NOUNS[level].singular, LEVEL_NOUNS[level].plural
         class_txt = " ; ".join(
             f"{lab}{UNIT_SEP}: {plural(int(c), sing, plur)}" for lab, c in zip(class_labels, counts, strict=True)
         )

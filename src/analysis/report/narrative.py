@@ -38,10 +38,10 @@ from analysis.core.formatting import (
     is_missing,
     plural,
 )
+from analysis.core.vocabulary import ENSEMBLE_TYPES, LEVEL_NOUNS, PUBLIC, TYPE_NOUNS, in_territory
 
 __all__ = [
     "PHRASES",
-    "TYPE_NOUNS",
     "Phrase",
     "absent_sentence",
     "bullets",
@@ -51,12 +51,9 @@ __all__ = [
     "distribution",
     "evolution",
     "fmt_indicator",
-    "in_territory",
     "harmonisation_lines",
     "missing_reason",
-    "of_territory",
     "question_change",
-    "the_territory",
     "nc_paren",
     "sentence",
     "statement",
@@ -65,15 +62,6 @@ __all__ = [
 ]
 
 COLON = UNIT_SEP + ":"
-# Plural nouns of the types of establishment, their gender, and the public adjective.
-TYPE_NOUNS = {
-    "ecole": ("école", "écoles", "f"),
-    "college": ("collège", "collèges", "m"),
-    "lycee": ("lycée", "lycées", "m"),
-    "erea": ("EREA", "EREA", "m"),
-}
-_PUBLIC = {"m": ("public", "publics"), "f": ("publique", "publiques")}
-ENSEMBLE_TYPES = ("ecole", "college", "lycee")
 UNIT_ELEVES = ("élève par terminal", "élèves par terminal")
 
 
@@ -237,57 +225,23 @@ def subject(type_: str, *, public: bool = True, ensemble: Sequence[str] = ENSEMB
             members = members + ["erea"]
     else:
         members = [type_]
-    nouns = [TYPE_NOUNS.get(t, (t, t, "m"))[0 if singular and len(members) == 1 else 1] for t in members]
+    one = singular and len(members) == 1
+    nouns = [(TYPE_NOUNS[t].singular if one else TYPE_NOUNS[t].plural) if t in TYPE_NOUNS else t for t in members]
     gender = _gender(members)
     text = _join(nouns)
     if public:
-        text += " " + _PUBLIC[gender][0 if singular and len(members) == 1 else 1]
+        text += " " + PUBLIC[gender][0 if one else 1]
     return text
 
 
 def _gender(members: Sequence[str]) -> str:
-    return "f" if all(TYPE_NOUNS.get(t, ("", "", "m"))[2] == "f" for t in members) else "m"
+    return "f" if all(t in TYPE_NOUNS and TYPE_NOUNS[t].gender == "f" for t in members) else "m"
 
 
 def _members(type_: str, ensemble: Sequence[str]) -> list[str]:
     if type_ in ("ensemble", "tous"):
         return [t for t in ENSEMBLE_TYPES if t in ensemble] or list(ENSEMBLE_TYPES)
     return [type_]
-
-
-def in_territory(label: str, level: str | None = None) -> str:
-    """Locative phrase of a territory label: "en France", "dans l'académie de Toulouse",
-    "dans la région académique Occitanie", "dans le département Haute-Garonne (31)"."""
-    if level is None:
-        lowered = label.lower()
-        level = ("france" if lowered == "france" else "region" if lowered.startswith("région")
-                 else "academie" if lowered.startswith("académie") else "departement")
-    if level == "france":
-        return "en France"
-    if level == "region":
-        return "dans la " + label[0].lower() + label[1:]
-    if level == "academie":
-        return "dans l'" + label[0].lower() + label[1:]
-    return f"dans le département {label}"
-
-
-def the_territory(label: str, level: str) -> str:
-    """With its article: "la France", "la région académique Occitanie", "l'académie de
-    Toulouse", "le département Haute-Garonne (31)"."""
-    if level == "france":
-        return "la France"
-    if level == "region":
-        return "la " + label[0].lower() + label[1:]
-    if level == "academie":
-        return "l'" + label[0].lower() + label[1:]
-    return f"le département {label}"
-
-
-def of_territory(label: str, level: str) -> str:
-    """"de la France", "de la région académique Occitanie", "de l'académie de Toulouse",
-    "du département Haute-Garonne (31)"."""
-    the = the_territory(label, level)
-    return "du " + the[3:] if the.startswith("le ") else "de " + the
 
 
 def _is_share(unit: str) -> bool:
@@ -409,7 +363,7 @@ def statement(row, *, ensemble: Sequence[str] = ENSEMBLE_TYPES, threshold: int =
         "sujet": subject(type_, public=phrase.public, ensemble=ensemble),
         "s": "es" if gender == "f" else "s",
         "e": "e" if gender == "f" else "",
-        "publics": _PUBLIC[gender][1],
+        "publics": PUBLIC[gender][1],
         "nbsp": UNIT_SEP,
     }
     if phrase.counts or unit == "count":
@@ -520,8 +474,7 @@ def absent_sentence(rows, *, ensemble: Sequence[str] = ENSEMBLE_TYPES) -> str:
             "n'est pas disponible pour ce millésime.")
 
 
-def sub_range(rows, *, level_words: tuple[str, str] = ("département", "départements"),
-              name_col: str = "nom") -> str:
+def sub_range(rows, *, level: str = "departement", name_col: str = "nom") -> str:
     """The spread of an indicator over sub-territories, as one sentence.
 
     "Selon les départements, la valeur va de 85 % (Lozère) à 100 % (Gers, Lot et 2 autres) ;
@@ -535,7 +488,7 @@ def sub_range(rows, *, level_words: tuple[str, str] = ("département", "départe
         return ""
     frame = frame[~frame["statut"].isin(["absent", "vide"])]
     ok = frame[(frame["statut"] == "ok") & frame["valeur"].notna()]
-    singular, plural_word = level_words
+    singular, plural_word = LEVEL_NOUNS[level].singular, LEVEL_NOUNS[level].plural
     if len(ok) < 2:
         return ""
     unit = str(ok["unite"].iloc[0]) if "unite" in ok else "%"
