@@ -16,7 +16,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from analysis import indicators
-from analysis.core.formatting import UNIT_SEP, fmt_nc
+from analysis.core.formatting import UNIT_SEP, fmt_nc, fmt_value
 from analysis.report import narrative
 from analysis.report.chapter import DEMO_WARNING, Chapter, NoFigure, cell_text
 from tests.conftest import ROOT
@@ -123,11 +123,11 @@ def test_source_line_states_the_nc_rate(region, dep31, results_2018):
 def test_sentences_match_the_table(region, dep31, results_2018):
     ref = reference(results_2018, "region:76", "connectivite.acces_internet", "ensemble")
     text = region.sentence("connectivite.acces_internet")
-    assert narrative.fmt_indicator(ref["valeur"], "%") in text and fmt_nc(ref["taux_nc"]) in text
+    assert fmt_value(ref["valeur"], "%") in text and fmt_nc(ref["taux_nc"]) in text
     assert "collèges et lycées publics" in text and "écoles" not in text
     text31 = dep31.sentence("connectivite.acces_fibre")
     toulouse = reference(results_2018, "academie:toulouse", "connectivite.acces_fibre", "ensemble")
-    assert f"contre {narrative.fmt_indicator(toulouse['valeur'], '%')} dans l'académie de Toulouse" in text31
+    assert f"contre {fmt_value(toulouse['valeur'], '%')} dans l'académie de Toulouse" in text31
     assert "en France" not in text31
     absent = region.sentences(["connectivite.thd", "connectivite.couverture_3g", "connectivite.couverture_4g"])
     assert len(absent) == 1 and "donnée non disponible" in absent[0].lower()
@@ -192,7 +192,7 @@ def test_tables(region, dep31, results_2018):
     assert list(key.columns) == ["Thème", "Indicateur", "Établissements", "Haute-Garonne (31)",
                                  "Académie de Toulouse", "Région académique Occitanie", "n.c.", "Source"]
     ref = reference(results_2018, "departement:31", "connectivite.acces_internet", "ensemble")
-    assert key.iloc[0]["Haute-Garonne (31)"] == narrative.fmt_indicator(ref["valeur"], "%")
+    assert key.iloc[0]["Haute-Garonne (31)"] == fmt_value(ref["valeur"], "%")
     assert key.iloc[1]["Haute-Garonne (31)"] == "n.d."  # écoles: ETIC 1d absent
     assert cell_text(pd.Series({"statut": "secret", "valeur": 3.0})) == "s."
     complete = region.completeness_by_subterritory()
@@ -242,7 +242,7 @@ def test_methodologie_notebook_executes(occitanie_store, results_2018, tmp_path)
     assert sum("image/png" in o.get("data", {}) for o in outputs) >= 4
     markdown = "\n".join("".join(o["data"]["text/markdown"]) for o in outputs if "text/markdown" in o.get("data", {}))
     n = reference(results_2018, "region:76", "perimetre.etablissements", "ensemble")["valeur"]
-    assert f"{narrative.fmt_indicator(n, 'count')}{NB}écoles, collèges et lycées sont recensés dans l'annuaire" in markdown
+    assert f"{fmt_value(n, 'count')}{NB}écoles, collèges et lycées sont recensés dans l'annuaire" in markdown
     assert "nan" not in markdown.lower().split()
     assert elapsed < 15, f"{elapsed:.1f} s"
 

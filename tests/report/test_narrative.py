@@ -154,15 +154,6 @@ def test_ratio_change_and_agreement():
 
 
 # ------------------------------------------------------------------------------ typography
-def test_french_number_formatting():
-    assert narrative.fmt_indicator(63059, "count") == f"63{THOUSANDS_SEP}059"
-    assert narrative.fmt_indicator(0.43, "%") == f"0,4{NB}%"  # never reads 0 % when it is not
-    assert narrative.fmt_indicator(99.7, "%") == f"99,7{NB}%"  # nor 100 %
-    assert narrative.fmt_indicator(100.0, "%") == f"100{NB}%"
-    assert narrative.fmt_indicator(0.0, "%") == f"0{NB}%"
-    assert narrative.fmt_indicator(math.nan, "%") == "n.c."
-
-
 def test_counts_agree_and_say_zero():
     base = dict(indicateur="experimentations.colleges_lab", titre="Collèges lab", unite="count", taux_nc=0.0,
                 source="Banque des Territoires, MENJ 2018")

@@ -37,7 +37,7 @@ import pandas as pd
 
 from analysis import indicators
 from analysis.core import territories
-from analysis.core.formatting import UNIT_SEP, fmt_number, fmt_pct, fmt_source, is_missing
+from analysis.core.formatting import UNIT_SEP, fmt_number, fmt_pct, fmt_source, fmt_value, is_missing
 from analysis.core.vocabulary import (
     ENSEMBLE_TYPES,
     LEVEL_NOUNS,
@@ -64,13 +64,7 @@ PNG_DPI = 150
 
 def cell_text(row, decimals: int | None = None) -> str:
     """A value for a table cell: the number, or "s.", "n.c.", "n.d." (absent), "–" (vide)."""
-    statut = str(row.get("statut", "nc")) if hasattr(row, "get") else "nc"
-    if statut == "ok" and not is_missing(row.get("valeur")):
-        unit = str(row.get("unite", "%"))
-        if decimals is not None and unit == "%":
-            return fmt_pct(row["valeur"], decimals)
-        return narrative.fmt_indicator(row["valeur"], unit)
-    return {"secret": "s.", "absent": "n.d.", "vide": "–"}.get(statut, "n.c.")
+    return fmt_value(row.get("valeur"), str(row.get("unite", "%")), decimals, reason=str(row.get("statut", "nc")))
 
 
 class NoFigure:
@@ -351,7 +345,7 @@ class Chapter:
                 if row["unite"] == "count" and row["valeur"] == 0:
                     assert "ucun" in said, (ind, said)      # "Aucun établissement…", not "0 établissement"
                 else:
-                    assert narrative.fmt_indicator(row["valeur"], row["unite"]) in said, (ind, type_, said)
+                    assert fmt_value(row["valeur"], row["unite"]) in said, (ind, type_, said)
             else:
                 assert mine != mine, (ind, type_, mine)      # NaN: never a number for a missing value
                 assert "nan" not in said, (ind, said)
@@ -408,7 +402,7 @@ class Chapter:
             text = (f"l'enquête ETIC porte sur les {fmt_number(champ['valeur'])} "
                     f"{self.subject('ensemble')} de son champ")
             if rate["statut"] == "ok":
-                text += f", dont {narrative.fmt_indicator(rate['valeur'], '%')} ont répondu"
+                text += f", dont {fmt_value(rate['valeur'], '%')} ont répondu"
             facts.append(text)
         second = narrative.capitalize(" ; ".join(facts)) + "." if facts else ""
         available, missing = self.sources_status()
@@ -911,7 +905,7 @@ class Chapter:
         ok = sorted([r for r in rows if r["statut"] == "ok"], key=lambda r: -float(r["valeur"]))
         if not ok:
             return narrative.capitalize(narrative.statement(self.row(inds[0]), threshold=self.threshold)) + "."
-        items = [f"{str(r['titre'])[0].lower()}{str(r['titre'])[1:]} ({narrative.fmt_indicator(r['valeur'], '%')})"
+        items = [f"{str(r['titre'])[0].lower()}{str(r['titre'])[1:]} ({fmt_value(r['valeur'], '%')})"
                  for r in ok[:n]]
         text = (f"Les types de ressources numériques les plus utilisés par les {self.subject()} sont{UNIT_SEP}: "
                 f"{narrative._join(items)} {narrative.nc_paren(ok[0])}".rstrip() + ".")

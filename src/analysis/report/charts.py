@@ -457,7 +457,7 @@ def stacked_distribution(
     orientation: str | None = None,
     colors: Sequence[str] | None = None,
     taux_nc: str | float | None = None,
-    decimals: int = 0,
+    decimals: int | None = None,
     min_label: float = 5.0,
     figsize: tuple[float, float] | None = None,
 ) -> Figure:
@@ -526,7 +526,7 @@ def stacked_distribution(
                 if v >= min_label:
                     center = base[i] + v / 2
                     xy = (center, pos[i]) if horizontal else (pos[i], center)
-                    ax.text(*xy, fmt_pct(v, decimals), ha="center", va="center", fontsize=8,
+                    ax.text(*xy, fmt_value(v, "%", decimals), ha="center", va="center", fontsize=8,
                             color=text_color_on(col))
             base = base + vals
         for i in np.flatnonzero(missing_bar):
@@ -563,7 +563,7 @@ def stacked_distribution(
                 descr.append(f"{name.lower() if by == 'type' else name}{UNIT_SEP}: {MISSING_WORDS.get(st, 'non communiqué')}")
                 continue
             shares = ", ".join(
-                f"{fmt_pct(table.iloc[i][c], decimals)} {lab}" for c, lab in zip(categories, labels, strict=True)
+                f"{fmt_value(table.iloc[i][c], '%', decimals)} {lab}" for c, lab in zip(categories, labels, strict=True)
                 if not is_missing(table.iloc[i][c])
             )
             descr.append(f"{name.lower() if by == 'type' else name}{UNIT_SEP}: {shares}")

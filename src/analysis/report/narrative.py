@@ -34,7 +34,7 @@ from analysis.core.formatting import (
     fmt_nc,
     fmt_number,
     fmt_pct,
-    fmt_ratio,
+    fmt_value,
     is_missing,
     plural,
 )
@@ -50,7 +50,6 @@ __all__ = [
     "comparison",
     "distribution",
     "evolution",
-    "fmt_indicator",
     "harmonisation_lines",
     "missing_reason",
     "question_change",
@@ -248,23 +247,6 @@ def _is_share(unit: str) -> bool:
     return str(unit) == "%"
 
 
-def fmt_indicator(value, unit: str) -> str:
-    """A value as the text says it: shares with no decimal, except that a share that is not
-    0 or 100 never *reads* 0 % or 100 % ("0,4 %", "99,6 %"); ratios with one decimal; counts
-    as whole numbers. Missing -> "n.c."."""
-    if is_missing(value):
-        return "n.c."
-    v = float(value)
-    if _is_share(unit):
-        shown = fmt_pct(v)
-        if (shown.startswith("0" + UNIT_SEP) and v > 0) or (shown.startswith("100" + UNIT_SEP) and v < 100):
-            return fmt_pct(v, 1)
-        return shown
-    if unit == "ratio":
-        return fmt_ratio(v, 1)
-    return fmt_number(v)
-
-
 def nc_paren(row) -> str:
     """"(27 % n.c.)", or "" when there is no rate (counts, absent sources)."""
     rate = _get(row, "taux_nc")
@@ -378,7 +360,7 @@ def statement(row, *, ensemble: Sequence[str] = ENSEMBLE_TYPES, threshold: int =
             form = "zero" if value == 0 else "one" if value < 2 else "many"
             text = phrase.counts[form].format(n=plural(value, singular_noun, plural_noun), **fields)
         return text
-    shown = fmt_indicator(value, unit)
+    shown = fmt_value(value, unit)
     if phrase.unit_words:
         shown = shown + UNIT_SEP + phrase.unit_words[0 if _shown_below_two(shown) else 1]
     if short and phrase.short:
@@ -411,7 +393,7 @@ def comparison(row, others: Iterable[tuple[str, object]]) -> str:
             continue
         if not where.startswith(("en ", "dans ", "au ", "aux ")):
             where = in_territory(where)
-        parts.append(f"{fmt_indicator(_get(other, 'valeur'), unit)} {where}")
+        parts.append(f"{fmt_value(_get(other, 'valeur'), unit)} {where}")
     return "contre " + _join(parts) if parts else ""
 
 
@@ -499,11 +481,11 @@ def sub_range(rows, *, level: str = "departement", name_col: str = "nom") -> str
         return _join(hit) if len(hit) <= 2 else f"{hit[0]}, {hit[1]} et {len(hit) - 2} autre" + (
             "s" if len(hit) > 3 else "")
 
-    if fmt_indicator(lo, unit) == fmt_indicator(hi, unit):
-        text = f"Même valeur dans les {len(ok)} {plural_word} ({fmt_indicator(hi, unit)})"
+    if fmt_value(lo, unit) == fmt_value(hi, unit):
+        text = f"Même valeur dans les {len(ok)} {plural_word} ({fmt_value(hi, unit)})"
     else:
-        text = (f"Selon les {plural_word}, la valeur va de {fmt_indicator(lo, unit)} ({names(lo)}) "
-                f"à {fmt_indicator(hi, unit)} ({names(hi)})")
+        text = (f"Selon les {plural_word}, la valeur va de {fmt_value(lo, unit)} ({names(lo)}) "
+                f"à {fmt_value(hi, unit)} ({names(hi)})")
     n_nc = int((frame["statut"] == "nc").sum())
     n_secret = int((frame["statut"] == "secret").sum())
     missing = []
@@ -524,7 +506,7 @@ def distribution(rows, labels: Mapping[str, str] | None = None, *, by: str = "mo
         level = str(_get(row, by, ""))
         name = (labels or {}).get(level) or str(_get(row, "titre", level)).split(" : ")[-1]
         reason = missing_reason(row)
-        shown = fmt_indicator(_get(row, "valeur"), str(_get(row, "unite", "%"))) if not reason \
+        shown = fmt_value(_get(row, "valeur"), str(_get(row, "unite", "%"))) if not reason \
             else reason.split(COLON)[0]
         parts.append(f"{name}{COLON} {shown}")
     return " ; ".join(parts)
