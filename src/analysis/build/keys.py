@@ -24,10 +24,10 @@ timings of its last build and its outputs with their sha256. The batch
   - ``comparaisons``: the values of the enclosing territories (académie, région académique,
     France) *as printed*: every indicator of the published types, formatted by
     :func:`analysis.core.formatting.fmt_value`, the printer of the sentences, charts and tables
-    (the value as the reader sees it, e.g. "99,6 %", or its mark ``n.c.`` / ``s.`` / ``n.d.`` / ``–``; change since the previous
-    millésime; n.c. rate). They feed the comparison sentences and charts (« contre 97 % en
-    France »). A change elsewhere that does not move a *printed* parent value does not rebuild
-    the edition;
+    (the value as the reader sees it, e.g. "99,6 %", or its mark ``n.c.`` / ``s.`` / ``n.d.`` /
+    ``–``; change since the previous millésime; n.c. rate). They feed the comparison sentences
+    and charts (« contre 97 % en France »). A change elsewhere that does not move a *printed*
+    parent value does not rebuild the edition;
   - ``autres_sources``: the sha256 of the store's files that are not per establishment
     (boundaries…), and whether the data are demo data.
 
