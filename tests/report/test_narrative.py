@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import pytest
 
+from analysis import indicators
 from analysis.core.formatting import THOUSANDS_SEP, UNIT_SEP
 from analysis.report import narrative
 
@@ -173,10 +174,13 @@ def test_annuaire_rows_do_not_print_zero_nc():
     assert narrative.nc_paren(row(taux_nc=0.0)) == f"(0{NB}%{NB}n.c.)"  # a survey rate of 0 is a fact
 
 
+WORDED = sorted(i.id for i in indicators.catalogue().values() if i.wording.sentence or i.wording.counts)
+
+
 @pytest.mark.parametrize("statut", ["ok", "secret", "nc", "absent", "vide"])
-@pytest.mark.parametrize("ind", sorted(narrative.PHRASES))
+@pytest.mark.parametrize("ind", WORDED)
 def test_every_phrase_reads_for_every_statut(ind, statut):
-    unit = "count" if narrative.PHRASES[ind].counts else ("ratio" if narrative.PHRASES[ind].unit_words else "%")
+    unit = indicators.catalogue()[ind].unit
     value = 12.0 if statut == "ok" else math.nan
     for type_ in ("ensemble", "ecole", "college", "lycee"):
         r = row(indicateur=ind, titre="Titre", unite=unit, valeur=value, statut=statut, type=type_,
@@ -191,7 +195,8 @@ def test_every_phrase_reads_for_every_statut(ind, statut):
 
 # ------------------------------------------------------------------------------ others
 def test_sub_range_names_extremes_and_missing():
-    rows = pd.DataFrame({"nom": ["Aude", "Gers", "Lot", "Tarn", "Gard"], "valeur": [85.0, 100.0, 92.0, math.nan, math.nan],
+    rows = pd.DataFrame({"nom": ["Aude", "Gers", "Lot", "Tarn", "Gard"],
+                         "valeur": [85.0, 100.0, 92.0, math.nan, math.nan],
                          "statut": ["ok", "ok", "ok", "nc", "secret"], "unite": "%"})
     text = narrative.sub_range(rows)
     assert text.startswith(f"Selon les départements, la valeur va de 85{NB}% (Aude) à 100{NB}% (Gers)")
@@ -202,30 +207,11 @@ def test_sub_range_names_extremes_and_missing():
 def test_distribution_and_absent_grouping():
     rows = pd.DataFrame({"modalite": ["50_plus", "20_50"], "titre": ["P : 50 % ou plus", "P : de 20 à 50 %"],
                          "valeur": [97.0, math.nan], "statut": ["ok", "secret"], "unite": "%"})
-    assert narrative.distribution(rows) == f"50 % ou plus{NB}: 97{NB}% ; de 20 à 50 %{NB}: secret statistique (moins de 5{NB}répondants)"
-    absent = [row(titre="Couverture 3G", statut="absent", valeur=math.nan, source="Observatoire France THD, Arcep 2018"),
-              row(titre="Couverture 4G", statut="absent", valeur=math.nan, source="Observatoire France THD, Arcep 2018")]
+    assert narrative.distribution(rows) == (f"50 % ou plus{NB}: 97{NB}% ; de 20 à 50 %{NB}: "
+                                            f"secret statistique (moins de 5{NB}répondants)")
+    thd = "Observatoire France THD, Arcep 2018"
+    absent = [row(titre="Couverture 3G", statut="absent", valeur=math.nan, source=thd),
+              row(titre="Couverture 4G", statut="absent", valeur=math.nan, source=thd)]
     text = narrative.absent_sentence(absent)
     assert text.startswith("Donnée non disponible pour") and "couverture 3G et couverture 4G" in text
     assert text.count("Observatoire") == 1
-
-
-def test_harmonisation_lines_in_french():
-    from analysis.harmonise.table import HarmoniseReport
-
-    report = HarmoniseReport(annee=2018, vintage="2016", annuaire_rows=6183, annuaire_duplicate_lines=9,
-                             hors_perimetre={"INSTITUT MEDICO-EDUCATIF": 108}, etic_rows={"etic_2d": 475},
-                             etic_absent_annuaire=["0300046M", "0301094B"],
-                             notes=["Pas de réponses etic_1d pour 2018 : écoles hors du champ de l'enquête."])
-    lines = narrative.harmonisation_lines(report)
-    assert lines[0] == f"Annuaire{NB}: 6{THOUSANDS_SEP}183 lignes lues, dont 9 en double (fusionnées)."
-    assert any("« INSTITUT MEDICO-EDUCATIF »" in line for line in lines)
-    assert any(line.startswith("Réponses ETIC sans correspondance") and "0300046M" in line for line in lines)
-    assert any("ETIC premier degré" in line for line in lines)
-
-
-def test_markdown_helpers():
-    assert narrative.bullets(["a", "", "b"]) == "- a\n- b"
-    assert narrative.callout("x", "warning", "Titre") == '::: {.callout-warning title="Titre"}\nx\n:::'
-    assert "question" in narrative.question_change("services.ent").lower()
-    assert narrative.question_change("connectivite.acces_internet") == ""
