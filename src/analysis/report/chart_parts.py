@@ -18,6 +18,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from analysis.core.formatting import (
     MISSING_MARKS,
     MISSING_WORDS,
+    NC,
     UNIT_SEP,
     fmt_nc,
     fmt_number,
@@ -343,3 +344,72 @@ def order_types(df: pd.DataFrame, types: Sequence[str] | None) -> pd.DataFrame:
     return pd.DataFrame(rows).reset_index(drop=True)
 
 
+def shares_table(df: pd.DataFrame, categories: list[str], by: str, order: Sequence[str] | None
+                 ) -> tuple[pd.DataFrame, pd.Series]:
+    """The shares of a stacked chart, one row per bar (``by`` value, in ``order`` or the type
+    order) and one column per category, and the statut of each bar. ``df`` is tidy (one row per
+    bar and category, categories in ``indicateur``) or wide (the categories are columns)."""
+    if all(c in df.columns for c in categories):
+        table = df.set_index(df[by].astype(str))[categories].apply(pd.to_numeric, errors="coerce")
+        statut = pd.Series("ok", index=table.index)
+        if "statut" in df.columns:
+            total = table.sum(axis=1, min_count=1).to_numpy()
+            statut = pd.Series(statut_of(df.assign(valeur=total)).to_numpy(), index=table.index)
+    else:
+        data = prepare(df[df["indicateur"].astype(str).isin(categories)])
+        table = data.pivot_table(index=data[by].astype(str), columns="indicateur", values="valeur",
+                                 aggfunc="first", sort=False, dropna=False)
+        table = table.reindex(columns=categories)
+        statut = data.groupby(data[by].astype(str), sort=False)["statut"].agg(bar_statut)
+    keys = list(table.index)
+    if order is not None:
+        keys = [str(k) for k in order]
+    elif by == "type":
+        keys = [t for t in TYPE_ORDER if t in keys] + [k for k in keys if k not in TYPE_ORDER]
+    if order is not None:
+        keys = [str(k) for k in order]
+    elif by == "type":
+        keys = [t for t in TYPE_ORDER if t in keys] + [k for k in keys if k not in TYPE_ORDER]
+    return table.reindex(keys), statut.reindex(keys).fillna("nc")
+
+
+def percent_axis(ax: Axes, pos, names: Sequence[str], *, horizontal: bool) -> None:
+    """The 0–100 % axis of stacked bars, with the bar names on the other axis."""
+    (ax.set_yticks if horizontal else ax.set_xticks)(pos, names)
+    (ax.set_xlim if horizontal else ax.set_ylim)(0, 100)
+    axis = ax.xaxis if horizontal else ax.yaxis
+    axis.set_major_formatter(french_tick_formatter("%"))
+    axis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+    ax.grid(False)
+    if horizontal:
+        ax.spines["bottom"].set_visible(False)
+
+
+def missing_stacked_bar(ax: Axes, pos: float, statut: str, *, horizontal: bool) -> None:
+    """A stacked bar without any share: a full hatched grey bar and its mark ("n.c.", "s.",
+    "n.d."), or only "–" when there is no establishment (sans objet)."""
+    st = statut if statut != "ok" else "nc"
+    if st != "vide":
+        kw = dict(color=NC_COLOR, edgecolor=NC_EDGE_COLOR, linewidth=0.6, hatch=HATCHES.get(st))
+        if horizontal:
+            ax.barh([pos], [100], height=0.62, **kw)
+        else:
+            ax.bar([pos], [100], width=0.62, **kw)
+    xy = (50, pos) if horizontal else (pos, 50)
+    ax.text(*xy, MISSING_MARKS.get(st, NC), ha="center", va="center", fontsize=8, color=MUTED_COLOR,
+            fontstyle="italic", bbox=dict(facecolor=NC_COLOR if st != "vide" else "white", edgecolor="none", pad=1))
+
+
+def shares_description(names: Sequence[str], table: pd.DataFrame, categories: Sequence[str], labels: Sequence[str],
+                       missing_bar, statut: pd.Series, decimals: int | None) -> list[str]:
+    """For the alt text, each bar's shares ("écoles : 81 % oui, 19 % non") or why it has none."""
+    descr = []
+    for i, name in enumerate(names):
+        if missing_bar[i]:
+            st = statut.iloc[i] if statut.iloc[i] != "ok" else "nc"
+            descr.append(f"{name}{UNIT_SEP}: {MISSING_WORDS.get(st, 'non communiqué')}")
+            continue
+        shares = ", ".join(f"{fmt_value(table.iloc[i][c], '%', decimals)} {lab}"
+                           for c, lab in zip(categories, labels, strict=True) if not is_missing(table.iloc[i][c]))
+        descr.append(f"{name}{UNIT_SEP}: {shares}")
+    return descr

@@ -39,24 +39,16 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator
 
 from analysis.core.formatting import (
-    MISSING_MARKS,
-    MISSING_WORDS,
-    NC,
     UNIT_SEP,
     fmt_value,
-    is_missing,
 )
 from analysis.core.vocabulary import TYPE_LABELS, TYPE_ORDER
 from analysis.report import chart_parts as parts
 from analysis.report.style import (
     CONTEXT_COLOR,
     HIGHLIGHT_COLOR,
-    MUTED_COLOR,
-    NC_COLOR,
-    NC_EDGE_COLOR,
     TEXT_COLOR,
     categorical_colors,
     house_style,
@@ -146,28 +138,10 @@ def stacked_distribution(
     if len(categories) != len(labels):
         raise ValueError("categories and labels must have the same length")
     categories = [str(c) for c in categories]
-    wide = all(c in df.columns for c in categories)
     if by is None:
         by = "type" if "type" in df.columns and df["type"].nunique() > 1 else "territoire"
-    if wide:
-        table = df.set_index(df[by].astype(str))[categories].apply(pd.to_numeric, errors="coerce")
-        statut = pd.Series("ok", index=table.index)
-        if "statut" in df.columns:
-            statut = pd.Series(parts.statut_of(df.assign(valeur=table.sum(axis=1, min_count=1).to_numpy())).to_numpy(),
-                               index=table.index)
-    else:
-        data = parts.prepare(df[df["indicateur"].astype(str).isin(categories)])
-        table = data.pivot_table(index=data[by].astype(str), columns="indicateur", values="valeur",
-                                 aggfunc="first", sort=False, dropna=False)
-        table = table.reindex(columns=categories)
-        statut = data.groupby(data[by].astype(str), sort=False)["statut"].agg(parts.bar_statut)
+    table, statut = parts.shares_table(df, categories, by, order)
     keys = list(table.index)
-    if order is not None:
-        keys = [str(k) for k in order]
-    elif by == "type":
-        keys = [t for t in TYPE_ORDER if t in keys] + [k for k in keys if k not in TYPE_ORDER]
-    table = table.reindex(keys)
-    statut = statut.reindex(keys).fillna("nc")
     label_map = dict(bar_labels or {})
     if by != "type" and not bar_labels:
         col = parts.display_col(df, None)
@@ -201,42 +175,12 @@ def stacked_distribution(
                             color=text_color_on(col))
             base = base + vals
         for i in np.flatnonzero(missing_bar):
-            st = statut.iloc[i] if statut.iloc[i] != "ok" else "nc"
-            mark = MISSING_MARKS.get(st, NC)
-            if st != "vide":  # "sans objet": no bar, only the mark
-                kw = dict(color=NC_COLOR, edgecolor=NC_EDGE_COLOR, linewidth=0.6, hatch=parts.HATCHES.get(st))
-                if horizontal:
-                    ax.barh([pos[i]], [100], height=0.62, **kw)
-                else:
-                    ax.bar([pos[i]], [100], width=0.62, **kw)
-            xy = (50, pos[i]) if horizontal else (pos[i], 50)
-            ax.text(*xy, mark, ha="center", va="center", fontsize=8, color=MUTED_COLOR, fontstyle="italic",
-                    bbox=dict(facecolor=NC_COLOR if st != "vide" else "white", edgecolor="none", pad=1))
-        if horizontal:
-            ax.set_yticks(pos, names)
-            ax.set_xlim(0, 100)
-            ax.xaxis.set_major_formatter(parts.french_tick_formatter("%"))
-            ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
-            ax.grid(False)
-            ax.spines["bottom"].set_visible(False)
-        else:
-            ax.set_xticks(pos, names)
-            ax.set_ylim(0, 100)
-            ax.yaxis.set_major_formatter(parts.french_tick_formatter("%"))
-            ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
-            ax.grid(False)
+            parts.missing_stacked_bar(ax, pos[i], statut.iloc[i], horizontal=horizontal)
+        parts.percent_axis(ax, pos, names, horizontal=horizontal)
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(categories), frameon=False,
                   handlelength=1.0, handleheight=1.0, columnspacing=1.2, borderaxespad=0.2)
-        descr = []
-        for i, name in enumerate(names):
-            name = name.lower() if by == "type" else name
-            if missing_bar[i]:
-                st = statut.iloc[i] if statut.iloc[i] != "ok" else "nc"
-                descr.append(f"{name}{UNIT_SEP}: {MISSING_WORDS.get(st, 'non communiqué')}")
-                continue
-            shares = ", ".join(f"{fmt_value(table.iloc[i][c], '%', decimals)} {lab}"
-                               for c, lab in zip(categories, labels, strict=True) if not is_missing(table.iloc[i][c]))
-            descr.append(f"{name}{UNIT_SEP}: {shares}")
+        descr = parts.shares_description([n.lower() for n in names] if by == "type" else names, table,
+                                         categories, labels, missing_bar, statut, decimals)
         alt = f"Barres empilées à 100{UNIT_SEP}% — {title.rstrip('.')}{UNIT_SEP}: " + " ; ".join(descr) + "."
         bar_statuts = [statut.iloc[i] if not missing_bar[i] or statut.iloc[i] != "ok" else "nc"
                        for i in range(len(keys))]

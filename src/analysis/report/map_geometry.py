@@ -7,6 +7,8 @@ and unions of départements (académies, régions académiques).
   Admin Express): mainland France in Lambert-93 (EPSG:2154), each territory lying overseas (the
   DROM) in its own local projection (the WGS84 UTM zone of its centroid).
 - :func:`dissolve`: académies and régions are unions of départements.
+
+:func:`draw_territories` draws them, one patch per territory.
 """
 
 from __future__ import annotations
@@ -16,14 +18,18 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 import geopandas as gpd
+import matplotlib
 import numpy as np
 import pandas as pd
 import shapely
+from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
 
 from analysis.core.config import RESOURCES
+from analysis.report.style import NC_EDGE_COLOR
 
-__all__ = ["DROM_CODES", "OVERSEAS_ORDER", "dissolve", "dissolve_prepared", "prepare_geometries", "tilegrid",
+__all__ = ["DROM_CODES", "OVERSEAS_ORDER", "dissolve", "dissolve_prepared", "draw_territories", "finish_map_axes",
+           "prepare_geometries", "tilegrid",
            "tilegrid_geometries"]
 
 TILEGRID_FILE = RESOURCES / "tilegrid.csv"
@@ -39,6 +45,8 @@ _OVERSEAS_NAMES = {
     "01": "Guadeloupe", "02": "Martinique", "03": "Guyane", "04": "La Réunion", "06": "Mayotte",
 }
 OVERSEAS_ORDER = ["Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte"]
+# matplotlib >= 3.10 draws hatches in their own colour; before, hatches take the edge colour.
+_HAS_HATCHCOLOR = tuple(int(p) for p in matplotlib.__version__.split(".")[:2]) >= (3, 10)
 
 
 @lru_cache(maxsize=1)
@@ -229,3 +237,47 @@ def default_labels(level: str, vintage: str | None) -> dict[str, str]:
         return dict(zip(t["region"].astype(str), t["region_nom"].astype(str), strict=True))
     except Exception:  # noqa: BLE001 - labels are a nicety, never a failure
         return {}
+
+
+# ------------------------------------------------------------------ drawing
+def draw_territories(ax, geo, style_of, patches: dict, *, edge: str, linewidth: float) -> None:
+    """One PathPatch per territory. Patches are added with ``add_artist`` (they still show in
+    ``ax.patches``) and the data limits are set from the geometry bounds: ``add_patch`` would
+    walk every Bézier segment of every path to update the limits (~1 s for France)."""
+    for code, geom in zip(geo["code"], geo.geometry, strict=True):
+        st = style_of(code)
+        kw = {"hatchcolor": NC_EDGE_COLOR} if _HAS_HATCHCOLOR else {}
+        grey_edge = st["facecolor"] == "white" or (st["hatch"] and not _HAS_HATCHCOLOR)
+        patch = PathPatch(
+            geom_path(geom),
+            facecolor=st["facecolor"],
+            edgecolor=NC_EDGE_COLOR if grey_edge else edge,
+            linewidth=linewidth,
+            hatch=st["hatch"],
+            joinstyle="round",
+            zorder=2,
+            **kw,
+        )
+        patch.set_gid(str(code))
+        ax.add_artist(patch)
+        patches[str(code)] = patch
+    if len(geo):
+        x0, y0, x1, y1 = shapely.total_bounds(geo.geometry.to_numpy())
+        ax.update_datalim([(x0, y0), (x1, y1)])
+    ax.autoscale_view()
+
+
+def finish_map_axes(ax, *, frame: bool = False) -> None:
+    # "datalim": keep the axes box (insets all the same size), widen the data limits instead
+    ax.set_aspect("equal", adjustable="datalim" if frame else "box")
+    ax.autoscale_view()
+    ax.margins(0.02)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for name, spine in ax.spines.items():
+        spine.set_visible(frame)
+        spine.set_color("#BBBBBB")
+        spine.set_linewidth(0.6)
+        del name
+    ax.set_facecolor("none")

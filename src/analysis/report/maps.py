@@ -27,7 +27,6 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 
 import geopandas as gpd
-import matplotlib
 import numpy as np
 import pandas as pd
 import shapely
@@ -46,7 +45,8 @@ from analysis.report.map_geometry import (
     default_mapping,
     dissolve,
     dissolve_prepared,
-    geom_path,
+    draw_territories,
+    finish_map_axes,
     prepare_geometries,
     tilegrid_geometries,
     tilegrid_table,
@@ -78,8 +78,6 @@ _MISSING_STYLE = {
     "vide": dict(facecolor="white", hatch=None, label=EMPTY_LABEL),
 }
 PARENT_OUTLINE = "#3A3A3A"  # outline of académies / régions on the tile grid
-# matplotlib >= 3.10 draws hatches in their own colour; before, hatches take the edge colour.
-_HAS_HATCHCOLOR = tuple(int(p) for p in matplotlib.__version__.split(".")[:2]) >= (3, 10)
 MAP_WIDTH = 0.74  # share of the figure's width taken by the map, the legend on its right
 
 
@@ -250,11 +248,11 @@ def _draw_tilegrid(fig: Figure, band, geo, tiles_dep, style_of, patches, *, leve
                    labels_map) -> object:
     ax = fig.add_axes((0.0, band[0], MAP_WIDTH, band[1] - band[0]))
     if tiles_dep is None:
-        _draw_parts(ax, geo, style_of, patches, edge="white", linewidth=0.8)
+        draw_territories(ax, geo, style_of, patches, edge="white", linewidth=0.8)
     else:
         # académies / régions: unions of tiles with a thick dark outline, the département tiles
         # inside in thin white lines
-        _draw_parts(ax, geo, style_of, patches, edge=PARENT_OUTLINE, linewidth=1.3)
+        draw_territories(ax, geo, style_of, patches, edge=PARENT_OUTLINE, linewidth=1.3)
         ax.add_collection(LineCollection(boundary_segments(tiles_dep.geometry), colors="white",
                                          linewidths=0.6, zorder=2.1))
         ax.add_collection(LineCollection(boundary_segments(geo.geometry), colors=PARENT_OUTLINE,
@@ -271,7 +269,7 @@ def _draw_tilegrid(fig: Figure, band, geo, tiles_dep, style_of, patches, *, leve
                     color=text_color_on(to_hex(fc)), zorder=4)
     if any(p.startswith("97") for p in geo["code"]) and level == "departement":
         ax.text(0.0, -13.0 - 1.12, "Outre-mer", ha="left", va="top", fontsize=6.5, color=MUTED_COLOR)
-    _finish_geo_ax(ax)
+    finish_map_axes(ax)
     return ax
 
 
@@ -280,13 +278,13 @@ def _draw_with_insets(fig: Figure, band, geo, overseas: list[str], style_of, pat
     inset_h = 1.0 / fig.get_figheight()
     main_bottom = band[0] + inset_h + 0.35 / fig.get_figheight()
     ax = fig.add_axes((0.0, main_bottom, MAP_WIDTH, band[1] - main_bottom))
-    _draw_parts(ax, geo[geo["part"] == "metropole"], style_of, patches, edge="white", linewidth=0.35)
-    _finish_geo_ax(ax)
+    draw_territories(ax, geo[geo["part"] == "metropole"], style_of, patches, edge="white", linewidth=0.35)
+    finish_map_axes(ax)
     width = MAP_WIDTH / max(len(overseas), 5)
     for i, part in enumerate(overseas):
         iax = fig.add_axes((i * width + 0.005, band[0], width - 0.014, inset_h))
-        _draw_parts(iax, geo[geo["part"] == part], style_of, patches, edge="white", linewidth=0.35)
-        _finish_geo_ax(iax, frame=True)
+        draw_territories(iax, geo[geo["part"] == part], style_of, patches, edge="white", linewidth=0.35)
+        finish_map_axes(iax, frame=True)
         iax.set_title(part, fontsize=7, fontweight="normal", loc="center", pad=2, color=TEXT_COLOR)
         insets[part] = iax
     return ax
@@ -296,8 +294,8 @@ def _draw_boundaries(fig: Figure, band, geo, style_of, patches, *, level: str, v
                      labels_map) -> object:
     """Real boundaries without insets (part of France), names printed when asked."""
     ax = fig.add_axes((0.0, band[0], MAP_WIDTH, band[1] - band[0]))
-    _draw_parts(ax, geo, style_of, patches, edge="white", linewidth=0.5)
-    _finish_geo_ax(ax)
+    draw_territories(ax, geo, style_of, patches, edge="white", linewidth=0.5)
+    finish_map_axes(ax)
     if show_labels:
         names = dict(labels_map) if labels_map else default_labels(level, vintage)
         for code, geom in zip(geo["code"], geo.geometry, strict=True):
@@ -397,46 +395,3 @@ def _figsize(geo: gpd.GeoDataFrame, basemap: str, insets: bool, margins_in: floa
     width = max(map_w * 1.04 / 0.74, 5.6)
     height = max(map_h * 1.04 + margins_in, 3.0)
     return (round(width, 2), round(height, 2))
-
-
-def _draw_parts(ax, geo, style_of, patches: dict, *, edge: str, linewidth: float) -> None:
-    """One PathPatch per territory. Patches are added with ``add_artist`` (they still show in
-    ``ax.patches``) and the data limits are set from the geometry bounds: ``add_patch`` would
-    walk every Bézier segment of every path to update the limits (~1 s for France)."""
-    for code, geom in zip(geo["code"], geo.geometry, strict=True):
-        st = style_of(code)
-        kw = {"hatchcolor": NC_EDGE_COLOR} if _HAS_HATCHCOLOR else {}
-        grey_edge = st["facecolor"] == "white" or (st["hatch"] and not _HAS_HATCHCOLOR)
-        patch = PathPatch(
-            geom_path(geom),
-            facecolor=st["facecolor"],
-            edgecolor=NC_EDGE_COLOR if grey_edge else edge,
-            linewidth=linewidth,
-            hatch=st["hatch"],
-            joinstyle="round",
-            zorder=2,
-            **kw,
-        )
-        patch.set_gid(str(code))
-        ax.add_artist(patch)
-        patches[str(code)] = patch
-    if len(geo):
-        x0, y0, x1, y1 = shapely.total_bounds(geo.geometry.to_numpy())
-        ax.update_datalim([(x0, y0), (x1, y1)])
-    ax.autoscale_view()
-
-
-def _finish_geo_ax(ax, *, frame: bool = False) -> None:
-    # "datalim": keep the axes box (insets all the same size), widen the data limits instead
-    ax.set_aspect("equal", adjustable="datalim" if frame else "box")
-    ax.autoscale_view()
-    ax.margins(0.02)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.grid(False)
-    for name, spine in ax.spines.items():
-        spine.set_visible(frame)
-        spine.set_color("#BBBBBB")
-        spine.set_linewidth(0.6)
-        del name
-    ax.set_facecolor("none")
