@@ -37,3 +37,9 @@ def test_territory_phrases():
     assert vocabulary.the_territory("Académie de Toulouse", "academie") == "l'académie de Toulouse"
     assert vocabulary.of_territory("Haute-Garonne (31)", "departement") == "du département Haute-Garonne (31)"
     assert vocabulary.of_territory("France", "france") == "de la France"
+
+
+def test_every_type_is_asked_by_a_named_survey():
+    assert set(vocabulary.SURVEY_OF_TYPE) == set(vocabulary.BASE_TYPES)
+    assert set(vocabulary.SURVEY_OF_TYPE.values()) == set(vocabulary.SURVEY_NAMES)
+    assert vocabulary.SURVEY_NAMES[vocabulary.SURVEY_OF_TYPE["ecole"]] == "ETIC premier degré"

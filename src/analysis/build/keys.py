@@ -59,9 +59,10 @@ import pandas as pd
 from analysis.core import territories
 from analysis.core.digests import folder_digest, stage_digest
 from analysis.core.digests import sha as _sha
+from analysis.core.vocabulary import TYPES
 
 #: Types whose printed parent values enter the key (those the chapters publish).
-COMPARED_TYPES = ("ensemble", "ecole", "college", "lycee", "tous")
+COMPARED_TYPES = TYPES
 UNPLACED = "__hors_territoire__"
 
 

@@ -18,6 +18,8 @@ __all__ = [
     "LEVEL_TITLES",
     "Noun",
     "PUBLIC",
+    "SURVEY_NAMES",
+    "SURVEY_OF_TYPE",
     "TYPES",
     "TYPE_LABELS",
     "TYPE_NOUNS",
@@ -78,6 +80,11 @@ def the_types(type_: str) -> str:
     if type_ in TYPE_NOUNS:
         return "les " + TYPE_NOUNS[type_].plural
     return "l'ensemble" if type_ == "ensemble" else type_
+
+
+#: The ETIC survey that asks each type of establishment, and the name the text gives each survey.
+SURVEY_OF_TYPE = {"ecole": "etic_1d", "college": "etic_2d", "lycee": "etic_2d", "erea": "etic_2d"}
+SURVEY_NAMES = {"etic_1d": "ETIC premier degré", "etic_2d": "ETIC second degré"}
 
 
 # ------------------------------------------------------------------------- territorial levels

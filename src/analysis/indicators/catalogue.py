@@ -23,7 +23,6 @@ SECRET_THRESHOLD = 5
 # The report's themes, in chapter order, with their French titles.
 THEMES = {"perimetre": "Périmètre", "connectivite": "Connectivité", "equipement": "Équipement",
           "services": "Services et ressources", "experimentations": "Expérimentations"}
-SURVEY_TYPES = {"ecole": "etic_1d", "college": "etic_2d", "lycee": "etic_2d", "erea": "etic_2d"}
 PATH = config.RESOURCES / "indicators.yml"
 
 OUTPUT_COLUMNS = [

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis.core.formatting import UNIT_SEP, fmt_number
+from analysis.core.vocabulary import SURVEY_NAMES
 from analysis.report.display import bullet_list
 
 if TYPE_CHECKING:
@@ -130,9 +131,8 @@ def harmonisation_report_lines(report) -> list[str]:
         more = f" et {len(report.hors_perimetre) - 5} autres natures" if len(report.hors_perimetre) > 5 else ""
         lines.append(f"Entrées de l'annuaire écartées car hors du périmètre (ni école, ni collège, ni "
                      f"lycée, ni EREA){COLON} {fmt_number(total)} ({detail}{more}).")
-    names = {"etic_2d": "ETIC second degré", "etic_1d": "ETIC premier degré"}
     for key, n in report.etic_rows.items():
-        lines.append(f"Réponses {names.get(key, key)} pour {report.annee}{COLON} {fmt_number(n)}.")
+        lines.append(f"Réponses {SURVEY_NAMES.get(key, key)} pour {report.annee}{COLON} {fmt_number(n)}.")
 
     def listed(items: Sequence[str]) -> str:
         head = ", ".join(items[:5])
@@ -157,5 +157,7 @@ def harmonisation_report_lines(report) -> list[str]:
         lines.append(f"Lignes de couverture sans établissement correspondant{COLON} "
                      f"{fmt_number(report.couverture_unmatched)}.")
     for note in report.notes:
-        lines.append(note.replace("etic_1d", "ETIC premier degré").replace("etic_2d", "ETIC second degré"))
+        for key, name in SURVEY_NAMES.items():
+            note = note.replace(key, name)
+        lines.append(note)
     return lines

@@ -26,7 +26,15 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from analysis import indicators
 from analysis.core.formatting import UNIT_SEP, fmt_change, fmt_nc, fmt_number, fmt_value, is_missing, plural
-from analysis.core.vocabulary import ENSEMBLE_TYPES, LEVEL_NOUNS, PUBLIC, TYPE_NOUNS, in_territory
+from analysis.core.vocabulary import (
+    ENSEMBLE_TYPES,
+    LEVEL_NOUNS,
+    PUBLIC,
+    SURVEY_NAMES,
+    SURVEY_OF_TYPE,
+    TYPE_NOUNS,
+    in_territory,
+)
 from analysis.indicators.catalogue import Wording
 
 __all__ = [
@@ -119,12 +127,8 @@ def source_name(row) -> str:
     """Source without its millésime ("ETIC 2018" -> "ETIC"), qualified by degree for ETIC."""
     source = str(_get(row, "source", "") or "")
     name = re.sub(r"\s+\d{4}$", "", source).strip() or "de ces données"
-    if name == "ETIC":
-        type_ = _get(row, "type")
-        if type_ == "ecole":
-            name = "ETIC premier degré"
-        elif type_ in ("college", "lycee"):
-            name = "ETIC second degré"
+    if name == "ETIC" and _get(row, "type") in SURVEY_OF_TYPE:
+        name = SURVEY_NAMES[SURVEY_OF_TYPE[_get(row, "type")]]
     return name
 
 

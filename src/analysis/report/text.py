@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING
 from analysis import indicators
 from analysis.core import config
 from analysis.core.formatting import UNIT_SEP, fmt_number, fmt_value, plural
-from analysis.core.vocabulary import LEVEL_NOUNS, TYPE_ORDER, in_territory, of_territory, the_territory, type_label
+from analysis.core.vocabulary import (
+    LEVEL_NOUNS,
+    SURVEY_NAMES,
+    TYPE_ORDER,
+    in_territory,
+    of_territory,
+    the_territory,
+    type_label,
+)
 from analysis.report import narrative
 from analysis.report.tables import cell_text
 from analysis.sources.schemas import questionnaire
@@ -139,8 +147,8 @@ def notes(ch: Chapter) -> list[str]:
 
 def sources_status(ch: Chapter) -> tuple[list[str], list[str]]:
     """(available, missing) French names of the sources for this millésime."""
-    checks = [("ETIC premier degré (écoles)", "perimetre.champ_etic", "ecole"),
-              ("ETIC second degré (collèges, lycées)", "perimetre.champ_etic", "college"),
+    checks = [(f"{SURVEY_NAMES['etic_1d']} (écoles)", "perimetre.champ_etic", "ecole"),
+              (f"{SURVEY_NAMES['etic_2d']} (collèges, lycées)", "perimetre.champ_etic", "college"),
               ("annuaire de l'Éducation nationale", "perimetre.etablissements", "ensemble"),
               ("couverture très haut débit et mobile", "connectivite.thd", "ensemble"),
               ("expérimentations (collèges lab, e-FRAN, ProFan)", "experimentations.colleges_lab", "ensemble")]
