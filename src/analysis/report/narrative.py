@@ -217,7 +217,7 @@ def statement(row, *, ensemble: Sequence[str] = ENSEMBLE_TYPES, threshold: int =
                              if len(members) == 1 else "établissement")
             plural_noun = subject(type_, public=words.public, ensemble=ensemble)
         if not words.counts:
-            return f"{_get(row, 'titre', '')}{COLON} {fmt_number(value)}"
+            return f"{_get(row, 'titre', '')}{COLON} {fmt_value(value, 'count')}"
         form = "zero" if value == 0 else "one" if value < 2 else "many"
         return words.counts[form].format(n=plural(value, singular_noun, plural_noun), **fields)
     shown = fmt_value(value, unit)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from analysis import indicators
 from analysis.core import config
-from analysis.core.formatting import UNIT_SEP, fmt_number, fmt_value, plural
+from analysis.core.formatting import UNIT_SEP, fmt_value, plural
 from analysis.core.vocabulary import (
     LEVEL_NOUNS,
     SURVEY_NAMES,
@@ -174,7 +174,8 @@ def intro(ch: Chapter) -> list[str]:
         facts.append(f"Le périmètre compte {counted} publics et privés sous contrat recensés dans l'annuaire "
                      "de l'Éducation nationale")
     if champ["statut"] == "ok":
-        text = f"l'enquête ETIC porte sur les {fmt_number(champ['valeur'])} {ch.subject('ensemble')} de son champ"
+        field = f"{fmt_value(champ['valeur'], 'count')} {ch.subject('ensemble')}"
+        text = f"l'enquête ETIC porte sur les {field} de son champ"
         if rate["statut"] == "ok":
             text += f", dont {fmt_value(rate['valeur'], '%')} ont répondu"
         facts.append(text)
