@@ -24,6 +24,7 @@ from analysis.core import territories
 from analysis.core.formatting import UNIT_SEP, fmt_source, is_missing
 from analysis.core.vocabulary import ENSEMBLE_TYPES, TYPE_ORDER, type_label
 from analysis.report import narrative
+from analysis.report.chart_parts import nc_text
 from analysis.sources.store import Store
 
 __all__ = ["ChapterContext", "SUBLEVEL"]
@@ -260,8 +261,6 @@ class ChapterContext:
 
     def source_of(self, frame: pd.DataFrame, *, by: str | None = "type") -> str:
         """The source line of some rows, with their n.c. rates (one per type when they differ)."""
-        from analysis.report.chart_parts import nc_text
-
         sources = list(dict.fromkeys(frame["source"].astype(str)))
         rated = [bool(narrative.nc_paren(r)) for _, r in frame.iterrows()]
         rates = frame[rated]
