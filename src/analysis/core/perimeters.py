@@ -195,7 +195,9 @@ def _uais_from_file(path: Path, spec: dict) -> tuple[tuple[str, ...], Path]:
     else:
         text = source.read_text(encoding="utf-8-sig")
         delimiter = max((";", ",", "\t"), key=text.count)    # a list file may open with a title line
-        grid = pd.DataFrame(list(csv.reader(text.splitlines(), delimiter=delimiter))).fillna("")
+        rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
+        width = max(map(len, rows), default=0)
+        grid = pd.DataFrame([row + [""] * (width - len(row)) for row in rows])
     cells = grid.fillna("").map(lambda v: str(v).strip().lower())
     hits = [(r, c) for r in range(min(len(grid), 20)) for c in range(grid.shape[1]) if cells.iat[r, c] == column]
     if not hits:
