@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.core import digests
+from analysis.core import digests, perimeters
 from analysis.indicators.catalogue import SECRET_THRESHOLD
 from analysis.indicators.compute import compute, with_evolution
 
@@ -22,19 +22,21 @@ def load(store=None, year: int = 2018, *, threshold: int = SECRET_THRESHOLD,
     from analysis.sources.store import Store
 
     store = store or Store()
-    key = digests.sha(_cache_key(store), digests.stage_digest("indicators"), f"{year}:{threshold}")
+    declared = [p for p in perimeters.declared() if isinstance(p, perimeters.Perimeter)]
+    key = digests.sha(_cache_key(store), digests.stage_digest("indicators"), perimeters.digest(),
+                      f"{year}:{threshold}")
     folder = store.data_dir / "processed"
     parquet, meta = folder / f"indicateurs-{year}.parquet", folder / f"indicateurs-{year}.json"
     if not refresh and parquet.exists() and meta.exists() \
             and json.loads(meta.read_text()).get("key") == key:
         return pd.read_parquet(parquet)
     table, _ = load_etablissements(store, year)
-    current = compute(table, year=year, threshold=threshold)
+    current = compute(table, year=year, threshold=threshold, perimeters=declared)
     previous = None
     earlier = [y for y in available_years(store) if y < year]
     if earlier:
         prev_table, _ = load_etablissements(store, earlier[-1])
-        previous = compute(prev_table, year=earlier[-1], threshold=threshold)
+        previous = compute(prev_table, year=earlier[-1], threshold=threshold, perimeters=declared)
     results = with_evolution(current, previous)
     results["demo"] = store.is_demo()
     folder.mkdir(parents=True, exist_ok=True)
