@@ -50,6 +50,7 @@ __all__ = [
     "fmt_change",
     "fmt_missing",
     "fmt_source",
+    "fmt_ordinal",
     "plural",
     "is_missing",
 ]
@@ -272,6 +273,14 @@ def fmt_change(delta: Real | None, unit: str | None = "%", decimals: int = 0) ->
         word = "point" if magnitude < 2 else "points"  # French: singular below 2
         return text + UNIT_SEP + word
     return text
+
+
+def fmt_ordinal(n: int, *, feminine: bool = False) -> str:
+    """French ordinal in figures: ``1 -> "1er"`` (``"1re"`` for a feminine noun), ``2 -> "2e"``."""
+    n = int(n)
+    if n == 1:
+        return "1re" if feminine else "1er"
+    return f"{fmt_number(n)}e"
 
 
 def plural(n: Real, singular: str, plural_form: str, *, with_number: bool = True) -> str:

@@ -93,6 +93,7 @@ LEVEL_NOUNS = {
     "region": Noun("région académique", "régions académiques", "f"),
     "academie": Noun("académie", "académies", "f"),
     "departement": Noun("département", "départements"),
+    "perimetre": Noun("périmètre", "périmètres"),   # custom perimeters (params/perimetres/)
 }
 #: Headings of the levels, France first (the index page groups its editions so).
 LEVEL_TITLES = {"france": "France",
@@ -117,13 +118,15 @@ def in_territory(label: str, level: str | None = None) -> str:
 
 def the_territory(label: str, level: str) -> str:
     """With its article: "la France", "la région académique Occitanie", "l'académie de
-    Toulouse", "le département Haute-Garonne (31)"."""
+    Toulouse", "le département Haute-Garonne (31)", "le périmètre « TNE de l'Hérault »"."""
     if level == "france":
         return "la France"
     if level == "region":
         return "la " + label[0].lower() + label[1:]
     if level == "academie":
         return "l'" + label[0].lower() + label[1:]
+    if level == "perimetre":
+        return f"le périmètre « {label} »"
     return f"le département {label}"
 
 

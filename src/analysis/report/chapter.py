@@ -15,7 +15,7 @@ first argument. To find the code behind ``ch.something``, look up ``something`` 
 
 from __future__ import annotations
 
-from analysis.report import display, figures, methodology, tables, text
+from analysis.report import display, figures, methodology, positioning, series, tables, text
 from analysis.report.context import ChapterContext
 from analysis.report.display import DEMO_WARNING
 from analysis.report.figures import NoFigure
@@ -64,6 +64,18 @@ class Chapter(ChapterContext):
     completeness_by_subterritory = tables.completeness_by_subterritory
     experimentations_table = tables.experimentations_table
     unavailable_table = tables.unavailable_table
+
+    # the territory among its peers: analysis.report.positioning
+    positioning_intro = positioning.positioning_intro
+    positioning_table = positioning.positioning_table
+    positioning_source = positioning.positioning_source
+    positioning_chart = positioning.positioning_chart
+    positioning_map = positioning.positioning_map
+
+    # the key figures over the millésimes: analysis.report.series
+    series_intro = series.series_intro
+    series_table = series.series_table
+    SERIES_NOTE = series.BREAK_NOTE
 
     # sources, provenance, harmonisation: analysis.report.methodology
     sources_table = methodology.sources_table

@@ -31,7 +31,7 @@ __all__ = ["ChapterContext", "SUBLEVEL"]
 
 #: The level of the sub-territories of an edition (mapped, ranked, tabulated): départements.
 SUBLEVEL = {"france": "departement", "region": "departement", "academie": "departement",
-            "departement": None}
+            "departement": None, territories.PERIMETRE: None}
 
 
 class ChapterContext:
@@ -92,8 +92,9 @@ class ChapterContext:
 
     @cached_property
     def compared_parents(self) -> list[territories.Territory]:
-        """Parents whose data differ from the territory's (others would repeat its figures)."""
-        kept, last = [], self.covered()
+        """Parents whose data differ from the territory's (others would repeat its figures). A
+        custom perimeter always differs from its first parent, even within the same départements."""
+        kept, last = [], None if self.is_perimeter else self.covered()
         for p in self.parents:
             mine = self.covered(p)
             if mine != last:
@@ -105,6 +106,11 @@ class ChapterContext:
     def key_figure_specs(self) -> tuple[tuple[str, str], ...]:
         """(indicator, type) of the key figures, as declared in ``indicators.yml``."""
         return indicators.key_figures()
+
+    @property
+    def is_perimeter(self) -> bool:
+        """A custom perimeter (``params/perimetres/``) rather than an administrative territory."""
+        return self.territory.level == territories.PERIMETRE
 
     @property
     def label(self) -> str:

@@ -194,7 +194,9 @@ def chart_sublevel(ch: Chapter, ind: str, type_: str = "ensemble", title: str | 
 def choropleth_map(ch: Chapter, ind: str, type_: str = "ensemble", title: str | None = None, **kwargs):
     """Choropleth of the sub-territories (départements), or why there is none."""
     if not ch.children:
-        text = (f"Pas de carte pour une édition départementale{UNIT_SEP}: le département n'a pas de "
+        text = (f"Pas de carte pour un périmètre sur mesure{UNIT_SEP}: il n'est pas découpé en "
+                "sous-territoires." if ch.is_perimeter else
+                f"Pas de carte pour une édition départementale{UNIT_SEP}: le département n'a pas de "
                 "sous-territoire dans ce rapport.")
         if ch.compared_parents:
             names = narrative.join([the_territory(p.label, p.level) for p in ch.compared_parents])

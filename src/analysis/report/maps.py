@@ -100,6 +100,7 @@ def choropleth(
     reverse: bool = False,
     show_labels: bool | None = None,
     figsize: tuple[float, float] | None = None,
+    outline: Sequence[str] = (),
 ) -> Figure:
     """Choropleth of ``values`` (columns ``code``, ``valeur``, ``statut`` in ok/nc/secret, also
     "absent" = n.d., drawn grey without hatching, and "vide" = sans objet, drawn white).
@@ -117,7 +118,8 @@ def choropleth(
     "fixed" (``bins`` = thresholds between classes, e.g. [5, 10, 20] for élèves par terminal).
     Darker = higher value (``reverse=True`` flips it). ``labels_map``: code -> text printed on
     the map instead of the code. ``show_labels``: default True on the tile grid and for editions
-    of at most 20 territories on real boundaries (never for the whole of France).
+    of at most 20 territories on real boundaries (never for the whole of France). ``outline``:
+    codes drawn with a thick dark border on top (the edition's territory on a map of its peers).
     """
     if level not in LEVEL_NOUNS:
         raise ValueError(f"unknown level {level!r}; expected departement, academie or region")
@@ -137,7 +139,7 @@ def choropleth(
         return choropleth(values, None, level=level, title=title, source=source, unit=unit, k=k, scheme=scheme,
                           bins=bins, labels_map=labels_map, mapping=mapping, vintage=vintage,
                           legend_title=legend_title, taux_nc=taux_nc, reverse=reverse,
-                          show_labels=show_labels, figsize=figsize)
+                          show_labels=show_labels, figsize=figsize, outline=outline)
     if missing:
         raise ValueError(f"no tile for code(s) {missing} at level {level!r}")
     geo = geo[geo["code"].isin(codes)].reset_index(drop=True)
@@ -172,6 +174,11 @@ def choropleth(
         else:
             map_ax = _draw_boundaries(fig, band, geo, style_of, patches, level=level, vintage=vintage,
                                       show_labels=show_labels, labels_map=labels_map)
+        for code in outline:                   # an unfilled copy on top: neighbours' borders and labels stay
+            if code in patches:
+                drawn = patches[code]
+                drawn.axes.add_patch(PathPatch(drawn.get_path(), transform=drawn.get_transform(), fill=False,
+                                               edgecolor=TEXT_COLOR, linewidth=1.8, zorder=5))
         counts = np.bincount(idx[idx >= 0], minlength=len(class_labels)) if class_labels else []
         legend, legend_labels = _legend(fig, band[1], class_labels, colors, vals["statut"], legend_title)
         if title_text:

@@ -40,7 +40,7 @@ def _territory_name(t: territories.Territory) -> str:
     return f"{t.nom} ({t.code})" if t.level == "departement" else t.label
 
 
-def _scope(row, ensemble: Sequence[str]) -> str:
+def scope_of(row, ensemble: Sequence[str]) -> str:
     """The establishments a row is about ("collèges et lycées publics"), or the things a count
     counts (départements, projets)."""
     words = narrative.wording(row)
@@ -60,7 +60,7 @@ def key_figures(ch: Chapter, specs: Sequence[tuple[str, str]] | None = None) -> 
         cat = indicators.catalogue().get(ind)
         theme = THEMES.get(cat.theme if cat else "", "")
         record = {"Thème": theme if theme != last_theme else "",
-                  "Indicateur": str(row["titre"]), "Établissements": _scope(row, ch.ensemble_for(row))}
+                  "Indicateur": str(row["titre"]), "Établissements": scope_of(row, ch.ensemble_for(row))}
         last_theme = theme
         for t in chain:
             record[t.label] = cell_text(ch.row(ind, type_, t))
@@ -74,7 +74,9 @@ def territories_table(ch: Chapter) -> pd.DataFrame:
     """The territories of the edition with their hierarchy (région > académie > département)."""
     h = territories.hierarchy(ch.vintage)
     h = h[h["statut"] == "departement"]
-    if ch.territory.level != "france":
+    if ch.is_perimeter:
+        h = h[h["departement"].isin(territories.departement_codes(ch.territory))]
+    elif ch.territory.level != "france":
         h = h[h[ch.territory.level] == ch.territory.code]
     out = pd.DataFrame({
         "Région académique": h["region_nom"].where(h["region_statut"] == "region-academique", "—"),
