@@ -103,6 +103,11 @@ def test_worker_kernel_is_kept_and_restarted_when_dead(tmp_path):
         kernels.stop_worker_kernel()
 
 
+def run_in_worker(notebook: Path, output: Path, params: dict, log_dir: Path) -> float:
+    """What a batch worker does: run a chapter in the process's kept kernel."""
+    return pipeline.execute_chapter(notebook, output, params, kernel=kernels.worker_kernel(notebook.parent, log_dir))
+
+
 def socket_folders() -> set[str]:
     import tempfile
 
@@ -125,7 +130,7 @@ def test_worker_processes_stop_their_kernels_on_exit(tmp_path):
     before = socket_folders()
     nb = notebook(tmp_path / "a.ipynb", "print('dans un worker')")
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        pool.submit(pipeline._run_chapter, nb, tmp_path / "out.ipynb", {}, tmp_path / "logs").result()
+        pool.submit(run_in_worker, nb, tmp_path / "out.ipynb", {}, tmp_path / "logs").result()
         assert len(socket_folders() - before) == 1          # the worker's kernel, still running
     assert outputs(tmp_path / "out.ipynb") == ["dans un worker\n"]
     assert socket_folders() <= before

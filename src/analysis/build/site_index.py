@@ -14,7 +14,6 @@ the territory, are left out).
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -197,8 +196,3 @@ def write_all(year_dir: Path, results: pd.DataFrame, year: int, *, xlsx: bool = 
     tmp.replace(index)
     paths["index"] = index
     return paths
-
-
-def manifest_summary(year_dir: Path) -> str:
-    """Compact JSON of the editions listed (for logs and tests)."""
-    return json.dumps([m["territoire"] for m in built_editions(year_dir)])
