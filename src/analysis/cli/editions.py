@@ -60,7 +60,7 @@ def check_options(*, formats: str, threshold: int, output: Path, jobs: int | Non
         raise UsageError(f"--threshold {threshold}: the secret threshold is a number of respondents, at "
                          "least 1.\n  → e.g. --threshold 5 (the default): fewer respondents, no value published")
     if jobs is not None and jobs < 1:
-        raise UsageError(f"--jobs {jobs}: at least 1 worker process")
+        raise UsageError(f"--jobs {jobs}: at least 1 worker process.\n  → leave it out for one per CPU")
     return fmts, check_output(output), quarto.choose(renderer)
 
 

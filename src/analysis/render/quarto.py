@@ -107,8 +107,8 @@ def choose(requested: str | None = None) -> Renderer:
     """The renderer for ``requested`` (``quarto``, ``builtin``, or None/``auto``: Quarto if usable)."""
     requested = (requested or "auto").strip().lower()
     if requested not in (*RENDERERS, "auto"):
-        raise UsageError(f"--renderer {requested}: choose quarto, builtin (or leave it out: Quarto "
-                         f"when installed, else builtin)")
+        raise UsageError(f"--renderer {requested}: unknown renderer.\n  → choose quarto or builtin, or leave "
+                         "the option out (Quarto when a recent one is installed, else builtin)")
     if requested == "builtin":
         return Renderer("builtin", "demandé (--renderer builtin)")
     path, version, problem = find()
