@@ -250,7 +250,12 @@ def image_width_percent(data: bytes, mime: str) -> int | None:
     the text width nor ``MAX_FIGURE_HEIGHT_IN``. ``None`` when the size cannot be read.
     """
     if mime == "image/svg+xml":
-        return None
+        size = svg_size_in(data)
+        if size is None:
+            return None
+        width_in, height_in = size
+        scale = min(1.0, TEXT_WIDTH_IN / width_in, MAX_FIGURE_HEIGHT_IN / height_in)
+        return max(10, min(100, round(width_in * scale / TEXT_WIDTH_IN * 100)))
     try:
         from PIL import Image
     except ImportError:  # pragma: no cover - pillow comes with matplotlib
@@ -267,6 +272,26 @@ def image_width_percent(data: bytes, mime: str) -> int | None:
     width_in, height_in = width_px / dpi, height_px / dpi
     scale = min(1.0, TEXT_WIDTH_IN / width_in, MAX_FIGURE_HEIGHT_IN / height_in)
     return max(10, min(100, round(width_in * scale / TEXT_WIDTH_IN * 100)))
+
+
+_SVG_LENGTH_RE = re.compile(r"^\s*([\d.]+)\s*(pt|px|in|cm|mm)?\s*$")
+_SVG_UNITS_IN = {"pt": 1 / 72, "px": 1 / 96, None: 1 / 96, "in": 1.0, "cm": 1 / 2.54, "mm": 1 / 25.4}
+
+
+def svg_size_in(data: bytes) -> tuple[float, float] | None:
+    """(width, height) in inches of an SVG from its root ``width``/``height`` (matplotlib: pt)."""
+    head = data[:2000].decode("utf-8", "replace")
+    tag = re.search(r"<svg\b[^>]*>", head)
+    if not tag:
+        return None
+    sizes = []
+    for name in ("width", "height"):
+        attr = re.search(rf'\b{name}="([^"]+)"', tag.group(0))
+        length = _SVG_LENGTH_RE.match(attr.group(1)) if attr else None
+        if not length or float(length.group(1)) <= 0:
+            return None
+        sizes.append(float(length.group(1)) * _SVG_UNITS_IN[length.group(2)])
+    return sizes[0], sizes[1]
 
 
 # ---------------------------------------------------------------------------------------------
