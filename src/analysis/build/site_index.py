@@ -51,6 +51,8 @@ td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 td.num small{display:block;color:var(--g);font-size:.75rem}
 .code{color:var(--g);font-size:.85rem}a{color:var(--b)}.links a{margin-right:.6rem}
 footer{color:var(--g);font-size:.85rem;margin-top:2rem}.hidden{display:none}
+.scroll{overflow-x:auto;max-width:100%}.scroll:focus{outline:2px solid var(--b)}
+@media (max-width:40rem){header,main{padding-left:1rem;padding-right:1rem}.demo{padding:.7rem 1rem}}
 """
 
 JS = """
@@ -135,8 +137,9 @@ def render_index(editions: list[dict], results: pd.DataFrame, year: int, *, demo
                          f'<td class="links">{" ".join(links)}</td>{cells}</tr>')
         sections.append(
             f'<section data-level="{level}"><h2>{e(title)} ({len(members)})</h2>'
+            f'<div class="scroll" role="region" tabindex="0" aria-label="{e(title)}">'
             f"<table><thead><tr><th>Territoire</th><th>Rapport</th>{head}</tr></thead>"
-            f"<tbody>{''.join(lines)}</tbody></table></section>")
+            f"<tbody>{''.join(lines)}</tbody></table></div></section>")
     banner = f'<div class="demo" role="alert">{e(DEMO_TEXT)}</div>' if demo else ""
     total = len(editions)
     body = "".join(sections) or "<p>Aucune édition construite pour ce millésime.</p>"

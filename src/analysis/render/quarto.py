@@ -170,7 +170,7 @@ def home_notebook(meta: dict) -> dict:
     for key in ("date", "source"):
         if meta.get(key):
             lines += [str(meta[key]), ""]
-    return {"cells": [{"cell_type": "markdown", "metadata": {}, "source": "\n".join(lines).strip() + "\n"}],
+    return {"cells": [{"cell_type": "markdown", "id": "edition", "metadata": {}, "source": "\n".join(lines).strip() + "\n"}],
             "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
                          "language_info": {"name": "python"}},
             "nbformat": 4, "nbformat_minor": 5}
