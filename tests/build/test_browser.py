@@ -159,8 +159,8 @@ def test_the_index_search_filters_editions(browser, site):
     rows = "tr[data-search]:not(.hidden)"
     assert len(visit.page.query_selector_all(rows)) == 3
     visit.page.fill("#recherche", "lozere")
-    assert [r.inner_text().split("\n")[0] for r in visit.page.query_selector_all(rows)] == ["Lozère (48) departement:48"] \
-        or len(visit.page.query_selector_all(rows)) == 1
+    shown = visit.page.query_selector_all(rows)
+    assert len(shown) == 1 and "departement:48" in shown[0].inner_text()
     assert "1 édition affichée" in visit.page.inner_text("#compte")
     visit.page.fill("#recherche", "84")
     assert len(visit.page.query_selector_all(rows)) == 1
@@ -172,3 +172,16 @@ def test_the_index_search_filters_editions(browser, site):
     link.click()
     visit.page.wait_for_load_state("load")
     assert visit.page.url.endswith("etat-des-lieux-2018-departement-48.html")
+
+
+@pytest.mark.xfail(strict=True, reason="report side (issue 12): callouts and tables are still text/html outputs; "
+                                       "remove this mark when they are text/markdown")
+def test_no_output_makes_quarto_fetch_a_cdn(site):
+    """Any text/html output makes Quarto add require.js and jQuery from a CDN."""
+    import nbformat
+
+    notebooks = site["edition"].parent / "notebooks"
+    html_outputs = [(path.name, n) for path in sorted(notebooks.glob("*.ipynb"))
+                    for n, cell in enumerate(nbformat.read(str(path), as_version=4).cells)
+                    for output in cell.get("outputs", []) if "text/html" in output.get("data", {})]
+    assert html_outputs == []
