@@ -6,6 +6,7 @@
 2. in this process, runs every ``ch.show_figure(...)`` cell of the chapters again with the same
    ``Chapter`` and times the encoding of each figure as PNG (``figure_png``, what notebooks emit
    today) and as SVG (``savefig(format="svg")``), the drawing itself being the same;
+   (text as text: ``svg.fonttype: none``);
 3. renders the executed notebooks twice with the built-in renderer (HTML + PDF): as they are
    (PNG), and with every PNG output replaced by the SVG of the same figure.
 
@@ -56,8 +57,10 @@ def encode(fig, fmt: str) -> tuple[bytes, float]:
     if fmt == "png":
         data = figure_png(fig)
     else:
+        # Text kept as text (selectable, searchable; typst has the DejaVu fonts), stable ids.
         buf = io.BytesIO()
-        fig.savefig(buf, format="svg", facecolor="white", metadata={"Date": None})
+        with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "etat-des-lieux"}):
+            fig.savefig(buf, format="svg", facecolor="white", metadata={"Date": None})
         data = buf.getvalue()
     return data, time.perf_counter() - start
 
