@@ -58,6 +58,8 @@ def book(tmp_path_factory):
         new_markdown_cell("# Connectivité"),
         new_code_cell("ch.header()", outputs=[markdown(
             '::: {.callout-warning title="Données de démonstration"}\nChiffres synthétiques.\n:::')]),
+        new_code_cell("ch.header()", outputs=[markdown(
+            '<div class="callout-note">\n\n## Périmètre des données\n\nDonnées de l’Occitanie seule.\n\n</div>')]),
         new_code_cell("ch.say(...)", outputs=[markdown("98 % des écoles ont un accès à internet.")]),
         new_code_cell('#| label: fig-acces\n#| fig-cap: "Accès à internet"\nch.show_figure(...)', outputs=[
             new_output("display_data", data={"image/svg+xml": svg(), "text/plain": ALT},
@@ -104,6 +106,16 @@ def test_markdown_callout_is_a_callout_in_both_formats(book):
     assert '<div class="callout callout-warning">' in book["html"]
     assert "<strong>Données de démonstration</strong>" in book["html"]
     assert '#callout(kind: "warning")' in book["typ"]
+
+
+def test_html_div_callout_reads_in_jupyterlab_and_is_a_callout_in_both_formats(book):
+    """The form that also reads well in JupyterLab: a raw <div class="callout-…"> whose first
+    heading is the title (Quarto takes it as the title too); the heading is not a section."""
+    assert re.search(r'<div class="callout callout-note">\s*<div class="callout-title">\s*'
+                     r"<strong>Périmètre des données</strong>", book["html"])
+    assert '#callout(kind: "note")' in book["typ"] and "Périmètre des données" in book["typ"]
+    toc = book["html"].split('id="TOC"')[1].split("</nav>")[0]
+    assert "Périmètre des données" not in toc
 
 
 def test_svg_figure_is_vector_with_its_alt_text_in_both_formats(book):

@@ -127,7 +127,12 @@ def select_editions(year: int, levels: Iterable[str] | None = None,
 
 
 def build(spec: str, year: int, **options) -> BatchReport:
-    """One edition (``build SPEC``), through the same path, caches and manifest as the batch."""
+    """One edition (``build SPEC``), through the same path, caches and manifest as the batch.
+
+    The index page and the CSV export are written as after a batch; the xlsx workbook of all
+    territories (seconds of work) is left to ``build --all`` unless ``index_xlsx=True``.
+    """
+    options.setdefault("index_xlsx", False)
     return build_editions([territories.parse_territory(spec, territories.vintage_for_year(year))],
                           year, **options)
 

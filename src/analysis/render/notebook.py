@@ -60,6 +60,9 @@ MAX_FIGURE_HEIGHT_IN = 19.0 / 2.54
 _OPTION_RE = re.compile(r"^[ \t]*#\|[ \t]?(.*)$")
 _FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 _DIV_OPEN_RE = re.compile(r"^[ \t]*(:{3,})[ \t]*\{?([^}\n]*)\}?[ \t]*$")
+# A callout may also come as raw HTML in Markdown (reads well in JupyterLab; pandoc makes it a Div).
+_HTML_DIV_OPEN_RE = re.compile(r"^[ \t]*<div\b([^>]*)>[ \t]*$", re.IGNORECASE)
+_HTML_DIV_CLOSE_RE = re.compile(r"^[ \t]*</div>[ \t]*$", re.IGNORECASE)
 _HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+\{([^{}]*)\})?[ \t]*#*[ \t]*$")
 _IMAGE_RE = re.compile(
     r"!\[(?P<alt>[^\]]*)\]\((?P<src><[^>]*>|[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)")
@@ -333,6 +336,15 @@ def _iter_headings(markdown: str):
             continue
         if fence_match:
             fence = fence_match.group(1)
+            continue
+        html_open = _HTML_DIV_OPEN_RE.match(line)
+        if html_open or (_HTML_DIV_CLOSE_RE.match(line) and div_stack):
+            if html_open:
+                is_callout = "callout" in html_open.group(1)
+                div_stack.append(is_callout)
+                callout_depth += is_callout
+            else:
+                callout_depth -= div_stack.pop()
             continue
         div_match = _DIV_OPEN_RE.match(line)
         if div_match:
