@@ -41,9 +41,6 @@ class Edition:
     def notebooks_dir(self) -> Path:
         return self.folder / "notebooks"
 
-    def output(self, fmt: str) -> Path:
-        return self.folder / f"{self.basename}.{fmt}"
-
 
 @dataclass
 class BuildResult:
