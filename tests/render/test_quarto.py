@@ -132,6 +132,26 @@ def test_quarto_gets_the_alt_text_of_each_figure(edition):
     assert "".join(cell["source"]).startswith("#| label: fig-a")   # code untouched: keys unchanged
 
 
+def test_a_labelled_cell_that_drew_nothing_is_no_figure_for_quarto(edition, tmp_path):
+    """The pre-ast filter on the Div Quarto makes of a labelled cell (as Quarto writes it)."""
+    import subprocess
+
+    from analysis.render.book import pandoc_path
+
+    folder, config = edition
+    assert {"path": "no-figure.lua", "at": "pre-ast"} in config["filters"]
+    assert (folder / "no-figure.lua").exists()
+    assert {"path": "src/analysis/render/filters/no-figure.lua", "at": "pre-ast"} in ROOT_CONFIG["filters"]
+    source = (':::: {#fig-carte .cell fig-cap="Carte du THD"}\n::: {.cell-output-display}\n'
+              "*Carte : aucune valeur publiable.*\n:::\n::::\n\n"
+              ':::: {#fig-ok .cell fig-cap="Vraie figure"}\n![](a.png)\n::::\n')
+    out = subprocess.run([pandoc_path(), "-f", "markdown", "-t", "markdown", "--lua-filter",
+                          str(folder / "no-figure.lua")], input=source, capture_output=True, text=True,
+                         check=True).stdout
+    assert "fig-carte" not in out and "Carte du THD" not in out and "aucune valeur publiable" in out
+    assert '{#fig-ok .cell fig-cap="Vraie figure"}' in out
+
+
 def test_renderer_choice(monkeypatch, tmp_path):
     fake = tmp_path / "quarto"
     fake.write_text("#!/bin/sh\necho 1.9.17\n", encoding="utf-8")

@@ -41,6 +41,7 @@ LANGUAGE = {
     "crossref-lof-title": "Liste des figures",
     "section-title-appendices": "Annexes",
 }
+NO_FIGURE_FILTER = Path(__file__).resolve().parent / "filters" / "no-figure.lua"
 MARKS_HTML = "edition-marks.html"
 MARKS_TYP = "edition-marks.typ"
 HOME = "index.ipynb"
@@ -153,6 +154,8 @@ def edition_config(meta: dict, chapters: list[str], appendices: list[str], basen
             **({"appendices": appendices} if appendices else {}),
         },
         "format": {"html": html, "typst": typst},
+        # A `fig-` labelled cell that drew nothing (NoFigure) is no captioned empty figure.
+        "filters": [{"path": NO_FIGURE_FILTER.name, "at": "pre-ast"}],
         # The notebooks are executed already (papermill); Quarto's freeze and cache would key on
         # code and parameters, not on the data.
         "execute": {"enabled": False, "freeze": False, "cache": False, "echo": False},
@@ -170,7 +173,8 @@ def home_notebook(meta: dict) -> dict:
     for key in ("date", "source"):
         if meta.get(key):
             lines += [str(meta[key]), ""]
-    return {"cells": [{"cell_type": "markdown", "id": "edition", "metadata": {}, "source": "\n".join(lines).strip() + "\n"}],
+    cell = {"cell_type": "markdown", "id": "edition", "metadata": {}, "source": "\n".join(lines).strip() + "\n"}
+    return {"cells": [cell],
             "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
                          "language_info": {"name": "python"}},
             "nbformat": 4, "nbformat_minor": 5}
@@ -229,6 +233,7 @@ def write_edition_project(folder: Path, chapters: list[Path], appendices: list[P
     page, typ = marks(meta)
     (folder / MARKS_HTML).write_text(page, encoding="utf-8")
     (folder / MARKS_TYP).write_text(typ, encoding="utf-8")
+    shutil.copyfile(NO_FIGURE_FILTER, folder / NO_FIGURE_FILTER.name)
     (folder / HOME).write_text(json.dumps(home_notebook(meta), ensure_ascii=False, indent=1) + "\n",
                                encoding="utf-8")
     target = folder / "_quarto.yml"
