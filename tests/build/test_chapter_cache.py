@@ -111,12 +111,15 @@ def test_plan_splits_restored_and_to_run(store, tmp_path):
     one, two = source(tmp_path / "01.ipynb"), source(tmp_path / "02.ipynb", code="print(annee)")
     store.store(executed(one, tmp_path / "run.ipynb"), "d1", uri="x")
     pairs = [(one, tmp_path / "e" / "01.ipynb"), (two, tmp_path / "e" / "02.ipynb")]
-    restored, run = chapter_cache.plan(store, pairs, PARAMS, "d1", "python3", reuse=True)
+    digests = {one: "d1", two: "d1"}
+    restored, run = chapter_cache.plan(store, pairs, PARAMS, digests, "python3", reuse=True)
     assert (restored, run) == ([one], [two])
     assert (tmp_path / "e" / "01.ipynb").exists() and not (tmp_path / "e" / "02.ipynb").exists()
     # --force: nothing taken from the cache
-    assert chapter_cache.plan(store, pairs, PARAMS, "d1", "python3", reuse=False) == ([], [one, two])
-    assert chapter_cache.plan(None, pairs, PARAMS, "d1", "python3", reuse=True) == ([], [one, two])
+    assert chapter_cache.plan(store, pairs, PARAMS, digests, "python3", reuse=False) == ([], [one, two])
+    assert chapter_cache.plan(None, pairs, PARAMS, digests, "python3", reuse=True) == ([], [one, two])
+    # a chapter whose own inputs changed (e.g. its peers) is run again
+    assert chapter_cache.plan(store, pairs[:1], PARAMS, {one: "d2"}, "python3", reuse=True) == ([], [one])
 
 
 def test_the_cache_limit_holds_a_full_run(store):
@@ -124,13 +127,18 @@ def test_the_cache_limit_holds_a_full_run(store):
 
 
 def test_inputs_digest_leaves_out_the_chapters_and_the_parameters():
-    inputs = {k: k for k in ("notebooks", "code", "parametres", "donnees", "comparaisons", "autres_sources")}
+    inputs = {k: k for k in ("notebooks", "code", "parametres", "donnees", "comparaisons", "pairs",
+                             "autres_sources")}
     base = chapter_cache.inputs_digest(inputs, "python3")
     for part in ("notebooks", "parametres"):       # in the notebook jupyter-cache hashes
         assert chapter_cache.inputs_digest(dict(inputs, **{part: "x"}), "python3") == base
     for part in chapter_cache.INPUT_PARTS:
         assert chapter_cache.inputs_digest(dict(inputs, **{part: "x"}), "python3") != base
     assert chapter_cache.inputs_digest(inputs, "autre") != base
+    # the peers' printed values count only for the chapters that declare they read them
+    assert chapter_cache.inputs_digest(dict(inputs, pairs="x"), "python3") == base
+    peers = chapter_cache.inputs_digest(inputs, "python3", ("peers",))
+    assert chapter_cache.inputs_digest(dict(inputs, pairs="x"), "python3", ("peers",)) != peers
 
 
 def test_a_damaged_cached_chapter_is_run_again(store, tmp_path):

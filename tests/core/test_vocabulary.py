@@ -23,8 +23,9 @@ def test_every_type_has_a_label_and_the_base_types_a_noun():
 
 
 def test_levels_follow_the_territories_reference():
-    assert list(vocabulary.LEVEL_TITLES) == list(territories.LEVELS)
-    assert set(vocabulary.LEVEL_NOUNS) == set(territories.LEVELS) - {"france"}
+    assert list(vocabulary.LEVEL_TITLES) == list(territories.LEVELS) + [territories.PERIMETRE]
+    assert set(vocabulary.LEVEL_NOUNS) == set(territories.LEVELS) - {"france"} | {territories.PERIMETRE}
+    assert vocabulary.LEVEL_TITLES[territories.PERIMETRE] == "Périmètres"
     assert vocabulary.LEVEL_TITLES["region"] == "Régions académiques"
     assert vocabulary.LEVEL_NOUNS["academie"].plural == "académies"
 
@@ -37,6 +38,8 @@ def test_territory_phrases():
     assert vocabulary.the_territory("Académie de Toulouse", "academie") == "l'académie de Toulouse"
     assert vocabulary.of_territory("Haute-Garonne (31)", "departement") == "du département Haute-Garonne (31)"
     assert vocabulary.of_territory("France", "france") == "de la France"
+    assert vocabulary.in_territory("TNE de l'Hérault", "perimetre") == "dans le périmètre « TNE de l'Hérault »"
+    assert vocabulary.of_territory("TNE de l'Hérault", "perimetre") == "du périmètre « TNE de l'Hérault »"
 
 
 def test_every_type_is_asked_by_a_named_survey():

@@ -35,9 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.build import chapter_cache as chapter_cache_mod
-from analysis.build import editions, kernels, keys, workers
+from analysis.build import editions, editorial, kernels, keys, workers
 from analysis.build import manifest as cache
-from analysis.core import config, territories
+from analysis.core import config, perimeters, territories
+from analysis.core.errors import InputError
 
 DEFAULT_LEVELS = ("france", "region", "academie", "departement")
 LOG = workers.LOG
@@ -104,7 +105,7 @@ def parse_levels(levels: Iterable[str] | None) -> tuple[str, ...]:
         for part in str(value).split(","):
             if part.strip():
                 wanted.add(territories._parse_level(part.strip()))
-    return tuple(level for level in territories.LEVELS if level in wanted)
+    return tuple(level for level in territories.LEVELS + (territories.PERIMETRE,) if level in wanted)
 
 
 def select_editions(year: int, levels: Iterable[str] | None = None,
@@ -115,15 +116,19 @@ def select_editions(year: int, levels: Iterable[str] | None = None,
     """
     vintage = territories.vintage_for_year(year)
     chosen = parse_levels(levels)
+    perimeters = territories.list_territories(territories.PERIMETRE, vintage) \
+        if territories.PERIMETRE in chosen else []
     if within is None:
-        return [t for level in chosen for t in territories.list_territories(level, vintage)]
+        return [t for level in chosen if level != territories.PERIMETRE
+                for t in territories.list_territories(level, vintage)] + perimeters
     outer = territories.parse_territory(within, vintage)
     selected = [outer] if outer.level in chosen else []
     depth = territories.LEVELS.index(outer.level)
     for level in chosen:
-        if territories.LEVELS.index(level) > depth:
+        if level != territories.PERIMETRE and territories.LEVELS.index(level) > depth:
             selected += territories.children(outer, level)
-    return selected
+    # custom perimeters inside ``within``: those it encloses (through their declared parent)
+    return selected + [p for p in perimeters if outer in territories.parents(p)]
 
 
 def build(spec: str, year: int, **options) -> BatchReport:
@@ -133,8 +138,29 @@ def build(spec: str, year: int, **options) -> BatchReport:
     territories (seconds of work) is left to ``build --all`` unless ``index_xlsx=True``.
     """
     options.setdefault("index_xlsx", False)
-    return build_editions([territories.parse_territory(spec, territories.vintage_for_year(year))],
-                          year, **options)
+    territory = territories.parse_territory(spec, territories.vintage_for_year(year))
+    if territory.level == territories.PERIMETRE:
+        problem = perimeter_problem(territory, year, options.get("data_dir"))
+        if problem:
+            raise InputError(perimeters.get(territory.code).path, problem,
+                             hint="Remove them from the list, or import the annuaire that lists them.")
+    return build_editions([territory], year, **options)
+
+
+def perimeter_problem(territory: territories.Territory, year: int, data_dir) -> str | None:
+    """Why a perimeter's edition cannot be built: établissements absent from the data (named)."""
+    from analysis.harmonise.table import load_etablissements
+    from analysis.sources.store import Store
+
+    found = perimeters.get(territory.code)
+    if not found.by_etablissement:
+        return None
+    missing = found.missing(load_etablissements(Store(data_dir), year)[0])
+    if not missing:
+        return None
+    shown = ", ".join(missing[:10]) + (", …" if len(missing) > 10 else "")
+    return (f"{len(missing)} of the {len(found.etablissements)} établissements of {territory.id} are not in the "
+            f"data of {year}: {shown}")
 
 
 def build_all(year: int, *, levels: Iterable[str] | None = None, within: str | None = None,
@@ -175,9 +201,10 @@ def build_editions(selected: list[territories.Territory], year: int, *, formats=
 
     step = time.perf_counter()
     book = editions.load_book()
+    main, appendices = editions.chapters(book)
+    editorial.check([nb.stem for nb in main + appendices])       # before any work: names the bad file
     context = keys.RunContext.build(store, year, threshold, results, book, config.project_root(),
                                     renderer=choice.label)
-    main, appendices = editions.chapters(book)
     present = set(results["territoire"])
     plans: list[tuple[EditionOutcome, dict, dict]] = []
     for territory in selected:
@@ -187,8 +214,12 @@ def build_editions(selected: list[territories.Territory], year: int, *, formats=
         executed = [edition.notebooks_dir / nb.name for nb in main + appendices]
         action, reason = cache.decide(edition.folder, inputs, formats, executed, force=force)
         outcome = EditionOutcome(territory.id, territory.label, territory.slug, action, reason)
+        problem = perimeter_problem(territory, year, store.data_dir) \
+            if territory.level == territories.PERIMETRE else None
         if territory.id not in present:
             outcome.status, outcome.error = "failed", f"{territory.label}: aucune ligne dans les indicateurs {year}"
+        elif problem:
+            outcome.status, outcome.error = "failed", f"{territory.label} : {problem}"
         elif action == "skip":
             outcome.status = "skipped"
             recorded = (cache.read_manifest(edition.folder) or {}).get("outputs", {})
@@ -234,17 +265,18 @@ def _restore_chapters(todo, notebooks: list[Path], data_dir: Path, threshold: in
     """Chapters already executed with the same inputs come from jupyter-cache (not with
     ``force``); each task keeps the list of the chapters still to run. Returns the store."""
     to_execute = [(o, t, i) for o, t, i in todo if o.action == "execute"]
+    reads = {nb: editions.chapter_reads(nb) for nb in notebooks}
     store = (chapter_cache_mod.ExecutedChapters(out_dir / chapter_cache_mod.FOLDER)
              if enabled and to_execute else None)
     for outcome, task, inputs in to_execute:
         edition = editions.edition_for(task["territory"], task["year"], out_dir)
         params = editions.parameters(edition, data_dir, threshold)
-        digest = chapter_cache_mod.inputs_digest(inputs, kernels.KERNEL)
+        digests = {nb: chapter_cache_mod.inputs_digest(inputs, kernels.KERNEL, reads[nb]) for nb in notebooks}
         targets = {nb: edition.notebooks_dir / nb.name for nb in notebooks}
-        restored, run = chapter_cache_mod.plan(store, targets.items(), params, digest,
+        restored, run = chapter_cache_mod.plan(store, targets.items(), params, digests,
                                                kernels.KERNEL, reuse=not force)
         task["chapters"] = [nb.name for nb in run]
-        task["cache"] = {"digest": digest, "targets": [str(targets[nb]) for nb in run]}
+        task["cache"] = {"targets": {str(targets[nb]): digests[nb] for nb in run}}
         if restored:
             outcome.reason += f" ; {len(restored)}/{len(targets)} chapitres repris du cache"
     for problem in store.problems if store else []:
@@ -303,9 +335,9 @@ def _execute(report: BatchReport, todo, chapters_store, jobs, progress, console,
 def _keep_chapters(chapters_store, task: dict, outcome: EditionOutcome) -> None:
     """Store the chapters this edition executed (main process only: one SQLite writer)."""
     start = time.perf_counter()
-    for target in task["cache"]["targets"]:
+    for target, digest in task["cache"]["targets"].items():
         try:
-            chapters_store.store(Path(target), task["cache"]["digest"],
+            chapters_store.store(Path(target), digest,
                                  uri=f"{task['year']}/{outcome.slug}/{Path(target).name}")
         except Exception as exc:  # noqa: BLE001 - the edition is built; only reuse is lost
             outcome.reason += f" ; non mis en cache ({Path(target).name} : {exc})"

@@ -38,8 +38,14 @@ FOLDER = ".jupyter_cache"
 CACHE_LIMIT = 3000
 
 
-def inputs_digest(inputs: dict[str, str], kernel: str) -> str:
-    return _sha(kernel, *(f"{k}={inputs[k]}" for k in INPUT_PARTS))
+#: The input part of an extra read a chapter declares (:data:`analysis.build.editions.CHAPTER_READS`):
+#: only the chapters that read their peers run again when a peer's printed values change.
+READ_PARTS = {"peers": "pairs"}
+
+
+def inputs_digest(inputs: dict[str, str], kernel: str, reads=()) -> str:
+    parts = INPUT_PARTS + tuple(READ_PARTS[r] for r in reads)
+    return _sha(kernel, *(f"{k}={inputs[k]}" for k in parts))
 
 
 def _cache_class():
@@ -114,12 +120,14 @@ def mark(nb, digest: str):
 
 
 def plan(store: ExecutedChapters | None, chapters: Iterable[tuple[Path, Path]], params: dict,
-         digest: str, kernel: str, *, reuse: bool) -> tuple[list[Path], list[Path]]:
+         digests: dict[Path, str], kernel: str, *, reuse: bool) -> tuple[list[Path], list[Path]]:
     """Split an edition's chapters (``(source, executed target)`` pairs) into those restored
-    from the store (written to their target) and those to execute."""
+    from the store (written to their target) and those to execute; ``digests``: the inputs
+    digest of each source chapter (:func:`inputs_digest`)."""
     restored, run = [], []
     for source, target in chapters:
-        if store is not None and reuse and store.restore(store.keyed(source, params, digest, kernel), target):
+        keyed = store.keyed(source, params, digests[source], kernel) if store is not None and reuse else None
+        if keyed is not None and store.restore(keyed, target):
             restored.append(source)
         else:
             run.append(source)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from analysis.build.kernels import KERNEL
 from analysis.core import config, territories
-from analysis.core.errors import BuildError
+from analysis.core.errors import BookConfigError, BuildError
 
 TITLE = "État des lieux du numérique éducatif"
 AUTHOR = "Projet « État des lieux du numérique éducatif » — données ouvertes"
@@ -64,6 +64,25 @@ def load_book():
 def chapters(book=None) -> tuple[list[Path], list[Path]]:
     book = book or load_book()
     return list(book.chapters), list(book.appendices)
+
+
+#: What a chapter may read beyond the edition's territory, its parents and sub-territories,
+#: declared in its notebook metadata (``"etat_des_lieux": {"reads": ["peers"]}``): the cache keys
+#: of that chapter then cover it (:mod:`analysis.build.chapter_cache`).
+CHAPTER_READS = ("peers",)
+
+
+def chapter_reads(notebook: Path) -> tuple[str, ...]:
+    """The extra inputs a chapter declares it reads (see :data:`CHAPTER_READS`)."""
+    import json
+
+    meta = json.loads(Path(notebook).read_text(encoding="utf-8")).get("metadata", {})
+    reads = tuple((meta.get("etat_des_lieux") or {}).get("reads", ()))
+    unknown = [r for r in reads if r not in CHAPTER_READS]
+    if unknown:
+        raise BookConfigError(f"{notebook}: metadata etat_des_lieux.reads names {', '.join(unknown)}; "
+                              f"known: {', '.join(CHAPTER_READS)}")
+    return reads
 
 
 def parameters(edition: Edition, data_dir: Path, threshold: int) -> dict:
@@ -142,11 +161,14 @@ def build_edition(edition: Edition, data_dir: str | Path, *, threshold: int = 5,
 
 def render_edition(edition: Edition, book, meta: dict, formats, renderer: str) -> dict[str, Path]:
     """Render the executed notebooks of ``edition`` (HTML and PDF beside them)."""
+    from analysis.build import editorial
     from analysis.render import quarto, render_book
 
     main, appendices = chapters(book)
     executed = [edition.notebooks_dir / nb.name for nb in main]
     executed_appendices = [edition.notebooks_dir / nb.name for nb in appendices]
+    for notebook in executed + executed_appendices:
+        editorial.apply(notebook, edition.year, edition.territory.slug)
     # Both renderers leave a Quarto project: `quarto render <edition folder>` re-renders it.
     quarto.write_edition_project(edition.folder, executed, executed_appendices, meta, book,
                                  basename=edition.basename)

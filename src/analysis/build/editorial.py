@@ -66,9 +66,13 @@ def folder() -> Path:
 
 def edition_slugs(year: int) -> list[str]:
     """Slugs of every edition of a millésime (administrative levels and custom perimeters)."""
+    from analysis.core import perimeters
+
     vintage = territories.vintage_for_year(year)
-    levels = territories.LEVELS + (territories.PERIMETRE,)
-    return [t.slug for level in levels for t in territories.list_territories(level, vintage)]
+    slugs = [t.slug for level in territories.LEVELS for t in territories.list_territories(level, vintage)]
+    # perimeters that cannot be read (their own build says why) do not stop the others
+    return slugs + [f"{territories.PERIMETRE}-{p.code}" for p in perimeters.declared()
+                    if isinstance(p, perimeters.Perimeter)]
 
 
 def _suggest(name: str, valid: list[str]) -> str:
@@ -132,3 +136,20 @@ def focus_for(year: int, slug: str, chapter: str) -> list[Focus]:
 def digest(year: int, slug: str) -> str:
     """Digest of the editorial files of an edition (a part of its render key)."""
     return sha(*(f"{p.relative_to(folder()).as_posix()}={file_sha256(p)}" for p in files_for(year, slug)))
+
+
+TAG = "editorial-focus"
+
+
+def apply(notebook: Path, year: int, slug: str) -> None:
+    """Put the chapter's focus boxes at the end of an executed chapter notebook (replacing those
+    a previous render put there), so that both renderers show them."""
+    import nbformat
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    kept = [c for c in nb.cells if TAG not in c.get("metadata", {}).get("tags", [])]
+    boxes = [nbformat.v4.new_markdown_cell(f.markdown(), metadata={"tags": [TAG]})
+             for f in focus_for(year, slug, Path(notebook).stem)]
+    if boxes or len(kept) != len(nb.cells):
+        nb.cells = kept + boxes
+        nbformat.write(nb, str(notebook))

@@ -56,6 +56,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.build import editorial
 from analysis.core import territories
 from analysis.core.digests import folder_digest, stage_digest
 from analysis.core.digests import sha as _sha
@@ -141,6 +142,14 @@ def comparison_digest(printed: dict[str, str], territory: territories.Territory)
     return _sha(*(f"{p.id}={printed.get(p.id, '-')}" for p in territories.parents(territory)))
 
 
+def peers_digest(printed: dict[str, str], territory: territories.Territory) -> str:
+    """Printed values of the peers of ``territory`` (the territories it is ranked among)."""
+    from analysis.indicators.positioning import peer_groups
+
+    members = dict.fromkeys(m.id for group in peer_groups(territory) for m in group.members)
+    return _sha(*(f"{ident}={printed.get(ident, '-')}" for ident in members))
+
+
 # ----------------------------------------------------------------------------- keys
 @dataclass
 class RunContext:
@@ -190,16 +199,18 @@ class RunContext:
             "parametres": _sha(json.dumps(params, sort_keys=True)),
             "donnees": self.slices.digest(territory),
             "comparaisons": comparison_digest(self.printed, territory),
+            "pairs": peers_digest(self.printed, territory),
             "autres_sources": _sha(self.other_sources, str(self.demo)),
             "rendu_code": self.render_code,
             "rendu_quarto": self.quarto,
             "rendu_moteur": _sha(self.renderer),
             "rendu_meta": _sha(json.dumps(meta, sort_keys=True, ensure_ascii=False)),
+            "rendu_editorial": editorial.digest(self.year, territory.slug),
         }
 
 
-EXECUTION_PARTS = ("notebooks", "code", "parametres", "donnees", "comparaisons", "autres_sources")
-RENDER_PARTS = ("rendu_code", "rendu_quarto", "rendu_moteur", "rendu_meta")
+EXECUTION_PARTS = ("notebooks", "code", "parametres", "donnees", "comparaisons", "pairs", "autres_sources")
+RENDER_PARTS = ("rendu_code", "rendu_quarto", "rendu_moteur", "rendu_meta", "rendu_editorial")
 
 
 def execution_key(inputs: dict[str, str]) -> str:
