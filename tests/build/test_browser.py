@@ -174,8 +174,6 @@ def test_the_index_search_filters_editions(browser, site):
     assert visit.page.url.endswith("etat-des-lieux-2018-departement-48.html")
 
 
-@pytest.mark.xfail(strict=True, reason="report side (issue 12): callouts and tables are still text/html outputs; "
-                                       "remove this mark when they are text/markdown")
 def test_no_output_makes_quarto_fetch_a_cdn(site):
     """Any text/html output makes Quarto add require.js and jQuery from a CDN."""
     import nbformat

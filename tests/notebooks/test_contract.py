@@ -85,10 +85,18 @@ def test_chapter_notebook_contract(path):
             assert len(tree.body) == 1 and calls and ast.unparse(calls[0].value.func) == "ch.check_values", \
                 f"{where}: a key-values cell is one ch.check_values([...]) call"
         label = str(options.get("label", ""))
-        if label.startswith("fig-"):
-            assert options.get("fig-cap"), f"{where}: figure {label} has no fig-cap"
-        if label.startswith("tbl-"):
-            assert options.get("tbl-cap"), f"{where}: table {label} has no tbl-cap"
+        if label.startswith(("fig-", "tbl-")):
+            # One output per labelled cell: a sentence beside a figure would make Quarto draw
+            # sub-figures "(a)", "(b)"; say it in a cell of its own.
+            shown = "ch.show_figure" if label.startswith("fig-") else "ch.table"
+            calls = [ast.unparse(x.value.func) for x in tree.body if isinstance(x, ast.Expr)
+                     and isinstance(x.value, ast.Call)]
+            assert calls == [shown], f"{where}: the labelled cell {label} makes one {shown}(...) call (got {calls})"
+            caption = "fig-cap" if label.startswith("fig-") else "tbl-cap"
+            assert options.get(caption), f"{where}: {label} has no {caption}"
+        if any(isinstance(x, ast.Attribute) and x.attr.startswith("positioning_") for x in nodes):
+            assert "peers" in nb.metadata.get("etat_des_lieux", {}).get("reads", []), \
+                f"{where} shows the peers: declare them in the notebook metadata (etat_des_lieux.reads: [peers])"
 
 
 def test_figure_and_table_labels_are_unique_in_the_book():

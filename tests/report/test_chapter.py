@@ -50,7 +50,8 @@ def test_every_call_of_the_notebooks_exists(demo_chapters):
 
 @pytest.mark.slow
 def test_a_chapter_notebook_runs_on_the_demo_data(demo_store, demo_results, tmp_path):
-    """One chapter through papermill in a subprocess: figures kept as image/png, sentences written."""
+    """One chapter through papermill in a subprocess: figures kept as SVG, sentences written, no
+    text/html output (Quarto would prefer it and pull a CDN)."""
     out = tmp_path / "01-methodologie.ipynb"
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
     run = subprocess.run(
@@ -62,7 +63,8 @@ def test_a_chapter_notebook_runs_on_the_demo_data(demo_store, demo_results, tmp_
     nb = json.loads(out.read_text(encoding="utf-8"))
     outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o["output_type"] == "error"]
-    assert sum("image/png" in o.get("data", {}) for o in outputs) >= 4
+    assert sum("image/svg+xml" in o.get("data", {}) for o in outputs) >= 4
+    assert not [o for o in outputs if "text/html" in o.get("data", {})]
     markdown = "\n".join("".join(o["data"]["text/markdown"]) for o in outputs if "text/markdown" in o.get("data", {}))
     n = reference(demo_results, "region:76", "perimetre.etablissements")["valeur"]
     assert f"{fmt_value(n, 'count')}{UNIT_SEP}écoles, collèges et lycées sont recensés dans l'annuaire" in markdown

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-
 import IPython.display
 import matplotlib
 import pandas as pd
@@ -22,12 +20,18 @@ def shown(monkeypatch):
     return out
 
 
-def test_markdown_helpers_and_html_tables():
+def test_markdown_helpers_and_markdown_tables():
     assert display.bullet_list(["a", "", "b"]) == "- a\n- b"
     assert display.callout("x", "warning", "Titre") == '::: {.callout-warning title="Titre"}\nx\n:::'
-    html = display.table_html(pd.DataFrame({"A <b>": ["x & y", None]}), source="Source : S", note="n")
-    assert "<th>A &lt;b&gt;</th>" in html and "<td>x &amp; y</td>" in html and "<td></td>" in html
-    assert html.endswith("<p><small>Source : S</small></p>\n<p><small>n</small></p>")
+    assert display.callout_div("x", "note", "Titre") == '<div class="callout-note">\n\n## Titre\n\nx\n\n</div>'
+    frame = pd.DataFrame({"Territoire | nom": ["Lot (46)", "Gers\n(32)"], "Part": ["97\u00a0%", "s."],
+                          "Nombre": ["63\u202f059", None], "Rang": ["12e sur 101", "–"]})
+    text = display.table_markdown(frame, source="Source : S", note="n")
+    lines = text.split("\n")
+    assert lines[0] == "| Territoire \\| nom | Part | Nombre | Rang |"
+    assert lines[1] == "|---|---:|---:|---|"                       # numbers and marks right-aligned
+    assert lines[3] == "| Gers (32) | s. |  | – |"
+    assert text.endswith("\n\nSource : S\n\nn")
 
 
 def test_say_figures_tables_and_header(demo_chapters, shown):
@@ -36,16 +40,22 @@ def test_say_figures_tables_and_header(demo_chapters, shown):
     assert shown[-1][0][0].data == "Un.\n\n- a\n- b"
     region.show_figure(region.chart_by_type("equipement.tni_au_moins_un"))
     bundle, options = shown[-1][0][0], shown[-1][1]
-    assert set(bundle) == {"image/png", "text/plain"} and options["raw"] is True
-    assert base64.b64decode(bundle["image/png"])[:4] == b"\x89PNG"
-    assert bundle["text/plain"].startswith("Diagramme en barres") and options["metadata"]["image/png"]["alt"]
+    assert set(bundle) == {"image/svg+xml", "text/plain"} and options["raw"] is True
+    svg = bundle["image/svg+xml"]
+    assert svg.lstrip().startswith("<?xml") and "<text" in svg                # text kept as text
+    assert "Verdana" in svg and "<dc:date>" not in svg
+    assert bundle["text/plain"].startswith("Diagramme en barres")
+    assert options["metadata"]["image/svg+xml"]["alt"] == bundle["text/plain"]
     region.show_figure(demo_chapters["departement:31"].map("connectivite.thd"))
     assert "édition départementale" in shown[-1][0][0].data
     before = len(shown)
     region.table(pd.DataFrame())  # nothing for an empty table
     assert len(shown) == before
     region.table(pd.DataFrame({"a": [1]}), source="S")
-    assert "<table>" in shown[-1][0][0]["text/html"]
+    assert set(shown[-1][0][0]) == {"text/markdown", "text/plain"}              # no text/html
+    assert shown[-1][0][0]["text/markdown"] == "| a |\n|---:|\n| 1 |\n\nS"
     shown.clear()
     region.header()
-    assert DEMO_WARNING in shown[0][0][0]["text/markdown"] and DEMO_WARNING in shown[0][0][0]["text/html"]
+    callout = shown[0][0][0]
+    assert set(callout) == {"text/markdown", "text/plain"} and DEMO_WARNING in callout["text/markdown"]
+    assert callout["text/markdown"].startswith('<div class="callout-warning">')

@@ -1,14 +1,15 @@
-"""What a chapter shows in its notebook: Markdown text, callouts, figures as PNG, HTML tables.
+"""What a chapter shows in its notebook: Markdown text, callouts, figures as SVG, Markdown tables.
 
-Each output is a MIME bundle the book renderer (:mod:`analysis.render`) turns into HTML and PDF,
-and that reads well in JupyterLab too. Functions of a chapter ``ch`` (exposed as its methods:
+Each output is a MIME bundle that both renderers (the built-in one, :mod:`analysis.render`, and
+Quarto) turn into HTML and PDF, and that reads well in JupyterLab too. No output is ``text/html``:
+Quarto would prefer it in HTML (its callouts and captions lost) and add require.js and jQuery
+from a CDN, and the PDF would lose it. Functions of a chapter ``ch`` (exposed as its methods:
 ``ch.say``, ``ch.header``, ``ch.show_figure``, ``ch.table``), and Markdown helpers.
 """
 
 from __future__ import annotations
 
-import base64
-import html as html_lib
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,9 @@ if TYPE_CHECKING:
     from analysis.report.chapter import Chapter
 
 DEMO_WARNING = "Données de démonstration : chiffres synthétiques, non officiels"
-PNG_DPI = 150
+#: A cell that reads as a number (right-aligned): "63 059", "97 %", "−2,5", or a mark of a
+#: missing value ("n.c.", "s.", "n.d.", "–").
+_NUMERIC = re.compile(r"^([−+-]?\d[\d\u202f,.]*(\u00a0%)?( †)?|n\.c\.|s\.|n\.d\.|–)$")
 
 
 # ------------------------------------------------------------------ Markdown
@@ -36,18 +39,21 @@ def callout(text: str, kind: str = "note", title: str | None = None) -> str:
     return f"::: {{{attrs}}}\n{text}\n:::"
 
 
-def table_html(df: pd.DataFrame, *, source: str | None = None, note: str | None = None) -> str:
-    """A plain HTML table (escaped), then the source line and a note as small paragraphs."""
-    head = "".join(f"<th>{html_lib.escape(str(c))}</th>" for c in df.columns)
-    body = []
-    for values in df.astype(object).itertuples(index=False):
-        cells = "".join(f"<td>{html_lib.escape('' if is_missing(v) else str(v))}</td>" for v in values)
-        body.append(f"<tr>{cells}</tr>")
-    parts = [f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>"]
-    for text in (source, note):
-        if text:
-            parts.append(f"<p><small>{html_lib.escape(text)}</small></p>")
-    return "\n".join(parts)
+def _cell(value) -> str:
+    text = "" if is_missing(value) else re.sub(r"\s*[\r\n]+\s*", " ", str(value)).strip()   # no-break spaces kept
+    return text.replace("\\", "\\\\").replace("|", "\\|")
+
+
+def table_markdown(df: pd.DataFrame, *, source: str | None = None, note: str | None = None) -> str:
+    """A Markdown pipe table (columns of numbers right-aligned, ``|`` escaped), then the source
+    line and the note as plain paragraphs: the renderers caption it from the cell's ``tbl-cap``."""
+    cells = df.astype(object).map(_cell)
+    numeric = [bool(len(col)) and col.map(lambda v: v == "" or bool(_NUMERIC.match(v))).all()
+               and (col != "").any() for _, col in cells.items()]
+    lines = ["| " + " | ".join(_cell(c) for c in df.columns) + " |",
+             "|" + "|".join("---:" if n else "---" for n in numeric) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in cells.itertuples(index=False)]
+    return "\n\n".join(["\n".join(lines)] + [text for text in (source, note) if text])
 
 
 def _display(bundle, **kwargs) -> None:
@@ -62,12 +68,15 @@ def _markdown(text: str) -> None:
     _display(Markdown(text))
 
 
+def callout_div(text: str, kind: str, title: str) -> str:
+    """A callout as a ``<div class="callout-…">`` whose first heading is the title: a callout
+    for both renderers (Quarto takes the heading as the title), and plain text with a heading in
+    JupyterLab."""
+    return f'<div class="callout-{kind}">\n\n## {title}\n\n{text}\n\n</div>'
+
+
 def _callout(text: str, kind: str, title: str) -> None:
-    """A callout for the book (text/markdown) that also reads well in JupyterLab (text/html)."""
-    html = (f'<div style="border-left:4px solid #E69F00;background:#fdf6e9;padding:.5em 1em">'
-            f"<strong>{html_lib.escape(title)}</strong><br>{html_lib.escape(text)}</div>")
-    _display({"text/markdown": callout(text, kind, title), "text/html": html,
-              "text/plain": f"{title} : {text}"}, raw=True)
+    _display({"text/markdown": callout_div(text, kind, title), "text/plain": f"{title} : {text}"}, raw=True)
 
 
 # ------------------------------------------------------------------ a chapter's outputs
@@ -90,8 +99,8 @@ def header(ch: Chapter) -> None:
 
 
 def show_figure(ch: Chapter, fig) -> None:
-    """Display a figure as PNG (image/png, with its alt text as text/plain), or the reason
-    a :class:`~analysis.report.figures.NoFigure` carries."""
+    """Display a figure as SVG (vector, its text selectable; the alt text as text/plain and in
+    the output's metadata), or the reason a :class:`~analysis.report.figures.NoFigure` carries."""
     from analysis.report.figures import NoFigure
 
     if fig is None:
@@ -100,17 +109,17 @@ def show_figure(ch: Chapter, fig) -> None:
         if fig.text:
             _markdown(fig.text)
         return
-    png = figure_bytes(fig, "png", dpi=PNG_DPI)
+    svg = figure_bytes(fig, "svg").decode("utf-8")
     alt = getattr(fig, "alt_text", "") or "Graphique"
     width = int(fig.get_figwidth() * 96)
-    _display({"image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt}, raw=True,
-             metadata={"image/png": {"width": width, "alt": alt}})
+    _display({"image/svg+xml": svg, "text/plain": alt}, raw=True,
+             metadata={"image/svg+xml": {"width": width, "alt": alt}})
 
 
 def table(ch: Chapter, df: pd.DataFrame, *, source: str | None = None, note: str | None = None) -> None:
-    """Display a table of French text as HTML, with its source line and a note (nothing
+    """Display a table of French text as Markdown, with its source line and a note (nothing
     for an empty table: the text around it says why)."""
     if df is None or df.empty:
         return
-    _display({"text/html": table_html(df, source=source, note=note),
+    _display({"text/markdown": table_markdown(df, source=source, note=note),
               "text/plain": df.to_string(index=False)}, raw=True)

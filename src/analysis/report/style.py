@@ -77,6 +77,8 @@ MUTED_COLOR = "#5F5F5F"  # source lines, notes
 GRID_COLOR = "#E3E3E3"
 
 SVG_HASHSALT = "etat-des-lieux"
+SVG_FONT = b"font-family: 'DejaVu Sans', sans-serif"
+SVG_FONT_FALLBACKS = b"font-family: 'DejaVu Sans', 'Bitstream Vera Sans', Verdana, sans-serif"
 
 RC_PARAMS: dict[str, object] = {
     "font.family": "sans-serif",
@@ -196,7 +198,8 @@ def figure_bytes(fig: Figure, fmt: str = "png", *, dpi: int | None = None, tight
 
         tight = not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)
     buffer = io.BytesIO()
-    with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT}):
+    # SVG text stays text (selectable, searchable; typst has the fonts of matplotlib).
+    with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "none"}):
         fig.savefig(
             buffer,
             format=fmt,
@@ -207,6 +210,8 @@ def figure_bytes(fig: Figure, fmt: str = "png", *, dpi: int | None = None, tight
             metadata=metadata or None,
             **extra,
         )
+    if fmt == "svg":       # a browser without DejaVu Sans falls back on the closest widths
+        return buffer.getvalue().replace(SVG_FONT, SVG_FONT_FALLBACKS)
     return buffer.getvalue()
 
 
