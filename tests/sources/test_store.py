@@ -59,16 +59,15 @@ def test_reimport_is_idempotent_and_replacement_is_noted(tmp_path, empty_store):
     assert "Replaces a copy" in replaced.replaced[0].note
 
 
-def test_wrong_separator_is_caught_at_import(tmp_path, empty_store):
+def test_comma_separated_copy_is_accepted_and_its_form_recorded(tmp_path, empty_store):
     need_shared(OCCITANIE)
     text = (OCCITANIE / "fr-en-etic_2d.csv").read_text(encoding="utf-8-sig").replace(";", ",")
-    bad = tmp_path / "fr-en-etic_2d.csv"
-    bad.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError) as err:
-        empty_store.import_paths([bad])
-    message = str(err.value)
-    assert "fr-en-etic_2d.csv" in message and "line 1" in message
-    assert "separated by ','" in message
+    copy = tmp_path / "fr-en-etic_2d.csv"
+    copy.write_text(text, encoding="utf-8")
+    report = empty_store.import_paths([copy]).check()
+    record = report.added[0]
+    assert record.form["delimiter"] == "," and record.form["header"] == "labels"
+    assert record.millesimes == [2018, 2019]
 
 
 def test_missing_source_says_what_to_do(empty_store):
