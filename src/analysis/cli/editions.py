@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from analysis.cli.app import DataDir, app, console, out
-from analysis.cli.data import data_demo
+from analysis.cli.data import activate, data_demo
 
 
 @app.command("build")
@@ -58,7 +58,7 @@ def quickstart_cmd(year: Annotated[int, typer.Option(help="Millésime.")] = 2018
     from analysis.sources.fetch import fetch_source
     from analysis.sources.store import Store
 
-    store = Store()
+    store = Store(config.home_data_dir())             # real data live in the home folder
     data_dir, out_dir = store.data_dir, output
     if year not in available_years(store):
         try:
@@ -68,9 +68,10 @@ def quickstart_cmd(year: Annotated[int, typer.Option(help="Millésime.")] = 2018
         except (OfflineError, AnalysisError) as exc:
             console.print(f"[yellow]Données officielles indisponibles[/] ({str(exc).splitlines()[0]})")
             console.print("[magenta]→ édition nationale de DÉMONSTRATION[/] (données synthétiques marquées)")
-            data_dir = config.data_dir() / "demo"
+            data_dir = config.demo_data_dir()
             demo_store = Store(data_dir)
             if year not in available_years(demo_store):
                 data_demo(data_dir=data_dir, seed=2018, year=None)
             out_dir = output / "demo"
+    activate(data_dir, explicit=False)                # the notebooks then find the same data
     build_cmd("france", year=year, formats="html,pdf", output=out_dir, threshold=5, data_dir=data_dir)

@@ -13,6 +13,8 @@ import sys
 import tempfile
 import traceback
 
+from rich.markup import escape
+
 from analysis.cli import data, editions, tables  # noqa: F401 - registers the commands
 from analysis.cli.app import app, console
 from analysis.core.errors import AnalysisError
@@ -22,7 +24,8 @@ def main() -> None:
     try:
         app()
     except AnalysisError as exc:
-        console.print(f"[red]error:[/] {exc}", highlight=False)
+        # soft_wrap: a long path is never cut across lines; escape: "[…]" in a message is text.
+        console.print(f"[red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:
         console.print("[yellow]interrompu[/] (Ctrl-C)")
