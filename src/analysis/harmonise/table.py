@@ -293,10 +293,9 @@ def check_millesime(store: Store, year: int) -> int:
     (naming the fix), :class:`~analysis.core.errors.MissingDataError` naming the millésimes and
     files that are there otherwise. Cheap (provenance records): run it before any work.
     """
-    questionnaires.check_year(year)
     held = {key: store.millesimes(key) for key in ETIC_SOURCES}
     if any(int(year) in years for years in held.values()):
-        return int(year)
+        return questionnaires.check_year(year)
     present = ", ".join(f"{key}: {', '.join(map(str, years))}" for key, years in held.items() if years)
     others = [key for key in store.registry if key not in ETIC_SOURCES and store.files(key)]
     if present:
@@ -308,6 +307,9 @@ def check_millesime(store: Store, year: int) -> int:
                  + (f" (only: {', '.join(others)})" if others else " (it is empty)"))
         todo = ("Import the ETIC files (`etat-des-lieux data import PATH` or `data fetch etic_2d`), "
                 "or build the marked demo dataset with `etat-des-lieux data demo`.")
+    modelled = questionnaires.modelled_years()
+    if int(year) not in modelled:
+        there += (f"; no questionnaire models {year} either (modelled: {', '.join(map(str, modelled))})")
     raise MissingDataError(f"No ETIC answers for millésime {year} in {store.raw}: {there}.\n  → {todo}")
 
 
@@ -367,8 +369,9 @@ def build_etablissements(store: Store, year: int) -> tuple[pd.DataFrame, Harmoni
     for key, label in (("etic_1d", "écoles"), ("etic_2d", "collèges et lycées")):
         if not report.etic_rows.get(key):
             report.notes.append(f"Pas de réponses {key} pour {year} : {label} hors du champ de l'enquête.")
+    table["tutelle_men"] = table["tutelle_men"].astype(bool)      # as read back from the cache
     table["champ_etic"] = (
-        table["secteur"].eq("public") & table["tutelle_men"].astype(bool) & table["nature"].isin(surveyed)
+        table["secteur"].eq("public") & table["tutelle_men"] & table["nature"].isin(surveyed)
     ) | table["repondant_etic"]
     table = _open_at_millesime(table, year, report)
     table["nb_eleves"] = table["nb_eleves"].astype("Int64") if "nb_eleves" in table else pd.NA
