@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import tempfile
 import traceback
@@ -20,7 +21,18 @@ from analysis.cli.app import app, console
 from analysis.core.errors import AnalysisError
 
 
+class _Notices(logging.Handler):
+    """The library's notices (a damaged cache rebuilt…) as one line each on the console."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        console.print(f"[yellow]notice:[/] {escape(record.getMessage())}", highlight=False, soft_wrap=True)
+
+
 def main() -> None:
+    notices = logging.getLogger("analysis")
+    if not any(isinstance(h, _Notices) for h in notices.handlers):
+        notices.addHandler(_Notices(logging.WARNING))
+        notices.propagate = False
     try:
         app()
     except AnalysisError as exc:
