@@ -246,3 +246,14 @@ def test_markdown_helpers():
     assert narrative.callout("x", "warning", "Titre") == '::: {.callout-warning title="Titre"}\nx\n:::'
     assert "question" in narrative.question_change("services.ent").lower()
     assert narrative.question_change("connectivite.acces_internet") == ""
+
+
+def test_harmonisation_lines_count_the_establishments_opened_after_the_survey():
+    from analysis.harmonise.table import HarmoniseReport
+
+    report = HarmoniseReport(annee=2018, vintage="2016",
+                             date_reference={"etic_2d": "2018-08-31", "etic_1d": "2018-08-31"},
+                             ouverts_apres_reference=["0313010D", "0820917B", "0999999Z"],
+                             ouverts_apres_reference_champ=["0313010D", "0820917B"])
+    line = next(line for line in narrative.harmonisation_lines(report) if "date de référence" in line)
+    assert f"(31{NB}août 2018)" in line and f"{NB}: 3, dont 2 du champ" in line and "0820917B" in line

@@ -622,6 +622,14 @@ def harmonisation_lines(report) -> list[str]:
     names = {"etic_2d": "ETIC second degré", "etic_1d": "ETIC premier degré"}
     for key, n in report.etic_rows.items():
         lines.append(f"Réponses {names.get(key, key)} pour {report.annee}{COLON} {fmt_number(n)}.")
+    if report.ouverts_apres_reference:
+        when = " et ".join(_date_fr(d) for d in sorted(set(report.date_reference.values())))
+        field = report.ouverts_apres_reference_champ
+        lines.append(
+            f"Établissements de l'annuaire ouverts après la date de référence de l'enquête ({when}), "
+            f"hors de l'univers du millésime{COLON} {fmt_number(len(report.ouverts_apres_reference))}, dont "
+            f"{fmt_number(len(field))} du champ de l'enquête qui auraient sinon été comptés comme non-répondants"
+            + (f" ({', '.join(field[:5])}{', …' if len(field) > 5 else ''})" if field else "") + ".")
 
     def listed(items: Sequence[str]) -> str:
         head = ", ".join(items[:5])
@@ -648,6 +656,16 @@ def harmonisation_lines(report) -> list[str]:
     for note in report.notes:
         lines.append(note.replace("etic_1d", "ETIC premier degré").replace("etic_2d", "ETIC second degré"))
     return lines
+
+
+_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre")
+
+
+def _date_fr(iso: str) -> str:
+    """``"2018-08-31"`` → ``"31 août 2018"``."""
+    year, month, day = (int(part) for part in iso[:10].split("-"))
+    return f"{'1er' if day == 1 else day}{UNIT_SEP}{_MONTHS[month - 1]} {year}"
 
 
 # ------------------------------------------------------------------------------- Markdown
