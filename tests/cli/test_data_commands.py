@@ -148,3 +148,23 @@ def test_damaged_caches_are_discarded_with_a_notice(home, samples, capsys):
     assert again.code == 0, again.raw_text
     assert "discarded" in again.err and "rebuilding" in again.err
     assert json.loads(again.out) == json.loads(first.out)
+
+
+def test_after_data_demo_everything_reads_the_demo_with_no_option(home, samples, monkeypatch, capsys):
+    import analysis.demo
+
+    def small_demo(folder, *, seed, years):           # the national generation is timed elsewhere
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in samples["paths"].values():
+            shutil.copy(path, folder / path.name)
+
+    monkeypatch.setattr(analysis.demo, "write_demo_files", small_demo)
+    run = run_cli(capsys, "data", "demo")
+    assert run.code == 0, run.raw_text
+    from analysis.report.chapter import Chapter
+    from analysis.sources.store import Store
+
+    assert Store().data_dir == home.resolve() / "demo" and Store().is_demo()
+    assert Chapter("departement:01", 2018).demo                 # what a notebook does (data_dir=None)
+    table = run_cli(capsys, "indicators", "france", "--format", "json")
+    assert table.code == 0 and json.loads(table.out)[0]["demo"] is True

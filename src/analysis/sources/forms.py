@@ -53,6 +53,11 @@ class FileForm:
     delimiter: str | None = None    # CSV
     newline: str | None = None      # CSV: "\n" | "\r\n"
     header: str | None = None       # labels | field names | mixed (known once matched)
+    transcoded_from: str | None = None  # a stored copy transcoded to UTF-8: the original encoding
+
+    @classmethod
+    def from_dict(cls, data: dict) -> FileForm:
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
     @property
     def is_utf8(self) -> bool:
@@ -62,7 +67,8 @@ class FileForm:
         parts = [NAMES.get(self.format, self.format)]
         if self.format == "csv":
             parts.append({"\t": "tab"}.get(self.delimiter, repr(self.delimiter)) + "-separated")
-            parts.append({"utf-8-sig": "UTF-8 with BOM", "utf-8": "UTF-8"}.get(self.encoding, self.encoding))
+            parts.append(f"{self.transcoded_from} transcoded to UTF-8" if self.transcoded_from else
+                         {"utf-8-sig": "UTF-8 with BOM", "utf-8": "UTF-8"}.get(self.encoding, self.encoding))
             parts.append("CRLF" if self.newline == "\r\n" else "LF")
         if self.header:
             parts.append(f"{self.header} as header")
@@ -299,7 +305,7 @@ def _load_json(path: Path) -> list[dict]:
 def _records_json(path: Path) -> pd.DataFrame:
     records = _load_json(path)
     columns = list(dict.fromkeys(k for r in records for k in r))
-    data = {c: [as_text(r.get(c)) for r in records] for c in columns}
+    data = {c: _texts([r.get(c) for r in records]) for c in columns}
     return pd.DataFrame(data, columns=columns, dtype=object)
 
 
@@ -311,8 +317,13 @@ def _records_parquet(path: Path) -> pd.DataFrame:
     except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for a damaged file
         raise InputError(path, f"is not a readable Parquet file ({exc})",
                          hint="Download the file again from the official portal.") from None
-    data = {name: [as_text(v) for v in table.column(name).to_pylist()] for name in table.column_names}
+    data = {name: _texts(table.column(name).to_pylist()) for name in table.column_names}
     return pd.DataFrame(data, columns=table.column_names, dtype=object)
+
+
+def _texts(values: list) -> list[str]:
+    """:func:`as_text` of a column (strings, the common case, pass through without a call)."""
+    return [v if type(v) is str else "" if v is None else as_text(v) for v in values]
 
 
 def as_text(value) -> str:
@@ -321,8 +332,8 @@ def as_text(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float):
-        return "" if math.isnan(value) else repr(value)
+    if isinstance(value, float):      # positional, as in the CSV: never "6.4e-05"
+        return "" if math.isnan(value) else np.format_float_positional(value, trim="0")
     if isinstance(value, dict):
         if "lat" in value and "lon" in value:       # geo point: "lat, lon" as in the CSV export
             return f"{value['lat']}, {value['lon']}"
