@@ -193,7 +193,7 @@ class Store:
                              "origine": r.origin, "date": r.retrieved_at, "taille": r.size,
                              "sha256": s.sha256, "licence": r.licence, "demo": r.demo,
                              "disponible": True, "etat": s.label,
-                             "forme": forms.FileForm(**r.form).describe() if r.form else ""})
+                             "forme": forms.FileForm.from_dict(r.form).describe() if r.form else ""})
         return pd.DataFrame(rows)
 
     # ----------------------------------------------------------------- writing
@@ -300,6 +300,9 @@ class Store:
     def import_paths(self, paths: list[str | Path], *, demo: bool = False, progress=None) -> ImportReport:
         """Import files and folders of files; per file: added, replaced, unchanged, refused, ignored.
 
+        ``progress(path, source, state, detail)`` is called for each file (``detail``: why it was
+        refused or ignored).
+
         Every path must exist (else :class:`InputError` before anything is imported). A refused
         file does not stop the others; :meth:`ImportReport.check` raises the first refusal.
         """
@@ -324,7 +327,7 @@ class Store:
             if source is None:
                 report.ignored.append(Refusal(path, why, explicit))
                 if progress:
-                    progress(path, None, "ignored")
+                    progress(path, None, "ignored", why)
                 continue
             note = ""
             if (path.parent / "SOURCE.md").exists():
@@ -336,11 +339,11 @@ class Store:
                 report.refused.append(Refusal(path, str(err), explicit))
                 report.errors.append(err)
                 if progress:
-                    progress(path, source, "refused")
+                    progress(path, source, "refused", str(err))
                 continue
             getattr(report, state).append(record)
             if progress:
-                progress(path, source, state)
+                progress(path, source, state, "")
         return report
 
 
@@ -405,6 +408,14 @@ def _copy(source: Path, target: Path) -> None:
         os.fsync(dst.fileno())
 
 
+_MILLESIMES: dict[tuple, list[int]] = {}
+
+
 def read_millesimes(path: Path, source: Source) -> list[int]:
-    """The millésimes of a stored file (read again; imports record them in the provenance)."""
-    return validated(path, source).millesimes
+    """The millésimes of a stored file, read from the file (imports record them in the
+    provenance); once per file version and process."""
+    stat = Path(path).stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns, source.key)
+    if key not in _MILLESIMES:
+        _MILLESIMES[key] = validated(path, source).millesimes
+    return _MILLESIMES[key]
