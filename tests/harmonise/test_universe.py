@@ -68,7 +68,7 @@ def test_the_universe_loses_exactly_the_establishments_opened_after_the_survey(o
     assert left_out.sum() == len(report.ouverts_apres_reference) > 0
     assert not table_today.loc[left_out, "repondant_etic"].any()
     same = table_today[~left_out].drop(columns="date_ouverture").reset_index(drop=True)
-    pd.testing.assert_frame_equal(table.drop(columns="date_ouverture"), same, check_dtype=False)  # cache: str
+    pd.testing.assert_frame_equal(table.drop(columns="date_ouverture"), same)
     in_field = table_today.loc[left_out & table_today["champ_etic"], "uai"]
     assert sorted(in_field) == report.ouverts_apres_reference_champ
 

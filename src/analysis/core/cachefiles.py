@@ -35,8 +35,12 @@ def read(parquet: Path, meta: Path, key: str) -> tuple[pd.DataFrame, dict] | Non
         return None
 
 
-def write(parquet: Path, meta: Path, frame: pd.DataFrame, info: dict) -> None:
-    """Write a table and its metadata (``info`` holds ``key``), each atomically, the key last."""
+def write(parquet: Path, meta: Path, frame: pd.DataFrame, info: dict) -> pd.DataFrame:
+    """Write a table and its metadata (``info`` holds ``key``), each atomically, the key last.
+
+    Returns the table as read back: a caller gets the same dtypes from a fresh computation as
+    from the cache (Parquet reads text columns back as ``str``), so results never depend on
+    whether a cache existed."""
     parquet.parent.mkdir(parents=True, exist_ok=True)
     tmp = parquet.with_name(f".{parquet.name}.tmp")
     frame.to_parquet(tmp, index=False)
@@ -44,6 +48,7 @@ def write(parquet: Path, meta: Path, frame: pd.DataFrame, info: dict) -> None:
     tmp = meta.with_name(f".{meta.name}.tmp")
     tmp.write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
     tmp.replace(meta)
+    return pd.read_parquet(parquet)
 
 
 def _discard(meta: Path, parquet: Path, why: str) -> None:

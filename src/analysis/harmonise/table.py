@@ -474,8 +474,7 @@ def load_etablissements(store: Store | None = None, year: int = 2018, *,
         frame, info = cached
         return frame, HarmoniseReport.from_json(json.dumps(info["report"]))
     table, report = build_etablissements(store, year)
-    cachefiles.write(parquet, meta, table, {"key": key, "report": asdict(report)})
-    return table, report
+    return cachefiles.write(parquet, meta, table, {"key": key, "report": asdict(report)}), report
 
 
 def _cache_key(store: Store) -> str:

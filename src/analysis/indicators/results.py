@@ -46,8 +46,7 @@ def load(store=None, year: int = 2018, *, threshold: int = SECRET_THRESHOLD,
     results = with_evolution(current, previous)
     results["demo"] = store.is_demo()
     results = with_coverage(results, table, year)
-    cachefiles.write(parquet, meta, results, {"key": key})
-    return results
+    return cachefiles.write(parquet, meta, results, {"key": key})
 
 
 def with_coverage(results: pd.DataFrame, table: pd.DataFrame, year: int) -> pd.DataFrame:
