@@ -12,7 +12,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-SHARED_RAW = ROOT.parent / "shared" / "data" / "raw"
+# ETAT_DES_LIEUX_SHARED_RAW points elsewhere, e.g. at a missing folder to run the suite as a machine
+# without ../shared would.
+SHARED_RAW = Path(os.environ.get("ETAT_DES_LIEUX_SHARED_RAW", ROOT.parent / "shared" / "data" / "raw"))
 
 
 def pytest_configure(config):

@@ -43,6 +43,7 @@ def main() -> None:
         step("import of a national-size annuaire, every export form", "import_bench.py", str(data))
         step("renderer (synthetic book)", "render_bench.py")
         step("harmonised table and indicators", "indicators_bench.py", str(data))
+        step("report layer (charts, maps, one chapter)", "report_bench.py", str(data))
         step("one edition (France 2018)", "edition_bench.py", "france", "2018", str(data))
         batch = ["--data-dir", str(data), "--jobs", "2", "--naive", "3", "--change",
                  "--chapter", "05-experimentations.ipynb"]

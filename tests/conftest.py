@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_RAW = ROOT.parent / "shared" / "data" / "raw"
+# ETAT_DES_LIEUX_SHARED_RAW points elsewhere, e.g. at a missing folder to run the suite as a machine
+# without ../shared would.
+SHARED_RAW = Path(os.environ.get("ETAT_DES_LIEUX_SHARED_RAW", ROOT.parent / "shared" / "data" / "raw"))
 OCCITANIE = SHARED_RAW / "karimaidibi-occitanie"
 GEOJSON = SHARED_RAW / "france-geojson"
 

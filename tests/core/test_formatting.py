@@ -127,6 +127,17 @@ def test_fmt_nc():
     assert fmt_nc(0) == f"0{NBSP}%{NBSP}n.c."
 
 
+def test_fmt_value_never_reads_0_or_100_percent_for_a_share_that_is_not():
+    assert fmt_value(99.6, "%") == f"99,6{NBSP}%"
+    assert fmt_value(99.96, "%") == f"100,0{NBSP}%"   # one decimal is the most it adds
+    assert fmt_value(0.4, "%") == f"0,4{NBSP}%"
+    assert fmt_value(0.43, "%") == f"0,4{NBSP}%"
+    assert fmt_value(100.0, "%") == f"100{NBSP}%" and fmt_value(0.0, "%") == f"0{NBSP}%"
+    assert fmt_value(99.4, "%") == f"99{NBSP}%" and fmt_value(0.6, "%") == f"1{NBSP}%"
+    assert fmt_value(99.6, "%", 0) == f"100{NBSP}%"     # an explicit precision wins
+    assert fmt_value(12.0, "%", reason="nc") == "n.c."  # a non-ok statut masks a stray value
+
+
 def test_fmt_value_dispatches_on_unit():
     assert fmt_value(97.6, "%") == f"98{NBSP}%"
     assert fmt_value(97.64, "%", 1) == f"97,6{NBSP}%"

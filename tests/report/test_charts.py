@@ -1,9 +1,6 @@
-"""Charts: French labels, n.c. stubs, source line, alt text, house style, speed."""
+"""Charts: French labels, n.c. stubs, source line, alt text (timings: benchmarks/report_bench.py)."""
 
 from __future__ import annotations
-
-import hashlib
-import time
 
 import matplotlib
 
@@ -23,12 +20,6 @@ from analysis.report.style import (  # noqa: E402
     NC_HATCH,
     PALETTE,
     SECRET_HATCH,
-    apply_style,
-    categorical_colors,
-    house_style,
-    save_figure,
-    sequential_colors,
-    text_color_on,
 )
 
 NNBSP = "\u202f"
@@ -240,53 +231,6 @@ def test_grouped_bars():
     assert _same_color(ax.patches[3].get_facecolor(), PALETTE[1])
     assert _same_color(ax.patches[2].get_facecolor(), NC_COLOR)
     assert "n.c." in fig.source_text and "REP" in fig.alt_text
-
-
-def test_palette_and_helpers():
-    assert categorical_colors(2) == PALETTE[:2]
-    assert len(set(categorical_colors(10))) == 10
-    seq = sequential_colors(4)
-    lum = [sum(mcolors.to_rgb(c)) for c in seq]
-    assert lum == sorted(lum, reverse=True)  # light -> dark
-    assert text_color_on("#08306b") == "white"
-    assert text_color_on("#ffffff") != "white"
-    with house_style():
-        assert matplotlib.rcParams["axes.spines.top"] is False
-        assert matplotlib.rcParams["font.sans-serif"][0] == "DejaVu Sans"
-
-
-def test_apply_style_sets_rcparams():
-    with matplotlib.rc_context():
-        apply_style()
-        assert matplotlib.rcParams["figure.dpi"] == 120
-        assert matplotlib.rcParams["savefig.bbox"] == "tight"
-        assert matplotlib.rcParams["svg.hashsalt"]
-
-
-def test_save_figure_is_deterministic_and_has_no_software_tag(tmp_path, by_type):
-    digests = []
-    for i in range(2):
-        fig = charts.bar_by_type(by_type, "Titre", "ETIC 2018")
-        path = save_figure(fig, tmp_path / f"c{i}.png", dpi=80)
-        data = path.read_bytes()
-        assert b"matplotlib" not in data.lower()
-        digests.append(hashlib.sha256(data).hexdigest())
-    assert digests[0] == digests[1]
-    svg = save_figure(charts.bar_by_type(by_type, "Titre", "ETIC 2018"), tmp_path / "c.svg").read_text()
-    assert "<dc:date>" not in svg
-
-
-def test_charts_are_fast(by_type):
-    import io
-
-    charts.bar_by_type(by_type, "warm-up", "ETIC 2018").savefig(io.BytesIO(), format="png")
-    times = []
-    for _ in range(3):
-        t0 = time.perf_counter()
-        fig = charts.bar_by_type(by_type, "Titre", "ETIC 2018")
-        fig.savefig(io.BytesIO(), format="png", dpi=120)
-        times.append(time.perf_counter() - t0)
-    assert min(times) < 0.3  # budget 150 ms; generous bound for slow CI machines
 
 
 def test_absent_and_vide_statuts_and_inferred_source_and_unit(by_type):

@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import pytest
 
+from analysis import indicators
 from analysis.core.formatting import THOUSANDS_SEP, UNIT_SEP
 from analysis.report import narrative
 
@@ -113,14 +114,6 @@ def test_no_comparison_for_counts_nor_missing_rows():
     assert narrative.comparison(row(statut="nc", valeur=math.nan), [("France", row())]) == ""
 
 
-def test_in_territory_phrases():
-    assert narrative.in_territory("France") == "en France"
-    assert narrative.in_territory("Académie d'Amiens") == "dans l'académie d'Amiens"
-    assert narrative.in_territory("Région académique Occitanie") == "dans la région académique Occitanie"
-    assert narrative.the_territory("Académie de Toulouse", "academie") == "l'académie de Toulouse"
-    assert narrative.of_territory("Haute-Garonne (31)", "departement") == "du département Haute-Garonne (31)"
-
-
 # ------------------------------------------------------------------------------ changes
 def test_change_in_points_when_comparable():
     text = narrative.sentence(row(evolution=3.2, comparable=True), previous_year=2018)
@@ -162,15 +155,6 @@ def test_ratio_change_and_agreement():
 
 
 # ------------------------------------------------------------------------------ typography
-def test_french_number_formatting():
-    assert narrative.fmt_indicator(63059, "count") == f"63{THOUSANDS_SEP}059"
-    assert narrative.fmt_indicator(0.43, "%") == f"0,4{NB}%"  # never reads 0 % when it is not
-    assert narrative.fmt_indicator(99.7, "%") == f"99,7{NB}%"  # nor 100 %
-    assert narrative.fmt_indicator(100.0, "%") == f"100{NB}%"
-    assert narrative.fmt_indicator(0.0, "%") == f"0{NB}%"
-    assert narrative.fmt_indicator(math.nan, "%") == "n.c."
-
-
 def test_counts_agree_and_say_zero():
     base = dict(indicateur="experimentations.colleges_lab", titre="Collèges lab", unite="count", taux_nc=0.0,
                 source="Banque des Territoires, MENJ 2018")
@@ -190,10 +174,13 @@ def test_annuaire_rows_do_not_print_zero_nc():
     assert narrative.nc_paren(row(taux_nc=0.0)) == f"(0{NB}%{NB}n.c.)"  # a survey rate of 0 is a fact
 
 
+WORDED = sorted(i.id for i in indicators.catalogue().values() if i.wording.sentence or i.wording.counts)
+
+
 @pytest.mark.parametrize("statut", ["ok", "secret", "nc", "absent", "vide"])
-@pytest.mark.parametrize("ind", sorted(narrative.PHRASES))
+@pytest.mark.parametrize("ind", WORDED)
 def test_every_phrase_reads_for_every_statut(ind, statut):
-    unit = "count" if narrative.PHRASES[ind].counts else ("ratio" if narrative.PHRASES[ind].unit_words else "%")
+    unit = indicators.catalogue()[ind].unit
     value = 12.0 if statut == "ok" else math.nan
     for type_ in ("ensemble", "ecole", "college", "lycee"):
         r = row(indicateur=ind, titre="Titre", unite=unit, valeur=value, statut=statut, type=type_,
@@ -208,7 +195,8 @@ def test_every_phrase_reads_for_every_statut(ind, statut):
 
 # ------------------------------------------------------------------------------ others
 def test_sub_range_names_extremes_and_missing():
-    rows = pd.DataFrame({"nom": ["Aude", "Gers", "Lot", "Tarn", "Gard"], "valeur": [85.0, 100.0, 92.0, math.nan, math.nan],
+    rows = pd.DataFrame({"nom": ["Aude", "Gers", "Lot", "Tarn", "Gard"],
+                         "valeur": [85.0, 100.0, 92.0, math.nan, math.nan],
                          "statut": ["ok", "ok", "ok", "nc", "secret"], "unite": "%"})
     text = narrative.sub_range(rows)
     assert text.startswith(f"Selon les départements, la valeur va de 85{NB}% (Aude) à 100{NB}% (Gers)")
@@ -219,41 +207,11 @@ def test_sub_range_names_extremes_and_missing():
 def test_distribution_and_absent_grouping():
     rows = pd.DataFrame({"modalite": ["50_plus", "20_50"], "titre": ["P : 50 % ou plus", "P : de 20 à 50 %"],
                          "valeur": [97.0, math.nan], "statut": ["ok", "secret"], "unite": "%"})
-    assert narrative.distribution(rows) == f"50 % ou plus{NB}: 97{NB}% ; de 20 à 50 %{NB}: secret statistique (moins de 5{NB}répondants)"
-    absent = [row(titre="Couverture 3G", statut="absent", valeur=math.nan, source="Observatoire France THD, Arcep 2018"),
-              row(titre="Couverture 4G", statut="absent", valeur=math.nan, source="Observatoire France THD, Arcep 2018")]
+    assert narrative.distribution(rows) == (f"50 % ou plus{NB}: 97{NB}% ; de 20 à 50 %{NB}: "
+                                            f"secret statistique (moins de 5{NB}répondants)")
+    thd = "Observatoire France THD, Arcep 2018"
+    absent = [row(titre="Couverture 3G", statut="absent", valeur=math.nan, source=thd),
+              row(titre="Couverture 4G", statut="absent", valeur=math.nan, source=thd)]
     text = narrative.absent_sentence(absent)
     assert text.startswith("Donnée non disponible pour") and "couverture 3G et couverture 4G" in text
     assert text.count("Observatoire") == 1
-
-
-def test_harmonisation_lines_in_french():
-    from analysis.harmonise.table import HarmoniseReport
-
-    report = HarmoniseReport(annee=2018, vintage="2016", annuaire_rows=6183, annuaire_duplicate_lines=9,
-                             hors_perimetre={"INSTITUT MEDICO-EDUCATIF": 108}, etic_rows={"etic_2d": 475},
-                             etic_absent_annuaire=["0300046M", "0301094B"],
-                             notes=["Pas de réponses etic_1d pour 2018 : écoles hors du champ de l'enquête."])
-    lines = narrative.harmonisation_lines(report)
-    assert lines[0] == f"Annuaire{NB}: 6{THOUSANDS_SEP}183 lignes lues, dont 9 en double (fusionnées)."
-    assert any("« INSTITUT MEDICO-EDUCATIF »" in line for line in lines)
-    assert any(line.startswith("Réponses ETIC sans correspondance") and "0300046M" in line for line in lines)
-    assert any("ETIC premier degré" in line for line in lines)
-
-
-def test_markdown_helpers():
-    assert narrative.bullets(["a", "", "b"]) == "- a\n- b"
-    assert narrative.callout("x", "warning", "Titre") == '::: {.callout-warning title="Titre"}\nx\n:::'
-    assert "question" in narrative.question_change("services.ent").lower()
-    assert narrative.question_change("connectivite.acces_internet") == ""
-
-
-def test_harmonisation_lines_count_the_establishments_opened_after_the_survey():
-    from analysis.harmonise.table import HarmoniseReport
-
-    report = HarmoniseReport(annee=2018, vintage="2016",
-                             date_reference={"etic_2d": "2018-08-31", "etic_1d": "2018-08-31"},
-                             ouverts_apres_reference=["0313010D", "0820917B", "0999999Z"],
-                             ouverts_apres_reference_champ=["0313010D", "0820917B"])
-    line = next(line for line in narrative.harmonisation_lines(report) if "date de référence" in line)
-    assert f"(31{NB}août 2018)" in line and f"{NB}: 3, dont 2 du champ" in line and "0820917B" in line

@@ -23,11 +23,11 @@ timings of its last build and its outputs with their sha256. The batch
     ``pandas.util.hash_pandas_object`` (every column, and the column names and dtypes);
   - ``comparaisons``: the values of the enclosing territories (académie, région académique,
     France) *as printed*: every indicator of the published types, formatted by
-    :mod:`analysis.core.formatting` (value rounded as displayed — integer for percentages, 0.1 for
-    ratios — or its mark ``n.c.`` / ``s.`` / ``n.d.`` / ``–``; change since the previous
-    millésime; n.c. rate). They feed the comparison sentences and charts (« contre 97 % en
-    France »). A change elsewhere that does not move a *printed* parent value does not rebuild
-    the edition;
+    :func:`analysis.core.formatting.fmt_value`, the printer of the sentences, charts and tables
+    (the value as the reader sees it, e.g. "99,6 %", or its mark ``n.c.`` / ``s.`` / ``n.d.`` /
+    ``–``; change since the previous millésime; n.c. rate). They feed the comparison sentences
+    and charts (« contre 97 % en France »). A change elsewhere that does not move a *printed*
+    parent value does not rebuild the edition;
   - ``autres_sources``: the sha256 of the store's files that are not per establishment
     (boundaries…), and whether the data are demo data.
 
@@ -59,9 +59,10 @@ import pandas as pd
 from analysis.core import territories
 from analysis.core.digests import folder_digest, stage_digest
 from analysis.core.digests import sha as _sha
+from analysis.core.vocabulary import TYPES
 
 #: Types whose printed parent values enter the key (those the chapters publish).
-COMPARED_TYPES = ("ensemble", "ecole", "college", "lycee", "tous")
+COMPARED_TYPES = TYPES
 UNPLACED = "__hors_territoire__"
 
 

@@ -23,16 +23,12 @@ from analysis.build import manifest as cache
 from analysis.core import territories
 from analysis.core.digests import file_sha256
 from analysis.core.formatting import fmt_nc, fmt_value
+from analysis.core.vocabulary import LEVEL_TITLES
+from analysis.indicators import index_figures
 
-LEVEL_TITLES = {"france": "France", "region": "Régions académiques", "academie": "Académies",
-                "departement": "Départements"}
-#: (indicator, type, label) of the chiffres clés shown for every edition.
-KEY_FIGURES = (
-    ("connectivite.acces_internet", "ensemble", "Accès à internet"),
-    ("equipement.eleves_par_terminal", "college", "Élèves par terminal (collèges)"),
-    ("services.ent", "college", "Collèges avec un ENT"),
-    ("perimetre.taux_reponse_etic", "ensemble", "Taux de réponse ETIC"),
-)
+#: (indicator, type, heading) of the chiffres clés shown for every edition: the indicators declared
+#: ``index_figure`` in ``resources/indicators.yml``.
+KEY_FIGURES = index_figures()
 DEMO_TEXT = ("DONNÉES DE DÉMONSTRATION — chiffres synthétiques, non officiels : "
              "ne pas diffuser ni citer.")
 

@@ -50,6 +50,7 @@ __all__ = [
     "fmt_change",
     "fmt_missing",
     "fmt_source",
+    "fmt_ordinal",
     "plural",
     "is_missing",
 ]
@@ -225,19 +226,29 @@ def fmt_value(
     *,
     reason: str | None = None,
 ) -> str:
-    """Format an indicator value according to its unit ('%', 'ratio' or 'count').
+    """An indicator value as the report prints it, everywhere: sentences, chart labels, table
+    cells, the index page and the edition cache key.
 
-    Missing -> ``"n.c."``, or the mark of ``reason`` (the ``statut`` column can be passed
-    directly: ``reason=row.statut``): ``"s."`` for "secret", ``"n.d."`` for "absent", ``"–"``
-    for "vide". A value with one of these three reasons is still masked (secrecy wins). Default decimals: 0 for '%' and 'count', 1 for 'ratio'.
+    Shares (``'%'``) have no decimal, except that a share that is neither 0 nor 100 never *reads*
+    0 % or 100 % (``0.4 -> "0,4 %"``, ``99.6 -> "99,6 %"``); ratios have one decimal, counts none.
+    ``decimals`` forces a precision. Missing -> ``"n.c."``, or the mark of ``reason`` (the
+    ``statut`` column can be passed directly: ``reason=row.statut``): ``"s."`` for "secret",
+    ``"n.d."`` for "absent", ``"–"`` for "vide"; any statut other than "ok" masks a stray value
+    (secrecy wins).
     """
     u = _canonical_unit(unit)
-    if reason is not None and missing_reason(reason) != "nc":
-        return fmt_missing(reason)  # secret, absent, vide: the value is never shown
+    if reason is not None and not is_missing(reason) and str(reason).strip().lower() != "ok":
+        return fmt_missing(reason)  # nc, secret, absent, vide: the value is never shown
     if is_missing(valeur):
         return fmt_missing(reason)
     if u == "%":
-        return fmt_pct(valeur, 0 if decimals is None else decimals)
+        if decimals is not None:
+            return fmt_pct(valeur, decimals)
+        shown = fmt_pct(valeur)
+        v = float(valeur)
+        if (shown.startswith("0" + UNIT_SEP) and v > 0) or (shown.startswith("100" + UNIT_SEP) and v < 100):
+            return fmt_pct(v, 1)
+        return shown
     if u == "ratio":
         return fmt_ratio(valeur, 1 if decimals is None else decimals)
     return fmt_number(valeur, 0 if decimals is None else decimals)
@@ -262,6 +273,14 @@ def fmt_change(delta: Real | None, unit: str | None = "%", decimals: int = 0) ->
         word = "point" if magnitude < 2 else "points"  # French: singular below 2
         return text + UNIT_SEP + word
     return text
+
+
+def fmt_ordinal(n: int, *, feminine: bool = False) -> str:
+    """French ordinal in figures: ``1 -> "1er"`` (``"1re"`` for a feminine noun), ``2 -> "2e"``."""
+    n = int(n)
+    if n == 1:
+        return "1re" if feminine else "1er"
+    return f"{fmt_number(n)}e"
 
 
 def plural(n: Real, singular: str, plural_form: str, *, with_number: bool = True) -> str:

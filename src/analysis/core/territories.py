@@ -18,6 +18,10 @@ France edition only, never by a région académique, and are attached to their v
 académie where one exists (977 and 978 to the académie de Guadeloupe).
 
 Missing values in the tables are empty strings (e.g. the région of a COM).
+
+Custom perimeters (``perimetre:<name>``, declared in ``params/perimetres/<name>.yml``, see
+:mod:`analysis.core.perimeters`) are territories too: they have a label, parents (their declared
+parent, then its parents) and départements, but no sub-territory and no place in :data:`LEVELS`.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from typing import Literal
 
 import pandas as pd
 
+from analysis.core import perimeters
 from analysis.core.config import RESOURCES
 from analysis.core.errors import TerritoryError
 
@@ -56,11 +61,13 @@ __all__ = [
     "vintage_for_year",
 ]
 
-Level = Literal["france", "region", "academie", "departement"]
+Level = Literal["france", "region", "academie", "departement", "perimetre"]
 
 #: Levels from the largest to the smallest.
 LEVELS: tuple[str, ...] = ("france", "region", "academie", "departement")
 VINTAGES: tuple[str, ...] = ("2016", "2020")
+#: The level of the custom perimeters (outside the administrative hierarchy).
+PERIMETRE = "perimetre"
 #: Vintage of the 2018 report (eCarto, survey ETIC 2018).
 DEFAULT_VINTAGE = "2016"
 
@@ -81,6 +88,8 @@ _LEVEL_ALIASES = {
     "departement": "departement",
     "dep": "departement",
     "dept": "departement",
+    "perimetre": PERIMETRE,
+    "perimeter": PERIMETRE,
 }
 # Académies whose French name takes the article "la" ("Académie de la Guadeloupe").
 _ACADEMIE_ARTICLE = {"guadeloupe": "de la ", "martinique": "de la ", "guyane": "de la "}
@@ -124,6 +133,8 @@ class Territory:
             return f"Région académique {self.nom}"
         if self.level == "academie":
             return f"Académie {_de(self.nom, self.code)}"
+        if self.level == PERIMETRE:
+            return self.nom
         return f"{self.nom} ({self.code})"
 
     def __str__(self) -> str:
@@ -322,7 +333,10 @@ def list_territories(level: str, vintage: str = DEFAULT_VINTAGE) -> list[Territo
     "region": régions académiques only; "academie": académies only (no vice-rectorat);
     "departement": the 101 départements (no COM); "france": France.
     """
-    return list(_editions(_parse_level(level), _check_vintage(vintage)))
+    level = _parse_level(level)
+    if level == PERIMETRE:
+        return [Territory(PERIMETRE, p.code, p.nom, _check_vintage(vintage)) for p in perimeters.all_perimeters()]
+    return list(_editions(level, _check_vintage(vintage)))
 
 
 @cache
@@ -350,7 +364,7 @@ def _parse_level(level: str) -> str:
     key = _key(level)
     if key not in _LEVEL_ALIASES:
         raise TerritoryError(
-            f"Unknown territory level {level!r}: expected one of {', '.join(LEVELS)}."
+            f"Unknown territory level {level!r}: expected one of {', '.join(LEVELS + (PERIMETRE,))}."
         )
     return _LEVEL_ALIASES[key]
 
@@ -364,7 +378,8 @@ def _candidates(level: str, vintage: str) -> dict[str, str]:
             for key in (code, slug, _key(nom)):
                 keys.setdefault(key, code)
     elif level == "academie":
-        for slug, code, nom in academies(vintage)[["academie", "academie_code", "academie_nom"]].itertuples(index=False):
+        columns = ["academie", "academie_code", "academie_nom"]
+        for slug, code, nom in academies(vintage)[columns].itertuples(index=False):
             for key in (slug, code, _key(nom), _without_article(_key(nom))):
                 keys.setdefault(key, slug)
     else:
@@ -446,6 +461,9 @@ def parse_territory(spec: str | Territory, vintage: str | None = None) -> Territ
     level = _parse_level(level_text)
     if level == "france":
         return france(vintage)
+    if level == PERIMETRE:
+        found = perimeters.get(value.strip())
+        return Territory(PERIMETRE, found.code, found.nom, vintage)
     code = _lookup(level, value, vintage)
     if code is None:
         other = VINTAGES[1 - VINTAGES.index(vintage)]
@@ -479,6 +497,12 @@ def parents(territory: Territory) -> list[Territory]:
     vintage = territory.vintage
     if territory.level == "france":
         return []
+    if territory.level == PERIMETRE:
+        parent = perimeters.get(territory.code).parent
+        if parent is None:
+            return [france(vintage)]
+        outer = parse_territory(parent, vintage)
+        return [outer] + parents(outer)
     result: list[Territory] = []
     if territory.level == "departement":
         row = departements(vintage).set_index("departement").loc[territory.code]
@@ -498,7 +522,9 @@ def parents(territory: Territory) -> list[Territory]:
 def children(territory: Territory, level: str) -> list[Territory]:
     """Editions of ``level`` inside ``territory`` (e.g. the départements of an académie), sorted by code."""
     level = _parse_level(level)
-    if LEVELS.index(level) <= LEVELS.index(territory.level):
+    if territory.level == PERIMETRE:
+        return []
+    if level == PERIMETRE or LEVELS.index(level) <= LEVELS.index(territory.level):
         raise TerritoryError(f"{level} is not a sub-level of {territory.level}.")
     vintage = territory.vintage
     candidates = list_territories(level, vintage)
@@ -512,6 +538,13 @@ def children(territory: Territory, level: str) -> list[Territory]:
 
 def departement_codes(territory: Territory) -> list[str]:
     """Département / COM codes covered by ``territory`` (France: all, COM included)."""
+    if territory.level == PERIMETRE:
+        found = perimeters.get(territory.code)
+        if found.by_etablissement:      # the département of a UAI is its prefix
+            from analysis.core.uai import departement_from_uai
+
+            return sorted({d for d in map(departement_from_uai, found.etablissements) if d})
+        return sorted(found.departements)
     table = hierarchy(territory.vintage)
     if territory.level == "france":
         codes = table["departement"]

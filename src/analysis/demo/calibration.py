@@ -13,9 +13,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.core.vocabulary import ENSEMBLE_TYPES
+
 KIND_OF_NATURE = {"101": "ecole", "151": "ecole", "340": "college", "300": "lycee", "302": "lycee",
                   "306": "lycee", "320": "lycee", "370": "erea"}
-ENSEMBLE = ("ecole", "college", "lycee")
+ENSEMBLE = ENSEMBLE_TYPES
 
 
 def read(path: Path) -> pd.DataFrame:
@@ -143,7 +145,8 @@ def etic_year(data: dict[str, pd.DataFrame], year: int) -> list[tuple]:
     lycees = etic[(etic["kind"] == "lycee") & (etic[ent_column] != "")]
     by_reg = lycees.groupby("Code_region")[ent_column].apply(lambda s: (s == "oui").all())
     rows.append(("services", "regions_100pct_lycees_ent", "ensemble", 3, int(by_reg.sum()), None, None))
-    for label, column, target in (("entrainement", "TpRess_ResEntrainement", 49), ("logiciels_outils", "TpRess_LogiOutils", 48),
+    for label, column, target in (("entrainement", "TpRess_ResEntrainement", 49),
+                                  ("logiciels_outils", "TpRess_LogiOutils", 48),
                                   ("banques_documents", "TpRess_Bdd", 45), ("ouvrages_reference", "TpRess_OuvRef", 27),
                                   ("manuels_numeriques", "TpRess_ManuelNum", 26),
                                   ("animations_simulation", "TpRess_AnimScienLogiSimu", 25),
@@ -184,7 +187,8 @@ def summary(out_dir: Path) -> pd.DataFrame:
     counts = first["programme"].value_counts()
     rows += [
         (years[0], "experimentations", "colleges_lab", "ensemble", 47, int(counts.get("colleges_lab", 0)), None, None),
-        (years[0], "experimentations", "efran_etablissements", "ensemble", 419, int(counts.get("efran", 0)), None, None),
+        (years[0], "experimentations", "efran_etablissements", "ensemble", 419, int(counts.get("efran", 0)),
+         None, None),
         (years[0], "experimentations", "efran_projets", "ensemble", 21,
          int(first.loc[first["programme"] == "efran", "projet"].nunique()), None, None),
         (years[0], "experimentations", "profan_lycees", "ensemble", 91, int(counts.get("profan", 0)), None, None),

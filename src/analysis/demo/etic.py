@@ -28,6 +28,7 @@ import pandas as pd
 import yaml
 
 from analysis.core import config, territories
+from analysis.core.vocabulary import ENSEMBLE_TYPES
 from analysis.sources import layouts
 
 from . import targets as T
@@ -40,7 +41,7 @@ ETIC_2D_NATURES = {"340": ("Collège", "C"), "300": ("LEGT", "G"), "302": ("LEGT
 # UNVERIFIED (no ETIC 1d file seen): labels of the écoles' natures.
 ETIC_1D_NATURES = {"101": ("Ecole maternelle", ""), "151": ("Ecole élémentaire", "")}
 ETIC_NATURES = {**ETIC_2D_NATURES, **ETIC_1D_NATURES}
-REPORT_KINDS = ("ecole", "college", "lycee")     # the report's "ensemble" (EREA excluded)
+REPORT_KINDS = ENSEMBLE_TYPES     # the report's "ensemble" (EREA excluded)
 
 # Raw column names that differ between ETIC 2d and ETIC 1d.
 RENAME_1D = {"Maint_PersonnelEducNatHsEtab": "Maint_PersonnelEducNatHsEcole",

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
-KINDS = ("ecole", "college", "lycee", "erea")
+from analysis.core.vocabulary import BASE_TYPES
+
+KINDS = BASE_TYPES
 BASE_YEAR = 2018
 
 # --- Annuaire (snapshot) ---------------------------------------------------------------------

@@ -17,8 +17,11 @@ experimentations  the file has rows for the millésime (it lists engaged establi
           a département without one is not missing data)
 ========  ==========================================================================
 
-``statut`` is ``complète`` (every département), ``partielle`` or ``aucune``. For the report: a
-comparison territory whose ``statut`` is not ``complète`` for the figure's source is partial;
+``statut`` is ``complète`` (every département), ``partielle`` or ``aucune``. A custom perimeter
+(``perimetre:<name>``) is covered through its départements (those of its établissements).
+
+For the report: a comparison territory whose ``statut`` is not ``complète`` for the figure's
+source is partial;
 :func:`indicators.load <analysis.indicators.results.load>` copies these columns onto every
 indicator row (``couverture_donnees``, ``departements_avec_donnees``, ``departements_total``).
 """
@@ -50,23 +53,25 @@ def departements_with_data(table: pd.DataFrame) -> dict[str, set[str]]:
     return out
 
 
-def coverage_table(table: pd.DataFrame, year: int) -> pd.DataFrame:
-    """One row per edition territory and source family: its départements, how many have data,
-    which do not (codes, comma-separated), and the ``statut``."""
+def coverage_table(table: pd.DataFrame, year: int, perimeters=()) -> pd.DataFrame:
+    """One row per edition territory (and custom perimeter, :class:`analysis.core.perimeters.Perimeter`)
+    and source family: its départements, how many have data, which do not (codes,
+    comma-separated), and the ``statut``."""
     vintage = territories.vintage_for_year(year)
     editions = {d.code for d in territories.list_territories("departement", vintage)}
     have = departements_with_data(table)
+    every = [t for level in LEVELS for t in territories.list_territories(level, vintage)]
+    every += [territories.Territory(territories.PERIMETRE, p.code, p.nom, vintage) for p in perimeters]
     rows = []
-    for level in LEVELS:
-        for t in territories.list_territories(level, vintage):
-            inside = sorted(set(territories.departement_codes(t)) & editions)
-            for family in FAMILIES:
-                covered = [d for d in inside if d in have[family]]
-                missing = [d for d in inside if d not in have[family]]
-                rows.append({"territoire": t.id, "niveau": level, "code": t.code, "famille": family,
-                             "departements_total": len(inside), "departements_avec_donnees": len(covered),
-                             "departements_sans_donnees": ", ".join(missing),
-                             "couverture_donnees": _status(len(covered), len(inside))})
+    for t in every:
+        inside = sorted(set(territories.departement_codes(t)) & editions)
+        for family in FAMILIES:
+            covered = [d for d in inside if d in have[family]]
+            missing = [d for d in inside if d not in have[family]]
+            rows.append({"territoire": t.id, "niveau": t.level, "code": t.code, "famille": family,
+                         "departements_total": len(inside), "departements_avec_donnees": len(covered),
+                         "departements_sans_donnees": ", ".join(missing),
+                         "couverture_donnees": _status(len(covered), len(inside))})
     return pd.DataFrame(rows)
 
 

@@ -35,9 +35,6 @@ NATURE_LABELS = {
     "erea": "EREA",
 }
 
-TYPE_LABELS = {"ecole": "écoles", "college": "collèges", "lycee": "lycées", "erea": "EREA",
-               "ensemble": "ensemble"}
-
 # The natures the ETIC surveys cover (public establishments under the ministry's tutelle).
 ETIC_2D_NATURES = ("college", "lycee_gt", "lycee_techno", "lycee_polyvalent", "lycee_pro", "erea")
 ETIC_1D_NATURES = ("ecole",)

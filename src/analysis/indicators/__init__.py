@@ -5,17 +5,22 @@ indicator for every territory of a millésime (tidy table, one row per territory
 indicator, with its n.c. rate and status).
 """
 
+from analysis.core.vocabulary import DEFAULT_TYPES
 from analysis.indicators.catalogue import (
-                                           DEFAULT_TYPES,
-                                           SECRET_THRESHOLD,
-                                           THEMES,
-                                           Indicator,
-                                           catalogue,
-                                           source_labels,
-                                           unavailable,
+    SECRET_THRESHOLD,
+    THEMES,
+    Indicator,
+    catalogue,
+    completeness_columns,
+    index_figures,
+    key_figures,
+    members,
+    source_labels,
+    unavailable,
 )
 from analysis.indicators.compute import compute, contributions, for_territory, with_evolution
 from analysis.indicators.results import load
 
-__all__ = ["DEFAULT_TYPES", "SECRET_THRESHOLD", "THEMES", "Indicator", "catalogue", "compute",
-           "contributions", "for_territory", "load", "source_labels", "unavailable", "with_evolution"]
+__all__ = ["DEFAULT_TYPES", "SECRET_THRESHOLD", "THEMES", "Indicator", "catalogue", "completeness_columns",
+           "compute", "contributions", "for_territory", "index_figures", "key_figures", "load", "members",
+           "source_labels", "unavailable", "with_evolution"]

@@ -1,33 +1,57 @@
 """The indicator catalogue (``resources/indicators.yml``): what each indicator is, in one declaration.
 
-Read once per process. Distributions expand to one share per level (``<id>.<level>``).
+One entry says what an indicator computes (read by :mod:`analysis.indicators.compute`) and how
+the report says and draws it: its wording, chart label, and whether it is a key figure or a
+column of the completeness table (read by :mod:`analysis.report`). The file is read and checked
+once per process (:mod:`analysis.indicators.declarations`). Distributions expand to one share
+per level (``<id>.<level>``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import yaml
 
 from analysis.core import config
+from analysis.core.vocabulary import DEFAULT_TYPES, Noun
+from analysis.indicators.declarations import check_document
 
-LEVELS = ("france", "region", "academie", "departement")
-TYPES = ("ensemble", "ecole", "college", "lycee", "tous")
-BASE_TYPES = ("ecole", "college", "lycee", "erea")
-COMBINED = {"ensemble": ("ecole", "college", "lycee"), "tous": BASE_TYPES}
-DEFAULT_TYPES = ("ensemble", "ecole", "college", "lycee")
 SECRET_THRESHOLD = 5
 # The report's themes, in chapter order, with their French titles.
 THEMES = {"perimetre": "Périmètre", "connectivite": "Connectivité", "equipement": "Équipement",
           "services": "Services et ressources", "experimentations": "Expérimentations"}
-SURVEY_TYPES = {"ecole": "etic_1d", "college": "etic_2d", "lycee": "etic_2d", "erea": "etic_2d"}
+PATH = config.RESOURCES / "indicators.yml"
 
 OUTPUT_COLUMNS = [
     "territoire", "niveau", "code", "nom", "annee", "type", "indicateur", "titre", "theme",
     "unite", "valeur", "numerateur", "denominateur", "non_communique", "univers", "taux_nc",
     "statut", "source", "base", "modalite",
 ]
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How the report says an indicator (see the header of ``indicators.yml``). ``public``: the
+    subject is the public establishments of the ETIC universe ("collèges publics"), not every
+    establishment of the annuaire."""
+
+    sentence: str = ""
+    short: str = ""
+    counts: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+    counted: Noun | None = None
+    unit_words: tuple[str, str] | None = None
+    public: bool = True
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """A figure of the 2018 report that the open data cannot give."""
+
+    label: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -47,19 +71,50 @@ class Indicator:
     level_label: str | None = None
     comparable_since: int | None = None
     report_2018: str | None = None
+    wording: Wording = Wording()
+    chart_label: str = ""            # its name as one bar among others
+    key_figure: tuple[str, ...] = ()  # types for which it is a row of the key figures table
+    index_figure: tuple[tuple[str, str], ...] = ()  # (type, heading) on the index page
+    completeness_column: str | None = None
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """The harmonised columns whose values it counts (its condition, numerator and
+        denominator, distribution column, weight); not those that only tell who answered."""
+        spec, found = self.spec, []
+        condition = spec.get("condition") or {}
+        for kind, arg in condition.items():
+            found += list(arg) if kind == "any_true" else [arg["column"]] if isinstance(arg, dict) else [arg]
+        for key in ("numerator", "denominator"):
+            found += list(spec.get(key, []))
+        found += [spec[key] for key in ("column", "weight") if key in spec]
+        return tuple(dict.fromkeys(found))
 
 
 @lru_cache(maxsize=1)
 def _document() -> dict:
-    return yaml.safe_load((config.RESOURCES / "indicators.yml").read_text(encoding="utf-8"))
+    document = yaml.safe_load(PATH.read_text(encoding="utf-8"))
+    check_document(document, PATH, themes=THEMES)
+    return document
 
 
 def source_labels() -> dict[str, str]:
     return dict(_document()["sources"])
 
 
-def unavailable() -> dict[str, str]:
-    return dict(_document().get("unavailable", {}))
+def unavailable() -> dict[str, Unavailable]:
+    """Figures of the 2018 report the open data cannot give, by key: their label and why."""
+    return {key: Unavailable(**entry) for key, entry in _document().get("unavailable", {}).items()}
+
+
+def _wording(spec: dict) -> Wording:
+    words = spec.get("wording", {})
+    counted = words.get("counted")
+    unit_words = words.get("unit_words")
+    return Wording(sentence=words.get("sentence", ""), short=words.get("short", ""),
+                   counts=dict(words.get("counts", {})), counted=Noun(**counted) if counted else None,
+                   unit_words=tuple(unit_words) if unit_words else None,
+                   public=spec.get("universe", "etic") == "etic")
 
 
 @lru_cache(maxsize=1)
@@ -72,23 +127,48 @@ def catalogue() -> dict[str, Indicator]:
                       universe=spec.get("universe", "etic"),
                       types=tuple(spec.get("types", DEFAULT_TYPES)),
                       comparable_since=spec.get("comparable_since"),
-                      report_2018=spec.get("report_2018"))
+                      report_2018=spec.get("report_2018"),
+                      wording=_wording(spec),
+                      key_figure=tuple(spec.get("key_figure", ())),
+                      index_figure=tuple(spec.get("index_figure", {}).items()),
+                      completeness_column=spec.get("completeness_column"))
         if spec["kind"] == "distribution":
             labels = spec.get("level_labels", {})
+            chart_labels = spec.get("chart_labels", {})
             for level in spec["levels"]:
                 level = str(level)
                 sub = {"kind": "share", "condition": {"category": {"column": spec["column"], "in": [level]}},
                        "answered": [spec["column"]]}
+                label = labels.get(level, level)
                 out[f"{ident}.{level}"] = Indicator(
                     id=f"{ident}.{level}", kind="share", spec=sub, base=ident, level=level,
-                    level_label=labels.get(level, level), **common)
+                    level_label=label, chart_label=chart_labels.get(level, label), **common)
         else:
-            out[ident] = Indicator(id=ident, kind=spec["kind"], spec=spec, **common)
+            out[ident] = Indicator(id=ident, kind=spec["kind"], spec=spec,
+                                   chart_label=spec.get("chart_label", spec["title"]), **common)
     return out
 
 
-def get(ident: str) -> Indicator:
-    try:
-        return catalogue()[ident]
-    except KeyError:
-        raise KeyError(f"Unknown indicator '{ident}'. See src/analysis/resources/indicators.yml.") from None
+def members(ident: str) -> list[Indicator]:
+    """The indicator ``ident``, or the levels of the distribution ``ident``."""
+    cat = catalogue()
+    return [cat[ident]] if ident in cat else [i for i in cat.values() if i.base == ident]
+
+
+def key_figures() -> tuple[tuple[str, str], ...]:
+    """(indicator, type) of the key figures table, in catalogue order."""
+    return tuple((i.id, t) for i in catalogue().values() for t in i.key_figure)
+
+
+def index_figures() -> tuple[tuple[str, str, str], ...]:
+    """(indicator, type, heading) of the key figures of the index page, in catalogue order."""
+    return tuple((i.id, t, heading) for i in catalogue().values() for t, heading in i.index_figure)
+
+
+def completeness_columns() -> dict[str, str]:
+    """Heading -> indicator of the columns of the completeness table (a distribution's first level)."""
+    out: dict[str, str] = {}
+    for ind in catalogue().values():
+        if ind.completeness_column:
+            out.setdefault(ind.completeness_column, ind.id)
+    return out

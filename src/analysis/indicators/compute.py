@@ -20,16 +20,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.core import territories
-from analysis.indicators.catalogue import (
-    COMBINED,
-    LEVELS,
-    OUTPUT_COLUMNS,
-    SECRET_THRESHOLD,
-    TYPES,
-    Indicator,
-    catalogue,
-    source_labels,
-)
+from analysis.core.territories import LEVELS
+from analysis.core.vocabulary import COMBINED, TYPES
+from analysis.indicators.catalogue import OUTPUT_COLUMNS, SECRET_THRESHOLD, Indicator, catalogue, source_labels
 
 
 # ------------------------------------------------------------------------- per establishment
@@ -118,15 +111,25 @@ def contributions(table: pd.DataFrame, indicator: Indicator) -> tuple[np.ndarray
 
 
 # ------------------------------------------------------------------------- aggregation
-def _level_keys(table: pd.DataFrame, level: str) -> pd.Series:
-    if level == "france":
-        return pd.Series("FR", index=table.index)
-    return table[level]
+def _groupings(table: pd.DataFrame, levels, vintage: str, perimeters) -> list[tuple[str, pd.Series, list[str]]]:
+    """(level, territory code of each row or NA, codes of the editions) for every aggregation:
+    one per administrative level, one per custom perimeter (perimeters may overlap)."""
+    out = []
+    for level in levels:
+        keys = pd.Series("FR", index=table.index) if level == "france" else table[level]
+        editions = ["FR"] if level == "france" else [t.code for t in territories.list_territories(level, vintage)]
+        out.append((level, keys, editions))
+    for perimeter in perimeters:
+        keys = pd.Series(np.where(perimeter.mask(table), perimeter.code, None), index=table.index)
+        out.append((territories.PERIMETRE, keys, [perimeter.code]))
+    return out
 
 
 def compute(table: pd.DataFrame, *, year: int | None = None, levels=LEVELS,
-            threshold: int = SECRET_THRESHOLD, indicators: list[str] | None = None) -> pd.DataFrame:
-    """All indicators for every territory of the given levels (editions only), in one pass."""
+            threshold: int = SECRET_THRESHOLD, indicators: list[str] | None = None,
+            perimeters=()) -> pd.DataFrame:
+    """All indicators for every territory of the given levels (editions only) and for the
+    custom ``perimeters`` (:class:`analysis.core.perimeters.Perimeter`), in one pass."""
     year = int(year if year is not None else table["annee"].iloc[0])
     vintage = territories.vintage_for_year(year)
     cat = catalogue()
@@ -143,10 +146,9 @@ def compute(table: pd.DataFrame, *, year: int | None = None, levels=LEVELS,
     matrix.columns = pd.MultiIndex.from_tuples(matrix.columns)
     types = table["type"]
     frames = []
-    names = _names(vintage)
-    for level in levels:
-        keys = _level_keys(table, level)
-        editions = {"FR"} if level == "france" else {t.code for t in territories.list_territories(level, vintage)}
+    names = _names(vintage, perimeters)
+    groupings = _groupings(table, levels, vintage, perimeters)
+    for level, keys, editions in groupings:
         sums = matrix.groupby([keys.rename("code"), types.rename("type")]).sum()
         sums = sums[sums.index.get_level_values("code").isin(editions)]
         combined = [sums]
@@ -165,18 +167,20 @@ def compute(table: pd.DataFrame, *, year: int | None = None, levels=LEVELS,
         frames.append(long)
     result = pd.concat(frames, ignore_index=True)
     result = _finish(result, cat, year, threshold, table, names)
-    extra = [_distinct(table, ind, year, levels, vintage, names) for ind in wanted if ind.kind == "distinct"]
+    extra = [_distinct(table, ind, year, groupings, names) for ind in wanted if ind.kind == "distinct"]
     result = pd.concat([result] + [e for e in extra if len(e)], ignore_index=True)
     sub = [_subterritories(result, ind, vintage) for ind in wanted if ind.kind == "subterritories"]
     result = pd.concat([result] + [s for s in sub if len(s)], ignore_index=True)
     return result[OUTPUT_COLUMNS].sort_values(["niveau", "code", "indicateur", "type"], ignore_index=True)
 
 
-def _names(vintage: str) -> dict[tuple[str, str], tuple[str, str]]:
+def _names(vintage: str, perimeters=()) -> dict[tuple[str, str], tuple[str, str]]:
     names = {("france", "FR"): ("france", "France")}
     for level in ("region", "academie", "departement"):
         for t in territories.list_territories(level, vintage):
             names[(level, t.code)] = (t.id, t.label)
+    for p in perimeters:
+        names[(territories.PERIMETRE, p.code)] = (f"{territories.PERIMETRE}:{p.code}", p.nom)
     return names
 
 
@@ -234,13 +238,11 @@ def _finish(long: pd.DataFrame, cat: dict[str, Indicator], year: int, threshold:
     return long
 
 
-def _distinct(table, ind: Indicator, year, levels, vintage, names) -> pd.DataFrame:
+def _distinct(table, ind: Indicator, year, groupings, names) -> pd.DataFrame:
     rows = []
     column = ind.spec["column"]
     present = table[column].notna().any() if column in table else False
-    for level in levels:
-        keys = _level_keys(table, level)
-        editions = ["FR"] if level == "france" else [t.code for t in territories.list_territories(level, vintage)]
+    for level, keys, editions in groupings:
         counts = table[column].groupby(keys).nunique() if present else pd.Series(dtype=float)
         for code in editions:
             n = float(counts.get(code, 0))
@@ -259,8 +261,8 @@ def _subterritories(result: pd.DataFrame, ind: Indicator, vintage: str) -> pd.Da
     base = result[(result["indicateur"] == spec["of"]) & (result["niveau"] == spec["level"])
                   & (result["type"] == spec["type"])].set_index("code")
     rows = []
-    for (level, code), group in result[result["indicateur"] == spec["of"]].groupby(["niveau", "code"]):
-        if level == spec["level"] or (group["type"] != spec["type"]).all():
+    for (level, _code), group in result[result["indicateur"] == spec["of"]].groupby(["niveau", "code"]):
+        if level in (spec["level"], territories.PERIMETRE) or (group["type"] != spec["type"]).all():
             continue
         first = group.iloc[0]
         territory = territories.parse_territory(first["territoire"], vintage)

@@ -8,6 +8,7 @@ import pandas as pd
 
 from analysis import indicators
 from analysis.core import territories
+from analysis.core.vocabulary import TYPES
 from analysis.indicators import THEMES
 
 COLUMNS = ["territoire", "nom", "annee", "type", "indicateur", "titre", "theme", "unite", "valeur",
@@ -30,7 +31,7 @@ def select(results: pd.DataFrame, territory: territories.Territory, *, level_bel
     ids = [territory.id]
     if level_below and territory.level in NEXT_LEVEL:
         ids += [c.id for c in territories.children(territory, NEXT_LEVEL[territory.level])]
-    rows = results[results["territoire"].isin(ids) & results["type"].isin(indicators.DEFAULT_TYPES + ("tous",))]
+    rows = results[results["territoire"].isin(ids) & results["type"].isin(TYPES)]
     rows = rows[rows["statut"] != "vide"] if level_below else rows
     order = {i: n for n, i in enumerate(ids)}
     rows = rows.assign(_o=rows["territoire"].map(order)).sort_values(["_o", "indicateur", "type"])

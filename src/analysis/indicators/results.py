@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.core import cachefiles, digests
+from analysis.core import cachefiles, digests, perimeters
 from analysis.indicators.catalogue import SECRET_THRESHOLD, catalogue
 from analysis.indicators.compute import compute, with_evolution
 
@@ -30,30 +30,32 @@ def load(store=None, year: int = 2018, *, threshold: int = SECRET_THRESHOLD,
 
     store = store or Store()
     year = check_millesime(store, year)
-    key = digests.sha(_cache_key(store), digests.stage_digest("indicators"), f"{year}:{threshold}")
+    declared = [p for p in perimeters.declared() if isinstance(p, perimeters.Perimeter)]
+    key = digests.sha(_cache_key(store), digests.stage_digest("indicators"), perimeters.digest(),
+                      f"{year}:{threshold}")
     folder = store.data_dir / "processed"
     parquet, meta = folder / f"indicateurs-{year}.parquet", folder / f"indicateurs-{year}.json"
     cached = None if refresh else cachefiles.read(parquet, meta, key)
     if cached is not None:
         return cached[0]
     table, _ = load_etablissements(store, year)
-    current = compute(table, year=year, threshold=threshold)
+    current = compute(table, year=year, threshold=threshold, perimeters=declared)
     previous = None
     earlier = [y for y in available_years(store) if y < year]
     if earlier:
         prev_table, _ = load_etablissements(store, earlier[-1])
-        previous = compute(prev_table, year=earlier[-1], threshold=threshold)
+        previous = compute(prev_table, year=earlier[-1], threshold=threshold, perimeters=declared)
     results = with_evolution(current, previous)
     results["demo"] = store.is_demo()
-    results = with_coverage(results, table, year)
+    results = with_coverage(results, table, year, declared)
     return cachefiles.write(parquet, meta, results, {"key": key})
 
 
-def with_coverage(results: pd.DataFrame, table: pd.DataFrame, year: int) -> pd.DataFrame:
+def with_coverage(results: pd.DataFrame, table: pd.DataFrame, year: int, perimeters=()) -> pd.DataFrame:
     """Add :data:`COVERAGE_COLUMNS` to the indicator rows (by territory and indicator source)."""
     from analysis.harmonise.coverage import coverage_table
 
-    coverage = coverage_table(table, year).set_index(["territoire", "famille"])
+    coverage = coverage_table(table, year, perimeters).set_index(["territoire", "famille"])
     family = results["indicateur"].map({i: ind.source for i, ind in catalogue().items()})
     index = pd.MultiIndex.from_arrays([results["territoire"], family])
     out = results.copy()

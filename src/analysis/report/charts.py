@@ -5,7 +5,7 @@ indicateur, valeur, numerateur, denominateur, non_communique, univers, taux_nc``
 ``statut`` in {"ok", "nc", "secret", "absent", "vide"} and a display label column
 ``libelle``/``nom``), and
 returns a :class:`matplotlib.figure.Figure` (not registered with pyplot: no duplicate display in
-notebooks, no "too many open figures"; display it as the cell's value, save it with
+notebooks, no "too many open figures"; show it with ``ch.show_figure``, save it with
 :func:`analysis.report.style.save_figure`).
 
 Every figure gets:
@@ -19,8 +19,10 @@ Every figure gets:
 Missing values are never drawn as zero: a short grey stub marks them, hatched and labelled
 "n.c." (non communiqué) or "s." (secret statistique), plain and labelled "n.d." when the source
 does not cover the year (``statut == "absent"``); a type with no establishment
-(``statut == "vide"``) gets no bar, only "–". ``valeur`` is in percent for shares (``unit="%"``), a plain number for ``"ratio"`` and
-``"count"``.
+(``statut == "vide"``) gets no bar, only "–". ``valeur`` is in percent for shares
+(``unit="%"``), a plain number for ``"ratio"`` and ``"count"``. Bar labels print values with
+:func:`analysis.core.formatting.fmt_value`, as the sentences do; the parts every chart shares
+(stubs, value axis, source line, alt text) are in :mod:`analysis.report.chart_parts`.
 
 The n.c. rate of the source line comes, in this order, from the ``taux_nc`` argument (a number
 in percent, or a ready French text), from ``non_communique / univers`` summed over the rows
@@ -35,31 +37,18 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis.core.formatting import (
-    MISSING_MARKS,
-    MISSING_WORDS,
-    NC,
     UNIT_SEP,
-    fmt_nc,
-    fmt_number,
-    fmt_pct,
-    fmt_source,
     fmt_value,
-    is_missing,
 )
+from analysis.core.vocabulary import TYPE_LABELS, TYPE_ORDER
+from analysis.report import chart_parts as parts
 from analysis.report.style import (
     CONTEXT_COLOR,
     HIGHLIGHT_COLOR,
-    MUTED_COLOR,
-    NC_COLOR,
-    NC_EDGE_COLOR,
-    NC_HATCH,
-    SECRET_HATCH,
     TEXT_COLOR,
     categorical_colors,
     house_style,
@@ -67,343 +56,7 @@ from analysis.report.style import (
     text_color_on,
 )
 
-__all__ = [
-    "TYPE_ORDER",
-    "TYPE_LABELS",
-    "LABELS",
-    "NC_NOTE",
-    "bar_by_type",
-    "stacked_distribution",
-    "bar_comparison",
-    "ranked_bars",
-    "grouped_bars",
-    "french_tick_formatter",
-    "nc_text",
-]
-
-TYPE_ORDER = ("ecole", "college", "lycee", "ensemble")
-TYPE_LABELS = {
-    "ecole": "Écoles",
-    "college": "Collèges",
-    "lycee": "Lycées",
-    "ensemble": "Ensemble",
-}
-TYPE_LABELS_LOWER = {"ecole": "écoles", "college": "collèges", "lycee": "lycées", "ensemble": "ensemble"}
-_FOR_TYPE = {"ecole": "les écoles", "college": "les collèges", "lycee": "les lycées", "ensemble": "l'ensemble"}
-# Default display labels for codes that show up as categories.
-LABELS: dict[str, str] = {
-    **TYPE_LABELS,
-    "rep": "REP",
-    "rep+": "REP+",
-    "rep_plus": "REP+",
-    "repplus": "REP+",
-    "hors_rep": "Hors REP",
-    "hors rep": "Hors REP",
-    "horsrep": "Hors REP",
-    "public": "Public",
-    "prive": "Privé",
-    "france": "France",
-}
-NC_NOTE = f"n.c.{UNIT_SEP}: non communiqué{UNIT_SEP}; s.{UNIT_SEP}: secret statistique"
-STATUTS = ("ok", "nc", "secret", "absent", "vide")
-_HATCHES = {"nc": NC_HATCH, "secret": SECRET_HATCH, "absent": None, "vide": None}
-
-_STUB_FRACTION = 0.035  # height of an n.c. stub, as a share of the value axis span
-
-
-# --------------------------------------------------------------------------------------------
-# helpers
-# --------------------------------------------------------------------------------------------
-def _label(code: object, labels: Mapping[str, str] | None = None) -> str:
-    key = str(code)
-    if labels and key in labels:
-        return labels[key]
-    return LABELS.get(key, LABELS.get(key.lower(), key))
-
-
-def _statut(df: pd.DataFrame) -> pd.Series:
-    """ok / nc / secret per row; a missing valeur is never "ok"."""
-    valeur = pd.to_numeric(df["valeur"], errors="coerce")
-    if "statut" in df.columns:
-        st = df["statut"].astype("string").str.strip().str.lower().fillna("")
-        st = st.where(st.isin(list(STATUTS)), "")
-    else:
-        st = pd.Series("", index=df.index, dtype="string")
-    st = st.mask((st == "") & valeur.isna(), "nc").mask(st == "", "ok")
-    st = st.mask((st == "ok") & valeur.isna(), "nc")
-    return st.astype(str)
-
-
-def _prepare(df: pd.DataFrame) -> pd.DataFrame:
-    if "valeur" not in df.columns:
-        raise ValueError("the data frame has no 'valeur' column")
-    out = df.copy()
-    out["valeur"] = pd.to_numeric(out["valeur"], errors="coerce").astype(float)
-    out["statut"] = _statut(out)
-    out.loc[out["statut"] != "ok", "valeur"] = np.nan  # secrecy wins over a stray value
-    return out
-
-
-def _notes(statuts) -> str | None:
-    """The legend of the marks drawn, in French, e.g. "n.c. : non communiqué ; s. : secret
-    statistique" (n.c. and s. always together, as in the report; n.d. and – when drawn)."""
-    present = {str(s) for s in statuts} - {"ok"}
-    if not present:
-        return None
-    parts = []
-    if present & {"nc", "secret"}:
-        parts.append(NC_NOTE)
-    for st in ("absent", "vide"):
-        if st in present:
-            parts.append(f"{MISSING_MARKS[st]}{UNIT_SEP}: {MISSING_WORDS[st]}")
-    return f"{UNIT_SEP}; ".join(parts)
-
-
-def _display_col(df: pd.DataFrame, label_col: str | None) -> str:
-    if label_col:
-        return label_col
-    for col in ("libelle", "libelle_territoire", "nom", "territoire"):
-        if col in df.columns:
-            return col
-    raise ValueError("no territory column ('territoire', 'libelle' or 'nom')")
-
-
-def _agg_rate(df: pd.DataFrame) -> float | None:
-    if {"non_communique", "univers"} <= set(df.columns):
-        nc = pd.to_numeric(df["non_communique"], errors="coerce")
-        un = pd.to_numeric(df["univers"], errors="coerce")
-        ok = nc.notna() & un.notna()
-        if ok.any() and un[ok].sum() > 0:
-            return float(100 * nc[ok].sum() / un[ok].sum())
-    return None
-
-
-def nc_text(
-    df: pd.DataFrame,
-    *,
-    by: str | None = None,
-    aggregate: bool = False,
-    labels: Mapping[str, str] | None = None,
-) -> str | None:
-    """French text of the n.c. rate of ``df`` for the source line ("27 % n.c."), or None.
-
-    ``aggregate=True``: the rows partition one population, use Σ non_communique / Σ univers.
-    Otherwise the ``taux_nc`` column: one rate if every row rounds to the same, else one rate per
-    value of ``by`` ("13 % n.c. pour les écoles, 20 % n.c. pour les collèges"), else the range.
-    """
-    if aggregate:
-        rate = _agg_rate(df)
-        if rate is not None:
-            return fmt_nc(rate)
-    if "taux_nc" not in df.columns:
-        return None
-    rates = pd.to_numeric(df["taux_nc"], errors="coerce")
-    if rates.notna().sum() == 0:
-        return None
-    shown = {fmt_nc(r) for r in rates.dropna()}
-    if len(shown) == 1:
-        return shown.pop()
-    if by is not None and by in df.columns:
-        parts = []
-        grouped = dict(tuple(df.assign(_r=rates).dropna(subset=["_r"]).groupby(by, sort=False)))
-        keys = list(grouped)
-        if by == "type":
-            keys = [t for t in TYPE_ORDER if t in grouped] + [k for k in keys if k not in TYPE_ORDER]
-        for key in keys:
-            sub = grouped[key]
-            r = sub["_r"].iloc[0]
-            name = _FOR_TYPE.get(str(key), _label(key, labels)) if by == "type" else _label(key, labels)
-            parts.append(f"{fmt_nc(r)} pour {name}")
-        return ", ".join(parts)
-    return f"de {fmt_pct(rates.min())} à {fmt_nc(rates.max())}"
-
-
-def french_tick_formatter(unit: str = "%") -> FuncFormatter:
-    """Tick labels in French format ("20 %", "1 000", "2,5")."""
-
-    def fmt(x: float, _pos: int | None = None) -> str:
-        if unit == "%":
-            return fmt_pct(x)
-        decimals = 0 if float(x).is_integer() else 1
-        return fmt_number(x, decimals)
-
-    return FuncFormatter(fmt)
-
-
-def _new_figure(figsize: tuple[float, float]) -> tuple[Figure, Axes]:
-    fig = Figure(figsize=figsize, layout="constrained")
-    fig.get_layout_engine().set(w_pad=0.04, h_pad=0.04)
-    ax = fig.add_subplot()
-    return fig, ax
-
-
-def _finish(
-    fig: Figure,
-    title: str,
-    source: str | None,
-    taux_nc: str | float | None,
-    alt_text: str,
-    *,
-    statuts=(),
-    extra_note: str | None = None,
-    wrap: int = 70,
-) -> Figure:
-    fig.suptitle(textwrap.fill(title, wrap), x=0.01, ha="left")
-    lines = [fmt_source(source, taux_nc)] if source else []
-    note = _notes(statuts)
-    if note:
-        lines.append(note)
-    if extra_note:
-        lines.append(extra_note)
-    footer = "\n".join(lines)
-    if footer:
-        fig.supxlabel(footer, x=0.01, ha="left", fontsize=7.5, color=MUTED_COLOR, fontweight="normal",
-                      linespacing=1.4)
-    fig.source_text = lines[0] if source else ""
-    fig.footer_text = footer
-    fig.alt_text = alt_text
-    return fig
-
-
-def _fmt(v: float, unit: str, decimals: int | None, statut: str = "ok") -> str:
-    if statut != "ok" or is_missing(v):
-        return MISSING_MARKS.get(statut, NC)
-    return fmt_value(v, unit, decimals)
-
-
-def _alt_list(names: Sequence[str], values: Sequence[float], statuts: Sequence[str], unit: str, decimals: int | None) -> str:
-    parts = []
-    for n, v, s in zip(names, values, statuts, strict=True):
-        if s != "ok" or is_missing(v):
-            parts.append(f"{n}{UNIT_SEP}: {MISSING_WORDS.get(s, MISSING_WORDS['nc'])}")
-        else:
-            parts.append(f"{n}{UNIT_SEP}: {fmt_value(v, unit, decimals)}")
-    return " ; ".join(parts)
-
-
-def _bar_statut(statuts: pd.Series) -> str:
-    """One statut for a stacked bar made of several rows: ok if any share is published, else
-    the most telling reason (absent > vide > secret > nc)."""
-    found = set(statuts)
-    if "ok" in found:
-        return "ok"
-    for st in ("absent", "vide", "secret"):
-        if st in found:
-            return st
-    return "nc"
-
-
-def _source_of(df: pd.DataFrame, source: str | None) -> str | None:
-    if source is not None:
-        return source
-    if "source" in df.columns:
-        found = df["source"].dropna().astype(str).unique()
-        if len(found):
-            return ", ".join(found)
-    return None
-
-
-def _unit_of(df: pd.DataFrame, unit: str | None) -> str:
-    if unit is not None:
-        return unit
-    if "unite" in df.columns:
-        found = df["unite"].dropna().astype(str).unique()
-        if len(found) == 1:
-            return found[0]
-    return "%"
-
-
-def _value_axis(ax: Axes, unit: str, vmax: float, *, horizontal: bool, share_axis: bool = True) -> float:
-    """Set the value axis limits and French tick labels; return the span."""
-    if unit == "%" and share_axis:
-        top = 100.0 if vmax <= 100 else vmax * 1.12
-    else:
-        top = vmax * 1.15 if vmax > 0 else 1.0
-    span = top
-    axis = ax.xaxis if horizontal else ax.yaxis
-    (ax.set_xlim if horizontal else ax.set_ylim)(0, top)
-    axis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
-    axis.set_major_formatter(french_tick_formatter(unit))
-    ax.grid(True, axis="x" if horizontal else "y")
-    ax.grid(False, axis="y" if horizontal else "x")
-    if horizontal:
-        ax.spines["left"].set_visible(True)
-        ax.spines["bottom"].set_visible(False)
-    return span
-
-
-def _draw_bars(
-    ax: Axes,
-    positions: np.ndarray,
-    values: np.ndarray,
-    statuts: Sequence[str],
-    colors: Sequence[str],
-    *,
-    width: float,
-    span: float,
-    horizontal: bool,
-    unit: str,
-    decimals: int | None,
-    label_fontsize: float = 8.5,
-    label_background: bool = False,
-) -> None:
-    """Bars with value labels; n.c./secret as a hatched grey stub labelled "n.c."/"s."."""
-    stub = span * _STUB_FRACTION
-    offset = 3  # points between the bar end and its label
-    for pos, v, st, col in zip(positions, values, statuts, colors, strict=True):
-        missing = st != "ok" or np.isnan(v)
-        if missing and st == "ok":
-            st = "nc"
-        length = (0.0 if st == "vide" else stub) if missing else float(v)
-        kw = dict(
-            color=NC_COLOR if missing else col,
-            edgecolor=NC_EDGE_COLOR if missing else "none",
-            linewidth=0.6 if missing and st != "vide" else 0,
-            hatch=_HATCHES.get(st) if missing else None,
-        )
-        if horizontal:
-            (bar,) = ax.barh([pos], [length], height=width, **kw)
-            xy, xytext, ha, va = (length, pos), (offset, 0), "left", "center"
-        else:
-            (bar,) = ax.bar([pos], [length], width=width, **kw)
-            xy, xytext, ha, va = (pos, length), (0, offset), "center", "bottom"
-        bar.set_gid(st if missing else "value")
-        text = _fmt(v, unit, decimals, st)
-        ax.annotate(
-            text,
-            xy=xy,
-            xytext=xytext,
-            textcoords="offset points",
-            ha=ha,
-            va=va,
-            fontsize=label_fontsize,
-            color=MUTED_COLOR if missing else TEXT_COLOR,
-            fontstyle="italic" if missing else "normal",
-            zorder=3,
-            bbox=dict(facecolor="white", edgecolor="none", pad=0.6, alpha=0.9) if label_background else None,
-        )
-
-
-def _single(df: pd.DataFrame, col: str, what: str) -> None:
-    if col in df.columns and df[col].nunique(dropna=True) > 1:
-        raise ValueError(f"{what}: expected one {col}, got {sorted(map(str, df[col].dropna().unique()))}")
-
-
-def _order_types(df: pd.DataFrame, types: Sequence[str] | None) -> pd.DataFrame:
-    present = list(dict.fromkeys(df["type"].astype(str)))
-    order = list(types) if types is not None else [t for t in TYPE_ORDER if t in present]
-    order += [t for t in present if t not in order and types is None]
-    rows = []
-    for t in order:
-        sub = df[df["type"].astype(str) == t]
-        if len(sub) > 1:
-            raise ValueError(f"several rows for type {t!r}; filter the indicator table first")
-        if len(sub):
-            rows.append(sub.iloc[0])
-        else:  # requested but absent: shown as n.c.
-            rows.append(pd.Series({"type": t, "valeur": np.nan, "statut": "nc"}))
-    return pd.DataFrame(rows).reset_index(drop=True)
-
+__all__ = ["bar_by_type", "stacked_distribution", "bar_comparison", "ranked_bars", "grouped_bars"]
 
 # --------------------------------------------------------------------------------------------
 # charts
@@ -427,31 +80,31 @@ def bar_by_type(
     bars (a listed type with no row is drawn as n.c.); by default the types present, in the order
     écoles, collèges, lycées, ensemble.
     """
-    source, unit = _source_of(df, source), _unit_of(df, unit)
-    _single(df, "territoire", "bar_by_type")
-    _single(df, "indicateur", "bar_by_type")
-    data = _order_types(_prepare(df), types)
-    data = _prepare(data)
-    names = [TYPE_LABELS.get(t, _label(t)) for t in data["type"]]
+    source, unit = parts.source_of(df, source), parts.unit_of(df, unit)
+    parts.single(df, "territoire", "bar_by_type")
+    parts.single(df, "indicateur", "bar_by_type")
+    data = parts.order_types(parts.prepare(df), types)
+    data = parts.prepare(data)
+    names = [TYPE_LABELS.get(t, parts.label(t)) for t in data["type"]]
     values = data["valeur"].to_numpy(float)
     statuts = list(data["statut"])
     if taux_nc is None:
-        taux_nc = nc_text(df, by="type")
+        taux_nc = parts.nc_text(df, by="type")
     with house_style():
-        fig, ax = _new_figure(figsize)
+        fig, ax = parts.new_figure(figsize)
         vmax = np.nanmax(values) if np.isfinite(values).any() else (100.0 if unit == "%" else 1.0)
-        span = _value_axis(ax, unit, vmax, horizontal=False)
+        span = parts.value_axis(ax, unit, vmax, horizontal=False)
         pos = np.arange(len(values))
-        _draw_bars(ax, pos, values, statuts, [color] * len(values), width=0.6, span=span,
+        parts.draw_bars(ax, pos, values, statuts, [color] * len(values), width=0.6, span=span,
                    horizontal=False, unit=unit, decimals=decimals)
         ax.set_xticks(pos, names)
         ax.set_xlim(-0.6, len(values) - 0.4)
         if ylabel:
             ax.set_ylabel(ylabel)
-        alt = f"Diagramme en barres par type d'établissement — {title.rstrip('.')}{UNIT_SEP}: " + _alt_list(
+        alt = f"Diagramme en barres par type d'établissement — {title.rstrip('.')}{UNIT_SEP}: " + parts.alt_list(
             [n.lower() for n in names], values, statuts, unit, decimals
         ) + "."
-        return _finish(fig, title, source, taux_nc, alt, statuts=statuts)
+        return parts.finish(fig, title, source, taux_nc, alt, statuts=statuts)
 
 
 def stacked_distribution(
@@ -467,7 +120,7 @@ def stacked_distribution(
     orientation: str | None = None,
     colors: Sequence[str] | None = None,
     taux_nc: str | float | None = None,
-    decimals: int = 0,
+    decimals: int | None = None,
     min_label: float = 5.0,
     figsize: tuple[float, float] | None = None,
 ) -> Figure:
@@ -481,47 +134,29 @@ def stacked_distribution(
     (default for types) or "horizontal" (default for territories). Shares are in percent and
     drawn as given (not renormalised); a bar with no share is drawn as an n.c. bar.
     """
-    source = _source_of(df, source)
+    source = parts.source_of(df, source)
     if len(categories) != len(labels):
         raise ValueError("categories and labels must have the same length")
     categories = [str(c) for c in categories]
-    wide = all(c in df.columns for c in categories)
     if by is None:
         by = "type" if "type" in df.columns and df["type"].nunique() > 1 else "territoire"
-    if wide:
-        table = df.set_index(df[by].astype(str))[categories].apply(pd.to_numeric, errors="coerce")
-        statut = pd.Series("ok", index=table.index)
-        if "statut" in df.columns:
-            statut = pd.Series(_statut(df.assign(valeur=table.sum(axis=1, min_count=1).to_numpy())).to_numpy(),
-                               index=table.index)
-    else:
-        data = _prepare(df[df["indicateur"].astype(str).isin(categories)])
-        table = data.pivot_table(index=data[by].astype(str), columns="indicateur", values="valeur",
-                                 aggfunc="first", sort=False, dropna=False)
-        table = table.reindex(columns=categories)
-        statut = data.groupby(data[by].astype(str), sort=False)["statut"].agg(_bar_statut)
+    table, statut = parts.shares_table(df, categories, by, order)
     keys = list(table.index)
-    if order is not None:
-        keys = [str(k) for k in order]
-    elif by == "type":
-        keys = [t for t in TYPE_ORDER if t in keys] + [k for k in keys if k not in TYPE_ORDER]
-    table = table.reindex(keys)
-    statut = statut.reindex(keys).fillna("nc")
     label_map = dict(bar_labels or {})
     if by != "type" and not bar_labels:
-        col = _display_col(df, None)
+        col = parts.display_col(df, None)
         if col != by and by in df.columns:
             label_map = dict(zip(df[by].astype(str), df[col].astype(str), strict=False))
-    names = [TYPE_LABELS.get(k, _label(k, label_map)) if by == "type" else _label(k, label_map) for k in keys]
+    names = [TYPE_LABELS.get(k, parts.label(k, label_map)) if by == "type" else parts.label(k, label_map) for k in keys]
     horizontal = (orientation or ("vertical" if by == "type" else "horizontal")) == "horizontal"
     colors = list(colors) if colors is not None else sequential_colors(len(categories), reverse=True)
     if taux_nc is None:
-        taux_nc = nc_text(df, by=by if by == "type" else None)
+        taux_nc = parts.nc_text(df, by=by if by == "type" else None)
     if figsize is None:
         figsize = (6.4, 1.3 + 0.42 * len(keys)) if horizontal else (max(4.2, 1.6 + 1.1 * len(keys)), 3.8)
 
     with house_style():
-        fig, ax = _new_figure(figsize)
+        fig, ax = parts.new_figure(figsize)
         pos = np.arange(len(keys))[::-1] if horizontal else np.arange(len(keys))
         base = np.zeros(len(keys))
         missing_bar = table.isna().all(axis=1).to_numpy() | (statut.to_numpy() != "ok")
@@ -536,51 +171,20 @@ def stacked_distribution(
                 if v >= min_label:
                     center = base[i] + v / 2
                     xy = (center, pos[i]) if horizontal else (pos[i], center)
-                    ax.text(*xy, fmt_pct(v, decimals), ha="center", va="center", fontsize=8,
+                    ax.text(*xy, fmt_value(v, "%", decimals), ha="center", va="center", fontsize=8,
                             color=text_color_on(col))
             base = base + vals
         for i in np.flatnonzero(missing_bar):
-            st = statut.iloc[i] if statut.iloc[i] != "ok" else "nc"
-            mark = MISSING_MARKS.get(st, NC)
-            if st != "vide":  # "sans objet": no bar, only the mark
-                kw = dict(color=NC_COLOR, edgecolor=NC_EDGE_COLOR, linewidth=0.6, hatch=_HATCHES.get(st))
-                if horizontal:
-                    ax.barh([pos[i]], [100], height=0.62, **kw)
-                else:
-                    ax.bar([pos[i]], [100], width=0.62, **kw)
-            xy = (50, pos[i]) if horizontal else (pos[i], 50)
-            ax.text(*xy, mark, ha="center", va="center", fontsize=8, color=MUTED_COLOR, fontstyle="italic",
-                    bbox=dict(facecolor=NC_COLOR if st != "vide" else "white", edgecolor="none", pad=1))
-        if horizontal:
-            ax.set_yticks(pos, names)
-            ax.set_xlim(0, 100)
-            ax.xaxis.set_major_formatter(french_tick_formatter("%"))
-            ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
-            ax.grid(False)
-            ax.spines["bottom"].set_visible(False)
-        else:
-            ax.set_xticks(pos, names)
-            ax.set_ylim(0, 100)
-            ax.yaxis.set_major_formatter(french_tick_formatter("%"))
-            ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
-            ax.grid(False)
+            parts.missing_stacked_bar(ax, pos[i], statut.iloc[i], horizontal=horizontal)
+        parts.percent_axis(ax, pos, names, horizontal=horizontal)
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(categories), frameon=False,
                   handlelength=1.0, handleheight=1.0, columnspacing=1.2, borderaxespad=0.2)
-        descr = []
-        for i, name in enumerate(names):
-            if missing_bar[i]:
-                st = statut.iloc[i] if statut.iloc[i] != "ok" else "nc"
-                descr.append(f"{name.lower() if by == 'type' else name}{UNIT_SEP}: {MISSING_WORDS.get(st, 'non communiqué')}")
-                continue
-            shares = ", ".join(
-                f"{fmt_pct(table.iloc[i][c], decimals)} {lab}" for c, lab in zip(categories, labels, strict=True)
-                if not is_missing(table.iloc[i][c])
-            )
-            descr.append(f"{name.lower() if by == 'type' else name}{UNIT_SEP}: {shares}")
+        descr = parts.shares_description([n.lower() for n in names] if by == "type" else names, table,
+                                         categories, labels, missing_bar, statut, decimals)
         alt = f"Barres empilées à 100{UNIT_SEP}% — {title.rstrip('.')}{UNIT_SEP}: " + " ; ".join(descr) + "."
         bar_statuts = [statut.iloc[i] if not missing_bar[i] or statut.iloc[i] != "ok" else "nc"
                        for i in range(len(keys))]
-        return _finish(fig, title, source, taux_nc, alt, statuts=bar_statuts)
+        return parts.finish(fig, title, source, taux_nc, alt, statuts=bar_statuts)
 
 
 def bar_comparison(
@@ -602,15 +206,15 @@ def bar_comparison(
     Bars are labelled with ``label_col`` (default ``libelle``/``nom`` if present, else
     ``territoire``). The n.c. rate of the source line is the highlighted territory's.
     """
-    source, unit = _source_of(df, source), _unit_of(df, unit)
-    _single(df, "indicateur", "bar_comparison")
-    data = _prepare(df).reset_index(drop=True)
+    source, unit = parts.source_of(df, source), parts.unit_of(df, unit)
+    parts.single(df, "indicateur", "bar_comparison")
+    data = parts.prepare(df).reset_index(drop=True)
     if "type" in data.columns and data["type"].nunique() > 1:
         raise ValueError("bar_comparison: expected one type; filter the indicator table first")
-    key_col = "territoire" if "territoire" in data.columns else _display_col(data, label_col)
+    key_col = "territoire" if "territoire" in data.columns else parts.display_col(data, label_col)
     if order is not None:
         data = data.set_index(data[key_col].astype(str)).reindex([str(o) for o in order]).reset_index(drop=True)
-    disp = _display_col(data, label_col)
+    disp = parts.display_col(data, label_col)
     names = [textwrap.fill(str(n), 28) for n in data[disp].fillna(data[key_col]).astype(str)]
     keys = data[key_col].astype(str).tolist()
     hl = str(highlight) if highlight is not None else keys[0]
@@ -618,25 +222,25 @@ def bar_comparison(
     values = data["valeur"].to_numpy(float)
     statuts = list(data["statut"])
     if taux_nc is None:
-        taux_nc = nc_text(data[data[key_col].astype(str) == hl]) or nc_text(data)
+        taux_nc = parts.nc_text(data[data[key_col].astype(str) == hl]) or parts.nc_text(data)
     if figsize is None:
         figsize = (6.0, 1.2 + 0.5 * len(keys))
     with house_style():
-        fig, ax = _new_figure(figsize)
+        fig, ax = parts.new_figure(figsize)
         vmax = np.nanmax(values) if np.isfinite(values).any() else (100.0 if unit == "%" else 1.0)
-        span = _value_axis(ax, unit, vmax, horizontal=True)
+        span = parts.value_axis(ax, unit, vmax, horizontal=True)
         ax.xaxis.set_visible(False)  # every bar carries its value: no value axis (less ink, faster)
         pos = np.arange(len(keys))[::-1].astype(float)
-        _draw_bars(ax, pos, values, statuts, colors, width=0.62, span=span, horizontal=True,
+        parts.draw_bars(ax, pos, values, statuts, colors, width=0.62, span=span, horizontal=True,
                    unit=unit, decimals=decimals)
         ax.set_yticks(pos, names)
         for lab, k in zip(ax.get_yticklabels(), keys, strict=True):
             if k == hl:
                 lab.set_fontweight("bold")
         ax.set_ylim(-0.6, len(keys) - 0.4)
-        alt = f"Comparaison territoriale — {title.rstrip('.')}{UNIT_SEP}: " + _alt_list(
+        alt = f"Comparaison territoriale — {title.rstrip('.')}{UNIT_SEP}: " + parts.alt_list(
             [n.replace("\n", " ") for n in names], values, statuts, unit, decimals) + "."
-        return _finish(fig, title, source, taux_nc, alt, statuts=statuts)
+        return parts.finish(fig, title, source, taux_nc, alt, statuts=statuts)
 
 
 def ranked_bars(
@@ -659,10 +263,10 @@ def ranked_bars(
     value(s) drawn in the accent colour (default: all bars in the accent colour). The n.c. rate
     of the source line is Σ non_communique / Σ univers over the rows when available.
     """
-    source, unit = _source_of(df, source), _unit_of(df, unit)
-    _single(df, "indicateur", "ranked_bars")
-    data = _prepare(df)
-    disp = _display_col(data, label_col)
+    source, unit = parts.source_of(df, source), parts.unit_of(df, unit)
+    parts.single(df, "indicateur", "ranked_bars")
+    data = parts.prepare(df)
+    disp = parts.display_col(data, label_col)
     key_col = "territoire" if "territoire" in data.columns else disp
     ok = data[data["statut"] == "ok"].sort_values("valeur", ascending=not ascending, kind="mergesort")
     # barh draws bottom-up: positions 0.. are the n.c. rows, then the values, first in rank on top
@@ -676,18 +280,18 @@ def ranked_bars(
     values = data["valeur"].to_numpy(float)
     statuts = list(data["statut"])
     if taux_nc is None:
-        taux_nc = nc_text(df, aggregate=True)
+        taux_nc = parts.nc_text(df, aggregate=True)
     if figsize is None:
         figsize = (6.2, 1.1 + 0.24 * len(keys))
     with house_style():
-        fig, ax = _new_figure(figsize)
+        fig, ax = parts.new_figure(figsize)
         finite = values[np.isfinite(values)]
         vmax = max(finite.max() if finite.size else 0, reference[1] if reference else 0)
         vmax = vmax or (100.0 if unit == "%" else 1.0)
-        span = _value_axis(ax, unit, vmax, horizontal=True)
+        span = parts.value_axis(ax, unit, vmax, horizontal=True)
         ax.xaxis.set_visible(False)  # every bar carries its value: no value axis (less ink, faster)
         pos = np.arange(len(keys)).astype(float)
-        _draw_bars(ax, pos, values, statuts, colors, width=0.7, span=span, horizontal=True,
+        parts.draw_bars(ax, pos, values, statuts, colors, width=0.7, span=span, horizontal=True,
                    unit=unit, decimals=decimals, label_fontsize=7.5 if len(keys) > 20 else 8.5,
                    label_background=reference is not None)
         ax.set_yticks(pos, names)
@@ -707,10 +311,10 @@ def ranked_bars(
         order_word = "croissant" if ascending else "décroissant"
         alt = (
             f"Classement par ordre {order_word} — {title.rstrip('.')}{UNIT_SEP}: "
-            + _alt_list(names[::-1], values[::-1], statuts[::-1], unit, decimals)
+            + parts.alt_list(names[::-1], values[::-1], statuts[::-1], unit, decimals)
             + "."
         )
-        return _finish(fig, title, source, taux_nc, alt, statuts=statuts)
+        return parts.finish(fig, title, source, taux_nc, alt, statuts=statuts)
 
 
 def grouped_bars(
@@ -735,8 +339,8 @@ def grouped_bars(
     (e.g. REP / hors REP), e.g. élèves par terminal by type × éducation prioritaire. Groups
     default to the type order when ``group_col == "type"``; labels default to :data:`LABELS`.
     """
-    source, unit = _source_of(df, source), _unit_of(df, unit)
-    data = _prepare(df)
+    source, unit = parts.source_of(df, source), parts.unit_of(df, unit)
+    data = parts.prepare(df)
     for col in (group_col, hue_col):
         if col not in data.columns:
             raise ValueError(f"grouped_bars: no column {col!r}")
@@ -753,15 +357,15 @@ def grouped_bars(
     idx = data.set_index([group_col, hue_col])
     hue_colors = list(colors) if colors is not None else categorical_colors(len(hues))
     if taux_nc is None:
-        taux_nc = nc_text(df, by=group_col if group_col == "type" else None)
+        taux_nc = parts.nc_text(df, by=group_col if group_col == "type" else None)
     if figsize is None:
         figsize = (max(4.8, 1.4 + 0.55 * len(groups) * len(hues)), 3.8)
     width = 0.8 / len(hues)
     with house_style():
-        fig, ax = _new_figure(figsize)
+        fig, ax = parts.new_figure(figsize)
         vals_all = data["valeur"].to_numpy(float)
         vmax = np.nanmax(vals_all) if np.isfinite(vals_all).any() else (100.0 if unit == "%" else 1.0)
-        span = _value_axis(ax, unit, vmax, horizontal=False)
+        span = parts.value_axis(ax, unit, vmax, horizontal=False)
         base = np.arange(len(groups), dtype=float)
         all_statuts: list[str] = []
         descr = []
@@ -777,24 +381,24 @@ def grouped_bars(
                     vals.append(np.nan)
                     sts.append("nc")
             all_statuts += sts
-            _draw_bars(ax, pos, np.array(vals), sts, [hue_colors[j]] * len(groups), width=width * 0.92,
+            parts.draw_bars(ax, pos, np.array(vals), sts, [hue_colors[j]] * len(groups), width=width * 0.92,
                        span=span, horizontal=False, unit=unit, decimals=decimals,
                        label_fontsize=8 if len(hues) > 2 else 8.5)
-            hname = _label(h, hue_labels)
+            hname = parts.label(h, hue_labels)
             descr.append(
                 f"{hname}{UNIT_SEP}: "
                 + ", ".join(
-                    f"{_label(g, group_labels).lower() if group_col == 'type' else _label(g, group_labels)} "
-                    f"{_fmt(v, unit, decimals, s)}"
+                    f"{parts.label(g, group_labels).lower() if group_col == 'type' else parts.label(g, group_labels)} "
+                    f"{fmt_value(v, unit, decimals, reason=s)}"
                     for g, v, s in zip(groups, vals, sts, strict=True)
                 )
             )
-        ax.set_xticks(base, [_label(g, group_labels) for g in groups])
+        ax.set_xticks(base, [parts.label(g, group_labels) for g in groups])
         ax.set_xlim(-0.6, len(groups) - 0.4)
         if ylabel:
             ax.set_ylabel(ylabel)
-        handles = [Patch(facecolor=hue_colors[j], label=_label(h, hue_labels)) for j, h in enumerate(hues)]
+        handles = [Patch(facecolor=hue_colors[j], label=parts.label(h, hue_labels)) for j, h in enumerate(hues)]
         ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(hues),
                   handlelength=1.0, handleheight=1.0, borderaxespad=0.2)
         alt = f"Diagramme en barres groupées — {title.rstrip('.')}{UNIT_SEP}: " + " ; ".join(descr) + "."
-        return _finish(fig, title, source, taux_nc, alt, statuts=all_statuts)
+        return parts.finish(fig, title, source, taux_nc, alt, statuts=all_statuts)

@@ -1,4 +1,4 @@
-"""French sentences written from the figures of the indicator table (never typed by hand).
+"""French sentences written from the rows of the indicator table (never typed by hand).
 
 Every function takes rows of the table built by :mod:`analysis.indicators` (a ``pandas.Series``
 or a mapping with ``indicateur, type, titre, unite, valeur, taux_nc, statut, source`` and, for
@@ -12,194 +12,49 @@ the typography of :mod:`analysis.core.formatting` (no-break spaces before units,
 - :func:`evolution` — "+3 points depuis 2018", or why there is no change to give;
 - :func:`sentence` — the three together, capitalised, with a final full stop;
 - :func:`sub_range` — the spread over the sub-territories ("de 85 % (Lozère) à 100 % (Gers)");
-- :func:`distribution` — the shares of a distribution ("50 % ou plus : 97 % ; …");
-- :func:`bullets`, :func:`callout` — Markdown helpers.
+- :func:`distribution` — the shares of a distribution ("50 % ou plus : 97 % ; …").
 
-Wording lives in :data:`PHRASES` (indicator id -> clause template). Placeholders: ``{v}`` the
-formatted value, ``{sujet}`` the establishments ("collèges et lycées publics"), ``{s}`` the
-plural agreement of a past participle with the subject ("s" or "es"); count templates use
-``{n}`` (number + noun, agreed) and a dict of ``zero``/``one``/``many`` forms.
+The wording of each indicator (its clause, short form, count forms, counted noun, unit words) is
+declared beside it in ``resources/indicators.yml`` (:class:`analysis.indicators.catalogue.Wording`);
+values are printed by :func:`analysis.core.formatting.fmt_value`, as in the charts and tables.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 
-from analysis.core.formatting import (
-    UNIT_SEP,
-    fmt_change,
-    fmt_nc,
-    fmt_number,
-    fmt_pct,
-    fmt_ratio,
-    is_missing,
-    plural,
+from analysis import indicators
+from analysis.core.formatting import UNIT_SEP, fmt_change, fmt_nc, fmt_number, fmt_value, is_missing, plural
+from analysis.core.vocabulary import (
+    ENSEMBLE_TYPES,
+    LEVEL_NOUNS,
+    PUBLIC,
+    SURVEY_NAMES,
+    SURVEY_OF_TYPE,
+    TYPE_NOUNS,
+    in_territory,
 )
+from analysis.indicators.catalogue import Wording
 
 __all__ = [
-    "PHRASES",
-    "TYPE_NOUNS",
-    "Phrase",
     "absent_sentence",
-    "bullets",
-    "callout",
     "capitalize",
     "comparison",
     "distribution",
     "evolution",
-    "fmt_indicator",
-    "in_territory",
-    "harmonisation_lines",
+    "join",
     "missing_reason",
-    "of_territory",
-    "question_change",
-    "the_territory",
     "nc_paren",
     "sentence",
+    "source_name",
     "statement",
     "sub_range",
     "subject",
+    "wording",
 ]
 
 COLON = UNIT_SEP + ":"
-# Plural nouns of the types of establishment, their gender, and the public adjective.
-TYPE_NOUNS = {
-    "ecole": ("école", "écoles", "f"),
-    "college": ("collège", "collèges", "m"),
-    "lycee": ("lycée", "lycées", "m"),
-    "erea": ("EREA", "EREA", "m"),
-}
-_PUBLIC = {"m": ("public", "publics"), "f": ("publique", "publiques")}
-ENSEMBLE_TYPES = ("ecole", "college", "lycee")
-UNIT_ELEVES = ("élève par terminal", "élèves par terminal")
-
-
-# ------------------------------------------------------------------------------- phrases
-@dataclass(frozen=True)
-class Phrase:
-    """How to say an indicator. ``template`` for shares and ratios; ``counts`` for counts
-    (``zero``/``one``/``many`` forms); ``public``: the subject is the public establishments
-    (ETIC universe) rather than every establishment of the annuaire; ``unit_words``: singular and
-    plural of the unit of a ratio, used for changes ("+0,2 élève par terminal")."""
-
-    template: str = ""
-    counts: Mapping[str, str] = field(default_factory=dict)
-    short: str = ""
-    public: bool = True
-    unit_words: tuple[str, str] | None = None
-
-
-PHRASES: dict[str, Phrase] = {
-    # périmètre
-    "perimetre.etablissements": Phrase(counts={
-        "zero": "aucun établissement n'est recensé dans l'annuaire",
-        "one": "{n} est recensé{e} dans l'annuaire",
-        "many": "{n} sont recensé{s} dans l'annuaire"}, public=False),
-    "perimetre.part_public": Phrase("{v} des {sujet} sont {publics}", public=False),
-    "perimetre.champ_etic": Phrase(counts={
-        "zero": "aucun établissement ne relève du champ de l'enquête ETIC",
-        "one": "{n} relève du champ de l'enquête ETIC",
-        "many": "{n} relèvent du champ de l'enquête ETIC"}),
-    "perimetre.taux_reponse_etic": Phrase("{v} des {sujet} du champ ont répondu à l'enquête ETIC"),
-    # connectivité
-    "connectivite.acces_internet": Phrase("{v} des {sujet} déclarent un accès à internet"),
-    "connectivite.acces_adsl": Phrase("{v} des {sujet} déclarent un accès à internet par l'ADSL",
-                                      short="{v} ont accès à internet par l'ADSL"),
-    "connectivite.acces_fibre": Phrase(
-        "{v} des {sujet} déclarent un accès à internet par la fibre optique ou le câble",
-        short="{v} par la fibre optique ou le câble"),
-    "connectivite.acces_rtc": Phrase(
-        "{v} des {sujet} déclarent un accès à internet par le réseau téléphonique commuté (RTC)",
-        short="{v} par le réseau téléphonique commuté (RTC)"),
-    "connectivite.classes_internet_50_plus": Phrase(
-        "{v} des {sujet} déclarent au moins 50{nbsp}% de leurs classes connectées à internet"),
-    "connectivite.wifi_absent": Phrase("{v} des {sujet} déclarent ne pas avoir de wifi"),
-    "connectivite.debit_inferieur_10": Phrase(
-        "{v} des {sujet} déclarent un débit internet inférieur à 10{nbsp}Mbit/s"),
-    "connectivite.thd": Phrase(
-        "{v} des {sujet} sont couvert{s} en très haut débit (débit potentiel supérieur à "
-        "30{nbsp}Mbit/s)", public=False),
-    "connectivite.couverture_3g": Phrase(
-        "{v} des {sujet} sont couvert{s} en 3G par au moins un opérateur", public=False),
-    "connectivite.couverture_4g": Phrase(
-        "{v} des {sujet} sont couvert{s} en 4G par au moins un opérateur", public=False),
-    "connectivite.departements_thd_90_plus": Phrase(counts={
-        "zero": "aucun département n'a 90{nbsp}% ou plus de ses établissements couverts en très haut débit",
-        "one": "{n} a 90{nbsp}% ou plus de ses établissements couverts en très haut débit",
-        "many": "{n} ont 90{nbsp}% ou plus de leurs établissements couverts en très haut débit"}),
-    # équipement
-    "equipement.eleves_par_terminal": Phrase(
-        "{v} dans les {sujet}", unit_words=UNIT_ELEVES),
-    "equipement.eleves_par_terminal_hors_rep": Phrase(
-        "{v} dans les {sujet} hors éducation prioritaire", unit_words=UNIT_ELEVES),
-    "equipement.eleves_par_terminal_rep": Phrase(
-        "{v} dans les {sujet} en REP", unit_words=UNIT_ELEVES),
-    "equipement.eleves_par_terminal_rep_plus": Phrase(
-        "{v} dans les {sujet} en REP+", unit_words=UNIT_ELEVES),
-    "equipement.part_terminaux_mobiles": Phrase(
-        "{v} des terminaux des {sujet} sont mobiles"),
-    "equipement.part_terminaux_moins_5_ans": Phrase("{v} des terminaux des {sujet} ont moins de 5{nbsp}ans"),
-    "equipement.part_terminaux_moins_5_ans_hors_rep": Phrase(
-        "{v} des terminaux des {sujet} hors éducation prioritaire ont moins de 5{nbsp}ans"),
-    "equipement.part_terminaux_moins_5_ans_rep": Phrase(
-        "{v} des terminaux des {sujet} en REP ont moins de 5{nbsp}ans"),
-    "equipement.part_terminaux_moins_5_ans_rep_plus": Phrase(
-        "{v} des terminaux des {sujet} en REP+ ont moins de 5{nbsp}ans"),
-    "equipement.tni_au_moins_un": Phrase(
-        "{v} des {sujet} déclarent au moins un tableau numérique interactif (TNI)"),
-    "equipement.imprimante_3d_au_moins_une": Phrase("{v} des {sujet} déclarent au moins une imprimante 3D"),
-    "equipement.maintenance_collectivite": Phrase(
-        "{v} des {sujet} confient la maintenance de leurs équipements au personnel de la "
-        "collectivité ou à un prestataire qu'elle mandate"),
-    # services et ressources
-    "services.ent": Phrase("{v} des {sujet} déclarent avoir accès à un espace numérique de travail"),
-    "services.eleves_avec_ent": Phrase("{v} des élèves des {sujet} ont accès à un ENT"),
-    "services.colleges_100pct_ent": Phrase(counts={
-        "zero": "aucun département n'a 100{nbsp}% de ses collèges publics répondants équipés d'un ENT",
-        "one": "{n} compte 100{nbsp}% de ses collèges publics répondants équipés d'un ENT",
-        "many": "{n} comptent 100{nbsp}% de leurs collèges publics répondants équipés d'un ENT"}),
-    "services.ressources_entrainement": Phrase("{v} des {sujet} utilisent des ressources pour s'entraîner"),
-    "services.ressources_logiciels_outils": Phrase("{v} des {sujet} utilisent des logiciels outils"),
-    "services.ressources_banques_documents": Phrase(
-        "{v} des {sujet} utilisent des banques de documents multimédias"),
-    "services.ressources_ouvrages_reference": Phrase(
-        "{v} des {sujet} utilisent des ouvrages de référence interactifs"),
-    "services.ressources_manuels_numeriques": Phrase(
-        "{v} des {sujet} utilisent des manuels scolaires numériques"),
-    "services.ressources_animations_simulation": Phrase(
-        "{v} des {sujet} utilisent des animations scientifiques ou des logiciels de simulation"),
-    "services.ressources_autres": Phrase("{v} des {sujet} utilisent d'autres ressources numériques"),
-    "services.ressources_aucune": Phrase("{v} des {sujet} déclarent n'utiliser aucune ressource numérique"),
-    # expérimentations
-    "experimentations.colleges_lab": Phrase(counts={
-        "zero": "aucun collège n'a lancé de projet « collège lab »",
-        "one": "{n} a lancé un projet « collège lab »",
-        "many": "{n} ont lancé un projet « collège lab »"}, public=False),
-    "experimentations.efran": Phrase(counts={
-        "zero": "aucun établissement n'est engagé dans un projet e-FRAN",
-        "one": "{n} est engagé dans un projet e-FRAN",
-        "many": "{n} sont engagés dans un projet e-FRAN"}, public=False),
-    "experimentations.efran_projets": Phrase(counts={
-        "zero": "aucun projet e-FRAN n'implique d'établissement du territoire",
-        "one": "{n} implique au moins un établissement du territoire",
-        "many": "{n} impliquent au moins un établissement du territoire"}, public=False),
-    "experimentations.profan": Phrase(counts={
-        "zero": "aucun lycée ne participe à l'expérimentation ProFan",
-        "one": "{n} participe à l'expérimentation ProFan",
-        "many": "{n} participent à l'expérimentation ProFan"}, public=False),
-}
-# Nouns counted by count indicators that are not establishments of the row's type.
-_COUNT_NOUNS = {
-    "connectivite.departements_thd_90_plus": ("département", "départements"),
-    "services.colleges_100pct_ent": ("département", "départements"),
-    "experimentations.colleges_lab": ("collège", "collèges"),
-    "experimentations.efran_projets": ("projet e-FRAN", "projets e-FRAN"),
-    "experimentations.profan": ("lycée", "lycées"),
-    "experimentations.efran": ("établissement", "établissements"),
-}
 
 
 # ------------------------------------------------------------------------------- helpers
@@ -216,7 +71,8 @@ def capitalize(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def _join(items: Sequence[str], last: str = "et") -> str:
+def join(items: Sequence[str], last: str = "et") -> str:
+    """"a, b et c" (empty items dropped)."""
     items = [i for i in items if i]
     if len(items) <= 1:
         return "".join(items)
@@ -237,78 +93,23 @@ def subject(type_: str, *, public: bool = True, ensemble: Sequence[str] = ENSEMB
             members = members + ["erea"]
     else:
         members = [type_]
-    nouns = [TYPE_NOUNS.get(t, (t, t, "m"))[0 if singular and len(members) == 1 else 1] for t in members]
+    one = singular and len(members) == 1
+    nouns = [(TYPE_NOUNS[t].singular if one else TYPE_NOUNS[t].plural) if t in TYPE_NOUNS else t for t in members]
     gender = _gender(members)
-    text = _join(nouns)
+    text = join(nouns)
     if public:
-        text += " " + _PUBLIC[gender][0 if singular and len(members) == 1 else 1]
+        text += " " + PUBLIC[gender][0 if one else 1]
     return text
 
 
 def _gender(members: Sequence[str]) -> str:
-    return "f" if all(TYPE_NOUNS.get(t, ("", "", "m"))[2] == "f" for t in members) else "m"
+    return "f" if all(t in TYPE_NOUNS and TYPE_NOUNS[t].gender == "f" for t in members) else "m"
 
 
 def _members(type_: str, ensemble: Sequence[str]) -> list[str]:
     if type_ in ("ensemble", "tous"):
         return [t for t in ENSEMBLE_TYPES if t in ensemble] or list(ENSEMBLE_TYPES)
     return [type_]
-
-
-def in_territory(label: str, level: str | None = None) -> str:
-    """Locative phrase of a territory label: "en France", "dans l'académie de Toulouse",
-    "dans la région académique Occitanie", "dans le département Haute-Garonne (31)"."""
-    if level is None:
-        lowered = label.lower()
-        level = ("france" if lowered == "france" else "region" if lowered.startswith("région")
-                 else "academie" if lowered.startswith("académie") else "departement")
-    if level == "france":
-        return "en France"
-    if level == "region":
-        return "dans la " + label[0].lower() + label[1:]
-    if level == "academie":
-        return "dans l'" + label[0].lower() + label[1:]
-    return f"dans le département {label}"
-
-
-def the_territory(label: str, level: str) -> str:
-    """With its article: "la France", "la région académique Occitanie", "l'académie de
-    Toulouse", "le département Haute-Garonne (31)"."""
-    if level == "france":
-        return "la France"
-    if level == "region":
-        return "la " + label[0].lower() + label[1:]
-    if level == "academie":
-        return "l'" + label[0].lower() + label[1:]
-    return f"le département {label}"
-
-
-def of_territory(label: str, level: str) -> str:
-    """"de la France", "de la région académique Occitanie", "de l'académie de Toulouse",
-    "du département Haute-Garonne (31)"."""
-    the = the_territory(label, level)
-    return "du " + the[3:] if the.startswith("le ") else "de " + the
-
-
-def _is_share(unit: str) -> bool:
-    return str(unit) == "%"
-
-
-def fmt_indicator(value, unit: str) -> str:
-    """A value as the text says it: shares with no decimal, except that a share that is not
-    0 or 100 never *reads* 0 % or 100 % ("0,4 %", "99,6 %"); ratios with one decimal; counts
-    as whole numbers. Missing -> "n.c."."""
-    if is_missing(value):
-        return "n.c."
-    v = float(value)
-    if _is_share(unit):
-        shown = fmt_pct(v)
-        if (shown.startswith("0" + UNIT_SEP) and v > 0) or (shown.startswith("100" + UNIT_SEP) and v < 100):
-            return fmt_pct(v, 1)
-        return shown
-    if unit == "ratio":
-        return fmt_ratio(v, 1)
-    return fmt_number(v)
 
 
 def nc_paren(row) -> str:
@@ -322,16 +123,12 @@ def nc_paren(row) -> str:
     return f"({fmt_nc(rate)})"
 
 
-def _source_name(row) -> str:
+def source_name(row) -> str:
     """Source without its millésime ("ETIC 2018" -> "ETIC"), qualified by degree for ETIC."""
     source = str(_get(row, "source", "") or "")
     name = re.sub(r"\s+\d{4}$", "", source).strip() or "de ces données"
-    if name == "ETIC":
-        type_ = _get(row, "type")
-        if type_ == "ecole":
-            name = "ETIC premier degré"
-        elif type_ in ("college", "lycee"):
-            name = "ETIC second degré"
+    if name == "ETIC" and _get(row, "type") in SURVEY_OF_TYPE:
+        name = SURVEY_NAMES[SURVEY_OF_TYPE[_get(row, "type")]]
     return name
 
 
@@ -343,7 +140,7 @@ def missing_reason(row, *, threshold: int = 5) -> str:
     if statut == "secret":
         return f"secret statistique (moins de {threshold}{UNIT_SEP}répondants)"
     if statut == "absent":
-        return (f"donnée non disponible (la source « {_source_name(row)} » n'est pas "
+        return (f"donnée non disponible (la source « {source_name(row)} » n'est pas "
                 f"disponible pour ce millésime)")
     if statut == "vide":
         return "sans objet (aucun établissement concerné dans ce territoire)"
@@ -356,8 +153,10 @@ def missing_reason(row, *, threshold: int = 5) -> str:
 
 
 # ------------------------------------------------------------------------------- clauses
-def _phrase(row) -> Phrase | None:
-    return PHRASES.get(str(_get(row, "indicateur", "")))
+def wording(row) -> Wording:
+    """How the indicator of a row is said (a default wording for an undeclared indicator)."""
+    ind = indicators.catalogue().get(str(_get(row, "indicateur", "")))
+    return ind.wording if ind else Wording()
 
 
 def _ensemble_for(row, ensemble: Sequence[str]) -> Sequence[str]:
@@ -369,13 +168,11 @@ def _ensemble_for(row, ensemble: Sequence[str]) -> Sequence[str]:
 def _label(row, *, ensemble: Sequence[str]) -> str:
     """"Accès à internet (collèges et lycées publics)" — for rows without a value."""
     title = re.sub(r"\s*\([^()]*\)$", "", str(_get(row, "titre", _get(row, "indicateur", "Indicateur"))))
-    phrase = _phrase(row)
+    words = wording(row)
     type_ = _get(row, "type")
-    if type_ is None or type_ == "tous" or (phrase is not None and phrase.counts and
-                                            str(_get(row, "indicateur")) in _COUNT_NOUNS):
-        return title
-    public = phrase.public if phrase else True
-    return f"{title} ({subject(type_, public=public, ensemble=_ensemble_for(row, ensemble))})"
+    if type_ is None or type_ == "tous" or (words.counts and words.counted):
+        return title  # a count of other things (départements, projets) is not about a type
+    return f"{title} ({subject(type_, public=words.public, ensemble=_ensemble_for(row, ensemble))})"
 
 
 def _shown_below_two(shown: str) -> bool:
@@ -402,35 +199,34 @@ def statement(row, *, ensemble: Sequence[str] = ENSEMBLE_TYPES, threshold: int =
     unit = str(_get(row, "unite", "%"))
     type_ = str(_get(row, "type", "ensemble"))
     ensemble = _ensemble_for(row, ensemble)
-    phrase = _phrase(row) or Phrase()
+    words = wording(row)
     members = _members(type_, ensemble)
-    gender = _gender(members)
+    gender = words.counted.gender if words.counted else _gender(members)
     fields = {
-        "sujet": subject(type_, public=phrase.public, ensemble=ensemble),
+        "sujet": subject(type_, public=words.public, ensemble=ensemble),
         "s": "es" if gender == "f" else "s",
         "e": "e" if gender == "f" else "",
-        "publics": _PUBLIC[gender][1],
+        "publics": PUBLIC[gender][1],
         "nbsp": UNIT_SEP,
     }
-    if phrase.counts or unit == "count":
-        singular_noun, plural_noun = _COUNT_NOUNS.get(
-            str(_get(row, "indicateur")),
-            (subject(type_, public=phrase.public, ensemble=ensemble, singular=True)
-             if len(members) == 1 else "établissement",
-             subject(type_, public=phrase.public, ensemble=ensemble)))
-        if not phrase.counts:
-            text = f"{_get(row, 'titre', '')}{COLON} {fmt_number(value)}"
+    if words.counts or unit == "count":
+        if words.counted:
+            singular_noun, plural_noun = words.counted.singular, words.counted.plural
         else:
-            form = "zero" if value == 0 else "one" if value < 2 else "many"
-            text = phrase.counts[form].format(n=plural(value, singular_noun, plural_noun), **fields)
-        return text
-    shown = fmt_indicator(value, unit)
-    if phrase.unit_words:
-        shown = shown + UNIT_SEP + phrase.unit_words[0 if _shown_below_two(shown) else 1]
-    if short and phrase.short:
-        text = phrase.short.format(v=shown, **fields)
-    elif phrase.template:
-        text = phrase.template.format(v=shown, **fields)
+            singular_noun = (subject(type_, public=words.public, ensemble=ensemble, singular=True)
+                             if len(members) == 1 else "établissement")
+            plural_noun = subject(type_, public=words.public, ensemble=ensemble)
+        if not words.counts:
+            return f"{_get(row, 'titre', '')}{COLON} {fmt_value(value, 'count')}"
+        form = "zero" if value == 0 else "one" if value < 2 else "many"
+        return words.counts[form].format(n=plural(value, singular_noun, plural_noun), **fields)
+    shown = fmt_value(value, unit)
+    if words.unit_words:
+        shown = shown + UNIT_SEP + words.unit_words[0 if _shown_below_two(shown) else 1]
+    if short and words.short:
+        text = words.short.format(v=shown, **fields)
+    elif words.sentence:
+        text = words.sentence.format(v=shown, **fields)
     else:
         title = str(_get(row, "titre", ""))
         text = f"{title} ({fields['sujet']}){COLON} {shown}"
@@ -457,8 +253,8 @@ def comparison(row, others: Iterable[tuple[str, object]]) -> str:
             continue
         if not where.startswith(("en ", "dans ", "au ", "aux ")):
             where = in_territory(where)
-        parts.append(f"{fmt_indicator(_get(other, 'valeur'), unit)} {where}")
-    return "contre " + _join(parts) if parts else ""
+        parts.append(f"{fmt_value(_get(other, 'valeur'), unit)} {where}")
+    return "contre " + join(parts) if parts else ""
 
 
 def evolution(row, previous_year: int | None) -> str:
@@ -476,13 +272,13 @@ def evolution(row, previous_year: int | None) -> str:
     if delta is None or missing_reason(row):
         return ""
     unit = str(_get(row, "unite", "%"))
-    if _is_share(unit):
+    if unit == "%":
         change = fmt_change(delta, "%")
     elif unit == "ratio":
         change = fmt_change(delta, "ratio", 1)
-        phrase = _phrase(row)
-        if change != "stable" and phrase and phrase.unit_words:
-            change += UNIT_SEP + phrase.unit_words[0 if _shown_below_two(change.lstrip("+")) else 1]
+        unit_words = wording(row).unit_words
+        if change != "stable" and unit_words:
+            change += UNIT_SEP + unit_words[0 if _shown_below_two(change.lstrip("+")) else 1]
     else:
         change = fmt_change(delta, "count")
     return f"{change} depuis {previous_year}"
@@ -516,12 +312,11 @@ def absent_sentence(rows, *, ensemble: Sequence[str] = ENSEMBLE_TYPES) -> str:
         return capitalize(statement(rows[0], ensemble=ensemble)) + "."
     names = [re.sub(r"\s*\([^()]*\)$", "", str(_get(r, "titre", ""))) for r in rows]
     names = [n[:1].lower() + n[1:] for n in dict.fromkeys(names)]
-    return (f"Donnée non disponible pour{COLON} {_join(names)}{COLON} la source « {_source_name(rows[0])} » "
+    return (f"Donnée non disponible pour{COLON} {join(names)}{COLON} la source « {source_name(rows[0])} » "
             "n'est pas disponible pour ce millésime.")
 
 
-def sub_range(rows, *, level_words: tuple[str, str] = ("département", "départements"),
-              name_col: str = "nom") -> str:
+def sub_range(rows, *, level: str = "departement", name_col: str = "nom") -> str:
     """The spread of an indicator over sub-territories, as one sentence.
 
     "Selon les départements, la valeur va de 85 % (Lozère) à 100 % (Gers, Lot et 2 autres) ;
@@ -535,7 +330,7 @@ def sub_range(rows, *, level_words: tuple[str, str] = ("département", "départe
         return ""
     frame = frame[~frame["statut"].isin(["absent", "vide"])]
     ok = frame[(frame["statut"] == "ok") & frame["valeur"].notna()]
-    singular, plural_word = level_words
+    singular, plural_word = LEVEL_NOUNS[level].singular, LEVEL_NOUNS[level].plural
     if len(ok) < 2:
         return ""
     unit = str(ok["unite"].iloc[0]) if "unite" in ok else "%"
@@ -543,14 +338,14 @@ def sub_range(rows, *, level_words: tuple[str, str] = ("département", "départe
 
     def names(value) -> str:
         hit = sorted(ok.loc[ok["valeur"] == value, name_col].astype(str))
-        return _join(hit) if len(hit) <= 2 else f"{hit[0]}, {hit[1]} et {len(hit) - 2} autre" + (
+        return join(hit) if len(hit) <= 2 else f"{hit[0]}, {hit[1]} et {len(hit) - 2} autre" + (
             "s" if len(hit) > 3 else "")
 
-    if fmt_indicator(lo, unit) == fmt_indicator(hi, unit):
-        text = f"Même valeur dans les {len(ok)} {plural_word} ({fmt_indicator(hi, unit)})"
+    if fmt_value(lo, unit) == fmt_value(hi, unit):
+        text = f"Même valeur dans les {len(ok)} {plural_word} ({fmt_value(hi, unit)})"
     else:
-        text = (f"Selon les {plural_word}, la valeur va de {fmt_indicator(lo, unit)} ({names(lo)}) "
-                f"à {fmt_indicator(hi, unit)} ({names(hi)})")
+        text = (f"Selon les {plural_word}, la valeur va de {fmt_value(lo, unit)} ({names(lo)}) "
+                f"à {fmt_value(hi, unit)} ({names(hi)})")
     n_nc = int((frame["statut"] == "nc").sum())
     n_secret = int((frame["statut"] == "secret").sum())
     missing = []
@@ -571,7 +366,7 @@ def distribution(rows, labels: Mapping[str, str] | None = None, *, by: str = "mo
         level = str(_get(row, by, ""))
         name = (labels or {}).get(level) or str(_get(row, "titre", level)).split(" : ")[-1]
         reason = missing_reason(row)
-        shown = fmt_indicator(_get(row, "valeur"), str(_get(row, "unite", "%"))) if not reason \
+        shown = fmt_value(_get(row, "valeur"), str(_get(row, "unite", "%"))) if not reason \
             else reason.split(COLON)[0]
         parts.append(f"{name}{COLON} {shown}")
     return " ; ".join(parts)
@@ -581,105 +376,3 @@ def _iter_rows(rows):
     if hasattr(rows, "iterrows"):
         return rows.iterrows()
     return enumerate(rows)
-
-
-# ------------------------------------------------------------------------------- notes
-QUESTION_CHANGES = {
-    "services.ent": (
-        f"En 2018, l'enquête ETIC demande si un ENT est *disponible* (SiEntDisponible){COLON} à partir "
-        f"de 2019, s'il est *utilisé* (SiEntUtilise). La question ayant changé, les chiffres de 2018 "
-        "et des millésimes suivants ne se comparent pas."),
-    "connectivite.classes_internet": (
-        f"En 2018, la part des classes connectées se répartit en trois tranches (50{UNIT_SEP}% ou plus, "
-        f"de 20 à 50{UNIT_SEP}%, moins de 20{UNIT_SEP}%){COLON} à partir de 2019, le questionnaire ne "
-        f"distingue plus que « 50{UNIT_SEP}% ou plus » et « moins de 50{UNIT_SEP}% ». Seule la part "
-        f"des établissements ayant 50{UNIT_SEP}% ou plus de classes connectées se compare d'un "
-        "millésime à l'autre."),
-}
-
-
-def question_change(ind: str) -> str:
-    """Why an indicator's question changed between millésimes ("" when it did not)."""
-    return QUESTION_CHANGES.get(ind, "")
-
-
-def harmonisation_lines(report) -> list[str]:
-    """The harmonisation report (``analysis.harmonise.table.HarmoniseReport``) in French, one line per
-    fact: rows read, annuaire entries excluded, ETIC rows not matched, and so on."""
-    lines = []
-    if report.annuaire_rows:
-        text = f"Annuaire{COLON} {fmt_number(report.annuaire_rows)} lignes lues"
-        if report.annuaire_duplicate_lines:
-            text += f", dont {fmt_number(report.annuaire_duplicate_lines)} en double (fusionnées)"
-        lines.append(text + ".")
-    if report.hors_perimetre:
-        total = sum(report.hors_perimetre.values())
-        top = sorted(report.hors_perimetre.items(), key=lambda kv: -kv[1])[:5]
-        detail = ", ".join(f"« {k} »{COLON} {fmt_number(v)}" for k, v in top)
-        more = f" et {len(report.hors_perimetre) - 5} autres natures" if len(report.hors_perimetre) > 5 else ""
-        lines.append(f"Entrées de l'annuaire écartées car hors du périmètre (ni école, ni collège, ni "
-                     f"lycée, ni EREA){COLON} {fmt_number(total)} ({detail}{more}).")
-    names = {"etic_2d": "ETIC second degré", "etic_1d": "ETIC premier degré"}
-    for key, n in report.etic_rows.items():
-        lines.append(f"Réponses {names.get(key, key)} pour {report.annee}{COLON} {fmt_number(n)}.")
-    if report.ouverts_apres_reference:
-        when = " et ".join(_date_fr(d) for d in sorted(set(report.date_reference.values())))
-        field = report.ouverts_apres_reference_champ
-        lines.append(
-            f"Établissements de l'annuaire ouverts après la date de référence de l'enquête ({when}), "
-            f"hors de l'univers du millésime{COLON} {fmt_number(len(report.ouverts_apres_reference))}, dont "
-            f"{fmt_number(len(field))} du champ de l'enquête qui auraient sinon été comptés comme non-répondants"
-            + (f" ({', '.join(field[:5])}{', …' if len(field) > 5 else ''})" if field else "") + ".")
-
-    def listed(items: Sequence[str]) -> str:
-        head = ", ".join(items[:5])
-        return f"{fmt_number(len(items))} ({head}{', …' if len(items) > 5 else ''})"
-
-    facts = (
-        ("Réponses ETIC sans correspondance dans l'annuaire (conservées, placées par le département "
-         "déclaré dans ETIC)", report.etic_absent_annuaire),
-        ("Réponses ETIC d'établissements classés hors périmètre dans l'annuaire (nature changée "
-         "depuis ; la nature déclarée dans ETIC est retenue)", report.etic_hors_perimetre_annuaire),
-        ("Réponses ETIC dont la nature diffère de celle de l'annuaire (celle d'ETIC est retenue)",
-         report.etic_nature_differs),
-        ("UAI dont le préfixe contredit le département de l'annuaire", report.uai_departement_mismatch),
-        ("Établissements placés dans aucun département", report.unplaced),
-        ("Réponses ignorées (question non posée ce millésime)", report.ignored_answers),
-        ("Expérimentations sans établissement correspondant", report.experimentations_unmatched),
-    )
-    for label, items in facts:
-        if items:
-            lines.append(f"{label}{COLON} {listed(list(items))}.")
-    if report.couverture_unmatched:
-        lines.append(f"Lignes de couverture sans établissement correspondant{COLON} "
-                     f"{fmt_number(report.couverture_unmatched)}.")
-    for note in report.notes:
-        lines.append(note.replace("etic_1d", "ETIC premier degré").replace("etic_2d", "ETIC second degré"))
-    return lines
-
-
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre")
-
-
-def _date_fr(iso: str) -> str:
-    """``"2018-08-31"`` → ``"31 août 2018"``."""
-    year, month, day = (int(part) for part in iso[:10].split("-"))
-    return f"{'1er' if day == 1 else day}{UNIT_SEP}{_MONTHS[month - 1]} {year}"
-
-
-# ------------------------------------------------------------------------------- Markdown
-def bullets(items: Iterable[str]) -> str:
-    """A Markdown bullet list (empty items dropped)."""
-    return "\n".join(f"- {item}" for item in items if item)
-
-
-def callout(text: str, kind: str = "note", title: str | None = None) -> str:
-    """A Quarto callout block (``::: {.callout-warning}``), rendered by the book renderer."""
-    attrs = f'.callout-{kind}' + (f' title="{title}"' if title else "")
-    return f"::: {{{attrs}}}\n{text}\n:::"
-
-
-def is_nan(value) -> bool:
-    """True for NaN/None (helper for notebooks' checks)."""
-    return value is None or (isinstance(value, float) and math.isnan(value))

@@ -23,6 +23,7 @@ not the notebook called :func:`apply_style`.
 from __future__ import annotations
 
 import contextlib
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,6 +48,7 @@ __all__ = [
     "categorical_colors",
     "sequential_colors",
     "text_color_on",
+    "figure_bytes",
     "save_figure",
 ]
 
@@ -173,22 +175,12 @@ def text_color_on(background: str) -> str:
     return "white" if contrast_white >= contrast_dark else TEXT_COLOR
 
 
-def save_figure(
-    fig: Figure,
-    path: str | Path,
-    *,
-    dpi: int | None = None,
-    tight: bool | None = None,
-) -> Path:
-    """Save ``fig`` reproducibly (same bytes for the same figure): white background, no
-    software/creation-date metadata, fixed SVG hash salt. The format follows the suffix (.png,
-    .svg, .pdf). ``tight`` (crop to the drawn content) defaults to True except for figures laid
-    out by matplotlib's constrained layout (the charts of :mod:`analysis.report.charts`), which already
-    fit their content: skipping the extra layout pass saves ~20 % of the time. Returns the path.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fmt = path.suffix.lower().lstrip(".") or "png"
+def figure_bytes(fig: Figure, fmt: str = "png", *, dpi: int | None = None, tight: bool | None = None) -> bytes:
+    """The bytes of ``fig`` as PNG, SVG or PDF, reproducibly (same bytes for the same figure):
+    white background, no software/creation-date metadata, fixed SVG hash salt. ``tight`` (crop to
+    the drawn content) defaults to True except for figures laid out by matplotlib's constrained
+    layout (the charts of :mod:`analysis.report.charts`), which already fit their content:
+    skipping the extra layout pass saves ~20 % of the time."""
     extra: dict[str, object] = {}
     if fmt == "png":
         metadata: dict[str, object] = {"Software": None}
@@ -203,9 +195,10 @@ def save_figure(
         from matplotlib.layout_engine import ConstrainedLayoutEngine
 
         tight = not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)
+    buffer = io.BytesIO()
     with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT}):
         fig.savefig(
-            path,
+            buffer,
             format=fmt,
             dpi=dpi or RC_PARAMS["savefig.dpi"],
             bbox_inches="tight" if tight else None,
@@ -214,4 +207,13 @@ def save_figure(
             metadata=metadata or None,
             **extra,
         )
+    return buffer.getvalue()
+
+
+def save_figure(fig: Figure, path: str | Path, *, dpi: int | None = None, tight: bool | None = None) -> Path:
+    """Save ``fig`` to ``path`` (:func:`figure_bytes`; the format follows the suffix: .png,
+    .svg, .pdf). Returns the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(figure_bytes(fig, path.suffix.lower().lstrip(".") or "png", dpi=dpi, tight=tight))
     return path

@@ -1,0 +1,137 @@
+"""The words of the report for what it counts: the types of establishment and the territorial levels.
+
+Declared once here and read by every stage: which types exist and how they combine (indicators),
+their nouns, gender and labels (sentences, charts, tables), the names of the levels (maps, the
+index page) and the phrases that place a territory in a sentence ("dans l'académie de Toulouse").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "BASE_TYPES",
+    "COMBINED",
+    "DEFAULT_TYPES",
+    "ENSEMBLE_TYPES",
+    "LEVEL_NOUNS",
+    "LEVEL_TITLES",
+    "Noun",
+    "PUBLIC",
+    "SURVEY_NAMES",
+    "SURVEY_OF_TYPE",
+    "TYPES",
+    "TYPE_LABELS",
+    "TYPE_NOUNS",
+    "TYPE_ORDER",
+    "in_territory",
+    "of_territory",
+    "the_territory",
+    "the_types",
+    "type_label",
+]
+
+
+@dataclass(frozen=True)
+class Noun:
+    """A French noun: singular, plural and gender ("m" or "f", for the agreement of adjectives)."""
+
+    singular: str
+    plural: str
+    gender: str = "m"
+
+
+# ------------------------------------------------------------------------- types of establishment
+#: The types an establishment can have, in reading order.
+BASE_TYPES = ("ecole", "college", "lycee", "erea")
+#: Types made of several: "ensemble" leaves the EREA out, as the 2018 report did; "tous" keeps them.
+COMBINED = {"ensemble": ("ecole", "college", "lycee"), "tous": BASE_TYPES}
+ENSEMBLE_TYPES = COMBINED["ensemble"]
+#: Every type an indicator is computed for.
+TYPES = ("ensemble", "ecole", "college", "lycee", "tous")
+#: The types an indicator is published for unless its declaration says otherwise.
+DEFAULT_TYPES = ("ensemble", "ecole", "college", "lycee")
+#: The order of the types in charts and tables: each type, then their ensemble.
+TYPE_ORDER = ("ecole", "college", "lycee", "ensemble")
+
+TYPE_NOUNS = {
+    "ecole": Noun("école", "écoles", "f"),
+    "college": Noun("collège", "collèges"),
+    "lycee": Noun("lycée", "lycées"),
+    "erea": Noun("EREA", "EREA"),
+}
+#: The adjective of public establishments, by gender: singular, plural.
+PUBLIC = {"m": ("public", "publics"), "f": ("publique", "publiques")}
+#: Labels of the types as headings of charts and tables ("Écoles", "Ensemble").
+TYPE_LABELS = {
+    **{t: noun.plural[:1].upper() + noun.plural[1:] for t, noun in TYPE_NOUNS.items()},
+    "ensemble": "Ensemble",
+    "tous": "Tous (EREA compris)",
+}
+
+
+def type_label(type_: str) -> str:
+    """The heading of a type ("Collèges"); an unknown code is returned as is."""
+    return TYPE_LABELS.get(type_, type_)
+
+
+def the_types(type_: str) -> str:
+    """A type with its article, as in "13 % n.c. pour les écoles" ("l'ensemble")."""
+    if type_ in TYPE_NOUNS:
+        return "les " + TYPE_NOUNS[type_].plural
+    return "l'ensemble" if type_ == "ensemble" else type_
+
+
+#: The ETIC survey that asks each type of establishment, and the name the text gives each survey.
+SURVEY_OF_TYPE = {"ecole": "etic_1d", "college": "etic_2d", "lycee": "etic_2d", "erea": "etic_2d"}
+SURVEY_NAMES = {"etic_1d": "ETIC premier degré", "etic_2d": "ETIC second degré"}
+
+
+# ------------------------------------------------------------------------- territorial levels
+#: The levels below France, as nouns ("département", "régions académiques").
+LEVEL_NOUNS = {
+    "region": Noun("région académique", "régions académiques", "f"),
+    "academie": Noun("académie", "académies", "f"),
+    "departement": Noun("département", "départements"),
+    "perimetre": Noun("périmètre", "périmètres"),   # custom perimeters (params/perimetres/)
+}
+#: Headings of the levels, France first (the index page groups its editions so).
+LEVEL_TITLES = {"france": "France",
+                **{level: noun.plural[:1].upper() + noun.plural[1:] for level, noun in LEVEL_NOUNS.items()}}
+
+
+def _level_of(label: str) -> str:
+    lowered = label.lower()
+    return ("france" if lowered == "france" else "region" if lowered.startswith("région")
+            else "academie" if lowered.startswith("académie") else "departement")
+
+
+def in_territory(label: str, level: str | None = None) -> str:
+    """Locative phrase of a territory label: "en France", "dans l'académie de Toulouse",
+    "dans la région académique Occitanie", "dans le département Haute-Garonne (31)". Without
+    ``level`` it is read from the label."""
+    level = level or _level_of(label)
+    if level == "france":
+        return "en France"
+    return "dans " + the_territory(label, level)
+
+
+def the_territory(label: str, level: str) -> str:
+    """With its article: "la France", "la région académique Occitanie", "l'académie de
+    Toulouse", "le département Haute-Garonne (31)", "le périmètre « TNE de l'Hérault »"."""
+    if level == "france":
+        return "la France"
+    if level == "region":
+        return "la " + label[0].lower() + label[1:]
+    if level == "academie":
+        return "l'" + label[0].lower() + label[1:]
+    if level == "perimetre":
+        return f"le périmètre « {label} »"
+    return f"le département {label}"
+
+
+def of_territory(label: str, level: str) -> str:
+    """"de la France", "de la région académique Occitanie", "de l'académie de Toulouse",
+    "du département Haute-Garonne (31)"."""
+    the = the_territory(label, level)
+    return "du " + the[3:] if the.startswith("le ") else "de " + the

@@ -1,0 +1,415 @@
+"""The parts every chart of :mod:`analysis.report.charts` is made of: the statut of each row
+(a missing value is never drawn as zero), bars with their labels or n.c. stubs, the French value
+axis, the title, the source line with its n.c. rate, the note on the marks and the alt text.
+Values are printed by :func:`analysis.core.formatting.fmt_value`, as in the sentences and tables.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from analysis.core.formatting import (
+    MISSING_MARKS,
+    MISSING_WORDS,
+    NC,
+    UNIT_SEP,
+    fmt_nc,
+    fmt_number,
+    fmt_pct,
+    fmt_source,
+    fmt_value,
+    is_missing,
+)
+from analysis.core.vocabulary import TYPE_LABELS, TYPE_ORDER, the_types
+from analysis.report.style import (
+    MUTED_COLOR,
+    NC_COLOR,
+    NC_EDGE_COLOR,
+    NC_HATCH,
+    SECRET_HATCH,
+    TEXT_COLOR,
+)
+
+# Default display labels for codes that show up as categories.
+LABELS: dict[str, str] = {
+    **{t: TYPE_LABELS[t] for t in TYPE_ORDER},
+    "rep": "REP",
+    "rep+": "REP+",
+    "rep_plus": "REP+",
+    "repplus": "REP+",
+    "hors_rep": "Hors REP",
+    "hors rep": "Hors REP",
+    "horsrep": "Hors REP",
+    "public": "Public",
+    "prive": "Privé",
+    "france": "France",
+}
+NC_NOTE = f"n.c.{UNIT_SEP}: non communiqué{UNIT_SEP}; s.{UNIT_SEP}: secret statistique"
+STATUTS = ("ok", "nc", "secret", "absent", "vide")
+HATCHES = {"nc": NC_HATCH, "secret": SECRET_HATCH, "absent": None, "vide": None}
+
+STUB_FRACTION = 0.035  # height of an n.c. stub, as a share of the value axis span
+
+
+def label(code: object, labels: Mapping[str, str] | None = None) -> str:
+    key = str(code)
+    if labels and key in labels:
+        return labels[key]
+    return LABELS.get(key, LABELS.get(key.lower(), key))
+
+
+def statut_of(df: pd.DataFrame) -> pd.Series:
+    """ok / nc / secret per row; a missing valeur is never "ok"."""
+    valeur = pd.to_numeric(df["valeur"], errors="coerce")
+    if "statut" in df.columns:
+        st = df["statut"].astype("string").str.strip().str.lower().fillna("")
+        st = st.where(st.isin(list(STATUTS)), "")
+    else:
+        st = pd.Series("", index=df.index, dtype="string")
+    st = st.mask((st == "") & valeur.isna(), "nc").mask(st == "", "ok")
+    st = st.mask((st == "ok") & valeur.isna(), "nc")
+    return st.astype(str)
+
+
+def prepare(df: pd.DataFrame) -> pd.DataFrame:
+    if "valeur" not in df.columns:
+        raise ValueError("the data frame has no 'valeur' column")
+    out = df.copy()
+    out["valeur"] = pd.to_numeric(out["valeur"], errors="coerce").astype(float)
+    out["statut"] = statut_of(out)
+    out.loc[out["statut"] != "ok", "valeur"] = np.nan  # secrecy wins over a stray value
+    return out
+
+
+def marks_note(statuts) -> str | None:
+    """The legend of the marks drawn, in French, e.g. "n.c. : non communiqué ; s. : secret
+    statistique" (n.c. and s. always together, as in the report; n.d. and – when drawn)."""
+    present = {str(s) for s in statuts} - {"ok"}
+    if not present:
+        return None
+    parts = []
+    if present & {"nc", "secret"}:
+        parts.append(NC_NOTE)
+    for st in ("absent", "vide"):
+        if st in present:
+            parts.append(f"{MISSING_MARKS[st]}{UNIT_SEP}: {MISSING_WORDS[st]}")
+    return f"{UNIT_SEP}; ".join(parts)
+
+
+def display_col(df: pd.DataFrame, label_col: str | None) -> str:
+    if label_col:
+        return label_col
+    for col in ("libelle", "libelle_territoire", "nom", "territoire"):
+        if col in df.columns:
+            return col
+    raise ValueError("no territory column ('territoire', 'libelle' or 'nom')")
+
+
+def _agg_rate(df: pd.DataFrame) -> float | None:
+    if {"non_communique", "univers"} <= set(df.columns):
+        nc = pd.to_numeric(df["non_communique"], errors="coerce")
+        un = pd.to_numeric(df["univers"], errors="coerce")
+        ok = nc.notna() & un.notna()
+        if ok.any() and un[ok].sum() > 0:
+            return float(100 * nc[ok].sum() / un[ok].sum())
+    return None
+
+
+def nc_text(
+    df: pd.DataFrame,
+    *,
+    by: str | None = None,
+    aggregate: bool = False,
+    labels: Mapping[str, str] | None = None,
+) -> str | None:
+    """French text of the n.c. rate of ``df`` for the source line ("27 % n.c."), or None.
+
+    ``aggregate=True``: the rows partition one population, use Σ non_communique / Σ univers.
+    Otherwise the ``taux_nc`` column: one rate if every row rounds to the same, else one rate per
+    value of ``by`` ("13 % n.c. pour les écoles, 20 % n.c. pour les collèges"), else the range.
+    """
+    if aggregate:
+        rate = _agg_rate(df)
+        if rate is not None:
+            return fmt_nc(rate)
+    if "taux_nc" not in df.columns:
+        return None
+    rates = pd.to_numeric(df["taux_nc"], errors="coerce")
+    if rates.notna().sum() == 0:
+        return None
+    shown = {fmt_nc(r) for r in rates.dropna()}
+    if len(shown) == 1:
+        return shown.pop()
+    if by is not None and by in df.columns:
+        parts = []
+        grouped = dict(tuple(df.assign(_r=rates).dropna(subset=["_r"]).groupby(by, sort=False)))
+        keys = list(grouped)
+        if by == "type":
+            keys = [t for t in TYPE_ORDER if t in grouped] + [k for k in keys if k not in TYPE_ORDER]
+        for key in keys:
+            sub = grouped[key]
+            r = sub["_r"].iloc[0]
+            name = the_types(str(key)) if by == "type" else label(key, labels)
+            parts.append(f"{fmt_nc(r)} pour {name}")
+        return ", ".join(parts)
+    return f"de {fmt_pct(rates.min())} à {fmt_nc(rates.max())}"
+
+
+def french_tick_formatter(unit: str = "%") -> FuncFormatter:
+    """Tick labels in French format ("20 %", "1 000", "2,5")."""
+
+    def fmt(x: float, _pos: int | None = None) -> str:
+        if unit == "%":
+            return fmt_pct(x)
+        decimals = 0 if float(x).is_integer() else 1
+        return fmt_number(x, decimals)
+
+    return FuncFormatter(fmt)
+
+
+def new_figure(figsize: tuple[float, float]) -> tuple[Figure, Axes]:
+    fig = Figure(figsize=figsize, layout="constrained")
+    fig.get_layout_engine().set(w_pad=0.04, h_pad=0.04)
+    ax = fig.add_subplot()
+    return fig, ax
+
+
+def finish(
+    fig: Figure,
+    title: str,
+    source: str | None,
+    taux_nc: str | float | None,
+    alt_text: str,
+    *,
+    statuts=(),
+    extra_note: str | None = None,
+    wrap: int = 70,
+) -> Figure:
+    fig.suptitle(textwrap.fill(title, wrap), x=0.01, ha="left")
+    lines = [fmt_source(source, taux_nc)] if source else []
+    note = marks_note(statuts)
+    if note:
+        lines.append(note)
+    if extra_note:
+        lines.append(extra_note)
+    footer = "\n".join(lines)
+    if footer:
+        fig.supxlabel(footer, x=0.01, ha="left", fontsize=7.5, color=MUTED_COLOR, fontweight="normal",
+                      linespacing=1.4)
+    fig.source_text = lines[0] if source else ""
+    fig.footer_text = footer
+    fig.alt_text = alt_text
+    return fig
+
+
+def alt_list(names: Sequence[str], values: Sequence[float], statuts: Sequence[str], unit: str,
+             decimals: int | None) -> str:
+    parts = []
+    for n, v, s in zip(names, values, statuts, strict=True):
+        if s != "ok" or is_missing(v):
+            parts.append(f"{n}{UNIT_SEP}: {MISSING_WORDS.get(s, MISSING_WORDS['nc'])}")
+        else:
+            parts.append(f"{n}{UNIT_SEP}: {fmt_value(v, unit, decimals)}")
+    return " ; ".join(parts)
+
+
+def bar_statut(statuts: pd.Series) -> str:
+    """One statut for a stacked bar made of several rows: ok if any share is published, else
+    the most telling reason (absent > vide > secret > nc)."""
+    found = set(statuts)
+    if "ok" in found:
+        return "ok"
+    for st in ("absent", "vide", "secret"):
+        if st in found:
+            return st
+    return "nc"
+
+
+def source_of(df: pd.DataFrame, source: str | None) -> str | None:
+    if source is not None:
+        return source
+    if "source" in df.columns:
+        found = df["source"].dropna().astype(str).unique()
+        if len(found):
+            return ", ".join(found)
+    return None
+
+
+def unit_of(df: pd.DataFrame, unit: str | None) -> str:
+    if unit is not None:
+        return unit
+    if "unite" in df.columns:
+        found = df["unite"].dropna().astype(str).unique()
+        if len(found) == 1:
+            return found[0]
+    return "%"
+
+
+def value_axis(ax: Axes, unit: str, vmax: float, *, horizontal: bool, share_axis: bool = True) -> float:
+    """Set the value axis limits and French tick labels; return the span."""
+    if unit == "%" and share_axis:
+        top = 100.0 if vmax <= 100 else vmax * 1.12
+    else:
+        top = vmax * 1.15 if vmax > 0 else 1.0
+    span = top
+    axis = ax.xaxis if horizontal else ax.yaxis
+    (ax.set_xlim if horizontal else ax.set_ylim)(0, top)
+    axis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+    axis.set_major_formatter(french_tick_formatter(unit))
+    ax.grid(True, axis="x" if horizontal else "y")
+    ax.grid(False, axis="y" if horizontal else "x")
+    if horizontal:
+        ax.spines["left"].set_visible(True)
+        ax.spines["bottom"].set_visible(False)
+    return span
+
+
+def draw_bars(
+    ax: Axes,
+    positions: np.ndarray,
+    values: np.ndarray,
+    statuts: Sequence[str],
+    colors: Sequence[str],
+    *,
+    width: float,
+    span: float,
+    horizontal: bool,
+    unit: str,
+    decimals: int | None,
+    label_fontsize: float = 8.5,
+    label_background: bool = False,
+) -> None:
+    """Bars with value labels; n.c./secret as a hatched grey stub labelled "n.c."/"s."."""
+    stub = span * STUB_FRACTION
+    offset = 3  # points between the bar end and its label
+    for pos, v, st, col in zip(positions, values, statuts, colors, strict=True):
+        missing = st != "ok" or np.isnan(v)
+        if missing and st == "ok":
+            st = "nc"
+        length = (0.0 if st == "vide" else stub) if missing else float(v)
+        kw = dict(
+            color=NC_COLOR if missing else col,
+            edgecolor=NC_EDGE_COLOR if missing else "none",
+            linewidth=0.6 if missing and st != "vide" else 0,
+            hatch=HATCHES.get(st) if missing else None,
+        )
+        if horizontal:
+            (bar,) = ax.barh([pos], [length], height=width, **kw)
+            xy, xytext, ha, va = (length, pos), (offset, 0), "left", "center"
+        else:
+            (bar,) = ax.bar([pos], [length], width=width, **kw)
+            xy, xytext, ha, va = (pos, length), (0, offset), "center", "bottom"
+        bar.set_gid(st if missing else "value")
+        text = fmt_value(v, unit, decimals, reason=st)
+        ax.annotate(
+            text,
+            xy=xy,
+            xytext=xytext,
+            textcoords="offset points",
+            ha=ha,
+            va=va,
+            fontsize=label_fontsize,
+            color=MUTED_COLOR if missing else TEXT_COLOR,
+            fontstyle="italic" if missing else "normal",
+            zorder=3,
+            bbox=dict(facecolor="white", edgecolor="none", pad=0.6, alpha=0.9) if label_background else None,
+        )
+
+
+def single(df: pd.DataFrame, col: str, what: str) -> None:
+    if col in df.columns and df[col].nunique(dropna=True) > 1:
+        raise ValueError(f"{what}: expected one {col}, got {sorted(map(str, df[col].dropna().unique()))}")
+
+
+def order_types(df: pd.DataFrame, types: Sequence[str] | None) -> pd.DataFrame:
+    present = list(dict.fromkeys(df["type"].astype(str)))
+    order = list(types) if types is not None else [t for t in TYPE_ORDER if t in present]
+    order += [t for t in present if t not in order and types is None]
+    rows = []
+    for t in order:
+        sub = df[df["type"].astype(str) == t]
+        if len(sub) > 1:
+            raise ValueError(f"several rows for type {t!r}; filter the indicator table first")
+        if len(sub):
+            rows.append(sub.iloc[0])
+        else:  # requested but absent: shown as n.c.
+            rows.append(pd.Series({"type": t, "valeur": np.nan, "statut": "nc"}))
+    return pd.DataFrame(rows).reset_index(drop=True)
+
+
+def shares_table(df: pd.DataFrame, categories: list[str], by: str, order: Sequence[str] | None
+                 ) -> tuple[pd.DataFrame, pd.Series]:
+    """The shares of a stacked chart, one row per bar (``by`` value, in ``order`` or the type
+    order) and one column per category, and the statut of each bar. ``df`` is tidy (one row per
+    bar and category, categories in ``indicateur``) or wide (the categories are columns)."""
+    if all(c in df.columns for c in categories):
+        table = df.set_index(df[by].astype(str))[categories].apply(pd.to_numeric, errors="coerce")
+        statut = pd.Series("ok", index=table.index)
+        if "statut" in df.columns:
+            total = table.sum(axis=1, min_count=1).to_numpy()
+            statut = pd.Series(statut_of(df.assign(valeur=total)).to_numpy(), index=table.index)
+    else:
+        data = prepare(df[df["indicateur"].astype(str).isin(categories)])
+        table = data.pivot_table(index=data[by].astype(str), columns="indicateur", values="valeur",
+                                 aggfunc="first", sort=False, dropna=False)
+        table = table.reindex(columns=categories)
+        statut = data.groupby(data[by].astype(str), sort=False)["statut"].agg(bar_statut)
+    keys = list(table.index)
+    if order is not None:
+        keys = [str(k) for k in order]
+    elif by == "type":
+        keys = [t for t in TYPE_ORDER if t in keys] + [k for k in keys if k not in TYPE_ORDER]
+    if order is not None:
+        keys = [str(k) for k in order]
+    elif by == "type":
+        keys = [t for t in TYPE_ORDER if t in keys] + [k for k in keys if k not in TYPE_ORDER]
+    return table.reindex(keys), statut.reindex(keys).fillna("nc")
+
+
+def percent_axis(ax: Axes, pos, names: Sequence[str], *, horizontal: bool) -> None:
+    """The 0–100 % axis of stacked bars, with the bar names on the other axis."""
+    (ax.set_yticks if horizontal else ax.set_xticks)(pos, names)
+    (ax.set_xlim if horizontal else ax.set_ylim)(0, 100)
+    axis = ax.xaxis if horizontal else ax.yaxis
+    axis.set_major_formatter(french_tick_formatter("%"))
+    axis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+    ax.grid(False)
+    if horizontal:
+        ax.spines["bottom"].set_visible(False)
+
+
+def missing_stacked_bar(ax: Axes, pos: float, statut: str, *, horizontal: bool) -> None:
+    """A stacked bar without any share: a full hatched grey bar and its mark ("n.c.", "s.",
+    "n.d."), or only "–" when there is no establishment (sans objet)."""
+    st = statut if statut != "ok" else "nc"
+    if st != "vide":
+        kw = dict(color=NC_COLOR, edgecolor=NC_EDGE_COLOR, linewidth=0.6, hatch=HATCHES.get(st))
+        if horizontal:
+            ax.barh([pos], [100], height=0.62, **kw)
+        else:
+            ax.bar([pos], [100], width=0.62, **kw)
+    xy = (50, pos) if horizontal else (pos, 50)
+    ax.text(*xy, MISSING_MARKS.get(st, NC), ha="center", va="center", fontsize=8, color=MUTED_COLOR,
+            fontstyle="italic", bbox=dict(facecolor=NC_COLOR if st != "vide" else "white", edgecolor="none", pad=1))
+
+
+def shares_description(names: Sequence[str], table: pd.DataFrame, categories: Sequence[str], labels: Sequence[str],
+                       missing_bar, statut: pd.Series, decimals: int | None) -> list[str]:
+    """For the alt text, each bar's shares ("écoles : 81 % oui, 19 % non") or why it has none."""
+    descr = []
+    for i, name in enumerate(names):
+        if missing_bar[i]:
+            st = statut.iloc[i] if statut.iloc[i] != "ok" else "nc"
+            descr.append(f"{name}{UNIT_SEP}: {MISSING_WORDS.get(st, 'non communiqué')}")
+            continue
+        shares = ", ".join(f"{fmt_value(table.iloc[i][c], '%', decimals)} {lab}"
+                           for c, lab in zip(categories, labels, strict=True) if not is_missing(table.iloc[i][c]))
+        descr.append(f"{name}{UNIT_SEP}: {shares}")
+    return descr

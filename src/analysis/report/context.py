@@ -1,0 +1,281 @@
+"""What a chapter reads: the territory, its parents and sub-territories, and their indicator rows.
+
+:class:`ChapterContext` loads the store, the cached indicator table of the millésime
+(:func:`analysis.indicators.load`: nothing is recomputed), the territory, its parents (nearest
+first, up to France) and its sub-territories (départements, none for a département edition).
+Its reading methods return rows of that table, a synthetic ``absent`` row when the table has
+none, so that sentences, figures and tables never meet a missing key.
+
+Data coverage: when the data folder holds only part of France (e.g. the Occitanie files), a
+parent whose data are exactly those of the territory (France = Occitanie) is left out of the
+comparisons (:attr:`~ChapterContext.compared_parents`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from analysis import indicators
+from analysis.core import territories
+from analysis.core.formatting import UNIT_SEP, fmt_source, is_missing
+from analysis.core.vocabulary import ENSEMBLE_TYPES, TYPE_ORDER, type_label
+from analysis.report import narrative
+from analysis.report.chart_parts import nc_text
+from analysis.sources.store import Store
+
+__all__ = ["ChapterContext", "SUBLEVEL"]
+
+#: The level of the sub-territories of an edition (mapped, ranked, tabulated): départements.
+SUBLEVEL = {"france": "departement", "region": "departement", "academie": "departement",
+            "departement": None, territories.PERIMETRE: None}
+
+
+class ChapterContext:
+    """The data of one chapter: a territory and millésime, its parents and sub-territories."""
+
+    def __init__(self, territoire: str = "france", annee: int = 2018, data_dir=None,
+                 seuil_secret: int = indicators.SECRET_THRESHOLD, *, store: Store | None = None,
+                 results: pd.DataFrame | None = None):
+        self.store = store or Store(data_dir)
+        self.year = int(annee)
+        self.vintage = territories.vintage_for_year(self.year)
+        self.territory = territories.parse_territory(territoire, self.vintage)
+        self.threshold = int(seuil_secret)
+        self.parents = territories.parents(self.territory)
+        self.sublevel = SUBLEVEL[self.territory.level]
+        self.children = territories.children(self.territory, self.sublevel) if self.sublevel else []
+        self.results = results if results is not None else indicators.load(
+            self.store, self.year, threshold=self.threshold)
+        ids = [self.territory.id] + [p.id for p in self.parents] + [c.id for c in self.children]
+        data = self.results[self.results["territoire"].isin(ids)]
+        self._index = {key: i for i, key in enumerate(zip(data["territoire"], data["indicateur"], data["type"]))}
+        self.data = data.reset_index(drop=True)
+        self.demo = bool(self.results["demo"].any()) if "demo" in self.results else self.store.is_demo()
+        self.previous_year = self._previous_year()
+        self.etic_types = self._etic_types()
+        self.coverage = self._covered_departements()  # codes of the départements with data
+
+    # ------------------------------------------------------------------ the edition
+    def _previous_year(self) -> int | None:
+        if "valeur_precedente" not in self.results or self.results["valeur_precedente"].isna().all():
+            return None
+        from analysis.harmonise.table import available_years
+
+        earlier = [y for y in available_years(self.store) if y < self.year]
+        return earlier[-1] if earlier else None
+
+    def _etic_types(self) -> tuple[str, ...]:
+        rows = self.results[(self.results["territoire"] == "france")
+                            & (self.results["indicateur"] == "perimetre.champ_etic")]
+        present = set(rows.loc[rows["statut"] != "absent", "type"])
+        return tuple(t for t in ENSEMBLE_TYPES if t in present)
+
+    def _covered_departements(self) -> set[str]:
+        rows = self.results[(self.results["niveau"] == "departement")
+                            & (self.results["indicateur"] == "perimetre.etablissements")
+                            & (self.results["type"] == "ensemble")]
+        return set(rows.loc[rows["univers"] > 0, "code"])
+
+    def departements(self, territory: territories.Territory | None = None) -> set[str]:
+        """Codes of the edition départements inside a territory (France: the 101)."""
+        t = territory or self.territory
+        editions = {d.code for d in territories.list_territories("departement", self.vintage)}
+        return set(territories.departement_codes(t)) & editions
+
+    def covered(self, territory: territories.Territory | None = None) -> set[str]:
+        """Départements of a territory that have data in the data folder."""
+        return self.departements(territory) & self.coverage
+
+    @cached_property
+    def compared_parents(self) -> list[territories.Territory]:
+        """Parents whose data differ from the territory's (others would repeat its figures). A
+        custom perimeter always differs from its first parent, even within the same départements."""
+        kept, last = [], None if self.is_perimeter else self.covered()
+        for p in self.parents:
+            mine = self.covered(p)
+            if mine != last:
+                kept.append(p)
+                last = mine
+        return kept
+
+    @property
+    def key_figure_specs(self) -> tuple[tuple[str, str], ...]:
+        """(indicator, type) of the key figures, as declared in ``indicators.yml``."""
+        return indicators.key_figures()
+
+    @property
+    def is_perimeter(self) -> bool:
+        """A custom perimeter (``params/perimetres/``) rather than an administrative territory."""
+        return self.territory.level == territories.PERIMETRE
+
+    @property
+    def label(self) -> str:
+        return self.territory.label
+
+    @cached_property
+    def harmonisation(self):
+        """The harmonisation report of the millésime (read from the cache)."""
+        from analysis.harmonise.table import load_etablissements
+
+        return load_etablissements(self.store, self.year)[1]
+
+    @cached_property
+    def geometries(self):
+        """Boundaries of the sub-territories (départements) only, read once per chapter: the
+        maps project and simplify just those. None: the maps use the tile grid."""
+        from analysis.harmonise import boundaries
+
+        try:
+            frame = boundaries.for_level(self.store, "departement", self.vintage)
+        except Exception:  # noqa: BLE001 - an unreadable boundary file falls back to the tile grid
+            return None
+        if frame is None:
+            return None
+        codes = {c.code for c in self.children}
+        frame = frame[frame["code"].isin(codes)].reset_index(drop=True)
+        return frame if set(frame["code"]) == codes else None  # a missing polygon: tile grid
+
+    def subject(self, type_: str = "ensemble", *, public: bool = True) -> str:
+        return narrative.subject(type_, public=public, ensemble=self.etic_types)
+
+    def title(self, text: str) -> str:
+        """A figure title naming the territory and the millésime."""
+        return f"{text} — {self.label}, {self.year}"
+
+    def public(self, ind: str) -> bool:
+        """Whether the indicator is about public establishments only (the ETIC universe)."""
+        cat = indicators.catalogue().get(ind)
+        return cat.wording.public if cat else True
+
+    def ensemble_for(self, row) -> tuple[str, ...]:
+        """The types "ensemble" covers for a row: those of the ETIC surveys available, for ETIC."""
+        return self.etic_types if str(row.get("source", "")).startswith("ETIC") else ENSEMBLE_TYPES
+
+    # ------------------------------------------------------------------ rows
+    def row(self, ind: str, type_: str = "ensemble", territory=None) -> pd.Series:
+        """The row of an indicator; a synthetic ``absent`` row when the table has none."""
+        tid = self._tid(territory)
+        i = self._index.get((tid, ind, type_))
+        if i is None and territory is not None and tid not in self._ids:
+            rows = self.results[(self.results["territoire"] == tid) & (self.results["indicateur"] == ind)
+                                & (self.results["type"] == type_)]
+            if len(rows):
+                return rows.iloc[0]
+        if i is None:
+            return self._absent_row(ind, type_, tid)
+        return self.data.iloc[i]
+
+    @cached_property
+    def _ids(self) -> set[str]:
+        return set(self.data["territoire"])
+
+    def _tid(self, territory) -> str:
+        if territory is None:
+            return self.territory.id
+        if isinstance(territory, territories.Territory):
+            return territory.id
+        return territories.parse_territory(territory, self.vintage).id
+
+    def _absent_row(self, ind: str, type_: str, tid: str) -> pd.Series:
+        cat = indicators.catalogue().get(ind)
+        source = indicators.source_labels().get(cat.source, cat.source) if cat else ""
+        return pd.Series({"territoire": tid, "annee": self.year, "type": type_, "indicateur": ind,
+                          "titre": cat.title if cat else ind, "theme": cat.theme if cat else "",
+                          "unite": cat.unit if cat else "%", "valeur": np.nan, "taux_nc": np.nan,
+                          "statut": "absent", "source": f"{source} {self.year}".strip(),
+                          "base": (cat.base or ind) if cat else ind, "modalite": cat.level if cat else None,
+                          "non_communique": pd.NA, "univers": 0})
+
+    def value(self, ind: str, type_: str = "ensemble", territory=None) -> float:
+        """The value (NaN unless statut is ok), as in ``indicators.load``."""
+        row = self.row(ind, type_, territory)
+        return float(row["valeur"]) if row["statut"] == "ok" and not is_missing(row["valeur"]) else float("nan")
+
+    def published_types(self, ind: str) -> tuple[str, ...]:
+        cat = indicators.catalogue().get(ind)
+        types = cat.types if cat else indicators.DEFAULT_TYPES
+        return tuple(t for t in TYPE_ORDER if t in types) + tuple(t for t in types if t not in TYPE_ORDER)
+
+    def rows(self, ind: str, types: Sequence[str] | None = None, territory=None, *,
+             available_only: bool = True) -> pd.DataFrame:
+        """Rows of one indicator by type (écoles, collèges, lycées, ensemble), for charts.
+
+        ``available_only`` drops the types whose source is absent or that have no
+        establishment (statut absent / vide); rows keep their statut (secret, nc).
+        """
+        types = list(types or self.published_types(ind))
+        frame = pd.DataFrame([self.row(ind, t, territory) for t in types]).reset_index(drop=True)
+        if available_only:
+            frame = frame[~frame["statut"].isin(["absent", "vide"])].reset_index(drop=True)
+        frame["libelle"] = [type_label(t) for t in frame["type"]]
+        return frame
+
+    def has_data(self, frame_or_ind, type_: str = "ensemble") -> bool:
+        """True when at least one row has a value (statut ok)."""
+        if isinstance(frame_or_ind, str):
+            return self.row(frame_or_ind, type_)["statut"] == "ok"
+        return bool(len(frame_or_ind)) and bool((frame_or_ind["statut"] == "ok").any())
+
+    def comparison(self, ind: str, type_: str = "ensemble", *, all_parents: bool = False) -> pd.DataFrame:
+        """The territory then its parents (nearest first) for one indicator, with ``libelle``."""
+        chain = [self.territory] + (self.parents if all_parents else self.compared_parents)
+        frame = pd.DataFrame([self.row(ind, type_, t) for t in chain]).reset_index(drop=True)
+        frame["libelle"] = [t.label for t in chain]
+        frame["niveau"] = [t.level for t in chain]
+        return frame
+
+    def sublevel_values(self, ind: str, type_: str = "ensemble") -> pd.DataFrame:
+        """One row per sub-territory (code, nom, libelle, valeur, statut, n.c.…); empty for a
+        département edition."""
+        if not self.children:
+            return pd.DataFrame(columns=["territoire", "code", "nom", "libelle", "valeur", "statut"])
+        frame = pd.DataFrame([self.row(ind, type_, c) for c in self.children]).reset_index(drop=True)
+        frame["code"] = [c.code for c in self.children]
+        frame["nom"] = [c.nom for c in self.children]
+        frame["libelle"] = [f"{c.nom} ({c.code})" for c in self.children]
+        return frame
+
+    def levels(self, base: str) -> list[tuple[str, str]]:
+        """(indicator id, French label) of a distribution's levels used this millésime."""
+        cat = indicators.members(base)
+        ids = [i.id for i in cat]
+        rows = self.results[(self.results["territoire"] == self.territory.id)
+                            & self.results["indicateur"].isin(ids)]
+        used = set(rows.loc[rows["numerateur"].fillna(0) > 0, "indicateur"])
+        if not used:
+            france = self.results[(self.results["territoire"] == "france") & self.results["indicateur"].isin(ids)]
+            used = set(france.loc[france["numerateur"].fillna(0) > 0, "indicateur"])
+        chosen = [(i.id, i.level_label or i.level) for i in cat if i.id in used]
+        return chosen or [(i.id, i.level_label or i.level) for i in cat]
+
+    # ------------------------------------------------------------------ sources
+    def source_line(self, ind: str, type_: str | Sequence[str] = "ensemble", territory=None) -> str:
+        """"Source : ETIC 2018 (27 % n.c.)"; for several types, one rate per type when they
+        differ ("13 % n.c. pour les écoles, 20 % n.c. pour les collèges"). No rate for counts,
+        absent sources and the exhaustive annuaire (0 % n.c.)."""
+        if isinstance(type_, str):
+            row = self.row(ind, type_, territory)
+            return fmt_source(str(row["source"]), narrative.nc_paren(row)[1:-1] or None)
+        frame = self.rows(ind, type_, territory)
+        if frame.empty:
+            return fmt_source(str(self.row(ind, type_[0], territory)["source"]))
+        return self.source_of(frame)
+
+    def source_of(self, frame: pd.DataFrame, *, by: str | None = "type") -> str:
+        """The source line of some rows, with their n.c. rates (one per type when they differ)."""
+        sources = list(dict.fromkeys(frame["source"].astype(str)))
+        rated = [bool(narrative.nc_paren(r)) for _, r in frame.iterrows()]
+        rates = frame[rated]
+        text = nc_text(rates, by=by) if len(rates) else None
+        return fmt_source(" ; ".join(sources), text)
+
+    def no_data(self, ind: str, types: Sequence[str] | None = None) -> str:
+        """Why there is nothing to draw for an indicator ("*Accès à internet : secret…*")."""
+        type_ = (list(types) if types else ["ensemble"])[0]
+        row = self.row(ind, type_)
+        reason = narrative.missing_reason(row, threshold=self.threshold) or "aucune valeur publiable"
+        return f"*{narrative.capitalize(str(row['titre']))}{UNIT_SEP}: {reason}.*"

@@ -1,0 +1,181 @@
+"""The methodology of an edition: its sources, the files it read and how they were matched.
+
+Functions of a chapter ``ch`` (exposed as its methods) for the methodology chapter and the
+annexes: the registry of sources and what the data folder holds, licences, unverified addresses
+and layouts, the provenance of every file, and the harmonisation report in French.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from analysis.core.formatting import UNIT_SEP, fmt_number
+from analysis.core.vocabulary import SURVEY_NAMES
+from analysis.report.display import bullet_list
+
+if TYPE_CHECKING:
+    from analysis.report.chapter import Chapter
+
+COLON = UNIT_SEP + ":"
+_METHODS = {"fetch": "téléchargé", "import": "copie locale", "demo": "fichier de démonstration"}
+
+
+def _size(size: int) -> str:
+    if size >= 100_000:
+        return f"{fmt_number(size / 1e6, 1)}{UNIT_SEP}Mo"
+    return f"{fmt_number(max(size / 1e3, 1), 0)}{UNIT_SEP}ko"
+
+
+def sources_table(ch: Chapter) -> pd.DataFrame:
+    """The registry of sources, what the data folder holds and what was verified."""
+    records = []
+    by_source: dict[str, list] = {}
+    for r in ch.store.records():
+        by_source.setdefault(r.source, []).append(r)
+    for key, source in ch.store.registry.items():
+        held = by_source.get(key, [])
+        years = sorted({y for r in held for y in r.millesimes})
+        records.append({
+            "Source": f"{source.title} — {source.producer}" if source.producer else source.title,
+            "Fichiers présents": ", ".join(r.file for r in held) if held else "aucun",
+            "Millésimes": ", ".join(map(str, years)) if years else "–",
+            "Adresse vérifiée": "oui" if source.url_verified else "non",
+            "Format vérifié": "oui" if source.layout_verified else "non",
+        })
+    return pd.DataFrame(records)
+
+
+def licences_text(ch: Chapter) -> str:
+    """The licences of the sources, said once when they are all the same."""
+    names = list(dict.fromkeys(s.licence.name for s in ch.store.registry.values()))
+    if len(names) == 1:
+        return f"Toutes les sources sont publiées sous {names[0]}."
+    return "Licences" + UNIT_SEP + ": " + "; ".join(
+        f"{s.title}{UNIT_SEP}: {s.licence.name}" for s in ch.store.registry.values()) + "."
+
+
+def unverified_sources(ch: Chapter) -> tuple[list[str], list[str]]:
+    """Titles of the sources whose download URL / column layout were not verified."""
+    reg = ch.store.registry.values()
+    return ([s.title for s in reg if not s.url_verified], [s.title for s in reg if not s.layout_verified])
+
+
+def verification_text(ch: Chapter) -> str:
+    """Which sources have an unverified download address or column layout."""
+    urls, layouts = ch.unverified_sources()
+    held = {r.source for r in ch.store.records()}
+    parts, sep = [], UNIT_SEP + "; "
+    if urls:
+        parts.append(f"Adresses de téléchargement non vérifiées{UNIT_SEP}: {sep.join(urls)}.")
+    if layouts:
+        parts.append(f"Format des colonnes non vérifié sur un fichier officiel{UNIT_SEP}: {sep.join(layouts)}.")
+    used = []
+    for key, source in ch.store.registry.items():
+        if key in held and not (source.url_verified and source.layout_verified):
+            what = ("adresse et format non vérifiés" if not (source.url_verified or source.layout_verified)
+                    else "adresse non vérifiée" if not source.url_verified else "format non vérifié")
+            used.append(f"{source.title} ({what})")
+    if used:
+        parts.append(f"Fichiers présents concernés{UNIT_SEP}: {sep.join(used)}.")
+    if ch.demo:
+        parts.append("Le dossier de données contient des fichiers synthétiques de démonstration.")
+    return " ".join(parts)
+
+
+def provenance_table(ch: Chapter) -> pd.DataFrame:
+    """Every input file: source, file, origin (URL or local copy), date, sha256, licence."""
+    records = []
+    for r in ch.store.records():
+        records.append({"Source": r.source, "Fichier": r.file, "Méthode": _METHODS.get(r.method, r.method),
+                        "Origine": r.origin, "Date": r.retrieved_at[:10], "Taille": _size(r.size),
+                        "sha256": r.sha256, "Licence": r.licence, "Démo": "oui" if r.demo else "non"})
+    return pd.DataFrame(records)
+
+
+def provenance_markdown(ch: Chapter) -> str:
+    """The provenance records as a Markdown list (long hashes and paths read better so)."""
+    items = []
+    for r in ch.store.records():
+        title = ch.store.registry[r.source].title if r.source in ch.store.registry else r.source
+        what = _METHODS.get(r.method, r.method)
+        text = (f"**{r.file}** ({title}){UNIT_SEP}: {what} de {r.origin}, le {r.retrieved_at[:10]}, "
+                f"{_size(r.size)}{UNIT_SEP}; licence{UNIT_SEP}: {r.licence}"
+                + (f"{UNIT_SEP}; millésimes{UNIT_SEP}: {', '.join(map(str, r.millesimes))}" if r.millesimes else "")
+                + (f"{UNIT_SEP}; **données de démonstration**" if r.demo else "")
+                + f".  \n  sha256{UNIT_SEP}: `{r.sha256}`")
+        items.append(text)
+    return bullet_list(items) if items else "Aucun fichier dans le dossier de données."
+
+
+_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre")
+
+
+def _date_fr(iso: str) -> str:
+    """``"2018-08-31"`` → ``"31 août 2018"``."""
+    year, month, day = (int(part) for part in iso[:10].split("-"))
+    return f"{'1er' if day == 1 else day}{UNIT_SEP}{_MONTHS[month - 1]} {year}"
+
+
+def harmonisation_lines(ch: Chapter) -> list[str]:
+    """The harmonisation report of the millésime, one French line per fact."""
+    return harmonisation_report_lines(ch.harmonisation)
+
+
+def harmonisation_report_lines(report) -> list[str]:
+    """The harmonisation report (``analysis.harmonise.table.HarmoniseReport``) in French, one line per
+    fact: rows read, annuaire entries excluded, ETIC rows not matched, and so on."""
+    lines = []
+    if report.annuaire_rows:
+        text = f"Annuaire{COLON} {fmt_number(report.annuaire_rows)} lignes lues"
+        if report.annuaire_duplicate_lines:
+            text += f", dont {fmt_number(report.annuaire_duplicate_lines)} en double (fusionnées)"
+        lines.append(text + ".")
+    if report.hors_perimetre:
+        total = sum(report.hors_perimetre.values())
+        top = sorted(report.hors_perimetre.items(), key=lambda kv: -kv[1])[:5]
+        detail = ", ".join(f"« {k} »{COLON} {fmt_number(v)}" for k, v in top)
+        more = f" et {len(report.hors_perimetre) - 5} autres natures" if len(report.hors_perimetre) > 5 else ""
+        lines.append(f"Entrées de l'annuaire écartées car hors du périmètre (ni école, ni collège, ni "
+                     f"lycée, ni EREA){COLON} {fmt_number(total)} ({detail}{more}).")
+    for key, n in report.etic_rows.items():
+        lines.append(f"Réponses {SURVEY_NAMES.get(key, key)} pour {report.annee}{COLON} {fmt_number(n)}.")
+    if getattr(report, "ouverts_apres_reference", None):
+        when = " et ".join(_date_fr(d) for d in sorted(set(report.date_reference.values())))
+        field = report.ouverts_apres_reference_champ
+        lines.append(
+            f"Établissements de l'annuaire ouverts après la date de référence de l'enquête ({when}), "
+            f"hors de l'univers du millésime{COLON} {fmt_number(len(report.ouverts_apres_reference))}, dont "
+            f"{fmt_number(len(field))} du champ de l'enquête qui auraient sinon été comptés comme non-répondants"
+            + (f" ({', '.join(field[:5])}{', …' if len(field) > 5 else ''})" if field else "") + ".")
+
+    def listed(items: Sequence[str]) -> str:
+        head = ", ".join(items[:5])
+        return f"{fmt_number(len(items))} ({head}{', …' if len(items) > 5 else ''})"
+
+    facts = (
+        ("Réponses ETIC sans correspondance dans l'annuaire (conservées, placées par le département "
+         "déclaré dans ETIC)", report.etic_absent_annuaire),
+        ("Réponses ETIC d'établissements classés hors périmètre dans l'annuaire (nature changée "
+         "depuis ; la nature déclarée dans ETIC est retenue)", report.etic_hors_perimetre_annuaire),
+        ("Réponses ETIC dont la nature diffère de celle de l'annuaire (celle d'ETIC est retenue)",
+         report.etic_nature_differs),
+        ("UAI dont le préfixe contredit le département de l'annuaire", report.uai_departement_mismatch),
+        ("Établissements placés dans aucun département", report.unplaced),
+        ("Réponses ignorées (question non posée ce millésime)", report.ignored_answers),
+        ("Expérimentations sans établissement correspondant", report.experimentations_unmatched),
+    )
+    for label, items in facts:
+        if items:
+            lines.append(f"{label}{COLON} {listed(list(items))}.")
+    if report.couverture_unmatched:
+        lines.append(f"Lignes de couverture sans établissement correspondant{COLON} "
+                     f"{fmt_number(report.couverture_unmatched)}.")
+    for note in report.notes:
+        for key, name in SURVEY_NAMES.items():
+            note = note.replace(key, name)
+        lines.append(note)
+    return lines

@@ -1,0 +1,166 @@
+"""The « Positionnement » section: where the edition's territory stands among its peers.
+
+For the key figures that are shares or ratios (a count depends on the size of the territory),
+the rank of the territory among each group of peers (:mod:`analysis.indicators.positioning`:
+the départements of France and of the région académique, the académies, the régions
+académiques), its quarter, a strip chart of every peer and a national map with the territory
+outlined. Peers without a published value are counted by reason, never dropped.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from analysis import indicators
+from analysis.core.formatting import MISSING_MARKS, MISSING_WORDS, UNIT_SEP, fmt_ordinal, fmt_source, plural
+from analysis.core.vocabulary import LEVEL_NOUNS, the_territory
+from analysis.indicators.positioning import Position, peer_groups, position, ranking
+from analysis.report import narrative
+from analysis.report.figures import NoFigure
+from analysis.report.tables import cell_text, scope_of
+
+if TYPE_CHECKING:
+    from analysis.report.chapter import Chapter
+
+QUARTERS = {1: "premier quart", 2: "deuxième quart", 3: "troisième quart", 4: "dernier quart"}
+
+
+def specs(ch: Chapter) -> list[tuple[str, str]]:
+    """The key figures that can be ranked: shares and ratios (not counts, not the perimeter)."""
+    cat = indicators.catalogue()
+    return [(ind, t) for ind, t in ch.key_figure_specs
+            if ind in cat and cat[ind].unit != "count" and cat[ind].theme != "perimetre"]
+
+
+def groups(ch: Chapter):
+    return peer_groups(ch.territory)
+
+
+def _feminine(ch: Chapter) -> bool:
+    return LEVEL_NOUNS.get(ch.territory.level, LEVEL_NOUNS["departement"]).gender == "f"
+
+
+def rank_text(p: Position, *, feminine: bool = False) -> str:
+    """"12e sur 95", "3e ex aequo sur 95", or the mark of an unranked value ("s.", "n.c.")."""
+    if not p.has_rank:
+        return MISSING_MARKS.get(p.statut, "n.c.")
+    tie = " ex aequo" if p.tied_with else ""
+    return f"{fmt_ordinal(p.rank, feminine=feminine)}{tie} sur {p.ranked}"
+
+
+def _unranked_note(p: Position) -> str:
+    return ", ".join(f"{n}{UNIT_SEP}{MISSING_MARKS.get(s, s)}" for s, n in p.unranked.items())
+
+
+def positioning_table(ch: Chapter) -> pd.DataFrame:
+    """One row per rankable key figure: the value, the rank in each group of peers (with the
+    peers left unranked) and the quarter among the widest group."""
+    found = groups(ch)
+    if not found:
+        return pd.DataFrame()
+    records = []
+    for ind, type_ in specs(ch):
+        row = ch.row(ind, type_)
+        record = {"Indicateur": str(row["titre"]), "Établissements": scope_of(row, ch.ensemble_for(row)),
+                  "Valeur": cell_text(row)}
+        for n, group in enumerate(found):
+            p = position(ch.results, ch.territory, ind, type_, group)
+            text = rank_text(p, feminine=_feminine(ch))
+            unranked = _unranked_note(p)
+            record[f"Rang parmi les {group.label}"] = text + (f" ({unranked} sans rang)" if unranked else "")
+            if n == 0:
+                record["Quart"] = QUARTERS.get(p.quartile, "–")
+        records.append(record)
+    return pd.DataFrame(records)
+
+
+def positioning_source(ch: Chapter) -> str:
+    """"Sources : ETIC 2018 ; Observatoire France THD, Arcep 2018" — those of the ranked figures."""
+    found = dict.fromkeys(str(ch.row(ind, type_)["source"]) for ind, type_ in specs(ch))
+    return fmt_source(" ; ".join(found)).replace("Source" + UNIT_SEP, "Sources" + UNIT_SEP, len(found) > 1)
+
+
+def positioning_intro(ch: Chapter) -> str:
+    """What the section shows, and the rules of the ranks (French)."""
+    found = groups(ch)
+    if not found:
+        what = ("un périmètre sur mesure" if ch.is_perimeter else "la France")
+        return (f"Pas de positionnement pour {what}{UNIT_SEP}: il n'a pas de territoires de même niveau "
+                "auxquels se comparer.")
+    the = the_territory(ch.label, ch.territory.level)
+    among = " et parmi les ".join(g.label for g in found)
+    quarters = pd.Series([position(ch.results, ch.territory, i, t, found[0]).quartile for i, t in specs(ch)])
+    counts = quarters.value_counts()
+    summary = ""
+    if counts.get(1, 0) or counts.get(4, 0):
+        summary = (f" Sur {plural(len(quarters), 'indicateur', 'indicateurs')}, {the} figure "
+                   f"{counts.get(1, 0)} fois dans le premier quart (valeurs les plus élevées) et "
+                   f"{counts.get(4, 0)} fois dans le dernier quart des {found[0].label}.")
+    return (f"Où se situe {the} parmi les {among}{UNIT_SEP}? Pour chaque indicateur clé exprimé en part ou "
+            "en ratio, le rang est donné par valeur décroissante (1 = valeur la plus élevée), sur les "
+            "territoires dont la valeur est publiée et telle qu'elle est affichée (deux valeurs affichées à "
+            "l'identique sont ex aequo). Les territoires sans valeur publiée (non communiqué, secret "
+            "statistique, source non disponible) ne sont pas classés mais comptés." + summary)
+
+
+def positioning_chart(ch: Chapter):
+    """Strip chart of every peer of the widest group, one line per rankable key figure."""
+    from analysis.report.peer_charts import peer_strips
+
+    found = groups(ch)
+    if not found:
+        return NoFigure("")
+    group = found[0]
+    rows, refs, sources = [], [], []
+    for ind, type_ in specs(ch):
+        table = ranking(ch.results, ind, type_, group)
+        if not table["rang"].notna().any():
+            continue
+        row = ch.row(ind, type_)
+        rows.append((f"{row['titre']} — {scope_of(row, ch.ensemble_for(row))}", table, str(row["unite"])))
+        france = [p for p in ch.compared_parents if p.level == "france"]
+        refs.append(ch.value(ind, type_, france[0]) if france else None)
+        sources.append(str(row["source"]))
+    if not rows:
+        return NoFigure(f"*Positionnement{UNIT_SEP}: aucun des {group.label} n'a de valeur publiée.*")
+    return peer_strips(rows, ch.territory.id, title=ch.title(f"Position parmi les {group.label}"),
+                       source=" ; ".join(dict.fromkeys(sources)), peers_label=group.label, reference=refs)
+
+
+def positioning_map(ch: Chapter, ind: str | None = None, type_: str = "ensemble", **kwargs):
+    """National map of the widest group of peers for one indicator (default: the first rankable
+    key figure), the territory outlined."""
+    from analysis.harmonise import boundaries
+    from analysis.report import maps
+
+    found = groups(ch)
+    if not found:
+        return NoFigure("")
+    if ind is None:
+        ind, type_ = specs(ch)[0]
+    group = found[0]
+    level = group.members[0].level
+    table = ranking(ch.results, ind, type_, group)
+    if not (table["statut"] == "ok").any():
+        return NoFigure(f"Pas de carte{UNIT_SEP}: aucun des {group.label} n'a de valeur publiée.")
+    try:
+        geometries = boundaries.for_level(ch.store, level, ch.vintage)
+    except Exception:  # noqa: BLE001 - an unreadable boundary file: the tile grid
+        geometries = None
+    if geometries is not None and not set(table["code"]) <= set(geometries["code"]):
+        geometries = None
+    row = ch.row(ind, type_)
+    missing = ", ".join(f"{MISSING_WORDS[s]}{UNIT_SEP}: {n}" for s, n in
+                        table.loc[table["statut"] != "ok", "statut"].value_counts().items())
+    title = (f"{row['titre']} — {scope_of(row, ch.ensemble_for(row))}, {ch.year}{UNIT_SEP}: {ch.label} "
+             f"parmi les {group.label}")
+    kwargs.setdefault("taux_nc", "")
+    fig = maps.choropleth(table[["code", "valeur", "statut"]], geometries, level=level, title=title,
+                          source=ch.source_line(ind, type_), unit=str(row["unite"]), vintage=ch.vintage,
+                          outline=[ch.territory.code], **kwargs)
+    fig.alt_text += (f" {narrative.capitalize(the_territory(ch.label, ch.territory.level))} est cerné"
+                     f"{'e' if _feminine(ch) else ''} d'un trait épais"
+                     + (f" ; sans valeur publiée{UNIT_SEP}: {missing}." if missing else "."))
+    return fig

@@ -1,0 +1,181 @@
+"""The tables of a chapter: DataFrames of French text, shown by ``ch.table`` (:mod:`.display`).
+
+Functions of a chapter ``ch`` (exposed as its methods), plus :func:`cell_text`, the cell of any
+value (printed by :func:`analysis.core.formatting.fmt_value`, as in the sentences and charts).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from analysis import indicators
+from analysis.core import territories
+from analysis.core.formatting import UNIT_SEP, fmt_pct, fmt_value, is_missing
+from analysis.core.vocabulary import TYPE_ORDER, type_label
+from analysis.indicators import THEMES
+from analysis.report import narrative
+from analysis.report.display import bullet_list
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from analysis.report.chapter import Chapter
+
+#: The legend of the marks of a table (``ch.table(..., note=ch.TABLE_NOTE)``).
+TABLE_NOTE = (f"n.c.{UNIT_SEP}: non communiqué{UNIT_SEP}; s.{UNIT_SEP}: secret statistique{UNIT_SEP}; "
+              f"n.d.{UNIT_SEP}: source non disponible pour ce millésime{UNIT_SEP}; "
+              f"–{UNIT_SEP}: sans objet")
+UNITS = {"%": "part (%)", "ratio": "ratio", "count": "nombre"}
+
+
+def cell_text(row, decimals: int | None = None) -> str:
+    """A value for a table cell: the number, or "s.", "n.c.", "n.d." (absent), "–" (vide)."""
+    return fmt_value(row.get("valeur"), str(row.get("unite", "%")), decimals, reason=str(row.get("statut", "nc")))
+
+
+def _territory_name(t: territories.Territory) -> str:
+    return f"{t.nom} ({t.code})" if t.level == "departement" else t.label
+
+
+def scope_of(row, ensemble: Sequence[str]) -> str:
+    """The establishments a row is about ("collèges et lycées publics"), or the things a count
+    counts (départements, projets)."""
+    words = narrative.wording(row)
+    if words.counted:
+        return words.counted.plural
+    return narrative.subject(str(row.get("type", "ensemble")), public=words.public, ensemble=ensemble)
+
+
+def key_figures(ch: Chapter, specs: Sequence[tuple[str, str]] | None = None) -> pd.DataFrame:
+    """The headline figures (by default those declared ``key_figure`` in ``indicators.yml``): one
+    row per (indicator, type) with the establishments it is about, the territory then its
+    compared parents, the n.c. rate and the source."""
+    chain = [ch.territory] + ch.compared_parents
+    records, last_theme = [], None
+    for ind, type_ in specs or indicators.key_figures():
+        row = ch.row(ind, type_)
+        cat = indicators.catalogue().get(ind)
+        theme = THEMES.get(cat.theme if cat else "", "")
+        record = {"Thème": theme if theme != last_theme else "",
+                  "Indicateur": str(row["titre"]), "Établissements": scope_of(row, ch.ensemble_for(row))}
+        last_theme = theme
+        for t in chain:
+            record[t.label] = cell_text(ch.row(ind, type_, t))
+        record["n.c."] = narrative.nc_paren(row)[1:-1].replace(UNIT_SEP + "n.c.", "")
+        record["Source"] = str(row["source"])
+        records.append(record)
+    return pd.DataFrame(records)
+
+
+def territories_table(ch: Chapter) -> pd.DataFrame:
+    """The territories of the edition with their hierarchy (région > académie > département)."""
+    h = territories.hierarchy(ch.vintage)
+    h = h[h["statut"] == "departement"]
+    if ch.is_perimeter:
+        h = h[h["departement"].isin(territories.departement_codes(ch.territory))]
+    elif ch.territory.level != "france":
+        h = h[h[ch.territory.level] == ch.territory.code]
+    out = pd.DataFrame({
+        "Région académique": h["region_nom"].where(h["region_statut"] == "region-academique", "—"),
+        "Académie": h["academie_nom"].where(h["academie_statut"] == "academie", h["academie_nom"] + " (vice-rectorat)"),
+        "Département": h["departement_nom"] + " (" + h["departement"] + ")",
+        "Données": np.where(h["departement"].isin(ch.coverage), "oui", "non"),
+    })
+    return out.sort_values(["Région académique", "Académie", "Département"]).reset_index(drop=True)
+
+
+def dictionary_table(ch: Chapter) -> pd.DataFrame:
+    """Data dictionary: every indicator of the catalogue (distributions as one entry)."""
+    records, seen = [], set()
+    labels = indicators.source_labels()
+    for ind in indicators.catalogue().values():
+        key = ind.base or ind.id
+        if key in seen:
+            continue
+        seen.add(key)
+        records.append({"Thème": THEMES.get(ind.theme, ind.theme), "Indicateur": key,
+                        "Intitulé": ind.title, "Unité": UNITS.get(ind.unit, ind.unit),
+                        "Source": labels.get(ind.source, ind.source),
+                        "Types publiés": ", ".join(type_label(t).lower() for t in ind.types),
+                        "Définition": ind.definition})
+    return pd.DataFrame(records)
+
+
+def dictionary_markdown(ch: Chapter) -> str:
+    """The data dictionary as Markdown: one list per theme."""
+    frame = ch.dictionary_table()
+    parts = []
+    for theme, group in frame.groupby("Thème", sort=False):
+        items = [f"**{r['Intitulé']}**{UNIT_SEP}: {r['Définition']} "
+                 f"*{narrative.capitalize(r['Unité'])}{UNIT_SEP}; source{UNIT_SEP}: {r['Source']}{UNIT_SEP}; "
+                 f"publié pour{UNIT_SEP}: {r['Types publiés']}{UNIT_SEP}; code{UNIT_SEP}:* `{r['Indicateur']}`."
+                 for _, r in group.iterrows()]
+        parts.append(f"**{theme}**\n\n" + bullet_list(items))
+    return "\n\n".join(parts)
+
+
+def completeness_by_theme(ch: Chapter) -> pd.DataFrame:
+    """n.c. rates of the territory by family of indicators (theme) and type: min–max."""
+    rows = ch.data[(ch.data["territoire"] == ch.territory.id)
+                   & ch.data["type"].isin(TYPE_ORDER) & (ch.data["unite"] != "count")
+                   & ~ch.data["theme"].isin(["perimetre"])]
+    records = []
+    for theme, group in rows.groupby("theme", sort=False):
+        record = {"Famille": THEMES.get(theme, theme), "Indicateurs": str(group["base"].nunique())}
+        for t in TYPE_ORDER:
+            rates = group.loc[(group["type"] == t) & (group["statut"] != "absent"), "taux_nc"].dropna()
+            if group[group["type"] == t].empty:
+                record[type_label(t)] = "–"
+            elif rates.empty:
+                record[type_label(t)] = "n.d."
+            else:
+                lo, hi = fmt_pct(rates.min()), fmt_pct(rates.max())
+                record[type_label(t)] = lo if lo == hi else f"{lo} à {hi}"
+        records.append(record)
+    order = list(THEMES.values())
+    out = pd.DataFrame(records)
+    if len(out):
+        out = out.sort_values("Famille", key=lambda s: s.map(order.index)).reset_index(drop=True)
+    return out
+
+
+def completeness_by_subterritory(ch: Chapter) -> pd.DataFrame:
+    """Response rate and n.c. rate of the main indicators (those declared ``completeness_column``
+    in ``indicators.yml``), per sub-territory then the territory (ensemble)."""
+    chain = ch.children + [ch.territory] if ch.children else [ch.territory]
+    records = []
+    for t in chain:
+        record = {"Territoire": _territory_name(t),
+                  "Établ.": cell_text(ch.row("perimetre.etablissements", "ensemble", t)),
+                  "Champ ETIC": cell_text(ch.row("perimetre.champ_etic", "ensemble", t)),
+                  "Réponse": cell_text(ch.row("perimetre.taux_reponse_etic", "ensemble", t))}
+        for label, ind in indicators.completeness_columns().items():
+            row = ch.row(ind, "ensemble", t)
+            record[label] = (fmt_pct(row["taux_nc"]) if row["statut"] not in ("absent", "vide")
+                             and not is_missing(row["taux_nc"]) else cell_text(row))
+        records.append(record)
+    return pd.DataFrame(records)
+
+
+def experimentations_table(ch: Chapter) -> pd.DataFrame:
+    """Counts of the experimentation programmes (the indicators of that theme, headed by their
+    chart label) by sub-territory, then the territory; empty when the source is absent."""
+    inds = {i.id: i.chart_label for i in indicators.catalogue().values() if i.theme == "experimentations"}
+    if all(ch.row(i)["statut"] == "absent" for i in inds):
+        return pd.DataFrame()
+    records = []
+    for t in ch.children + [ch.territory]:
+        record = {"Territoire": _territory_name(t)}
+        for ind, label in inds.items():
+            record[label] = cell_text(ch.row(ind, "ensemble", t))
+        records.append(record)
+    return pd.DataFrame(records)
+
+
+def unavailable_table(ch: Chapter) -> pd.DataFrame:
+    """Figures of the 2018 report the open data cannot give, and why."""
+    return pd.DataFrame([{"Figure du rapport 2018": figure.label, "Pourquoi elle n'est pas reproduite": figure.reason}
+                         for figure in indicators.unavailable().values()])

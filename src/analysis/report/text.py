@@ -1,0 +1,233 @@
+"""The French text of a chapter: sentences about the territory, and the paragraphs around them.
+
+Functions of a chapter ``ch`` (:class:`analysis.report.chapter.Chapter`, which exposes each one as
+a method: ``ch.sentence(...)``); the row-level wording is :mod:`analysis.report.narrative`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from analysis import indicators
+from analysis.core import config
+from analysis.core.formatting import UNIT_SEP, fmt_value, plural
+from analysis.core.vocabulary import (
+    LEVEL_NOUNS,
+    SURVEY_NAMES,
+    TYPE_ORDER,
+    in_territory,
+    of_territory,
+    the_territory,
+    type_label,
+)
+from analysis.report import narrative
+from analysis.report.tables import cell_text
+from analysis.sources.schemas import questionnaire
+
+if TYPE_CHECKING:
+    from analysis.report.chapter import Chapter
+
+QUESTIONNAIRES = tuple(sorted(p.stem for p in Path(config.RESOURCES, "questionnaires").glob("*.yml")))
+
+
+# ------------------------------------------------------------------ sentences of figures
+def sentence(ch: Chapter, ind: str, type_: str = "ensemble", *, compare: bool = True,
+             evolution: bool = True, short: bool = False) -> str:
+    """The French sentence of a figure, with its comparisons and its change."""
+    row = ch.row(ind, type_)
+    others = [(in_territory(p.label, p.level), ch.row(ind, type_, p))
+              for p in ch.compared_parents] if compare else []
+    return narrative.sentence(row, others=others, previous_year=ch.previous_year if evolution else None,
+                              ensemble=ch.etic_types, threshold=ch.threshold, short=short)
+
+
+def sentences(ch: Chapter, specs: Sequence[tuple[str, str] | str], **kwargs) -> list[str]:
+    """Sentences of several figures; those whose source is absent are said once per source."""
+    out, absent = [], {}
+    for spec in specs:
+        ind, type_ = (spec, "ensemble") if isinstance(spec, str) else spec
+        row = ch.row(ind, type_)
+        if row["statut"] == "absent":
+            key = narrative.source_name(row)
+            if key not in absent:
+                absent[key] = []
+                out.append(key)  # placeholder, keeps the order
+            absent[key].append(row)
+        else:
+            out.append(ch.sentence(ind, type_, **kwargs))
+    return [narrative.absent_sentence(absent[s], ensemble=ch.etic_types) if s in absent else s for s in out]
+
+
+def sub_range(ch: Chapter, ind: str, type_: str = "ensemble") -> str:
+    """Spread over the sub-territories ("Selon les départements, … de 85 % (Lozère) à …")."""
+    if not ch.children:
+        return ""
+    return narrative.sub_range(ch.sublevel_values(ind, type_), level=ch.sublevel)
+
+
+def distribution_text(ch: Chapter, base: str, type_: str) -> str:
+    """"Écoles : hors REP 93 %, REP 4 %, REP+ 3 %" for one type."""
+    rows = [ch.row(i, type_) for i, _ in ch.levels(base)]
+    if all(r["statut"] != "ok" for r in rows):
+        return ""
+    parts = [f"{label} {cell_text(r)}" for (_, label), r in zip(ch.levels(base), rows)]
+    return f"{type_label(type_)}{UNIT_SEP}: {', '.join(parts)} {narrative.nc_paren(rows[0])}".rstrip()
+
+
+def top_resources(ch: Chapter, inds: Sequence[str], n: int = 3) -> str:
+    """"Les types de ressources les plus utilisés sont … (28 % n.c.)."""
+    rows = [ch.row(i) for i in inds if i != "services.ressources_aucune"]
+    ok = sorted([r for r in rows if r["statut"] == "ok"], key=lambda r: -float(r["valeur"]))
+    if not ok:
+        return narrative.capitalize(narrative.statement(ch.row(inds[0]), threshold=ch.threshold)) + "."
+    items = [f"{str(r['titre'])[0].lower()}{str(r['titre'])[1:]} ({fmt_value(r['valeur'], '%')})" for r in ok[:n]]
+    text = (f"Les types de ressources numériques les plus utilisés par les {ch.subject()} sont{UNIT_SEP}: "
+            f"{narrative.join(items)} {narrative.nc_paren(ok[0])}".rstrip() + ".")
+    none = ch.row("services.ressources_aucune")
+    if none["statut"] == "ok":
+        text += " " + narrative.capitalize(narrative.statement(none, ensemble=ch.etic_types, with_nc=False)) + "."
+    return text
+
+
+def question_change(ind: str) -> str:
+    """Why an indicator's question changed between millésimes ("" when it did not): the notes
+    of the questionnaire variables it reads (``change_note`` in ``resources/questionnaires/``)."""
+    variables = {v for i in indicators.members(ind) for v in i.variables}
+    notes = [spec["change_note"].format(nbsp=UNIT_SEP) for name in QUESTIONNAIRES
+             for var, spec in questionnaire(name)["variables"].items()
+             if var in variables and "change_note" in spec]
+    return " ".join(dict.fromkeys(notes))
+
+
+def check_values(ch: Chapter, specs: Sequence[tuple[str, str]]) -> None:
+    """Assert that the chapter's values and sentences are those of the indicator table
+    (:func:`analysis.indicators.load`, read again): run by the notebooks' ``key-values``
+    cells, silent when everything agrees."""
+    reference = indicators.load(ch.store, ch.year, threshold=ch.threshold)
+    reference = reference[reference["territoire"] == ch.territory.id].set_index(["indicateur", "type"])
+    for ind, type_ in specs:
+        row = reference.loc[(ind, type_)]
+        mine, said = ch.value(ind, type_), ch.sentence(ind, type_)
+        if row["statut"] == "ok":
+            assert abs(mine - row["valeur"]) < 1e-9, (ind, type_, mine, row["valeur"])
+            if row["unite"] == "count" and row["valeur"] == 0:
+                assert "ucun" in said, (ind, said)      # "Aucun établissement…", not "0 établissement"
+            else:
+                assert fmt_value(row["valeur"], row["unite"]) in said, (ind, type_, said)
+        else:
+            assert mine != mine, (ind, type_, mine)      # NaN: never a number for a missing value
+            assert "nan" not in said, (ind, said)
+
+
+# ------------------------------------------------------------------ paragraphs of the edition
+def notes(ch: Chapter) -> list[str]:
+    """Warnings about the data of this edition (demo, coverage), French Markdown."""
+    out = []
+    mine, total = ch.covered(), ch.departements()
+    if not mine:
+        out.append(f"Aucune donnée pour {ch.label} dans le dossier de données{UNIT_SEP}: "
+                   "les chiffres de ce rapport sont indisponibles.")
+    elif mine != total:
+        out.append(f"Les fichiers disponibles ne couvrent que {len(mine)} des {len(total)} "
+                   f"départements de ce territoire{UNIT_SEP}: les chiffres portent sur ces seuls "
+                   "départements.")
+    if mine:
+        last = ch.territory
+        for p in ch.parents:
+            if p in ch.compared_parents:
+                last = p
+                continue
+            out.append(f"Pas de comparaison avec {the_territory(p.label, p.level)}{UNIT_SEP}: "
+                       f"les données disponibles pour {the_territory(p.label, p.level)} se "
+                       f"limitent à celles {of_territory(last.label, last.level)}.")
+    return out
+
+
+def sources_status(ch: Chapter) -> tuple[list[str], list[str]]:
+    """(available, missing) French names of the sources for this millésime."""
+    checks = [(f"{SURVEY_NAMES['etic_1d']} (écoles)", "perimetre.champ_etic", "ecole"),
+              (f"{SURVEY_NAMES['etic_2d']} (collèges, lycées)", "perimetre.champ_etic", "college"),
+              ("annuaire de l'Éducation nationale", "perimetre.etablissements", "ensemble"),
+              ("couverture très haut débit et mobile", "connectivite.thd", "ensemble"),
+              ("expérimentations (collèges lab, e-FRAN, ProFan)", "experimentations.colleges_lab", "ensemble")]
+    available, missing = [], []
+    for name, ind, type_ in checks:
+        row = ch.row(ind, type_, "france")
+        (missing if row["statut"] == "absent" else available).append(name)
+    return available, missing
+
+
+def intro(ch: Chapter) -> list[str]:
+    """Opening paragraphs: what the report covers, on which data."""
+    where = in_territory(ch.label, ch.territory.level)
+    first = (f"Cet état des lieux décrit le numérique éducatif {where} pour le millésime "
+             f"{ch.year}, à partir des données ouvertes disponibles. Tous les chiffres, phrases, "
+             "graphiques et cartes sont calculés à partir de ces données.")
+    n = ch.row("perimetre.etablissements", "ensemble")
+    champ = ch.row("perimetre.champ_etic", "ensemble")
+    rate = ch.row("perimetre.taux_reponse_etic", "ensemble")
+    facts = []
+    if n["statut"] == "ok":
+        counted = plural(n["valeur"], "école, collège ou lycée", "écoles, collèges et lycées")
+        facts.append(f"Le périmètre compte {counted} publics et privés sous contrat recensés dans l'annuaire "
+                     "de l'Éducation nationale")
+    if champ["statut"] == "ok":
+        field = f"{fmt_value(champ['valeur'], 'count')} {ch.subject('ensemble')}"
+        text = f"l'enquête ETIC porte sur les {field} de son champ"
+        if rate["statut"] == "ok":
+            text += f", dont {fmt_value(rate['valeur'], '%')} ont répondu"
+        facts.append(text)
+    second = narrative.capitalize(" ; ".join(facts)) + "." if facts else ""
+    available, missing = ch.sources_status()
+    third = f"Sources disponibles pour ce millésime{UNIT_SEP}: {', '.join(available)}."
+    if missing:
+        third += (f" Sources absentes du dossier de données{UNIT_SEP}: {', '.join(missing)}{UNIT_SEP}; les "
+                  "indicateurs qui en dépendent sont signalés « donnée non disponible ».")
+    return [first, second, third]
+
+
+def secret_text(ch: Chapter) -> str:
+    """The secrecy threshold and how many values of the territory it hides."""
+    rows = ch.data[(ch.data["territoire"] == ch.territory.id) & ch.data["type"].isin(TYPE_ORDER)]
+    n_secret = int((rows["statut"] == "secret").sum())
+    n_nc = int((rows["statut"] == "nc").sum())
+    the = the_territory(ch.label, ch.territory.level)
+    text = f"Seuil du secret statistique{UNIT_SEP}: {plural(ch.threshold, 'répondant', 'répondants')}. "
+    if n_secret:
+        text += (f"Pour {the}, {plural(n_secret, 'valeur', 'valeurs')} (indicateur et type "
+                 f"d'établissement) {'est couverte' if n_secret < 2 else 'sont couvertes'} par le secret statistique")
+    else:
+        text += f"Pour {the}, aucune valeur n'est couverte par le secret statistique"
+    if n_nc:
+        text += (f" et {plural(n_nc, 'valeur est', 'valeurs sont')} non "
+                 f"{'communiquée' if n_nc < 2 else 'communiquées'}, faute de répondant.")
+    else:
+        text += " et aucune n'est non communiquée faute de répondant."
+    return text
+
+
+def completeness_intro(ch: Chapter) -> str:
+    """What the completeness table by territory shows."""
+    scope = f"l'ensemble des {ch.subject()}" if ch.etic_types else "les établissements publics"
+    if ch.children:
+        where = (f"chaque {LEVEL_NOUNS[ch.sublevel].singular} "
+                 + (of_territory(ch.label, ch.territory.level) if ch.territory.level != "france" else "de France")
+                 + " puis pour le territoire entier")
+    else:
+        where = the_territory(ch.label, ch.territory.level)
+    return (f"Le tableau suivant donne, pour {where}, le nombre d'établissements, le champ et le taux "
+            "de réponse de l'enquête ETIC, puis le taux de non-réponse (n.c.) des principaux "
+            f"indicateurs, pour {scope}.")
+
+
+def experimentations_note(ch: Chapter) -> str:
+    """Why there is no territorial breakdown of the experimentations, or what follows."""
+    row = ch.row("experimentations.colleges_lab")
+    if row["statut"] == "absent":
+        return ("Pas de répartition territoriale" + UNIT_SEP + ": "
+                + narrative.missing_reason(row, threshold=ch.threshold) + ".")
+    if not ch.children:
+        return ""
+    return f"Nombre d'établissements engagés par {LEVEL_NOUNS[ch.sublevel].singular}{UNIT_SEP}:"

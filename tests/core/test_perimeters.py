@@ -1,0 +1,88 @@
+"""Custom perimeters: the YAML declaration, its errors, the territory it makes, its indicators."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.core import perimeters, territories
+from analysis.core.errors import InputError
+from analysis.harmonise.table import load_etablissements
+from analysis.indicators import compute
+
+
+@pytest.fixture()
+def project(tmp_path, monkeypatch):
+    """A project root whose params/perimetres/ the test fills."""
+    (tmp_path / "params" / "perimetres").mkdir(parents=True)
+    monkeypatch.setenv("ETAT_DES_LIEUX_ROOT", str(tmp_path))
+    return tmp_path / "params" / "perimetres"
+
+
+def declare(folder, name, text):
+    (folder / f"{name}.yml").write_text(text, encoding="utf-8")
+
+
+def test_a_perimeter_of_departements_is_a_territory(project):
+    declare(project, "littoral", 'nom: Littoral occitan\nparent: region:76\ndepartements: ["34", "030", 11, "66"]\n')
+    t = territories.parse_territory("perimetre:littoral")
+    assert (t.id, t.slug, t.label) == ("perimetre:littoral", "perimetre-littoral", "Littoral occitan")
+    assert [p.id for p in territories.parents(t)] == ["region:76", "france"]
+    assert territories.departement_codes(t) == ["11", "30", "34", "66"]
+    assert territories.children(t, "departement") == []
+    assert [x.id for x in territories.list_territories("perimetre")] == ["perimetre:littoral"]
+
+
+def test_a_perimeter_of_etablissements_read_from_a_list_file(project):
+    (project / "liste.csv").write_text("Titre de la liste\n\nCommune;Nom;UAI\nAgde;Collège;0341893Y\n;Lycée;0340002T\n",
+                                       encoding="utf-8")
+    declare(project, "deux", "nom: Deux établissements\netablissements:\n  fichier: liste.csv\n  colonne: uai\n")
+    found = perimeters.get("deux")
+    assert found.etablissements == ("0341893Y", "0340002T") and found.by_etablissement
+    t = territories.parse_territory("perimetre:deux")
+    assert [p.id for p in territories.parents(t)] == ["france"]             # no parent: France only
+    assert territories.departement_codes(t) == ["34"]                       # from the UAI prefixes
+    before = perimeters.digest()
+    (project / "liste.csv").write_text("UAI\n0341893Y\n", encoding="utf-8")
+    assert perimeters.digest() != before                                     # the list file is in the key
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("nom: X\ndepartements: [34]\netablissements: [0341893Y]\n", "either departements"),
+    ("nom: X\n", "either departements"),
+    ("departements: [34]\n", "no name"),
+    ("nom: X\ndepartements: [34]\nzone: sud\n", "unknown key"),
+    ("nom: X\ndepartements: [34, 999]\n", "entry 2 is not a département code"),
+    ("nom: X\netablissements: [0341893Y, 0341893Z]\n", "entry 2"),
+    ("nom: X\nparent: academie:atlantide\ndepartements: [34]\n", "parent"),
+    ("nom: X\netablissements:\n  fichier: absente.xlsx\n", "does not exist"),
+])
+def test_declaration_errors_name_the_file_and_the_entry(project, text, message):
+    declare(project, "faux", text)
+    with pytest.raises(InputError, match=message) as caught:
+        territories.parse_territory("perimetre:faux")
+    assert "faux.yml" in str(caught.value)
+    assert isinstance(perimeters.declared()[0], InputError)                  # others still computable
+
+
+def test_unknown_perimeter_lists_the_declared_ones(project):
+    declare(project, "littoral", "nom: Littoral\ndepartements: [34]\n")
+    with pytest.raises(InputError, match="declared: littoral"):
+        territories.parse_territory("perimetre:montagne")
+
+
+def test_indicators_of_perimeters_sum_their_members_and_respect_the_secret(demo_store):
+    table, _ = load_etablissements(demo_store, 2018)
+    colleges = table[(table["type"] == "college") & table["repondant_etic"] & (table["departement"] == "31")]
+    few = perimeters.Perimeter("trois", "Trois collèges", path=None, etablissements=tuple(colleges["uai"][:3]))
+    deps = perimeters.Perimeter("duo", "Gers et Lot", path=None, departements=("32", "46"))
+    out = compute(table, year=2018, indicators=["connectivite.acces_internet"], perimeters=[few, deps])
+    row = out[(out["territoire"] == "perimetre:trois") & (out["type"] == "college")].iloc[0]
+    assert row["statut"] == "secret" and np.isnan(row["valeur"]) and row["univers"] == 3
+    sel = out[out["type"] == "ensemble"].set_index("territoire")
+    for column in ("numerateur", "denominateur", "univers"):
+        assert sel.loc["perimetre:duo", column] == sel.loc["departement:32", column] + sel.loc["departement:46", column]
+    assert few.missing(table) == []
+    assert perimeters.Perimeter("x", "X", None, etablissements=("0341893Y",)).missing(pd.DataFrame({"uai": []})) \
+        == ["0341893Y"]

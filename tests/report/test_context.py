@@ -1,0 +1,91 @@
+"""What a chapter reads, on the demo data: the territory, its parents and sub-territories, and
+rows that are those of indicators.load (a synthetic "absent" row when the table has none)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from analysis.core.formatting import UNIT_SEP, fmt_nc
+from analysis.report.context import ChapterContext
+from tests.report.conftest import reference
+
+INDICATORS = ["connectivite.acces_internet", "connectivite.wifi_absent", "equipement.eleves_par_terminal",
+              "services.ent", "perimetre.etablissements", "perimetre.part_public", "connectivite.thd",
+              "equipement.eleves_par_terminal_rep_plus", "experimentations.colleges_lab"]
+TYPES = ["ensemble", "ecole", "college", "lycee"]
+
+
+def same(a, b) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or abs(a - b) < 1e-9
+
+
+def test_the_edition_its_parents_and_sub_territories(demo_chapters):
+    region, dep = demo_chapters["region:76"], demo_chapters["departement:31"]
+    assert region.territory.id == "region:76" and region.year == 2018 and region.vintage == "2016"
+    assert len(region.children) == 13 and region.sublevel == "departement"
+    assert dep.sublevel is None and dep.children == []
+    assert [p.id for p in dep.parents] == ["academie:toulouse", "region:76", "france"]
+    # every département has data: every parent is compared
+    assert dep.compared_parents == dep.parents and dep.covered() == {"31"}
+    assert region.etic_types == ("ecole", "college", "lycee") and region.demo is True
+
+
+@pytest.mark.parametrize("territory", ["region:76", "departement:31"])
+def test_values_are_those_of_indicators_load(demo_chapters, demo_results, territory):
+    ch = demo_chapters[territory]
+    checked = 0
+    for ind in INDICATORS:
+        for type_ in TYPES:
+            ref = reference(demo_results, territory, ind, type_)
+            if ref is None:
+                continue
+            assert same(ch.value(ind, type_), ref["valeur"] if ref["statut"] == "ok" else math.nan), (ind, type_)
+            assert ch.row(ind, type_)["statut"] == ref["statut"]
+            checked += 1
+    assert checked > 25
+
+
+def test_rows_comparison_and_sub_territories(demo_chapters, demo_results):
+    region, dep = demo_chapters["region:76"], demo_chapters["departement:31"]
+    rows = region.rows("equipement.eleves_par_terminal")
+    assert list(rows["type"]) == ["ecole", "college", "lycee", "ensemble"]
+    assert list(rows["libelle"]) == ["Écoles", "Collèges", "Lycées", "Ensemble"]
+    comp = dep.comparison("connectivite.acces_fibre")
+    assert list(comp["territoire"]) == ["departement:31", "academie:toulouse", "region:76", "france"]
+    for r in comp.itertuples():
+        assert same(r.valeur, reference(demo_results, r.territoire, "connectivite.acces_fibre")["valeur"])
+    sub = region.sublevel_values("equipement.eleves_par_terminal", "college")
+    assert list(sub["code"]) == [c.code for c in region.children] and "Lozère (48)" in set(sub["libelle"])
+    assert dep.sublevel_values("services.ent").empty
+
+
+def test_a_row_the_table_lacks_is_absent_never_zero(demo_chapters):
+    row = demo_chapters["region:76"].row("equipement.eleves_par_terminal_rep", "lycee")  # not published
+    assert row["statut"] == "absent" and math.isnan(row["valeur"])
+    assert demo_chapters["region:76"].value("equipement.eleves_par_terminal_rep", "lycee") != 0
+
+
+def test_levels_of_a_distribution_are_those_used(demo_chapters):
+    levels = dict(demo_chapters["france"].levels("connectivite.classes_internet"))
+    assert "connectivite.classes_internet.moins_50" not in levels  # a 2019 level: unused in 2018
+    assert levels["connectivite.classes_internet.50_plus"] == "50 % ou plus"
+
+
+def test_source_lines_state_the_nc_rate(demo_chapters, demo_results):
+    dep = demo_chapters["departement:31"]
+    ref = reference(demo_results, "departement:31", "connectivite.acces_internet")
+    assert dep.source_line("connectivite.acces_internet") == f"Source{UNIT_SEP}: ETIC 2018 ({fmt_nc(ref['taux_nc'])})"
+    assert "n.c." not in dep.source_line("perimetre.part_public")  # the annuaire is exhaustive
+    assert "n.c." not in dep.source_line("experimentations.colleges_lab")  # counts have no rate
+    several = dep.source_line("equipement.eleves_par_terminal", ["ecole", "college"])
+    assert several.startswith(f"Source{UNIT_SEP}: ETIC 2018 (") and "n.c." in several
+
+
+def test_a_context_alone_reads_without_the_facade(demo_store, demo_results):
+    ctx = ChapterContext("academie:toulouse", 2018, store=demo_store, results=demo_results)
+    assert ctx.public("connectivite.acces_internet") and not ctx.public("connectivite.thd")
+    assert ctx.title("Accès à internet") == "Accès à internet — Académie de Toulouse, 2018"
+    assert ctx.key_figure_specs[0] == ("perimetre.etablissements", "ensemble")
+    assert ctx.no_data("x.inconnu").startswith("*X.inconnu") and "non disponible" in ctx.no_data("x.inconnu")

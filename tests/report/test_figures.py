@@ -1,0 +1,58 @@
+"""The figures of a chapter, on the demo data: charts titled with the territory and the millésime,
+with their source line and n.c. rate, labels from the declarations; maps; or why there is none."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.figure import Figure  # noqa: E402
+
+from analysis.core.formatting import UNIT_SEP  # noqa: E402
+from analysis.report.figures import NoFigure  # noqa: E402
+
+
+def legend_texts(fig: Figure) -> list[str]:
+    return [t.get_text() for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()]
+
+
+def test_charts_carry_title_source_and_nc_rate(demo_chapters):
+    region = demo_chapters["region:76"]
+    fig = region.chart_by_type("equipement.eleves_par_terminal")
+    assert isinstance(fig, Figure) and fig.get_suptitle().endswith("Région académique Occitanie, 2018")
+    assert fig.source_text.startswith(f"Source{UNIT_SEP}: ETIC 2018 (") and "n.c." in fig.source_text
+    for fig in (region.chart_distribution("connectivite.classes_internet"),
+                region.chart_yes_no("equipement.part_terminaux_mobiles", "mobiles", "non mobiles"),
+                region.chart_ranked(["services.ressources_entrainement", "services.ressources_autres"], "R"),
+                region.chart_comparison("connectivite.acces_fibre"),
+                region.chart_sublevel("connectivite.acces_fibre")):
+        assert isinstance(fig, Figure), fig
+        assert fig.source_text.startswith(f"Source{UNIT_SEP}:") and "n.c." in fig.source_text
+    perimetre = region.chart_distribution("perimetre.part_type", by="territoire")
+    assert isinstance(perimetre, Figure) and "Annuaire" in perimetre.source_text
+
+
+def test_bar_labels_come_from_the_declarations(demo_chapters):
+    dep = demo_chapters["departement:31"]
+    grouped = dep.chart_grouped(["connectivite.acces_adsl", "connectivite.acces_fibre", "connectivite.acces_rtc"],
+                                "Accès à internet par technologie")
+    assert legend_texts(grouped) == ["ADSL", "Fibre optique ou câble", "RTC"]
+    mine = dep.chart_grouped({"connectivite.acces_adsl": "A", "connectivite.acces_rtc": "B"}, "T")
+    assert legend_texts(mine) == ["A", "B"]
+    debit = dep.chart_distribution("connectivite.debit_web", reverse=True)
+    assert legend_texts(debit)[0] == "≥ 100 Mbit/s" and legend_texts(debit)[-1] == "< 2 Mbit/s"
+    ranked = dep.chart_ranked(["services.ressources_entrainement"], "R")
+    assert "Ressources pour s'entraîner" in [t.get_text() for t in ranked.axes[0].get_yticklabels()]
+
+
+def test_maps_and_their_absence(demo_chapters):
+    region, dep = demo_chapters["region:76"], demo_chapters["departement:31"]
+    fig = region.map("equipement.eleves_par_terminal", "college")
+    assert isinstance(fig, Figure) and fig.basemap == "tilegrid"  # the demo data have no boundaries
+    assert set(fig.patches_by_code) == {c.code for c in region.children}
+    assert "n.c." in fig.source_text and "collèges publics, par département" in fig.alt_text
+    no_map = dep.map("equipement.eleves_par_terminal", "college")
+    assert isinstance(no_map, NoFigure) and not no_map
+    assert "édition départementale" in no_map.text and "l'académie de Toulouse" in no_map.text
+    assert demo_chapters["france"].chart_comparison("connectivite.acces_internet").text == ""  # no parent

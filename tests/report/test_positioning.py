@@ -1,0 +1,93 @@
+"""The « Positionnement » and « Évolution » sections of the synthèse, on the demo data."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.patches import PathPatch
+
+from analysis.core import territories
+from analysis.core.formatting import fmt_value
+from analysis.report.chapter import Chapter, NoFigure
+from analysis.report.positioning import specs
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def lozere(demo_store):
+    return Chapter("departement:48", 2018, store=demo_store)
+
+
+def hand_rank(results, territory_id, ind, type_, members):
+    """1 + the peers printed higher, among the peers with a published value (plain pandas)."""
+    rows = results[(results["indicateur"] == ind) & (results["type"] == type_)
+                   & results["territoire"].isin(members) & (results["statut"] == "ok")]
+    shown = {r.territoire: fmt_value(r.valeur, r.unite) for r in rows.itertuples()}
+    number = {t: float(s.split("\u00a0")[0].replace("\u202f", "").replace(",", ".")) for t, s in shown.items()}
+    return 1 + sum(v > number[territory_id] for v in number.values()), len(number)
+
+
+def test_ranks_of_the_table_are_those_computed_by_hand(lozere):
+    table = lozere.positioning_table()
+    assert len(table) == len(specs(lozere)) >= 8
+    france = [d.id for d in territories.list_territories("departement")]
+    column = "Rang parmi les départements de France"
+    checked = 0
+    for (ind, type_), cell in zip(specs(lozere), table[column]):
+        if lozere.row(ind, type_)["statut"] != "ok":
+            assert cell.split(" ")[0] in ("s.", "n.c.", "n.d.", "–")
+            continue
+        rank, ranked = hand_rank(lozere.results, "departement:48", ind, type_, france)
+        match = re.match(r"(\d+)(?:er|e)( ex aequo)? sur (\d+)", cell)
+        assert match and (int(match[1]), int(match[3])) == (rank, ranked), (ind, cell)
+        checked += 1
+    assert checked >= 6
+    assert "Rang parmi les départements de la région académique Occitanie" in table.columns
+    assert set(table["Quart"]) <= {"premier quart", "deuxième quart", "troisième quart", "dernier quart", "–"}
+
+
+def test_chart_and_map_show_every_peer_and_outline_the_territory(lozere):
+    strip = lozere.positioning_chart()
+    assert isinstance(strip, Figure) and "Position parmi les départements de France" in strip.alt_text
+    ind, type_ = next((i, t) for i, t in specs(lozere) if lozere.row(i, t)["statut"] == "ok")
+    france = [d.id for d in territories.list_territories("departement")]
+    _, ranked = hand_rank(lozere.results, "departement:48", ind, type_, france)
+    others, mine = strip.axes[0].collections[:2]
+    assert (len(others.get_offsets()), len(mine.get_offsets())) == (ranked - 1, 1)   # every ranked peer drawn
+    fig = lozere.positioning_map()
+    assert isinstance(fig, Figure) and "cerné d'un trait épais" in fig.alt_text
+    outlined = [p for p in fig.map_ax.patches if isinstance(p, PathPatch) and not p.get_fill()]
+    assert len(outlined) == 1 and len(fig.patches_by_code) == 101
+
+
+def test_france_has_no_peers(demo_store):
+    france = Chapter("france", 2018, store=demo_store)
+    assert france.positioning_table().empty
+    assert "Pas de positionnement pour la France" in france.positioning_intro()
+    assert isinstance(france.positioning_chart(), NoFigure) and isinstance(france.positioning_map(), NoFigure)
+
+
+def test_series_over_millesimes_marks_the_ent_break(demo_store):
+    later = Chapter("departement:48", 2019, store=demo_store)
+    table = later.series_table().set_index("Indicateur")
+    assert {"2018", "2019"} <= set(table.columns)
+    assert table.loc["Accès à un ENT", "2019"].endswith("†") and not table.loc["Accès à un ENT", "2018"].endswith("†")
+    assert not table.loc["Accès à internet", "2019"].endswith("†")
+    assert Chapter("departement:48", 2018, store=demo_store).series_table().empty
+
+
+def test_a_perimeter_edition_has_no_positioning_and_is_compared_with_its_parent(demo_store, tmp_path, monkeypatch):
+    (tmp_path / "params" / "perimetres").mkdir(parents=True)
+    shutil.copy(ROOT / "params" / "sources.yml", tmp_path / "params" / "sources.yml")
+    (tmp_path / "params" / "perimetres" / "littoral.yml").write_text(
+        'nom: Littoral\nparent: departement:34\ndepartements: ["34", "30"]\n', encoding="utf-8")
+    monkeypatch.setenv("ETAT_DES_LIEUX_ROOT", str(tmp_path))
+    ch = Chapter("perimetre:littoral", 2018, store=demo_store)
+    assert "périmètre sur mesure" in ch.positioning_intro()
+    assert [p.id for p in ch.compared_parents][:1] == ["departement:34"]
+    assert ch.row("connectivite.acces_internet")["univers"] == sum(
+        ch.row("connectivite.acces_internet", "ensemble", f"departement:{d}")["univers"] for d in ("30", "34"))
+    assert "périmètre sur mesure" in ch.map("connectivite.acces_fibre").text

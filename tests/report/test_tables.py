@@ -1,0 +1,61 @@
+"""The tables of a chapter, on the demo data: cells printed as the sentences print them, rows and
+columns from the indicator declarations (key figures, completeness columns, experimentations)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import indicators
+from analysis.core.formatting import UNIT_SEP, fmt_value
+from analysis.report.tables import cell_text
+from tests.report.conftest import reference
+
+
+def test_cells_print_values_and_marks():
+    assert cell_text(pd.Series({"statut": "secret", "valeur": 3.0})) == "s."
+    assert cell_text(pd.Series({"statut": "absent", "valeur": float("nan")})) == "n.d."
+    assert cell_text(pd.Series({"statut": "vide", "valeur": float("nan")})) == "–"
+    assert cell_text(pd.Series({"statut": "ok", "valeur": 99.6, "unite": "%"})) == f"99,6{UNIT_SEP}%"
+
+
+def test_key_figures_are_the_declared_ones(demo_chapters, demo_results):
+    dep = demo_chapters["departement:31"]
+    key = dep.key_figures()
+    assert len(key) == len(indicators.key_figures())
+    assert list(key.columns) == ["Thème", "Indicateur", "Établissements", "Haute-Garonne (31)", "Académie de Toulouse",
+                                 "Région académique Occitanie", "France", "n.c.", "Source"]
+    internet = key[key["Indicateur"] == "Accès à internet"].iloc[0]
+    for column, territory in (("Haute-Garonne (31)", "departement:31"), ("France", "france")):
+        ref = reference(demo_results, territory, "connectivite.acces_internet")
+        assert internet[column] == fmt_value(ref["valeur"], "%")
+    assert internet["Établissements"] == "écoles, collèges et lycées publics"
+    lab = key[key["Indicateur"] == "Collèges lab"].iloc[0]
+    assert lab["Établissements"] == "collèges" and lab["n.c."] == ""  # a count: no rate
+    chosen = dep.key_figures([("services.ent", "college")])
+    assert list(chosen["Établissements"]) == ["collèges publics"]
+
+
+def test_completeness_tables(demo_chapters):
+    region = demo_chapters["region:76"]
+    complete = region.completeness_by_subterritory()
+    assert len(complete) == 14 and complete.iloc[-1]["Territoire"] == "Région académique Occitanie"
+    assert list(complete.columns)[4:] == list(indicators.completeness_columns())
+    themes = region.completeness_by_theme()
+    assert list(themes["Famille"]) == ["Connectivité", "Équipement", "Services et ressources"]
+    assert list(themes.columns) == ["Famille", "Indicateurs", "Écoles", "Collèges", "Lycées", "Ensemble"]
+
+
+def test_experimentations_dictionary_territories_unavailable(demo_chapters):
+    region, dep = demo_chapters["region:76"], demo_chapters["departement:31"]
+    exp = region.experimentations_table()
+    assert list(exp.columns) == ["Territoire", "Collèges lab", "Établissements e-FRAN", "Projets e-FRAN",
+                                 "Lycées ProFan"]
+    assert len(exp) == 14 and len(dep.experimentations_table()) == 1
+    dictionary = dep.dictionary_table()
+    assert dictionary["Indicateur"].is_unique and "connectivite.classes_internet" in set(dictionary["Indicateur"])
+    assert "`connectivite.acces_internet`" in dep.dictionary_markdown()
+    territories = region.territories_table()
+    assert len(territories) == 13 and (territories["Données"] == "oui").all()
+    unavailable = dep.unavailable_table()
+    assert len(unavailable) == len(indicators.unavailable())
+    assert "Débit internet effectif" in set(unavailable["Figure du rapport 2018"])

@@ -1,0 +1,76 @@
+"""The French text of a chapter, on the demo data: sentences print the values of the table and
+compare with the parents; paragraphs about the edition; question changes from the questionnaire."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.core.formatting import UNIT_SEP, fmt_nc, fmt_value
+from analysis.report import text
+from analysis.report.chapter import Chapter
+from tests.report.conftest import reference
+
+
+def test_a_sentence_prints_the_value_its_rate_and_the_parents(demo_chapters, demo_results):
+    dep = demo_chapters["departement:31"]
+    said = dep.sentence("connectivite.acces_internet")
+    ref = reference(demo_results, "departement:31", "connectivite.acces_internet")
+    assert said.startswith(fmt_value(ref["valeur"], "%")) and fmt_nc(ref["taux_nc"]) in said
+    for parent, where in (("academie:toulouse", "dans l'académie de Toulouse"), ("france", "en France")):
+        value = reference(demo_results, parent, "connectivite.acces_internet")["valeur"]
+        assert f"{fmt_value(value, '%')} {where}" in said
+    assert "contre" not in dep.sentence("connectivite.acces_internet", compare=False)
+    short = dep.sentence("connectivite.acces_adsl", compare=False, short=True)
+    assert "ont accès à internet par l'ADSL" in short and "écoles" not in short
+
+
+def test_sentences_of_a_list_and_a_sub_range(demo_chapters):
+    region = demo_chapters["region:76"]
+    said = region.sentences([("equipement.eleves_par_terminal", t) for t in ("ecole", "college")])
+    assert len(said) == 2 and "écoles publiques" in said[0] and "collèges publics" in said[1]
+    spread = region.sub_range("connectivite.thd")
+    values = region.sublevel_values("connectivite.thd")
+    low = values.loc[values["statut"] == "ok", "valeur"].min()
+    assert spread.startswith(f"Selon les départements, la valeur va de {fmt_value(low, '%')} (")
+    assert demo_chapters["departement:31"].sub_range("connectivite.thd") == ""
+
+
+def test_the_question_change_note_comes_from_the_questionnaire():
+    note = text.question_change("services.ent")
+    assert "SiEntDisponible" in note and f"{UNIT_SEP}:" in note and "{nbsp}" not in note
+    assert "trois tranches" in text.question_change("connectivite.classes_internet")
+    assert text.question_change("connectivite.acces_internet") == ""
+    assert Chapter.question_change("services.ent") == note  # also ch.question_change(ind)
+
+
+def test_a_change_since_the_previous_millesime(demo_store):
+    ch = Chapter("departement:31", 2019, store=demo_store)
+    assert ch.previous_year == 2018
+    assert "depuis 2018" in ch.sentence("connectivite.acces_internet")
+    assert "la question a changé depuis 2018" in ch.sentence("services.ent")  # SiEntDisponible -> SiEntUtilise
+
+
+def test_paragraphs_of_the_edition(demo_chapters, demo_results):
+    france, dep = demo_chapters["france"], demo_chapters["departement:31"]
+    n = reference(demo_results, "france", "perimetre.etablissements")["valeur"]
+    assert fmt_value(n, "count") in france.intro()[1]
+    assert france.sources_status()[1] == []  # the demo dataset has every source
+    assert dep.notes() == []  # full coverage: nothing to warn about
+    secret = dep.secret_text()
+    assert secret.startswith("Seuil du secret statistique") and "le département Haute-Garonne (31)" in secret
+    assert "chaque département de la région académique Occitanie" in demo_chapters["region:76"].completeness_intro()
+    assert dep.experimentations_note() == ""
+    assert demo_chapters["region:76"].experimentations_note().endswith(f"par département{UNIT_SEP}:")
+    shares = dep.distribution_text("perimetre.education_prioritaire", "college")
+    assert shares.startswith(f"Collèges{UNIT_SEP}: hors REP ") and "REP+" in shares
+    top = dep.top_resources(["services.ressources_entrainement", "services.ressources_manuels_numeriques",
+                             "services.ressources_autres", "services.ressources_aucune"])
+    assert top.startswith("Les types de ressources numériques les plus utilisés")
+
+
+def test_check_values_is_silent_when_sentences_agree_and_fails_otherwise(demo_store, demo_results, monkeypatch):
+    ch = Chapter("departement:31", 2018, store=demo_store, results=demo_results)
+    ch.check_values(ch.key_figure_specs)
+    monkeypatch.setattr(Chapter, "sentence", lambda self, ind, type_="ensemble", **kw: "Rien à dire.")
+    with pytest.raises(AssertionError, match="perimetre.etablissements|connectivite.acces_internet"):
+        ch.check_values(ch.key_figure_specs)
