@@ -56,8 +56,8 @@ if __name__ == "__main__":               # not in the spawned workers (they impo
     snapshot(WORK / "projet")
 
 from analysis import indicators  # noqa: E402
-from analysis.build import batch
-from analysis.build import editions as pipeline
+from analysis.build import batch  # noqa: E402
+from analysis.build import editions as pipeline  # noqa: E402
 from analysis.sources.store import Store  # noqa: E402
 
 
@@ -144,6 +144,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="reports folder (default: a temporary one)")
     parser.add_argument("--json", type=Path, help="write the numbers there")
     parser.add_argument("--chapter", help="also time an edit of this chapter's code (e.g. 05-experimentations.ipynb)")
+    parser.add_argument("--renderer", default="builtin", help="builtin (default here: comparable runs) or quarto")
     parser.add_argument("--fresh", action="store_true",
                         help="also time the cold batch with a fresh kernel per chapter")
     args = parser.parse_args()
@@ -162,7 +163,7 @@ def main() -> None:
                "formats": list(formats), "indicators_first_load_s": time.perf_counter() - start}
 
     common = dict(levels=args.level, within=args.within, formats=formats, out_dir=out,
-                  data_dir=data_dir, jobs=args.jobs, progress=True)
+                  data_dir=data_dir, jobs=args.jobs, progress=True, renderer=args.renderer)
     cold = batch.build_all(args.year, force=True, **common)
     print("cold:", cold.summary(), flush=True)
     if args.fresh:
@@ -204,7 +205,8 @@ def main() -> None:
         numbers.update(naive_editions=specs, naive_per_edition_s=per,
                        naive_extrapolated_s=per * len(selection),
                        speedup_cold=per * len(selection) / numbers["cold_s"],
-                       speedup_cold_fresh_kernels=per * len(selection) / numbers.get("cold_fresh_kernels_s", float("nan")),
+                       speedup_cold_fresh_kernels=per * len(selection)
+                       / numbers.get("cold_fresh_kernels_s", float("nan")),
                        speedup_warm=per * len(selection) / numbers["warm_s"])
     print(json.dumps({k: v for k, v in numbers.items() if not k.endswith("timings")}, indent=1,
                      ensure_ascii=False, default=str))

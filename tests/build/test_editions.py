@@ -1,4 +1,4 @@
-"""End to end: `build` executes the real chapters and renders HTML + PDF whose figures equal the
+"""End to end: `build SPEC` executes the real chapters and renders HTML + PDF whose figures equal the
 indicator table (checked on a sample in the rendered HTML)."""
 
 from __future__ import annotations
@@ -7,10 +7,12 @@ import html
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
 from analysis import indicators
+from analysis.build import batch
 from analysis.build import editions as pipeline
 from analysis.core.formatting import fmt_pct, fmt_ratio
 
@@ -23,10 +25,21 @@ def _text(path) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", raw))
 
 
+class Built:
+    """One edition built by the one build path: its edition and outputs."""
+
+    def __init__(self, spec: str, year: int, out, data_dir, **options):
+        report = batch.build(spec, year, out_dir=out, data_dir=data_dir, progress=False,
+                             renderer="builtin", write_index=False, **options)
+        assert report.ok, [o.error for o in report.outcomes]
+        (outcome,) = report.outcomes
+        self.edition = pipeline.edition_for(spec, year, out)
+        self.outputs = {fmt: Path(p) for fmt, p in outcome.outputs.items()}
+
+
 @pytest.fixture(scope="module")
 def region_2018(occitanie_store, tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    return pipeline.build("region:76", 2018, out_dir=out, data_dir=occitanie_store.data_dir)
+    return Built("region:76", 2018, tmp_path_factory.mktemp("reports"), occitanie_store.data_dir)
 
 
 def test_outputs_have_stable_readable_paths(region_2018):
@@ -72,8 +85,7 @@ def test_pdf_has_toc_chapters_and_accents(region_2018):
 
 
 def test_academie_2019_html(occitanie_store, tmp_path):
-    result = pipeline.build("academie:toulouse", 2019, formats=("html",), out_dir=tmp_path,
-                            data_dir=occitanie_store.data_dir)
+    result = Built("academie:toulouse", 2019, tmp_path, occitanie_store.data_dir, formats=("html",))
     text = _text(result.outputs["html"])
     results = indicators.load(occitanie_store, 2019)
     row = results[(results["territoire"] == "academie:toulouse") & (results["type"] == "college")

@@ -103,29 +103,42 @@ def test_worker_kernel_is_kept_and_restarted_when_dead(tmp_path):
         kernels.stop_worker_kernel()
 
 
-def socket_folders() -> set[str]:
+def run_in_worker(notebook: Path, output: Path, params: dict, log_dir: Path) -> float:
+    """What a batch worker does: run a chapter in the process's kept kernel."""
+    return pipeline.execute_chapter(notebook, output, params, kernel=kernels.worker_kernel(notebook.parent, log_dir))
+
+
+def socket_folders(folder: Path) -> set[str]:
+    return {p.name for p in folder.glob(kernels.SOCKETS_PREFIX + "*")}
+
+
+@pytest.fixture()
+def private_tmp(tmp_path, monkeypatch):
+    """A temporary folder of this test's own: other runs on the machine start kernels too."""
     import tempfile
 
-    return {p.name for p in Path(tempfile.gettempdir()).glob(kernels.SOCKETS_PREFIX + "*")}
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setenv("TMPDIR", str(folder))          # spawned workers
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
 
 
-def test_a_fresh_kernel_leaves_no_socket_folder(tmp_path):
-    before = socket_folders()
+def test_a_fresh_kernel_leaves_no_socket_folder(tmp_path, private_tmp):
     nb = notebook(tmp_path / "a.ipynb", "print('seul')")
     pipeline.execute_chapter(nb, tmp_path / "out.ipynb", {})
     assert outputs(tmp_path / "out.ipynb") == ["seul\n"]
-    assert socket_folders() <= before
+    assert socket_folders(private_tmp) == set()
 
 
-def test_worker_processes_stop_their_kernels_on_exit(tmp_path):
+def test_worker_processes_stop_their_kernels_on_exit(tmp_path, private_tmp):
     """multiprocessing workers skip atexit: the kept kernel is stopped by a finalizer."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    before = socket_folders()
     nb = notebook(tmp_path / "a.ipynb", "print('dans un worker')")
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        pool.submit(pipeline._run_chapter, nb, tmp_path / "out.ipynb", {}, tmp_path / "logs").result()
-        assert len(socket_folders() - before) == 1          # the worker's kernel, still running
+        pool.submit(run_in_worker, nb, tmp_path / "out.ipynb", {}, tmp_path / "logs").result()
+        assert len(socket_folders(private_tmp)) == 1          # the worker's kernel, still running
     assert outputs(tmp_path / "out.ipynb") == ["dans un worker\n"]
-    assert socket_folders() <= before
+    assert socket_folders(private_tmp) == set()

@@ -21,7 +21,8 @@ from analysis.render.notebook import split_cell_options
 from tests.conftest import ROOT
 
 BOOK = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))["book"]
-CHAPTERS = [ROOT / p for p in BOOK["chapters"] + BOOK.get("appendices", [])]
+# index.ipynb: Quarto's home page (one markdown cell), not a chapter.
+CHAPTERS = [ROOT / p for p in BOOK["chapters"] + BOOK.get("appendices", []) if Path(p).stem != "index"]
 PARAMETERS = {"territoire": "france", "annee": 2018, "data_dir": None, "seuil_secret": 5}
 
 

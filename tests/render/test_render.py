@@ -156,7 +156,10 @@ def test_load_book_reads_the_project_quarto_yml():
         "03-equipement.ipynb", "04-services-ressources.ipynb", "05-experimentations.ipynb"]
     assert all(p.parent == ROOT / "notebooks" for p in book.chapters)
     assert [p.name for p in book.appendices] == ["06-annexes.ipynb"]
-    assert book.formats["html"]["embed-resources"] is True
+    # No embed-resources for Quarto's multi-page book (each page would inline the previous one);
+    # the built-in renderer always writes one self-contained page.
+    assert "embed-resources" not in book.formats["html"]
+    assert book.home == ROOT / "index.ipynb" and book.author
     assert book.format_options("typst") == {"papersize": "a4", "toc": True,
                                             "section-numbering": "1.1"}
     assert book.output_dir == ROOT / "reports" / "_quarto"
@@ -353,9 +356,9 @@ def test_pdf_content(rendered):
     assert "Annexe A — Sources et définitions" in text
     for leaked in ("AVERTISSEMENT-SECRET", "SORTIE-STDOUT-CACHEE", "OUTPUT-FALSE-TEXT"):
         assert leaked not in text
-    # Running header (territory) and page numbers on every page after the title page.
+    # Running header (territory and millésime) and page numbers on every page after the title page.
     for number, page in enumerate(pages[1:], start=2):
-        assert "Région académique Occitanie" in page
+        assert "Région académique Occitanie — millésime 2018" in page
         assert re.search(rf"\b{number}\s?/\s?{len(pages)}\b", page)
     assert DEMO not in text
 
@@ -420,11 +423,3 @@ def test_missing_notebook_and_bad_arguments(tmp_path):
         render_book([tmp_path / "absent.ipynb"], tmp_path, "x", formats=("html",))
     with pytest.raises(ValueError, match="docx"):
         render_book([tmp_path / "a.ipynb"], tmp_path, "x", formats=("docx",))
-    with pytest.raises(ValueError, match="renderer"):
-        render_book([tmp_path / "a.ipynb"], tmp_path, "x", renderer="latex")
-
-
-@pytest.mark.skipif(shutil.which("quarto") is not None, reason="quarto is installed")
-def test_quarto_renderer_needs_quarto(tmp_path):
-    with pytest.raises(RenderError, match="quarto"):
-        render_book([tmp_path / "a.ipynb"], tmp_path, "x", renderer="quarto")

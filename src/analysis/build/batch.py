@@ -1,23 +1,25 @@
-"""Every edition in one command: ``etat-des-lieux build --all``.
+"""The one build path: ``etat-des-lieux build SPEC`` (one edition) and ``build --all``.
+
+Both go through :func:`build_editions`:
 
 1. The indicators of every territory are computed once (:func:`analysis.indicators.load`, cached
    in the data folder) *before* any worker starts, together with the cache keys of the editions
-   (:mod:`analysis.build.manifest`).
-2. Editions whose key matches their manifest and whose outputs are intact are skipped; the
-   others go to a pool of worker *processes* (``spawn``; each runs its edition's chapters one
-   after the other with papermill, then renders the book). One progress bar counts the
-   editions done. By default each worker keeps ONE kernel and client for all its chapters and
-   editions, reset before every chapter (:mod:`analysis.build.kernels`): it saves a kernel start,
-   the imports and a client handshake per chapter (byte-identical HTML and PDF);
-   ``reuse_kernel=False`` (CLI ``--fresh-kernels``) starts a fresh kernel per chapter.
-   Within an edition to execute, a chapter already executed with the same inputs is taken
-   from jupyter-cache (:mod:`analysis.build.chapter_cache`; not with ``force``); only the main
-   process reads and writes that store (SQLite: one writer), workers run the other chapters.
+   (:mod:`analysis.build.keys`).
+2. An edition whose keys match its manifest (:mod:`analysis.build.manifest`) and whose outputs
+   are intact is skipped; one whose render key alone changed is rendered again; the others are
+   executed by worker processes (:mod:`analysis.build.workers`), each keeping ONE kernel for all
+   its chapters and editions, reset before every chapter (:mod:`analysis.build.kernels`;
+   ``reuse_kernel=False``, CLI ``--fresh-kernels``: a fresh kernel per chapter). A single
+   edition to execute has its chapters spread over the workers, then is rendered. Within an
+   edition to execute, a chapter already executed with the same inputs is taken from
+   jupyter-cache (:mod:`analysis.build.chapter_cache`; not with ``force``); only the main
+   process reads and writes that store (SQLite: one writer). Every finished edition writes its
+   manifest at once, so that a single ``build`` and a later ``build --all`` share the work, and
+   Ctrl-C loses only the editions being built.
 3. A failing edition does not stop the others: failures are collected and reported at the end
-   (edition, chapter notebook and cell, as :class:`analysis.build.editions.BuildError` says). An
-   error outside a notebook cell (kernel start or death, renderer) gets a second try first.
-   The kernels' messages go to ``<edition>/.build.log`` and ``<year>/.noyaux/`` (the last
-   run's only).
+   (edition, chapter notebook and cell). An error outside a notebook cell (kernel start or
+   death, renderer) gets a second try first. The kernels' messages go to
+   ``<edition>/.build.log`` and ``<year>/.noyaux/`` (the last run's only).
 4. The index of the millésime (``reports/<year>/index.html``) and the exports of the indicators
    of all territories (``indicateurs-<year>.csv`` / ``.xlsx``) are written at the end
    (:mod:`analysis.build.site_index`).
@@ -25,23 +27,20 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 import time
-import traceback
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.build import chapter_cache as chapter_cache_mod
-from analysis.build import kernels, keys
+from analysis.build import editions, kernels, keys, workers
 from analysis.build import manifest as cache
 from analysis.core import config, territories
 
 DEFAULT_LEVELS = ("france", "region", "academie", "departement")
-LOG = ".build.log"
+LOG = workers.LOG
 
 
 @dataclass
@@ -52,6 +51,7 @@ class EditionOutcome:
     action: str                     # "skip" | "render" | "execute"
     reason: str
     status: str = "pending"         # "built" | "rendered" | "skipped" | "failed" | "planned" (dry run)
+                                    # | "interrupted"
     error: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)
@@ -60,9 +60,11 @@ class EditionOutcome:
 @dataclass
 class BatchReport:
     year: int
+    renderer: str = "builtin"
     outcomes: list[EditionOutcome] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     index: dict[str, Path] = field(default_factory=dict)
+    interrupted: bool = False
 
     def by_status(self, status: str) -> list[EditionOutcome]:
         return [o for o in self.outcomes if o.status == status]
@@ -73,19 +75,23 @@ class BatchReport:
 
     @property
     def ok(self) -> bool:
-        return not self.failures
+        return not self.failures and not self.interrupted
 
     def summary(self) -> str:
-        counts = {s: len(self.by_status(s)) for s in ("built", "rendered", "skipped", "failed", "planned")}
+        counts = {s: len(self.by_status(s)) for s in
+                  ("built", "rendered", "skipped", "failed", "planned", "interrupted")}
         if counts["planned"]:
             to_run = self.by_status("planned")
             return (f"{len(self.outcomes)} éditions {self.year} (simulation) : "
                     f"{sum(o.action == 'execute' for o in to_run)} à exécuter, "
                     f"{sum(o.action == 'render' for o in to_run)} à remettre en page, "
                     f"{counts['skipped']} à jour (cache), {counts['failed']} impossibles")
-        return (f"{len(self.outcomes)} éditions {self.year} : {counts['built']} construites, "
+        text = (f"{len(self.outcomes)} éditions {self.year} : {counts['built']} construites, "
                 f"{counts['rendered']} remises en page, {counts['skipped']} à jour (cache), "
-                f"{counts['failed']} en échec — {self.timings.get('total', 0):.1f} s")
+                f"{counts['failed']} en échec")
+        if self.interrupted:
+            text += f", {counts['interrupted']} interrompues"
+        return text + f" — {self.timings.get('total', 0):.1f} s"
 
 
 # ----------------------------------------------------------------------------- selection
@@ -120,69 +126,47 @@ def select_editions(year: int, levels: Iterable[str] | None = None,
     return selected
 
 
-# ----------------------------------------------------------------------------- worker
-def _work(task: dict) -> dict:
-    """Build one edition in a worker process. Never raises: returns outputs or the error."""
-    from analysis.build import editions as pipeline
+def build(spec: str, year: int, **options) -> BatchReport:
+    """One edition (``build SPEC``), through the same path, caches and manifest as the batch.
 
-    os.environ.pop("MPLBACKEND", None)
-    edition = pipeline.edition_for(task["territory"], task["year"], task["out_dir"])
-    edition.folder.mkdir(parents=True, exist_ok=True)
-    # The kernels' own chatter (stderr of the worker, inherited) goes to the edition's log,
-    # not through the progress bar.
-    log = open(edition.folder / LOG, "w", encoding="utf-8")
-    saved = os.dup(2)
-    os.dup2(log.fileno(), 2)
-    try:
-        first = None
-        for attempt in (1, 2):
-            try:
-                kernel = None
-                run = task.get("chapters", True) if task["action"] == "execute" else False
-                if task.get("reuse_kernel") and run:
-                    main, _ = pipeline.chapters()
-                    kernel = kernels.worker_kernel(main[0].parent, Path(task["out_dir"]) / str(task["year"]) / kernels.LOG_DIR)
-                result = pipeline.build_edition(edition, task["data_dir"], threshold=task["threshold"],
-                                                formats=task["formats"], meta=task["meta"],
-                                                execute=run, kernel=kernel)
-                timings = dict(result.timings, **({"nouvel_essai": 1.0} if first else {}))
-                return {"outputs": {k: str(v) for k, v in result.outputs.items()}, "timings": timings}
-            except pipeline.BuildError as exc:       # a chapter's own error: no second try
-                return {"error": str(exc)}
-            except Exception as exc:  # noqa: BLE001 - kernel start/death, render: one more try
-                where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-                at = f" ({Path(where.filename).name}:{where.lineno})" if where else ""
-                first = first or f"{type(exc).__name__}: {exc}{at}"
-                traceback.print_exc()                # into the edition's log
-                kernels.stop_worker_kernel()
-        return {"error": f"{first} (2 essais) — journal : {edition.folder / LOG}"}
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        log.close()
+    The index page and the CSV export are written as after a batch; the xlsx workbook of all
+    territories (seconds of work) is left to ``build --all`` unless ``index_xlsx=True``.
+    """
+    options.setdefault("index_xlsx", False)
+    return build_editions([territories.parse_territory(spec, territories.vintage_for_year(year))],
+                          year, **options)
 
 
-# ----------------------------------------------------------------------------- batch
 def build_all(year: int, *, levels: Iterable[str] | None = None, within: str | None = None,
-              formats=("html", "pdf"), out_dir: str | Path | None = None,
-              data_dir: str | Path | None = None, threshold: int = 5, force: bool = False,
-              jobs: int | None = None, progress: bool = True, console=None,
-              write_index: bool = True, index_xlsx: bool = True, reuse_kernel: bool = True,
-              chapter_cache: bool = True, dry_run: bool = False,
-              log: Callable[[str], None] | None = None) -> BatchReport:
-    """Build every selected edition of ``year`` (see the module docstring). Returns a report."""
+              **options) -> BatchReport:
+    """Every selected edition of ``year`` (``build --all``; see the module docstring)."""
+    return build_editions(select_editions(year, levels, within), year, **options)
+
+
+# ----------------------------------------------------------------------------- the path
+def build_editions(selected: list[territories.Territory], year: int, *, formats=("html", "pdf"),
+                   out_dir: str | Path | None = None, data_dir: str | Path | None = None,
+                   threshold: int = 5, force: bool = False, jobs: int | None = None,
+                   progress: bool = True, console=None, write_index: bool = True,
+                   index_xlsx: bool = True, reuse_kernel: bool = True, chapter_cache: bool = True,
+                   dry_run: bool = False, renderer=None,
+                   log: Callable[[str], None] | None = None) -> BatchReport:
+    """Build the editions ``selected`` of ``year``. Returns a report (``interrupted`` on Ctrl-C).
+
+    ``renderer``: ``"quarto"``, ``"builtin"``, a :class:`analysis.render.quarto.Renderer`, or
+    None (Quarto when a recent one is installed, else builtin).
+    """
     from analysis import indicators
-    from analysis.build import editions as pipeline
+    from analysis.render import quarto
     from analysis.sources.store import Store
 
     say = log or (lambda message: None)
     start = time.perf_counter()
-    report = BatchReport(year)
-    out_dir = Path(out_dir) if out_dir else config.project_root() / "reports"
-    out_dir = out_dir.resolve()
+    choice = renderer if isinstance(renderer, quarto.Renderer) else quarto.choose(renderer)
+    report = BatchReport(year, renderer=choice.label)
+    out_dir = (Path(out_dir) if out_dir else config.project_root() / "reports").resolve()
     formats = tuple(dict.fromkeys("pdf" if f == "typst" else f for f in formats))
     store = Store(data_dir)
-    selected = select_editions(year, levels, within)
 
     say(f"indicateurs {year} (tous territoires)")
     step = time.perf_counter()
@@ -190,33 +174,35 @@ def build_all(year: int, *, levels: Iterable[str] | None = None, within: str | N
     report.timings["indicateurs"] = time.perf_counter() - step
 
     step = time.perf_counter()
-    book = pipeline.load_book()
-    context = keys.RunContext.build(store, year, threshold, results, book, config.project_root())
-    main, appendices = pipeline.chapters(book)
+    book = editions.load_book()
+    context = keys.RunContext.build(store, year, threshold, results, book, config.project_root(),
+                                    renderer=choice.label)
+    main, appendices = editions.chapters(book)
     present = set(results["territoire"])
-    tasks: list[tuple[EditionOutcome, dict, dict]] = []
-    editions: dict[str, pipeline.Edition] = {}
+    plans: list[tuple[EditionOutcome, dict, dict]] = []
     for territory in selected:
-        edition = editions[territory.id] = pipeline.Edition(territory, year, out_dir)
-        meta = pipeline.render_meta(edition, store)
+        edition = editions.Edition(territory, year, out_dir)
+        meta = editions.render_meta(edition, store)
         inputs = context.inputs(territory, meta)
         executed = [edition.notebooks_dir / nb.name for nb in main + appendices]
         action, reason = cache.decide(edition.folder, inputs, formats, executed, force=force)
         outcome = EditionOutcome(territory.id, territory.label, territory.slug, action, reason)
         if territory.id not in present:
             outcome.status, outcome.error = "failed", f"{territory.label}: aucune ligne dans les indicateurs {year}"
+        elif action == "skip":
+            outcome.status = "skipped"
+            recorded = (cache.read_manifest(edition.folder) or {}).get("outputs", {})
+            outcome.outputs = {fmt: str(edition.folder / recorded[fmt]["file"]) for fmt in formats if fmt in recorded}
         report.outcomes.append(outcome)
         task = {"territory": territory.id, "year": year, "out_dir": str(out_dir),
                 "data_dir": str(store.data_dir), "threshold": threshold, "formats": formats,
-                "meta": meta, "action": action, "reuse_kernel": reuse_kernel}
-        tasks.append((outcome, task, inputs))
+                "meta": meta, "chapters": action == "execute", "renderer": choice.name,
+                "renderer_label": choice.label, "reuse_kernel": reuse_kernel}
+        plans.append((outcome, task, inputs))
     report.timings["cles"] = time.perf_counter() - step
 
-    todo = [(o, t, i) for o, t, i in tasks if o.action != "skip" and o.status != "failed"]
-    for outcome, _, _ in tasks:
-        if outcome.action == "skip" and outcome.status != "failed":
-            outcome.status = "skipped"
-    say(f"{len(selected)} éditions : {len(todo)} à construire, "
+    todo = [(o, t, i) for o, t, i in plans if o.status == "pending"]
+    say(f"{len(selected)} édition(s) : {len(todo)} à construire, "
         f"{len(selected) - len(todo)} à jour ou en échec")
     if dry_run:                    # what would be done and why; no edition built
         for outcome, _, _ in todo:
@@ -224,55 +210,16 @@ def build_all(year: int, *, levels: Iterable[str] | None = None, within: str | N
         report.timings["total"] = time.perf_counter() - start
         return report
 
-    # Chapters already executed with the same inputs come from jupyter-cache (not with --force).
     step = time.perf_counter()
-    chapters_store = (chapter_cache_mod.ExecutedChapters(out_dir / chapter_cache_mod.FOLDER)
-                      if chapter_cache and any(o.action == "execute" for o, _, _ in todo) else None)
-    for outcome, task, inputs in todo:
-        if outcome.action != "execute":
-            continue
-        edition = editions[outcome.territory]
-        params = pipeline.parameters(edition, store.data_dir, threshold)
-        digest = chapter_cache_mod.inputs_digest(inputs, pipeline.KERNEL)
-        targets = {nb: edition.notebooks_dir / nb.name for nb in main + appendices}
-        restored, run = chapter_cache_mod.plan(chapters_store, targets.items(), params, digest,
-                                               pipeline.KERNEL, reuse=not force)
-        task["chapters"] = [nb.name for nb in run]
-        task["cache"] = {"digest": digest, "targets": [str(targets[nb]) for nb in run]}
-        if restored:
-            outcome.reason += f" ; {len(restored)}/{len(targets)} chapitres repris du cache"
+    chapters_store = _restore_chapters(todo, main + appendices, store.data_dir, threshold,
+                                       out_dir, force, chapter_cache, say)
     report.timings["cache_chapitres"] = time.perf_counter() - step
-    for problem in chapters_store.problems if chapters_store else []:
-        say(f"jupyter-cache illisible, chapitre exécuté : {problem}")
 
     step = time.perf_counter()
-    bar = _progress(progress, console, len(selected))
-    try:
-        if bar:
-            bar.advance(len(selected) - len(todo))
-        if todo:
-            shutil.rmtree(out_dir / str(year) / kernels.LOG_DIR, ignore_errors=True)   # last run's only
-            workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-            context_mp = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context_mp) as pool:
-                futures = {pool.submit(_work, task): (outcome, task, inputs) for outcome, task, inputs in todo}
-                for future in as_completed(futures):
-                    outcome, task, inputs = futures[future]
-                    try:
-                        answer = future.result()
-                    except Exception as exc:  # noqa: BLE001 - a crashed worker
-                        answer = {"error": f"worker: {type(exc).__name__}: {exc}"}
-                    _finish(outcome, answer, inputs, formats, out_dir / str(year) / outcome.slug)
-                    if chapters_store is not None and outcome.status == "built":
-                        _keep_chapters(chapters_store, task, outcome)
-                    if bar:
-                        bar.advance(1, outcome.label)
-    finally:
-        if bar:
-            bar.close()
+    _execute(report, todo, chapters_store, jobs, progress, console, say, out_dir / str(year))
     report.timings["editions"] = time.perf_counter() - step
 
-    if write_index:
+    if write_index and not report.interrupted:
         from analysis.build import site_index as index
 
         step = time.perf_counter()
@@ -280,6 +227,77 @@ def build_all(year: int, *, levels: Iterable[str] | None = None, within: str | N
         report.timings["index"] = time.perf_counter() - step
     report.timings["total"] = time.perf_counter() - start
     return report
+
+
+def _restore_chapters(todo, notebooks: list[Path], data_dir: Path, threshold: int, out_dir: Path,
+                      force: bool, enabled: bool, say):
+    """Chapters already executed with the same inputs come from jupyter-cache (not with
+    ``force``); each task keeps the list of the chapters still to run. Returns the store."""
+    to_execute = [(o, t, i) for o, t, i in todo if o.action == "execute"]
+    store = (chapter_cache_mod.ExecutedChapters(out_dir / chapter_cache_mod.FOLDER)
+             if enabled and to_execute else None)
+    for outcome, task, inputs in to_execute:
+        edition = editions.edition_for(task["territory"], task["year"], out_dir)
+        params = editions.parameters(edition, data_dir, threshold)
+        digest = chapter_cache_mod.inputs_digest(inputs, kernels.KERNEL)
+        targets = {nb: edition.notebooks_dir / nb.name for nb in notebooks}
+        restored, run = chapter_cache_mod.plan(store, targets.items(), params, digest,
+                                               kernels.KERNEL, reuse=not force)
+        task["chapters"] = [nb.name for nb in run]
+        task["cache"] = {"digest": digest, "targets": [str(targets[nb]) for nb in run]}
+        if restored:
+            outcome.reason += f" ; {len(restored)}/{len(targets)} chapitres repris du cache"
+    for problem in store.problems if store else []:
+        say(f"jupyter-cache illisible, chapitre exécuté : {problem}")
+    return store
+
+
+def _execute(report: BatchReport, todo, chapters_store, jobs, progress, console, say,
+             year_dir: Path) -> None:
+    """Run the editions to build on worker processes; record each as it finishes."""
+    if not todo:
+        return
+    workers_count = max(1, min(jobs or os.cpu_count() or 1, max(len(todo), 1)))
+    plans = {}
+    job_list = []
+    for outcome, task, inputs in todo:
+        folder = year_dir / outcome.slug
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / LOG).write_text("", encoding="utf-8")          # the last build's messages only
+        job = workers.Job(outcome.territory, task)
+        run = task["chapters"] if isinstance(task["chapters"], list) else []
+        # One edition to execute alone: its chapters are spread over the workers.
+        if len(todo) == 1 and len(run) > 1 and (jobs or os.cpu_count() or 1) > 1:
+            job.split = run
+            workers_count = min(jobs or os.cpu_count() or 1, len(run))
+        plans[outcome.territory] = (outcome, task, inputs)
+        job_list.append(job)
+
+    bar = _Bar(console, len(report.outcomes)) if progress else None
+    if bar:
+        bar.advance(len(report.outcomes) - len(todo))
+
+    def done(job: workers.Job, answer: dict) -> None:
+        outcome, task, inputs = plans[job.key]
+        _finish(outcome, answer, inputs, task, year_dir / outcome.slug)
+        if chapters_store is not None and outcome.status == "built":
+            _keep_chapters(chapters_store, task, outcome)
+        if bar:
+            bar.advance(1, outcome.label)
+
+    shutil.rmtree(year_dir / kernels.LOG_DIR, ignore_errors=True)       # last run's only
+    try:
+        workers.run(job_list, workers_count, done, on_progress=say if len(todo) == 1 else None)
+    except workers.Interrupted as stop:
+        report.interrupted = True
+        for job in stop.unfinished:
+            outcome = plans[job.key][0]
+            outcome.status = "interrupted"
+            # Its notebooks or outputs may be half rewritten: built again next time.
+            cache.remove_manifest(year_dir / outcome.slug)
+    finally:
+        if bar:
+            bar.close()
 
 
 def _keep_chapters(chapters_store, task: dict, outcome: EditionOutcome) -> None:
@@ -294,7 +312,7 @@ def _keep_chapters(chapters_store, task: dict, outcome: EditionOutcome) -> None:
     outcome.timings["mise_en_cache"] = time.perf_counter() - start
 
 
-def _finish(outcome: EditionOutcome, answer: dict, inputs: dict, formats, folder: Path) -> None:
+def _finish(outcome: EditionOutcome, answer: dict, inputs: dict, task: dict, folder: Path) -> None:
     if "error" in answer:
         outcome.status = "failed"
         outcome.error = f"{outcome.label} ({outcome.territory}) : {answer['error']}"
@@ -313,8 +331,8 @@ def _finish(outcome: EditionOutcome, answer: dict, inputs: dict, formats, folder
     cache.write_manifest(folder, {
         "territoire": outcome.territory, "libelle": outcome.label, "slug": outcome.slug,
         "execution_key": keys.execution_key(inputs), "render_key": keys.render_key(inputs),
-        "inputs": inputs, "timings": outcome.timings, "outputs": record,
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "renderer": task["renderer_label"], "inputs": inputs, "timings": outcome.timings,
+        "outputs": record, "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "last_action": outcome.action,
     })
 
@@ -345,37 +363,3 @@ class _Bar:
 
     def close(self) -> None:
         self.progress.stop()
-
-
-def _progress(enabled: bool, console, total: int):
-    return _Bar(console, total) if enabled and total else None
-
-
-def cli_build_all(year: int, *, levels=None, within=None, formats="html,pdf", out_dir=None,
-                  data_dir=None, threshold: int = 5, force: bool = False, jobs: int | None = None,
-                  reuse_kernel: bool = True, dry_run: bool = False, console=None, out=None) -> int:
-    """``etat-des-lieux build --all``: run :func:`build_all`, print the summary; exit code."""
-    from rich.console import Console
-
-    console = console or Console(stderr=True)
-    out = out or Console()
-    fmts = tuple(f.strip() for f in str(formats).split(",") if f.strip())
-    report = build_all(year, levels=levels, within=within, formats=fmts, out_dir=out_dir,
-                       data_dir=data_dir, threshold=threshold, force=force, jobs=jobs,
-                       reuse_kernel=reuse_kernel, progress=not dry_run, console=console,
-                       log=console.log, dry_run=dry_run)
-    for outcome in report.outcomes:
-        if outcome.status in ("built", "rendered"):
-            console.print(f"  [green]{outcome.status:9}[/] {outcome.label} — {outcome.reason}")
-        elif outcome.status == "planned":
-            out.print(f"  {outcome.action:8} {outcome.territory:24} {outcome.label} — {outcome.reason}",
-                      highlight=False)
-    if report.index:
-        out.print(f"index: {report.index['index']}")
-    console.print(report.summary())
-    if report.failures:
-        console.print(f"[red]{len(report.failures)} édition(s) en échec :[/]")
-        for outcome in report.failures:
-            console.print(f"  [red]✗[/] {outcome.error}", highlight=False)
-        return 1
-    return 0

@@ -31,6 +31,8 @@ SOCKETS_PREFIX = "etat-des-lieux-noyau-"
 #: Folder (in the reports) of the kept kernels' own messages, one file per worker.
 LOG_DIR = ".noyaux"
 ENGINE = "etat-des-lieux-noyau-garde"
+#: Kernel managers started by this process and not yet shut down (see :func:`kill_kernels`).
+_LIVE: set = set()
 
 #: Run once in a new kernel: remember matplotlib's settings (to restore them between chapters),
 #: import what every chapter imports, then freeze those objects out of the garbage collector's
@@ -61,11 +63,13 @@ def ipc_kernel_manager_class():
             self._sockets = tempfile.mkdtemp(prefix=SOCKETS_PREFIX)
             kwargs.setdefault("ip", os.path.join(self._sockets, "k"))
             super().__init__(**kwargs)
+            _LIVE.add(self)
 
         async def _async_cleanup_resources(self, restart: bool = False) -> None:
             await super()._async_cleanup_resources(restart=restart)
             if not restart:
                 shutil.rmtree(self._sockets, ignore_errors=True)
+                _LIVE.discard(self)
 
         cleanup_resources = _async_cleanup_resources
 
@@ -87,6 +91,8 @@ class KeptKernel:
 
         self.sockets = tempfile.mkdtemp(prefix=SOCKETS_PREFIX)
         self.km = AsyncKernelManager(kernel_name=KERNEL, transport="ipc", ip=os.path.join(self.sockets, "k"))
+        self.km._sockets = self.sockets
+        _LIVE.add(self.km)
         self.kc = None
         try:
             run_sync(self._start)(cwd, log, startup_timeout)
@@ -151,6 +157,7 @@ class KeptKernel:
         except Exception:  # noqa: BLE001 - best effort at exit or after a failure
             pass
         shutil.rmtree(self.sockets, ignore_errors=True)
+        _LIVE.discard(self.km)
 
 
 _WORKER: dict = {}
@@ -185,6 +192,24 @@ def stop_worker_kernel() -> None:
     log = _WORKER.pop("log", None)
     if log is not None:
         log.close()
+
+
+def kill_kernels() -> None:
+    """Kill every kernel this process started, at once (a worker told to stop; no event loop).
+
+    A kernel runs in its own session (jupyter_client), so its process group is its pid.
+    """
+    import signal
+
+    for km in list(_LIVE):
+        process = getattr(getattr(km, "provisioner", None), "process", None)
+        if process is not None and process.poll() is None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        shutil.rmtree(getattr(km, "_sockets", ""), ignore_errors=True)
+        _LIVE.discard(km)
 
 
 def engine() -> str:

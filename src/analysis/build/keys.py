@@ -32,9 +32,9 @@ timings of its last build and its outputs with their sha256. The batch
     (boundaries…), and whether the data are demo data.
 
 - **render key** (decides whether the executed notebooks are rendered again): the renderer's
-  files, ``_quarto.yml`` and the edition's cover metadata (:func:`analysis.build.editions.render_meta`:
-  title, territory, data date, demo flag). A change of the data date alone re-renders without
-  re-executing.
+  files, ``_quarto.yml``, the renderer chosen (``builtin``, or ``quarto`` and its version) and the
+  edition's cover metadata (:func:`analysis.build.editions.render_meta`: title, territory, data
+  date, demo flag). A change of the data date alone re-renders without re-executing.
 
 Limits of the data part of the key, by design: (1) values of territories that are neither inside
 the edition nor among its parents are not in the key: if a chapter showed, say, the ranking of a
@@ -153,6 +153,7 @@ class RunContext:
     code: str
     render_code: str
     quarto: str
+    renderer: str
     other_sources: str
     demo: bool
     slices: DataSlices
@@ -160,7 +161,8 @@ class RunContext:
 
     @classmethod
     def build(cls, store, year: int, threshold: int, results: pd.DataFrame, book,
-              root: Path) -> RunContext:
+              root: Path, renderer: str = "builtin") -> RunContext:
+        """``renderer``: ``builtin`` or ``quarto <version>`` (a new Quarto renders again)."""
         from analysis.build import editions as pipeline
         from analysis.harmonise.table import SOURCE_KEYS, available_years
 
@@ -174,7 +176,7 @@ class RunContext:
             year=year, previous_year=previous, threshold=threshold,
             notebooks=notebooks_digest(main + appendices, root),
             code=stage_digest("report"), render_code=folder_digest("render"),
-            quarto=_sha(quarto.read_bytes() if quarto.exists() else b""),
+            quarto=_sha(quarto.read_bytes() if quarto.exists() else b""), renderer=renderer,
             other_sources=_sha(store.fingerprint(others)), demo=bool(store.is_demo()),
             slices=DataSlices.from_store(store, years), printed=printed_values(results))
 
@@ -191,12 +193,13 @@ class RunContext:
             "autres_sources": _sha(self.other_sources, str(self.demo)),
             "rendu_code": self.render_code,
             "rendu_quarto": self.quarto,
+            "rendu_moteur": _sha(self.renderer),
             "rendu_meta": _sha(json.dumps(meta, sort_keys=True, ensure_ascii=False)),
         }
 
 
 EXECUTION_PARTS = ("notebooks", "code", "parametres", "donnees", "comparaisons", "autres_sources")
-RENDER_PARTS = ("rendu_code", "rendu_quarto", "rendu_meta")
+RENDER_PARTS = ("rendu_code", "rendu_quarto", "rendu_moteur", "rendu_meta")
 
 
 def execution_key(inputs: dict[str, str]) -> str:

@@ -47,7 +47,12 @@ def remove_manifest(folder: Path) -> None:
 
 
 def outputs_record(folder: Path, outputs: dict[str, Path]) -> dict[str, dict]:
-    return {fmt: {"file": Path(p).name, "sha256": file_sha256(Path(p)), "bytes": Path(p).stat().st_size}
+    """Each output's path relative to the edition folder (Quarto's HTML is ``_book/index.html``)."""
+    def relative(path: Path) -> str:
+        path, base = Path(path).resolve(), Path(folder).resolve()
+        return path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
+
+    return {fmt: {"file": relative(p), "sha256": file_sha256(Path(p)), "bytes": Path(p).stat().st_size}
             for fmt, p in outputs.items()}
 
 

@@ -14,7 +14,6 @@ the territory, are left out).
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -48,6 +47,8 @@ td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 td.num small{display:block;color:var(--g);font-size:.75rem}
 .code{color:var(--g);font-size:.85rem}a{color:var(--b)}.links a{margin-right:.6rem}
 footer{color:var(--g);font-size:.85rem;margin-top:2rem}.hidden{display:none}
+.scroll{overflow-x:auto;max-width:100%}.scroll:focus{outline:2px solid var(--b)}
+@media (max-width:40rem){header,main{padding-left:1rem;padding-right:1rem}.demo{padding:.7rem 1rem}}
 """
 
 JS = """
@@ -105,7 +106,8 @@ def key_figures(results: pd.DataFrame, territory_id: str) -> list[tuple[str, str
     return out
 
 
-def render_index(editions: list[dict], results: pd.DataFrame, year: int, *, demo: bool) -> str:
+def render_index(editions: list[dict], results: pd.DataFrame, year: int, *, demo: bool,
+                 xlsx: bool = True) -> str:
     e = html.escape
     sections = []
     for level, title in LEVEL_TITLES.items():
@@ -132,9 +134,11 @@ def render_index(editions: list[dict], results: pd.DataFrame, year: int, *, demo
                          f'<td class="links">{" ".join(links)}</td>{cells}</tr>')
         sections.append(
             f'<section data-level="{level}"><h2>{e(title)} ({len(members)})</h2>'
+            f'<div class="scroll" role="region" tabindex="0" aria-label="{e(title)}">'
             f"<table><thead><tr><th>Territoire</th><th>Rapport</th>{head}</tr></thead>"
-            f"<tbody>{''.join(lines)}</tbody></table></section>")
+            f"<tbody>{''.join(lines)}</tbody></table></div></section>")
     banner = f'<div class="demo" role="alert">{e(DEMO_TEXT)}</div>' if demo else ""
+    xlsx_link = f', <a href="indicateurs-{year}.xlsx">indicateurs-{year}.xlsx</a>' if xlsx else ""
     total = len(editions)
     body = "".join(sections) or "<p>Aucune édition construite pour ce millésime.</p>"
     return f"""<!DOCTYPE html>
@@ -152,8 +156,7 @@ def render_index(editions: list[dict], results: pd.DataFrame, year: int, *, demo
 <footer>Chiffres clés : valeur du millésime {year} ; sous la valeur, part des établissements n'ayant
 pas répondu (n.c.). « s. » : secret statistique (moins de 5 répondants) ; « n.d. » : non disponible
 (source absente pour ce millésime) ; « – » : sans objet (aucun établissement de ce type). Tous les indicateurs de tous
-les territoires : <a href="indicateurs-{year}.csv">indicateurs-{year}.csv</a>,
-<a href="indicateurs-{year}.xlsx">indicateurs-{year}.xlsx</a>.</footer>
+les territoires : <a href="indicateurs-{year}.csv">indicateurs-{year}.csv</a>{xlsx_link}.</footer>
 </main><script>{JS}</script></body></html>
 """
 
@@ -169,7 +172,7 @@ def export_rows(results: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_all(year_dir: Path, results: pd.DataFrame, year: int, *, xlsx: bool = True) -> dict[str, Path]:
-    """Write ``index.html`` and ``indicateurs-<year>.csv`` / ``.xlsx`` in ``year_dir``."""
+    """Write ``index.html`` and ``indicateurs-<year>.csv`` (and ``.xlsx`` with ``xlsx``) in ``year_dir``."""
     from analysis.indicators import export
 
     year_dir = Path(year_dir)
@@ -186,15 +189,12 @@ def write_all(year_dir: Path, results: pd.DataFrame, year: int, *, xlsx: bool = 
             export.write(rows, target, "xlsx")
             stamp.write_text(digest, encoding="utf-8")
         paths["xlsx"] = target
-    page = render_index(built_editions(year_dir), results, year, demo=demo)
+    # A single build leaves the workbook to `build --all` (seconds of work): linked when there.
+    page = render_index(built_editions(year_dir), results, year, demo=demo,
+                        xlsx=(year_dir / f"indicateurs-{year}.xlsx").exists())
     index = year_dir / "index.html"
     tmp = index.with_name("index.html.tmp")
     tmp.write_text(page, encoding="utf-8")
     tmp.replace(index)
     paths["index"] = index
     return paths
-
-
-def manifest_summary(year_dir: Path) -> str:
-    """Compact JSON of the editions listed (for logs and tests)."""
-    return json.dumps([m["territoire"] for m in built_editions(year_dir)])

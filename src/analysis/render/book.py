@@ -55,6 +55,9 @@ class Book:
     formats: dict
     root: Path | None = None
     output_dir: Path | None = None
+    #: The home page Quarto needs (``index.ipynb``): not a chapter of this renderer's book.
+    home: Path | None = None
+    author: str | None = None
 
     def format_options(self, name: str) -> dict:
         """Options of one output format (``html``, ``typst``); ``{}`` when absent."""
@@ -114,6 +117,8 @@ def load_book(root: Path) -> Book:
     if "chapters" not in book:
         raise BookConfigError("_quarto.yml: 'book.chapters' is missing")
     chapters = _chapter_list(book.get("chapters"), "book.chapters", root)
+    home = next((p for p in chapters if p.stem == "index"), None)
+    chapters = [p for p in chapters if p != home]
     if not chapters:
         raise BookConfigError("_quarto.yml: 'book.chapters' is empty")
     appendices = _chapter_list(book.get("appendices"), "book.appendices", root)
@@ -127,9 +132,11 @@ def load_book(root: Path) -> Book:
     if not isinstance(lang, str):
         raise BookConfigError("_quarto.yml: 'lang' must be a string such as 'fr'")
     output_dir = project.get("output-dir")
+    author = book.get("author")
     return Book(title=title.strip(), subtitle=subtitle, lang=lang, chapters=chapters,
                 appendices=appendices, formats=formats, root=root,
-                output_dir=root / output_dir if isinstance(output_dir, str) else None)
+                output_dir=root / output_dir if isinstance(output_dir, str) else None, home=home,
+                author=author if isinstance(author, str) else None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -216,7 +223,7 @@ def _metadata(meta: dict, book: Book | None, formats_opts: dict) -> dict:
     title = meta.get("title") or (book.title if book else DEFAULT_TITLE)
     out = {
         "title": title,
-        "pagetitle": re.sub(r"[*_`]", "", title),
+        "pagetitle": re.sub(r"[*_`]", "", title + (f" — {meta['subtitle']}" if meta.get("subtitle") else "")),
         "lang": meta.get("lang") or (book.lang if book else "fr"),
         "toc-title": meta.get("toc-title", "Table des matières"),
         "demo": bool(meta.get("demo", False)),
@@ -242,8 +249,8 @@ def _options(book: Book | None) -> tuple[dict, dict]:
 
 def render_book(notebooks: list[Path], out_dir: Path, basename: str,
                 formats: Sequence[str] = ("html", "pdf"), meta: dict | None = None,
-                appendices: Sequence[Path] = (), *, renderer: str = "pandoc",
-                book: Book | None = None, build_dir: Path | None = None) -> dict[str, Path]:
+                appendices: Sequence[Path] = (), *, book: Book | None = None,
+                build_dir: Path | None = None) -> dict[str, Path]:
     """Render executed notebooks as ``<out_dir>/<basename>.html`` and ``.pdf``.
 
     ``meta``: ``title``, ``subtitle``, ``territory`` (PDF running header), ``date`` (a fixed
@@ -251,7 +258,6 @@ def render_book(notebooks: list[Path], out_dir: Path, basename: str,
     ``book``: a :class:`Book` from :func:`load_book` supplying format options and defaults.
     ``build_dir``: keep the intermediate files (Markdown, images, ``.typ``) there; by default
     a temporary folder, removed on success and kept (and named in the error) on failure.
-    ``renderer="quarto"`` shells out to a ``quarto`` executable instead (if on PATH).
     Returns ``{"html": path, "pdf": path}`` for the requested formats.
     """
     from . import html as html_mod
@@ -269,11 +275,6 @@ def render_book(notebooks: list[Path], out_dir: Path, basename: str,
         raise ValueError("render_book needs at least one notebook")
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-
-    if renderer == "quarto":
-        return _render_with_quarto(notebooks, appendices, out_dir, basename, formats, meta)
-    if renderer != "pandoc":
-        raise ValueError(f"unknown renderer {renderer!r}: 'pandoc' or 'quarto'")
 
     keep = build_dir is not None
     if build_dir is None:
@@ -343,55 +344,3 @@ def render_book(notebooks: list[Path], out_dir: Path, basename: str,
         if not keep:
             shutil.rmtree(build, ignore_errors=True)
     return {fmt: results[fmt] for fmt in formats}
-
-
-# ---------------------------------------------------------------------------------------------
-# Quarto, when there is one
-# ---------------------------------------------------------------------------------------------
-
-def _render_with_quarto(notebooks: list[Path], appendices: list[Path], out_dir: Path,
-                        basename: str, formats: Sequence[str], meta: dict) -> dict[str, Path]:
-    """Copy the executed notebooks into a throw-away Quarto book project and render it."""
-    exe = shutil.which("quarto")
-    if exe is None:
-        raise RenderError("no 'quarto' executable on PATH; use renderer='pandoc'",
-                          engine="quarto")
-    with tempfile.TemporaryDirectory(prefix="quarto-book-") as tmp:
-        project = Path(tmp)
-        names = []
-        for i, path in enumerate([*notebooks, *appendices]):
-            name = f"{i:02d}-{path.name}"
-            shutil.copyfile(path, project / name)
-            names.append(name)
-        config = {
-            "project": {"type": "book", "output-dir": "_out"}, "lang": "fr",
-            "book": {"title": meta.get("title", DEFAULT_TITLE),
-                     "subtitle": meta.get("subtitle"), "date": meta.get("date"),
-                     "chapters": ["index.md", *names[:len(notebooks)]],
-                     "appendices": names[len(notebooks):]},
-            "format": {"html": {"embed-resources": True, "toc": True,
-                                "number-sections": True},
-                       "typst": {"papersize": "a4", "toc": True,
-                                 "section-numbering": "1.1"}},
-            "execute": {"echo": False, "enabled": False},
-        }
-        (project / "_quarto.yml").write_text(yaml.safe_dump(config, allow_unicode=True),
-                                             encoding="utf-8")
-        (project / "index.md").write_text(f"# {meta.get('territory', 'Préface')}\n",
-                                          encoding="utf-8")
-        results = {}
-        for fmt in formats:
-            to = "html" if fmt == "html" else "typst"
-            run = subprocess.run([exe, "render", str(project), "--to", to], cwd=project,
-                                 capture_output=True, text=True)
-            if run.returncode != 0:
-                raise RenderError(run.stderr.strip()[-2000:], engine="quarto")
-            ext = "html" if fmt == "html" else "pdf"
-            produced = sorted((project / "_out").rglob(f"*.{ext}"))
-            if not produced:
-                raise RenderError(f"quarto produced no .{ext} file", engine="quarto")
-            main = next((p for p in produced if p.name == "index.html"), produced[0])
-            target = out_dir / f"{basename}.{ext}"
-            shutil.copyfile(main, target)
-            results[fmt] = target
-        return results

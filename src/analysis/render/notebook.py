@@ -60,6 +60,9 @@ MAX_FIGURE_HEIGHT_IN = 19.0 / 2.54
 _OPTION_RE = re.compile(r"^[ \t]*#\|[ \t]?(.*)$")
 _FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 _DIV_OPEN_RE = re.compile(r"^[ \t]*(:{3,})[ \t]*\{?([^}\n]*)\}?[ \t]*$")
+# A callout may also come as raw HTML in Markdown (reads well in JupyterLab; pandoc makes it a Div).
+_HTML_DIV_OPEN_RE = re.compile(r"^[ \t]*<div\b([^>]*)>[ \t]*$", re.IGNORECASE)
+_HTML_DIV_CLOSE_RE = re.compile(r"^[ \t]*</div>[ \t]*$", re.IGNORECASE)
 _HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+\{([^{}]*)\})?[ \t]*#*[ \t]*$")
 _IMAGE_RE = re.compile(
     r"!\[(?P<alt>[^\]]*)\]\((?P<src><[^>]*>|[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)")
@@ -250,7 +253,12 @@ def image_width_percent(data: bytes, mime: str) -> int | None:
     the text width nor ``MAX_FIGURE_HEIGHT_IN``. ``None`` when the size cannot be read.
     """
     if mime == "image/svg+xml":
-        return None
+        size = svg_size_in(data)
+        if size is None:
+            return None
+        width_in, height_in = size
+        scale = min(1.0, TEXT_WIDTH_IN / width_in, MAX_FIGURE_HEIGHT_IN / height_in)
+        return max(10, min(100, round(width_in * scale / TEXT_WIDTH_IN * 100)))
     try:
         from PIL import Image
     except ImportError:  # pragma: no cover - pillow comes with matplotlib
@@ -267,6 +275,26 @@ def image_width_percent(data: bytes, mime: str) -> int | None:
     width_in, height_in = width_px / dpi, height_px / dpi
     scale = min(1.0, TEXT_WIDTH_IN / width_in, MAX_FIGURE_HEIGHT_IN / height_in)
     return max(10, min(100, round(width_in * scale / TEXT_WIDTH_IN * 100)))
+
+
+_SVG_LENGTH_RE = re.compile(r"^\s*([\d.]+)\s*(pt|px|in|cm|mm)?\s*$")
+_SVG_UNITS_IN = {"pt": 1 / 72, "px": 1 / 96, None: 1 / 96, "in": 1.0, "cm": 1 / 2.54, "mm": 1 / 25.4}
+
+
+def svg_size_in(data: bytes) -> tuple[float, float] | None:
+    """(width, height) in inches of an SVG from its root ``width``/``height`` (matplotlib: pt)."""
+    head = data[:2000].decode("utf-8", "replace")
+    tag = re.search(r"<svg\b[^>]*>", head)
+    if not tag:
+        return None
+    sizes = []
+    for name in ("width", "height"):
+        attr = re.search(rf'\b{name}="([^"]+)"', tag.group(0))
+        length = _SVG_LENGTH_RE.match(attr.group(1)) if attr else None
+        if not length or float(length.group(1)) <= 0:
+            return None
+        sizes.append(float(length.group(1)) * _SVG_UNITS_IN[length.group(2)])
+    return sizes[0], sizes[1]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -308,6 +336,15 @@ def _iter_headings(markdown: str):
             continue
         if fence_match:
             fence = fence_match.group(1)
+            continue
+        html_open = _HTML_DIV_OPEN_RE.match(line)
+        if html_open or (_HTML_DIV_CLOSE_RE.match(line) and div_stack):
+            if html_open:
+                is_callout = "callout" in html_open.group(1)
+                div_stack.append(is_callout)
+                callout_depth += is_callout
+            else:
+                callout_depth -= div_stack.pop()
             continue
         div_match = _DIV_OPEN_RE.match(line)
         if div_match:

@@ -9,9 +9,15 @@ executed notebooks, for both the HTML and the Typst writers.
    Numeric columns are right-aligned.
 2. `::: {#tbl-x .cell-table tbl-cap="…"}` divs give their caption and identifier to the first
    table they hold (Typst: a `figure(kind: table)` labelled <tbl-x>; HTML: <table id>).
-3. Images carrying a `fig-alt` attribute get it as alternative text.
+3. Images carrying a `fig-alt` attribute get it as alternative text: the HTML `alt`, and in
+   Typst an `image(…, alt: …)` written here (pandoc's typst writer drops the alt text).
 4. Quarto callouts (`::: {.callout-note}` …) get a French title; in Typst they are wrapped
    in the template's `callout()` function.
+5. HTML: every table sits in a `.table-scroll` box, so that a wide table scrolls inside it
+   instead of widening the page on a phone.
+
+Notebook outputs given as Markdown (`text/markdown`: a pipe table followed by its source line,
+a `::: {.callout-warning title="…"}` div) go through the same passes as those given as HTML.
 ]]
 
 local stringify = pandoc.utils.stringify
@@ -181,6 +187,24 @@ local function callout(div)
   return pandoc.Div(body, pandoc.Attr(div.identifier, { "callout", "callout-" .. kind }))
 end
 
+local function typst_string(text)
+  return '"' .. text:gsub("\\", "\\\\"):gsub('"', '\\"') .. '"'
+end
+
+local function typst_image(img, alt)
+  local args = { typst_string(img.src) }
+  for _, key in ipairs({ "width", "height" }) do
+    local value = img.attributes[key]
+    if value and value:match("^[%d%.]+%%?$") then
+      table.insert(args, key .. ": " .. value)
+    elseif value and value:match("^[%d%.]+%a+$") then
+      table.insert(args, key .. ": " .. value)
+    end
+  end
+  if alt and alt ~= "" then table.insert(args, "alt: " .. typst_string(alt)) end
+  return pandoc.RawInline("typst", "#image(" .. table.concat(args, ", ") .. ")")
+end
+
 local decorations = {
   Div = function(div)
     if div.attributes["tbl-cap"] then
@@ -194,8 +218,21 @@ local decorations = {
       img.caption = pandoc.Inlines({ pandoc.Str(alt) })
       img.attributes["fig-alt"] = nil
     end
+    if is_typst() then
+      return typst_image(img, alt or stringify(img.caption))
+    end
     return img
   end,
 }
 
-return { html_outputs, decorations }
+-- Pass 3 (HTML): wide tables scroll in their own box.
+local scroll_boxes = {
+  Table = function(tbl)
+    if is_typst() then return nil end
+    return pandoc.Div({ tbl }, pandoc.Attr("", { "table-scroll" }, { { "role", "region" },
+      { "tabindex", "0" }, { "aria-label", stringify(tbl.caption.long) ~= "" and stringify(tbl.caption.long)
+        or "Tableau" } }))
+  end,
+}
+
+return { html_outputs, decorations, scroll_boxes }

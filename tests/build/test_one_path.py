@@ -1,0 +1,237 @@
+"""`build SPEC` and `build --all` are one path: shared manifests and caches, hand edits of a
+notebook picked up by both, options checked before any work, Ctrl-C that keeps what finished.
+
+Runs on a tiny book of 2 notebooks (``ETAT_DES_LIEUX_ROOT``) and the deterministic demo data,
+so on any machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from analysis.build import batch, kernels
+from analysis.build import manifest as edition_manifest
+from analysis.core.errors import UsageError
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+QUARTO = """project:
+  type: book
+lang: fr
+book:
+  title: "Essai"
+  chapters:
+    - notebooks/01-chiffres.ipynb
+    - notebooks/02-fin.ipynb
+"""
+PARAMS = 'territoire = "france"\nannee = 2018\ndata_dir = ""\nseuil_secret = 5'
+CHIFFRES = """from analysis import indicators
+from analysis.sources.store import Store
+res = indicators.load(Store(data_dir), annee, threshold=seuil_secret)
+row = res[(res.territoire == territoire) & (res.indicateur == "perimetre.etablissements") & (res.type == "ensemble")]
+from IPython.display import Markdown, display
+display(Markdown(f"{territoire} {annee} : {int(row.valeur.iloc[0])} établissements"))"""
+TABLE = """#| label: tbl-essai
+#| tbl-cap: "Tableau d'essai"
+import os, time
+if os.environ.get("FAKE_SLOW") == territoire:
+    time.sleep(120)
+from IPython.display import Markdown, display
+display(Markdown("| type | nombre |\\n|---|---:|\\n| collèges | 12 |"))"""
+
+
+def notebook(title: str, *codes: str):
+    params = new_code_cell(PARAMS)
+    params.metadata["tags"] = ["parameters"]
+    nb = new_notebook(cells=[new_markdown_cell(f"# {title}"), params, *map(new_code_cell, codes)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+@pytest.fixture(scope="module")
+def project(demo_store, tmp_path_factory):
+    base = tmp_path_factory.mktemp("un-chemin")
+    root = base / "projet"
+    (root / "notebooks").mkdir(parents=True)
+    shutil.copytree(ROOT / "params", root / "params")
+    (root / "_quarto.yml").write_text(QUARTO, encoding="utf-8")
+    nbformat.write(notebook("Chiffres", CHIFFRES), str(root / "notebooks" / "01-chiffres.ipynb"))
+    nbformat.write(notebook("Fin", TABLE), str(root / "notebooks" / "02-fin.ipynb"))
+    data = base / "data"
+    shutil.copytree(demo_store.data_dir, data)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ETAT_DES_LIEUX_ROOT", str(root))
+        mp.delenv("FAKE_SLOW", raising=False)
+        yield {"root": root, "data": data, "out": base / "reports"}
+
+
+def options(project, **more) -> dict:
+    return dict(formats=("html",), out_dir=project["out"], data_dir=project["data"], progress=False,
+                jobs=2, index_xlsx=False, renderer="builtin", **more)
+
+
+def page(project, slug: str) -> str:
+    return (project["out"] / "2018" / slug / f"etat-des-lieux-2018-{slug}.html").read_text(encoding="utf-8")
+
+
+def outcome(report, ident: str):
+    return next(o for o in report.outcomes if o.territory == ident)
+
+
+def edit(project, name: str, change) -> None:
+    path = project["root"] / "notebooks" / name
+    nb = nbformat.read(str(path), as_version=4)
+    change(nb)
+    nbformat.write(nb, str(path))
+
+
+# ----------------------------------------------------------------------------- shared manifest
+def test_a_single_build_is_not_redone_by_the_batch(project):
+    single = batch.build("departement:48", 2018, **options(project))
+    assert single.ok and outcome(single, "departement:48").status == "built"
+    manifest = edition_manifest.read_manifest(project["out"] / "2018" / "departement-48")
+    assert manifest["renderer"] == "builtin" and manifest["last_action"] == "execute"
+    assert "departement:48 2018 :" in page(project, "departement-48")
+    # The index lists it, as after a batch; the xlsx workbook is left to the batch (not linked).
+    index = (project["out"] / "2018" / "index.html").read_text(encoding="utf-8")
+    assert "departement:48" in index and "indicateurs-2018.csv" in index and "indicateurs-2018.xlsx" not in index
+
+    both = batch.build_all(2018, levels=["departement"], within="academie:montpellier", **options(project))
+    assert outcome(both, "departement:48").status == "skipped"
+    assert {o.status for o in both.outcomes if o.territory != "departement:48"} == {"built"}
+    again = batch.build("departement:34", 2018, **options(project))      # built by the batch
+    assert outcome(again, "departement:34").status == "skipped"
+    assert outcome(again, "departement:34").outputs["html"].endswith("etat-des-lieux-2018-departement-34.html")
+
+
+# ----------------------------------------------------------------------------- hand edits
+def test_a_new_markdown_cell_appears_in_the_next_single_and_batch_build(project):
+    text = "Paragraphe ajouté dans JupyterLab."
+    edit(project, "02-fin.ipynb", lambda nb: nb.cells.insert(1, new_markdown_cell(text)))
+
+    single = batch.build("departement:48", 2018, **options(project))
+    built = outcome(single, "departement:48")
+    assert built.status == "built" and "modifié : notebooks" in built.reason
+    assert "2/2 chapitres repris du cache" in built.reason        # outputs unchanged: no kernel
+    assert text in page(project, "departement-48")
+
+    both = batch.build_all(2018, levels=["departement"], within="academie:montpellier", **options(project))
+    assert outcome(both, "departement:48").status == "skipped"
+    for o in both.outcomes:
+        if o.territory != "departement:48":
+            assert o.status == "built" and "modifié : notebooks" in o.reason, o
+            assert text in page(project, o.slug)
+
+
+def test_a_changed_caption_appears_in_the_next_single_and_batch_build(project):
+    def recaption(nb):
+        cell = next(c for c in nb.cells if "tbl-cap" in c.source)
+        cell.source = cell.source.replace("Tableau d'essai", "Tableau d'essai revu")
+
+    edit(project, "02-fin.ipynb", recaption)
+    single = batch.build("departement:48", 2018, **options(project))
+    built = outcome(single, "departement:48")
+    assert built.status == "built" and "chapitre 02-fin" in built.timings    # its code changed
+    assert "chapitre 01-chiffres" not in built.timings                      # from jupyter-cache
+    assert "Tableau d’essai revu" in page(project, "departement-48") or \
+        "Tableau d'essai revu" in page(project, "departement-48")
+
+    both = batch.build_all(2018, levels=["departement"], within="academie:montpellier", **options(project))
+    for o in both.outcomes:
+        if o.territory != "departement:48":
+            assert o.status == "built" and "chapitre 02-fin" in o.timings, o
+            assert "essai revu" in page(project, o.slug)
+
+
+# ----------------------------------------------------------------------------- options
+def cli(project, *args, env=None, **popen):
+    environment = dict(os.environ, ETAT_DES_LIEUX_ROOT=str(project["root"]), **(env or {}))
+    return subprocess.run([sys.executable, "-m", "analysis", "build", *args], capture_output=True,
+                          text=True, env=environment, timeout=120, **popen)
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["--format", "docx"], "--format docx"),
+    (["--threshold", "0"], "--threshold 0"),
+    (["--jobs", "0"], "--jobs 0"),
+    (["--renderer", "word"], "--renderer word"),
+    (["-o", "FICHIER"], "is a file"),
+])
+def test_options_are_refused_before_any_work(project, tmp_path, args, expected):
+    (tmp_path / "FICHIER").write_text("pas un dossier", encoding="utf-8")
+    args = [str(tmp_path / a) if a == "FICHIER" else a for a in args]
+    empty = tmp_path / "vide"          # no data at all: any work would fail differently
+    start = time.perf_counter()
+    result = cli(project, "departement:48", "--data-dir", str(empty), *args)
+    assert result.returncode == 2, result.stderr
+    message = " ".join(result.stderr.split())
+    assert expected in message and "→" in message and "Traceback" not in result.stderr
+    assert not empty.exists() and time.perf_counter() - start < 60
+
+
+def test_an_output_folder_that_cannot_be_written(monkeypatch, tmp_path):
+    from analysis.cli import editions as cli_editions
+
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    with pytest.raises(UsageError, match="not writable"):
+        cli_editions.check_output(tmp_path / "rapports")
+
+
+def test_quarto_asked_for_but_missing_is_a_usage_error(monkeypatch):
+    from analysis.render import quarto
+
+    monkeypatch.setenv(quarto.ENV_PATH, "/nulle/part/quarto")
+    with pytest.raises(UsageError, match="(?s)--renderer quarto.*install Quarto"):
+        quarto.choose("quarto")
+    assert quarto.choose(None).name == "builtin"
+
+
+# ----------------------------------------------------------------------------- Ctrl-C
+def test_ctrl_c_stops_the_batch_keeps_what_finished_and_says_how_to_resume(project, tmp_path):
+    out = tmp_path / "rapports"
+    args = ["--all", "--level", "departement", "--within", "academie:limoges", "--format", "html",
+            "--jobs", "2", "--renderer", "builtin", "-o", str(out), "--data-dir", str(project["data"])]
+    private_tmp = tmp_path / "tmp"               # the run's kernels' sockets, apart from other runs'
+    private_tmp.mkdir()
+    env = dict(os.environ, ETAT_DES_LIEUX_ROOT=str(project["root"]), FAKE_SLOW="departement:23",
+               TMPDIR=str(private_tmp))
+    process = subprocess.Popen([sys.executable, "-m", "analysis", "build", *args], env=env, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    finished = [out / "2018" / slug / edition_manifest.MANIFEST for slug in ("departement-19", "departement-87")]
+    deadline = time.monotonic() + 180
+    while not all(p.exists() for p in finished) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert all(p.exists() for p in finished), process.communicate(timeout=60)
+    os.killpg(process.pid, signal.SIGINT)              # what the terminal does on Ctrl-C
+    stopped = time.monotonic()
+    stdout, stderr = process.communicate(timeout=60)
+    assert time.monotonic() - stopped < 10, "Ctrl-C took too long"
+    assert process.returncode == 130, stderr
+    message = " ".join(stderr.split())
+    assert "interrompu" in message and "2 édition(s) terminée(s)" in message and "1 non terminée" in message
+    assert "pour reprendre, relancez la même commande" in message and "academie:limoges" in message
+    assert "Traceback" not in stderr
+    assert all(p.exists() for p in finished)
+    assert not (out / "2018" / "departement-23" / edition_manifest.MANIFEST).exists()
+    time.sleep(1)
+    assert not list(private_tmp.glob(kernels.SOCKETS_PREFIX + "*"))      # no kernel left behind
+
+    env.pop("FAKE_SLOW")
+    resumed = subprocess.run([sys.executable, "-m", "analysis", "build", *args], env=env, text=True,
+                             capture_output=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    summary = " ".join(resumed.stderr.split())
+    assert "1 construites" in summary and "2 à jour (cache)" in summary
+    manifest = json.loads((out / "2018" / "departement-23" / edition_manifest.MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["territoire"] == "departement:23"
