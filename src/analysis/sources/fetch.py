@@ -56,13 +56,7 @@ def fetch_source(store: Store, source: Source, *, force: bool = False, url: str 
     Without ``force``, a source already in the store is not downloaded again (its record is
     returned). ``url`` replaces the source's URLs by one explicit URL.
     """
-    urls = (url,) if url else source.urls
-    if not urls:
-        raise AnalysisError(
-            f"Source '{source.key}' ({source.dataset_id}) has no public download URL: "
-            f"{source.title} is not published as a file.\n  → Bring a copy with "
-            f"`etat-des-lieux data import PATH` (layout: see params/sources.yml), or download it "
-            f"from a mirror with `etat-des-lieux data fetch {source.key} --url URL`.")
+    urls = check_fetchable(source, url)
     present = store.records(source.key)
     if present and not force:
         return present[0]
@@ -87,6 +81,18 @@ def fetch_source(store: Store, source: Source, *, force: bool = False, url: str 
         + "\n  ".join(errors)
         + f"\n  → Download it by hand from {source.page or 'the portal'} and run "
           f"`etat-des-lieux data import PATH`, or give a mirror with --url.")
+
+
+def check_fetchable(source: Source, url: str | None = None) -> tuple[str, ...]:
+    """The URLs to try for a source; an error saying how to bring it when there is none."""
+    urls = (url,) if url else source.urls
+    if not urls:
+        raise AnalysisError(
+            f"Source '{source.key}' ({source.dataset_id}) has no public download URL: "
+            f"{source.title} is not published as a file.\n  → Bring a copy with "
+            f"`etat-des-lieux data import PATH` (layout: see params/sources.yml), or download it "
+            f"from a mirror with `etat-des-lieux data fetch {source.key} --url URL`.")
+    return tuple(urls)
 
 
 def _store(store: Store, source: Source, part: Path, url: str, final_url: str, *, explicit: bool) -> Provenance:

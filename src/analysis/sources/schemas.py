@@ -235,7 +235,11 @@ def _to_input_error(cases: pd.DataFrame, path: Path | str, schema_name: str, lin
          "check": str(c.check), "value": c.failure_case}
         for c in cases.itertuples()
     ][:50]
-    more = f" ({len(cases) - 1} more failure(s))" if len(cases) > 1 else ""
+    more = ""
+    if len(cases) > 1:
+        shown = [f"'{f['column']}'" + (f" line {f['line']}" if f["line"] else "") + f" {f['value']!r}"
+                 for f in failures[1:4]]
+        more = f" ({len(cases) - 1} more failure(s): {'; '.join(shown)}{'; …' if len(cases) > 4 else ''})"
     check = str(first["check"])
     if check == "column_in_dataframe":
         return InputError(path, f"required column '{first['failure_case']}' is missing{more}",
@@ -249,5 +253,5 @@ def _to_input_error(cases: pd.DataFrame, path: Path | str, schema_name: str, lin
     return InputError(
         path, f"{check}{more}", column=str(first["column"]), row=line,
         value=first["failure_case"], failures=failures,
-        hint="Fix or re-download the file; other failures are listed in the error's `failures`.",
+        hint="Download the file again from the official portal (or correct your copy), then import it again.",
     )
