@@ -1,7 +1,7 @@
 """Time one edition end to end and split it: kernel start, computation, plotting, rendering.
 
 Usage: python benchmarks/edition_bench.py [TERRITORY] [YEAR] [DATA_DIR]
-       (default: france 2018 data/demo). Prints; asserts nothing.
+       (default: france 2018, the active data folder). Prints; asserts nothing.
 
 The split comes from papermill's per-cell durations in the executed notebooks: the setup cells
 (imports, loading the cached indicator table) count as computation, cells that draw a chart or a
@@ -55,7 +55,7 @@ def split(notebook: Path) -> dict[str, float]:
 def main() -> None:
     territory = sys.argv[1] if len(sys.argv) > 1 else "france"
     year = int(sys.argv[2]) if len(sys.argv) > 2 else 2018
-    data = Path(sys.argv[3]) if len(sys.argv) > 3 else config.data_dir() / "demo"
+    data = Path(sys.argv[3]) if len(sys.argv) > 3 else config.data_dir()      # the active data folder
     print(f"kernel start (empty notebook): {kernel_start():.2f} s")
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()

@@ -1,6 +1,6 @@
 """Time the harmonised table and the indicators for every territory of France (prints; not a test).
 
-Usage: python benchmarks/indicators_bench.py [DATA_DIR]   (default: $ETAT_DES_LIEUX_DATA or data/demo)
+Usage: python benchmarks/indicators_bench.py [DATA_DIR]   (default: the active data folder)
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from analysis.sources.store import Store
 
 
 def main() -> None:
-    data = Path(sys.argv[1]) if len(sys.argv) > 1 else (config.data_dir() if config.data_dir().joinpath("raw").exists() else config.data_dir() / "demo")
+    data = Path(sys.argv[1]) if len(sys.argv) > 1 else config.data_dir()
     store = Store(data)
     years = available_years(store)
     print(f"data: {store.data_dir} (demo: {store.is_demo()}), millésimes {years}")

@@ -40,6 +40,7 @@ def main() -> None:
             data = Path(tmp) / "demo"
             subprocess.run([sys.executable, "-m", "analysis", "data", "demo", "--data-dir", str(data)],
                            check=True, stdout=subprocess.DEVNULL)
+        step("import of a national-size annuaire, every export form", "import_bench.py", str(data))
         step("renderer (synthetic book)", "render_bench.py")
         step("harmonised table and indicators", "indicators_bench.py", str(data))
         step("report layer (charts, maps, one chapter)", "report_bench.py", str(data))

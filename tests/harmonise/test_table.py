@@ -64,6 +64,10 @@ def test_respondents_by_departement(tables, raw_etic):
 def test_annuaire_perimeter_counts(tables, raw_annuaire):
     table, report = tables[2018]
     in_annuaire = table[table["dans_annuaire"]]
+    # the universe of 2018: establishments opened by the end of school year 2017-2018
+    opened_after = raw_annuaire["date_ouverture"] > "2018-08-31"
+    left_out = raw_annuaire[opened_after]
+    raw_annuaire = raw_annuaire[~opened_after]
     code = raw_annuaire["code_nature"]
     # écoles: every 1xx nature code
     assert (in_annuaire["type"] == "ecole").sum() == code.str.match(r"^1\d\d$").sum()
@@ -83,7 +87,9 @@ def test_annuaire_perimeter_counts(tables, raw_annuaire):
     assert in_annuaire["departement"].value_counts().sort_index().equals(expected.sort_index())
     # what is left out is counted, not dropped silently
     assert report.annuaire_duplicate_lines == 9
-    assert sum(report.hors_perimetre.values()) == len(raw_annuaire) - len(in_annuaire)
+    outside = ~left_out["code_nature"].str.match(r"^(1\d\d|340|350|352|370|300|301|302|306|307|310|320)$")
+    assert sorted(report.ouverts_apres_reference) == sorted(left_out.loc[~outside, "Identifiant_de_l_etablissement"])
+    assert sum(report.hors_perimetre.values()) == len(raw_annuaire) + outside.sum() - len(in_annuaire)
     assert report.hors_perimetre["SECTION D ENSEIGNEMENT PROFESSIONNEL"] == 92
 
 

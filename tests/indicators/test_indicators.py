@@ -38,11 +38,13 @@ def _respondents(etic, year, type_, where=None):
 
 
 def _universe(raw, year, type_, where=None):
-    """Public MEN establishments of the annuaire of that type, plus the year's respondents."""
+    """Public MEN establishments of the annuaire of that type open at the millésime (opened by
+    the end of the school year the survey describes), plus the year's respondents."""
     etic, annuaire = raw
     year_rows = etic[etic["Millesime"] == str(year)]
     resp = _respondents(etic, year, type_, where)
     public = annuaire[(annuaire["Statut_public_prive"] == "Public")
+                      & (annuaire["date_ouverture"] <= f"{year}-08-31")
                       & annuaire["ministere_tutelle"].str.contains("EDUCATION NATIONALE")
                       & annuaire["code_nature"].isin(TYPE_CODES[type_])
                       & ~annuaire["Identifiant_de_l_etablissement"].isin(year_rows["Code_UAI"])]

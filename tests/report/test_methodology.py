@@ -36,3 +36,14 @@ def test_harmonisation_report_in_french():
     assert any("« INSTITUT MEDICO-EDUCATIF »" in line for line in lines)
     assert any(line.startswith("Réponses ETIC sans correspondance") and "0300046M" in line for line in lines)
     assert any("ETIC premier degré" in line for line in lines)
+
+
+def test_harmonisation_report_counts_the_establishments_opened_after_the_survey():
+    from analysis.harmonise.table import HarmoniseReport
+
+    report = HarmoniseReport(annee=2018, vintage="2016",
+                             date_reference={"etic_2d": "2018-08-31", "etic_1d": "2018-08-31"},
+                             ouverts_apres_reference=["0313010D", "0820917B", "0999999Z"],
+                             ouverts_apres_reference_champ=["0313010D", "0820917B"])
+    line = next(line for line in harmonisation_report_lines(report) if "date de référence" in line)
+    assert f"(31{UNIT_SEP}août 2018)" in line and f"{UNIT_SEP}: 3, dont 2 du champ" in line and "0820917B" in line

@@ -52,23 +52,22 @@ def test_reimport_is_idempotent_and_replacement_is_noted(tmp_path, empty_store):
     again = empty_store.import_paths([OCCITANIE / "fr-en-etic_2d.csv"])
     assert len(first.added) == 1 and len(again.unchanged) == 1
     changed = tmp_path / "fr-en-etic_2d.csv"
-    changed.write_text((OCCITANIE / "fr-en-etic_2d.csv").read_text(encoding="utf-8-sig")[:-200].rsplit("\n", 1)[0] + "\n",
-                       encoding="utf-8-sig")
+    text = (OCCITANIE / "fr-en-etic_2d.csv").read_text(encoding="utf-8-sig")
+    changed.write_text(text[:-200].rsplit("\n", 1)[0] + "\n", encoding="utf-8-sig")
     replaced = empty_store.import_paths([changed])
     assert len(replaced.replaced) == 1
     assert "Replaces a copy" in replaced.replaced[0].note
 
 
-def test_wrong_separator_is_caught_at_import(tmp_path, empty_store):
+def test_comma_separated_copy_is_accepted_and_its_form_recorded(tmp_path, empty_store):
     need_shared(OCCITANIE)
     text = (OCCITANIE / "fr-en-etic_2d.csv").read_text(encoding="utf-8-sig").replace(";", ",")
-    bad = tmp_path / "fr-en-etic_2d.csv"
-    bad.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError) as err:
-        empty_store.import_paths([bad])
-    message = str(err.value)
-    assert "fr-en-etic_2d.csv" in message and "line 1" in message
-    assert "separated by ','" in message
+    copy = tmp_path / "fr-en-etic_2d.csv"
+    copy.write_text(text, encoding="utf-8")
+    report = empty_store.import_paths([copy]).check()
+    record = report.added[0]
+    assert record.form["delimiter"] == "," and record.form["header"] == "labels"
+    assert record.millesimes == [2018, 2019]
 
 
 def test_missing_source_says_what_to_do(empty_store):
@@ -89,3 +88,33 @@ def test_fingerprint_changes_with_inputs(tmp_path, empty_store):
     before = empty_store.fingerprint()
     empty_store.import_paths([GEOJSON / "regions-avec-outre-mer.geojson"])
     assert empty_store.fingerprint() != before
+
+
+def test_a_good_copy_is_never_replaced_by_a_bad_one(tmp_path, empty_store):
+    need_shared(OCCITANIE)
+    good = empty_store.import_paths([OCCITANIE / "fr-en-etic_2d.csv"]).check().added[0]
+    bad = tmp_path / "fr-en-etic_2d.csv"
+    text = (OCCITANIE / "fr-en-etic_2d.csv").read_text(encoding="utf-8-sig")
+    bad.write_text(text[: len(text) // 2], encoding="utf-8")                 # cut mid-file
+    report = empty_store.import_paths([bad])
+    assert report.failed and not report.stored and str(bad) in report.refused[0].reason
+    with pytest.raises(InputError, match="cut short"):
+        report.check()
+    assert [r.sha256 for r in empty_store.records("etic_2d")] == [good.sha256]
+    assert sha256_file(empty_store.files("etic_2d")[0]) == good.sha256
+    assert not list((empty_store.raw / "etic_2d").glob(".*"))                # no temporary left
+
+
+def test_verify_tells_edited_and_unrecorded_files(empty_store):
+    need_shared(OCCITANIE)
+    empty_store.import_paths([OCCITANIE / "fr-en-etic_2d.csv"]).check()
+    before = empty_store.fingerprint()
+    path = empty_store.files("etic_2d")[0]
+    assert [s.state for s in empty_store.verify("etic_2d")] == ["ok"]
+    path.write_text(path.read_text(encoding="utf-8").replace(";oui;", ";non;", 1), encoding="utf-8")
+    assert [s.label for s in empty_store.verify("etic_2d")] == ["modified since import"]
+    assert empty_store.fingerprint() != before
+    (path.parent / "copie.csv").write_bytes(path.read_bytes())
+    states = {s.path.name: s.state for s in empty_store.verify("etic_2d")}
+    assert states == {path.name: "modified", "copie.csv": "unrecorded"}
+    assert empty_store.millesimes("etic_2d") == [2018, 2019]                 # read from the files

@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from analysis.cli.app import DataDir, app, console, out
-from analysis.cli.data import data_demo
+from analysis.cli.data import activate, data_demo
 from analysis.core.errors import UsageError
 
 FORMATS = ("html", "pdf")
@@ -152,7 +152,7 @@ def quickstart_cmd(year: Year = 2018, output: Output = Path("reports")):
     from analysis.sources.fetch import fetch_source
     from analysis.sources.store import Store
 
-    store = Store()
+    store = Store(config.home_data_dir())             # real data live in the home folder
     data_dir, out_dir = store.data_dir, output
     if year not in available_years(store):
         try:
@@ -162,11 +162,12 @@ def quickstart_cmd(year: Year = 2018, output: Output = Path("reports")):
         except (OfflineError, AnalysisError) as exc:
             console.print(f"[yellow]Données officielles indisponibles[/] ({str(exc).splitlines()[0]})")
             console.print("[magenta]→ édition nationale de DÉMONSTRATION[/] (données synthétiques marquées)")
-            data_dir = config.data_dir() / "demo"
+            data_dir = config.demo_data_dir()
             demo_store = Store(data_dir)
             if year not in available_years(demo_store):
                 data_demo(data_dir=data_dir, seed=2018, year=None)
             out_dir = output / "demo"
+    activate(data_dir, explicit=False)                # the notebooks then find the same data
     build_cmd("france", year=year, formats="html,pdf", output=out_dir, threshold=5, data_dir=data_dir,
               renderer=None, all_=False, level=None, within=None, force=False, jobs=None,
               fresh_kernels=False, dry_run=False)

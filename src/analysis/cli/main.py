@@ -9,20 +9,35 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import tempfile
 import traceback
+
+from rich.markup import escape
 
 from analysis.cli import data, editions, tables  # noqa: F401 - registers the commands
 from analysis.cli.app import app, console
 from analysis.core.errors import AnalysisError
 
 
+class _Notices(logging.Handler):
+    """The library's notices (a damaged cache rebuilt…) as one line each on the console."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        console.print(f"[yellow]notice:[/] {escape(record.getMessage())}", highlight=False, soft_wrap=True)
+
+
 def main() -> None:
+    notices = logging.getLogger("analysis")
+    if not any(isinstance(h, _Notices) for h in notices.handlers):
+        notices.addHandler(_Notices(logging.WARNING))
+        notices.propagate = False
     try:
         app()
     except AnalysisError as exc:
-        console.print(f"[red]error:[/] {exc}", highlight=False)
+        # soft_wrap: a long path is never cut across lines; escape: "[…]" in a message is text.
+        console.print(f"[red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:
         console.print("[yellow]interrompu[/] (Ctrl-C)")

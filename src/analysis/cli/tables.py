@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -30,26 +31,44 @@ def territories_cmd(level: Annotated[str, typer.Option(help="region | academie |
     console.print(f"{len(items)} territoires")
 
 
+class Format(StrEnum):
+    csv = "csv"
+    json = "json"
+    xlsx = "xlsx"
+
+
+Territory = Annotated[str, typer.Argument(help="france, region:76, academie:toulouse, departement:31…")]
+LevelBelow = Annotated[bool, typer.Option("--level-below", help="Also the territories one level below.")]
+FormatOption = Annotated[Format, typer.Option("--format", case_sensitive=False, help="csv | json | xlsx")]
+Output = Annotated[Path | None, typer.Option("-o", "--output", help="File (default: standard output for csv/json).")]
+Threshold = Annotated[int, typer.Option(min=1, help="Secret statistique: fewer respondents than this (at least 1).")]
+
+
 @app.command("indicators")
-def indicators_cmd(territory: Annotated[str, typer.Argument(help="france, region:76, academie:toulouse, departement:31…")],
-                   year: Annotated[int, typer.Option(help="Millésime.")] = 2018,
-                   level_below: Annotated[bool, typer.Option("--level-below", help="Also the territories one level below.")] = False,
-                   fmt: Annotated[str, typer.Option("--format", help="csv | json | xlsx")] = "csv",
-                   output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default: standard output for csv/json).")] = None,
-                   threshold: Annotated[int, typer.Option(help="Secret statistique: fewer respondents than this.")] = 5,
-                   data_dir: DataDir = None):
-    """Every indicator of a territory and millésime, with its n.c. rate."""
+def indicators_cmd(territory: Territory, year: Annotated[int, typer.Option(help="Millésime.")] = 2018,
+                   level_below: LevelBelow = False, fmt: FormatOption = Format.csv, output: Output = None,
+                   threshold: Threshold = 5, data_dir: DataDir = None):
+    """Every indicator of a territory and millésime, with its n.c. rate and the data coverage of
+    the territory (``couverture_donnees``: complète, partielle, aucune)."""
     from analysis import indicators
+    from analysis.cli import checks
     from analysis.core import territories
+    from analysis.core.errors import UsageError
+    from analysis.harmonise.table import check_millesime
     from analysis.indicators import export
 
+    fmt = Format(fmt).value
+    if output is None and fmt == "xlsx":
+        raise UsageError("--format xlsx writes a file: give it with -o FILE.xlsx.")
+    if output is not None:
+        checks.output_file(output)
     store = open_store(data_dir)
     t = territories.parse_territory(territory, territories.vintage_for_year(year))
+    check_millesime(store, year)
     rows = export.select(indicators.load(store, year, threshold=threshold), t, level_below=level_below)
     if output is None:
-        if fmt == "xlsx":
-            raise typer.BadParameter("xlsx needs -o FILE")
-        sys.stdout.write(rows.to_csv(index=False) if fmt == "csv" else rows.to_json(orient="records", force_ascii=False, indent=1))
+        sys.stdout.write(rows.to_csv(index=False) if fmt == "csv"
+                         else rows.to_json(orient="records", force_ascii=False, indent=1))
         return
     export.write(rows, output, fmt)
     console.print(f"{len(rows)} lignes → {output}")

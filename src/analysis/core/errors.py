@@ -19,22 +19,28 @@ class UsageError(AnalysisError):
 
 
 class InputError(AnalysisError):
-    """A data file does not meet its schema."""
+    """A data file does not meet its schema, or cannot be read.
+
+    ``row`` is the line in the file (header = line 1) for CSV, the record (first = 1) for the
+    portal's JSON and Parquet exports: ``row_unit`` says which.
+    """
 
     def __init__(self, file: str | Path, message: str, *, column: str | None = None,
                  row: int | None = None, value: object = None, hint: str | None = None,
-                 failures: list[dict] | None = None):
+                 failures: list[dict] | None = None, row_unit: str = "line"):
         self.file = str(file)
         self.column = column
-        self.row = row            # line number in the file (header = line 1)
+        self.row = row
+        self.row_unit = row_unit
         self.value = value
         self.hint = hint
         self.failures = failures or []
+        self.message = message
         where = [f"file {self.file}"]
         if column is not None:
             where.append(f"column '{column}'")
         if row is not None:
-            where.append(f"line {row}")
+            where.append(f"{row_unit} {row}")
         text = f"{', '.join(where)}: {message}"
         if value is not None:
             text += f" (value: {value!r})"
@@ -42,13 +48,29 @@ class InputError(AnalysisError):
             text += f"\n  → {hint}"
         super().__init__(text)
 
+    def naming(self, file: str | Path, hint: str | None = None) -> InputError:
+        """The same error about another name of the file (the user's path, the URL downloaded)."""
+        return InputError(file, self.message, column=self.column, row=self.row, value=self.value,
+                          hint=hint or self.hint, failures=self.failures, row_unit=self.row_unit)
+
 
 class OfflineError(AnalysisError):
     """A download was needed and there is no network."""
 
 
+class DownloadError(AnalysisError):
+    """A download failed or brought something that is not the expected file (the message names
+    the URL, what came back, whether a partial file was kept to resume, and what to do)."""
+
+
 class MissingDataError(AnalysisError):
-    """A source needed for the report is not in the data folder."""
+    """A source needed for the report is not in the data folder, or has no data for the
+    millésime asked (the message names the millésimes that are there)."""
+
+
+class MillesimeError(AnalysisError, ValueError):
+    """A millésime the questionnaires do not model (the message names the ones they do, and the
+    fix: add a questionnaire for it)."""
 
 
 class RegistryError(AnalysisError, ValueError):

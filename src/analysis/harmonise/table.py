@@ -6,9 +6,13 @@ questionnaire mappings), coverage and experimentations. Everything that does not
 counted in a ``HarmoniseReport``; no row is dropped silently.
 
 Assumptions written down (they show in the report's méthodologie):
-- The annuaire is a snapshot (its download date is in the provenance record); it is used as the
-  perimeter of every millésime. Establishments answering ETIC but absent from the annuaire are
-  kept, placed from ETIC's own département name (then the UAI rule).
+- The annuaire is a snapshot (its download date is in the provenance record, its last update in
+  ``date_maj_ligne``). The universe of a millésime is the annuaire's establishments *open at
+  that millésime*: those opened after the reference date of the survey's millésime (declared in
+  the questionnaires: :func:`analysis.sources.questionnaires.reference_date`) are left out and
+  counted (``HarmoniseReport.ouverts_apres_reference``). Establishments answering ETIC but absent
+  from today's annuaire (closed since) are kept, placed from ETIC's own département name (then
+  the UAI rule), and counted; those closed since that did not answer cannot be seen (a note says so).
 - The département comes from the annuaire's Code_departement; the UAI prefix is a check.
   Académie and région come from the territories reference of the millésime's map vintage.
 - "No answer" stays missing (<NA>), never False or 0.
@@ -23,15 +27,23 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.core import digests, territories
+from analysis.core import cachefiles, digests, territories
 from analysis.core.errors import InputError, MissingDataError
 from analysis.core.uai import check_uais
 from analysis.harmonise.natures import ETIC_1D_NATURES, ETIC_2D_NATURES, nature_from_code, type_from_nature
+from analysis.sources import questionnaires
 from analysis.sources.store import Store
 
 ETIC_SOURCES = ("etic_2d", "etic_1d")
 SOURCE_KEYS = ("annuaire", "geolocalisation", "etic_2d", "etic_1d", "couverture", "experimentations")
 PROGRAMMES = ("colleges_lab", "efran", "profan")
+#: The columns the annuaire gives each establishment (empty when there is no annuaire).
+ANNUAIRE_COLUMNS = ("uai", "nom", "nature", "secteur", "education_prioritaire", "tutelle_men", "commune_code",
+                    "commune", "departement_source", "latitude", "longitude", "nb_eleves_annuaire",
+                    "date_ouverture", "dans_annuaire")
+#: The survey whose reference date decides whether an establishment of a nature is in a millésime.
+SURVEY_OF_NATURE = {**{n: "etic_1d" for n in ETIC_1D_NATURES}}
+DEFAULT_SURVEY = "etic_2d"
 
 
 @dataclass
@@ -54,13 +66,23 @@ class HarmoniseReport:
     couverture_unmatched: int = 0
     experimentations_unmatched: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: The universe of the millésime: reference date per survey (ISO), the annuaire's last update,
+    #: the establishments left out because opened after the reference date (all of them, and
+    #: those in the survey's field, which counted as non-respondents before), respondents opened
+    #: after it (kept: they answered).
+    date_reference: dict[str, str] = field(default_factory=dict)
+    annuaire_date: str = ""
+    ouverts_apres_reference: list[str] = field(default_factory=list)
+    ouverts_apres_reference_champ: list[str] = field(default_factory=list)
+    repondants_ouverts_apres_reference: list[str] = field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2)
 
     @classmethod
     def from_json(cls, text: str) -> HarmoniseReport:
-        return cls(**json.loads(text))
+        data = json.loads(text)
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
     def summary(self) -> list[str]:
         lines = [f"millésime {self.annee} (carte des académies {self.vintage})",
@@ -80,25 +102,20 @@ class HarmoniseReport:
                              ("réponses ignorées (question non posée ce millésime)", self.ignored_answers)):
             if items:
                 lines.append(f"{label}: {len(items)} ({', '.join(items[:5])}{'…' if len(items) > 5 else ''})")
+        if self.ouverts_apres_reference:
+            lines.append(f"ouverts après la date de référence ({', '.join(self.date_reference.values())}), "
+                         f"hors de l'univers: {len(self.ouverts_apres_reference)}, dont "
+                         f"{len(self.ouverts_apres_reference_champ)} dans le champ de l'enquête")
         if self.couverture_unmatched:
             lines.append(f"couverture: {self.couverture_unmatched} UAI hors périmètre")
         return lines
 
 
 # ---------------------------------------------------------------------------- ETIC answers
-def _for_year(mapping: dict, year: int):
-    """The entry of {first millésime: value} that applies to a millésime."""
-    keys = sorted(int(k) for k in mapping)
-    applicable = [k for k in keys if k <= year] or keys[:1]
-    return mapping[applicable[-1]] if applicable[-1] in mapping else mapping[str(applicable[-1])]
-
-
 def etic_answers(raw: pd.DataFrame, qname: str, path: Path | str = "",
                  report: HarmoniseReport | None = None) -> pd.DataFrame:
     """Type the raw ETIC answers of one file into canonical columns, millésime by millésime."""
-    from analysis.sources.schemas import questionnaire  # pandera: imported only when files are read
-
-    q = questionnaire(qname)
+    q = questionnaires.questionnaire(qname)
     uai_col, year_col = q["keys"]["uai"], q["keys"]["annee"]
     years = pd.to_numeric(raw[year_col].str.replace(r"\.0*$", "", regex=True)).astype(int)
     parts = []
@@ -110,7 +127,7 @@ def etic_answers(raw: pd.DataFrame, qname: str, path: Path | str = "",
             out[name] = rows[column].str.strip().replace("", None)
         for name, spec in q["variables"].items():
             column = spec["column"]
-            column = _for_year(column, year) if isinstance(column, dict) else column
+            column = questionnaires.for_year(column, year) if isinstance(column, dict) else column
             asked = spec.get("since", 0) <= year <= spec.get("until", 9999)
             values = rows[column]          # the schema has already rejected stray spaces and codes
             if not asked:
@@ -140,7 +157,7 @@ def _typed(values: pd.Series, spec: dict, year: int, column: str, path, rows: pd
                              row=int(rows.loc[i, "_line"]), value=values[i])
         return numbers.astype("Int64")
     if kind == "category":
-        codes = _for_year(spec["codes"], year)
+        codes = questionnaires.for_year(spec["codes"], year)
         mapped = values.astype(object).map(codes)
         unknown = ~empty & mapped.isna()
         if unknown.any():
@@ -198,6 +215,8 @@ def _annuaire(store: Store, report: HarmoniseReport) -> pd.DataFrame | None:
         {"REP": "rep", "REP+": "rep_plus", "": "hors_rep"}).fillna("hors_rep")
     tutelle = raw["ministere_tutelle"].fillna("")
     departement = raw["Code_departement"].map(_departement_or_none)
+    updated = pd.to_datetime(raw["date_maj_ligne"].str[:10], errors="coerce", format="%Y-%m-%d").max()
+    report.annuaire_date = "" if pd.isna(updated) else updated.date().isoformat()
     return pd.DataFrame({
         "uai": uai.to_numpy(),
         "nom": raw["Nom_etablissement"].str.strip().to_numpy(),
@@ -212,6 +231,8 @@ def _annuaire(store: Store, report: HarmoniseReport) -> pd.DataFrame | None:
         "latitude": pd.to_numeric(raw["latitude"].str.replace(",", "."), errors="coerce").to_numpy(),
         "longitude": pd.to_numeric(raw["longitude"].str.replace(",", "."), errors="coerce").to_numpy(),
         "nb_eleves_annuaire": pd.to_numeric(raw["Nombre_d_eleves"], errors="coerce").astype("Int64").to_numpy(),
+        "date_ouverture": pd.to_datetime(raw["date_ouverture"].str[:10], errors="coerce",
+                                         format="%Y-%m-%d").to_numpy(),
         "dans_annuaire": True,
     })
 
@@ -261,28 +282,55 @@ def _answers_cached(path: Path, raw: pd.DataFrame, qname: str) -> tuple[pd.DataF
 
 
 def available_years(store: Store) -> list[int]:
-    years = set()
-    for key in ETIC_SOURCES:
-        for record in store.records(key):
-            years.update(record.millesimes)
-    return sorted(years)
+    """The millésimes the survey files of the data folder hold."""
+    return sorted({y for key in ETIC_SOURCES for y in store.millesimes(key)})
+
+
+def check_millesime(store: Store, year: int) -> int:
+    """``year`` when the questionnaires model it and the data folder has survey answers for it.
+
+    Raises :class:`~analysis.core.errors.MillesimeError` for a millésime no questionnaire models
+    (naming the fix), :class:`~analysis.core.errors.MissingDataError` naming the millésimes and
+    files that are there otherwise. Cheap (provenance records): run it before any work.
+    """
+    held = {key: store.millesimes(key) for key in ETIC_SOURCES}
+    if any(int(year) in years for years in held.values()):
+        return questionnaires.check_year(year)
+    present = ", ".join(f"{key}: {', '.join(map(str, years))}" for key, years in held.items() if years)
+    others = [key for key in store.registry if key not in ETIC_SOURCES and store.files(key)]
+    if present:
+        there = f"the data folder has the millésimes {', '.join(map(str, available_years(store)))} ({present})"
+        todo = (f"Choose one of them with --year, or import the ETIC files of {year} "
+                f"(`etat-des-lieux data import PATH`).")
+    else:
+        there = ("the data folder has no ETIC answers at all"
+                 + (f" (only: {', '.join(others)})" if others else " (it is empty)"))
+        todo = ("Import the ETIC files (`etat-des-lieux data import PATH` or `data fetch etic_2d`), "
+                "or build the marked demo dataset with `etat-des-lieux data demo`.")
+    modelled = questionnaires.modelled_years()
+    if int(year) not in modelled:
+        there += (f"; no questionnaire models {year} either (modelled: {', '.join(map(str, modelled))})")
+    raise MissingDataError(f"No ETIC answers for millésime {year} in {store.raw}: {there}.\n  → {todo}")
 
 
 def build_etablissements(store: Store, year: int) -> tuple[pd.DataFrame, HarmoniseReport]:
+    year = check_millesime(store, year)
     vintage = territories.vintage_for_year(year)
     report = HarmoniseReport(annee=year, vintage=vintage,
                              sources={k: [p.name for p in store.files(k)] for k in SOURCE_KEYS})
     annuaire = _annuaire(store, report)
     etic = _etic(store, year, report)
-    if annuaire is None and etic is None:
-        raise MissingDataError(
-            f"Neither the annuaire nor ETIC answers for {year} are in {store.raw}. "
-            "Run `etat-des-lieux data import PATH`, `data fetch` or `data demo` first.")
     if annuaire is None:
         report.notes.append("Pas d'annuaire : le périmètre se limite aux répondants ETIC.")
-        base = pd.DataFrame(columns=["uai", "dans_annuaire"])
+        base = pd.DataFrame({c: pd.Series(dtype=object) for c in ANNUAIRE_COLUMNS})
+        base["date_ouverture"] = pd.Series(dtype="datetime64[ns]")
     else:
         base = annuaire
+        report.notes.append(
+            "L'annuaire est un instantané" + (f" (mis à jour jusqu'au {report.annuaire_date})"
+                                              if report.annuaire_date else "")
+            + " : les établissements fermés depuis le millésime qui n'ont pas répondu n'y figurent "
+              "plus et manquent à l'univers ; ceux qui ont répondu sont conservés.")
     if etic is None:
         report.notes.append(f"Aucune réponse ETIC pour {year}.")
         table = base.copy()
@@ -321,14 +369,33 @@ def build_etablissements(store: Store, year: int) -> tuple[pd.DataFrame, Harmoni
     for key, label in (("etic_1d", "écoles"), ("etic_2d", "collèges et lycées")):
         if not report.etic_rows.get(key):
             report.notes.append(f"Pas de réponses {key} pour {year} : {label} hors du champ de l'enquête.")
+    table["tutelle_men"] = table["tutelle_men"].astype(bool)      # as read back from the cache
     table["champ_etic"] = (
-        table["secteur"].eq("public") & table["tutelle_men"].astype(bool) & table["nature"].isin(surveyed)
+        table["secteur"].eq("public") & table["tutelle_men"] & table["nature"].isin(surveyed)
     ) | table["repondant_etic"]
+    table = _open_at_millesime(table, year, report)
     table["nb_eleves"] = table["nb_eleves"].astype("Int64") if "nb_eleves" in table else pd.NA
     _join_couverture(store, table, year, report)
     _join_experimentations(store, table, year, report)
     table = table.sort_values("uai", ignore_index=True)
     return table, report
+
+
+def _open_at_millesime(table: pd.DataFrame, year: int, report: HarmoniseReport) -> pd.DataFrame:
+    """The establishments of the millésime: annuaire rows opened after the reference date of the
+    survey of their nature are left out, and counted; respondents are always kept."""
+    dates = {s: questionnaires.reference_date(s, year) for s in questionnaires.SURVEYS}
+    report.date_reference = {s: d.isoformat() for s, d in dates.items() if d}
+    survey = table["nature"].map(SURVEY_OF_NATURE).fillna(DEFAULT_SURVEY)
+    reference = pd.to_datetime(survey.map(report.date_reference))
+    opened = pd.to_datetime(table["date_ouverture"]) if "date_ouverture" in table else reference.where(False)
+    after = (opened > reference).fillna(False).astype(bool)
+    respondent = table["repondant_etic"].astype(bool)
+    report.repondants_ouverts_apres_reference = sorted(table.loc[after & respondent, "uai"])
+    left_out = after & ~respondent
+    report.ouverts_apres_reference = sorted(table.loc[left_out, "uai"])
+    report.ouverts_apres_reference_champ = sorted(table.loc[left_out & table["champ_etic"], "uai"])
+    return table[~left_out].reset_index(drop=True)
 
 
 def _place(table: pd.DataFrame, vintage: str, report: HarmoniseReport) -> None:
@@ -394,24 +461,23 @@ def _join_experimentations(store: Store, table: pd.DataFrame, year: int, report:
 # ---------------------------------------------------------------------------- cache
 def load_etablissements(store: Store | None = None, year: int = 2018, *,
                         refresh: bool = False) -> tuple[pd.DataFrame, HarmoniseReport]:
-    """The harmonised table for a millésime, rebuilt only when an input file or the code changed."""
+    """The harmonised table for a millésime, rebuilt only when an input file or the code changed
+    (a damaged cache is discarded with a notice and rebuilt)."""
     store = store or Store()
+    year = check_millesime(store, year)
     key = _cache_key(store)
     folder = store.data_dir / "processed"
     parquet = folder / f"etablissements-{year}.parquet"
     meta = folder / f"etablissements-{year}.json"
-    if not refresh and parquet.exists() and meta.exists():
-        info = json.loads(meta.read_text(encoding="utf-8"))
-        if info.get("key") == key:
-            return pd.read_parquet(parquet), HarmoniseReport(**info["report"])
+    cached = None if refresh else cachefiles.read(parquet, meta, key)
+    if cached is not None:
+        frame, info = cached
+        return frame, HarmoniseReport.from_json(json.dumps(info["report"]))
     table, report = build_etablissements(store, year)
-    folder.mkdir(parents=True, exist_ok=True)
-    table.to_parquet(parquet, index=False)
-    meta.write_text(json.dumps({"key": key, "report": asdict(report)}, ensure_ascii=False, indent=1),
-                    encoding="utf-8")
-    return table, report
+    return cachefiles.write(parquet, meta, table, {"key": key, "report": asdict(report)}), report
 
 
 def _cache_key(store: Store) -> str:
-    """The input files of the table and the code it depends on (:func:`digests.stage_digest`)."""
+    """The content of the input files (:meth:`Store.fingerprint`: an edit in place changes it)
+    and the code the table depends on (:func:`digests.stage_digest`)."""
     return digests.sha(store.fingerprint(list(SOURCE_KEYS)), digests.stage_digest("harmonise"))

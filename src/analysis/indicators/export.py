@@ -13,7 +13,8 @@ from analysis.indicators import THEMES
 
 COLUMNS = ["territoire", "nom", "annee", "type", "indicateur", "titre", "theme", "unite", "valeur",
            "numerateur", "denominateur", "non_communique", "univers", "taux_nc", "statut",
-           "valeur_precedente", "evolution", "demo"]
+           "valeur_precedente", "evolution", "couverture_donnees", "departements_avec_donnees",
+           "departements_total", "demo"]
 NEXT_LEVEL = {"france": "region", "region": "academie", "academie": "departement"}
 HEADERS = {"territoire": "Territoire (code)", "nom": "Territoire", "annee": "Millésime",
            "type": "Type d'établissement", "indicateur": "Indicateur (code)", "titre": "Indicateur",
@@ -21,6 +22,8 @@ HEADERS = {"territoire": "Territoire (code)", "nom": "Territoire", "annee": "Mil
            "denominateur": "Dénominateur", "non_communique": "Non communiqué (établissements)",
            "univers": "Univers (établissements)", "taux_nc": "Taux de n.c. (%)", "statut": "Statut",
            "valeur_precedente": "Valeur du millésime précédent", "evolution": "Évolution",
+           "couverture_donnees": "Couverture des données (départements du territoire)",
+           "departements_avec_donnees": "Départements avec données", "departements_total": "Départements",
            "demo": "Données de démonstration"}
 
 

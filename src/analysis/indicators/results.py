@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.core import digests, perimeters
-from analysis.indicators.catalogue import SECRET_THRESHOLD
+from analysis.core import cachefiles, digests, perimeters
+from analysis.indicators.catalogue import SECRET_THRESHOLD, catalogue
 from analysis.indicators.compute import compute, with_evolution
+
+#: Columns added from :func:`analysis.harmonise.coverage.coverage_table`: how many of the row's
+#: territory's départements have data from the indicator's source, and the resulting statut.
+COVERAGE_COLUMNS = ("couverture_donnees", "departements_avec_donnees", "departements_total")
 
 
 def load(store=None, year: int = 2018, *, threshold: int = SECRET_THRESHOLD,
@@ -14,22 +18,26 @@ def load(store=None, year: int = 2018, *, threshold: int = SECRET_THRESHOLD,
     """Every indicator for every territory of a millésime, with the change since the previous one.
 
     Cached in ``<data>/processed/indicateurs-<year>.parquet``, rebuilt when an input file, the
-    catalogue or the code changes. Adds a ``demo`` column (True when built on demo data).
-    """
-    import json
+    catalogue or the code changes (a damaged cache is discarded with a notice). Adds a ``demo``
+    column (True when built on demo data) and the data coverage of each row's territory for its
+    source (:data:`COVERAGE_COLUMNS`: ``complète``, ``partielle`` or ``aucune``).
 
-    from analysis.harmonise.table import _cache_key, available_years, load_etablissements
+    Raises :class:`~analysis.core.errors.MillesimeError` or
+    :class:`~analysis.core.errors.MissingDataError` for a millésime without data, before any work.
+    """
+    from analysis.harmonise.table import _cache_key, available_years, check_millesime, load_etablissements
     from analysis.sources.store import Store
 
     store = store or Store()
+    year = check_millesime(store, year)
     declared = [p for p in perimeters.declared() if isinstance(p, perimeters.Perimeter)]
     key = digests.sha(_cache_key(store), digests.stage_digest("indicators"), perimeters.digest(),
                       f"{year}:{threshold}")
     folder = store.data_dir / "processed"
     parquet, meta = folder / f"indicateurs-{year}.parquet", folder / f"indicateurs-{year}.json"
-    if not refresh and parquet.exists() and meta.exists() \
-            and json.loads(meta.read_text()).get("key") == key:
-        return pd.read_parquet(parquet)
+    cached = None if refresh else cachefiles.read(parquet, meta, key)
+    if cached is not None:
+        return cached[0]
     table, _ = load_etablissements(store, year)
     current = compute(table, year=year, threshold=threshold, perimeters=declared)
     previous = None
@@ -39,7 +47,18 @@ def load(store=None, year: int = 2018, *, threshold: int = SECRET_THRESHOLD,
         previous = compute(prev_table, year=earlier[-1], threshold=threshold, perimeters=declared)
     results = with_evolution(current, previous)
     results["demo"] = store.is_demo()
-    folder.mkdir(parents=True, exist_ok=True)
-    results.to_parquet(parquet, index=False)
-    meta.write_text(json.dumps({"key": key}), encoding="utf-8")
-    return results
+    results = with_coverage(results, table, year, declared)
+    return cachefiles.write(parquet, meta, results, {"key": key})
+
+
+def with_coverage(results: pd.DataFrame, table: pd.DataFrame, year: int, perimeters=()) -> pd.DataFrame:
+    """Add :data:`COVERAGE_COLUMNS` to the indicator rows (by territory and indicator source)."""
+    from analysis.harmonise.coverage import coverage_table
+
+    coverage = coverage_table(table, year, perimeters).set_index(["territoire", "famille"])
+    family = results["indicateur"].map({i: ind.source for i, ind in catalogue().items()})
+    index = pd.MultiIndex.from_arrays([results["territoire"], family])
+    out = results.copy()
+    for column in COVERAGE_COLUMNS:
+        out[column] = coverage[column].reindex(index).to_numpy()
+    return out

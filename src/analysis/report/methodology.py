@@ -110,6 +110,16 @@ def provenance_markdown(ch: Chapter) -> str:
     return bullet_list(items) if items else "Aucun fichier dans le dossier de données."
 
 
+_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre")
+
+
+def _date_fr(iso: str) -> str:
+    """``"2018-08-31"`` → ``"31 août 2018"``."""
+    year, month, day = (int(part) for part in iso[:10].split("-"))
+    return f"{'1er' if day == 1 else day}{UNIT_SEP}{_MONTHS[month - 1]} {year}"
+
+
 def harmonisation_lines(ch: Chapter) -> list[str]:
     """The harmonisation report of the millésime, one French line per fact."""
     return harmonisation_report_lines(ch.harmonisation)
@@ -133,6 +143,14 @@ def harmonisation_report_lines(report) -> list[str]:
                      f"lycée, ni EREA){COLON} {fmt_number(total)} ({detail}{more}).")
     for key, n in report.etic_rows.items():
         lines.append(f"Réponses {SURVEY_NAMES.get(key, key)} pour {report.annee}{COLON} {fmt_number(n)}.")
+    if getattr(report, "ouverts_apres_reference", None):
+        when = " et ".join(_date_fr(d) for d in sorted(set(report.date_reference.values())))
+        field = report.ouverts_apres_reference_champ
+        lines.append(
+            f"Établissements de l'annuaire ouverts après la date de référence de l'enquête ({when}), "
+            f"hors de l'univers du millésime{COLON} {fmt_number(len(report.ouverts_apres_reference))}, dont "
+            f"{fmt_number(len(field))} du champ de l'enquête qui auraient sinon été comptés comme non-répondants"
+            + (f" ({', '.join(field[:5])}{', …' if len(field) > 5 else ''})" if field else "") + ".")
 
     def listed(items: Sequence[str]) -> str:
         head = ", ".join(items[:5])

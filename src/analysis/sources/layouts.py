@@ -1,8 +1,18 @@
-"""Column layouts of the official files, in their published order.
+"""Column layouts of the official files, in their published order, and how headers are matched.
 
 Used to validate inputs (schemas.py) and to write the demo dataset in exactly the official
 layout (demo.py). Layouts marked UNVERIFIED follow params/sources.yml: no official file was at hand.
+
+The layouts hold the *labels* of the portal's ``use_labels=true`` export. A header is matched to
+them case-, accent- and punctuation-insensitively (:func:`normalised`: ``Code postal``,
+``code_postal`` and ``CODE-POSTAL`` are one column), which also matches the field names of the
+default export and of the JSON and Parquet exports; :data:`ALIASES` adds the few field names that
+differ from their label.
 """
+
+import re
+import unicodedata
+from functools import cache
 
 # fr-en-annuaire-education (69 columns, export with use_labels).
 ANNUAIRE = (
@@ -236,3 +246,65 @@ LAYOUTS = {
     "couverture": COUVERTURE,
     "experimentations": EXPERIMENTATIONS,
 }
+
+#: Field names (or labels of other export vintages) that differ from the layout's label, per
+#: layout: {label: (other names…)}. Seen in the portal's field metadata as used by public code
+#: (annuaire exports of 2023–2024: ``coordX_origine``… replace ``coordonnee_X``…).
+ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "annuaire": {
+        "coordonnee_X": ("coordX_origine",),
+        "coordonnee_Y": ("coordY_origine",),
+        "epsg": ("epsg_origine",),
+        "etablissement_multi_lignes": ("multi_uai",),
+    },
+}
+
+
+def normalised(name: str) -> str:
+    """A column name without case, accents or punctuation: ``"Numéro UAI"`` → ``"numero_uai"``."""
+    text = unicodedata.normalize("NFKD", str(name).strip().lstrip("\ufeff"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+
+
+@cache
+def canonical_names(layout_key: str) -> dict[str, str]:
+    """{normalised name: layout label} for a layout's labels and their aliases."""
+    out: dict[str, str] = {}
+    for label in LAYOUTS.get(layout_key, ()):
+        for name in (label, *ALIASES.get(layout_key, {}).get(label, ())):
+            key = normalised(name)
+            if key in out and out[key] != label:
+                raise AssertionError(f"{layout_key}: '{name}' and '{out[key]}' normalise alike")
+            out[key] = label
+    return out
+
+
+def match_header(columns: list[str], layout_key: str) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+    """Rename map {column as written: layout label}, and the columns that read as the same label.
+
+    Columns the layout does not know keep their name.
+    """
+    known = canonical_names(layout_key)
+    mapping: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    duplicates = []
+    for column in columns:
+        label = known.get(normalised(column))
+        if label is None:
+            continue
+        if label in seen:
+            duplicates.append((seen[label], column, label))
+            continue
+        seen[label] = column
+        mapping[column] = label
+    return mapping, duplicates
+
+
+def missing(columns: list[str], wanted: tuple[str, ...] | list[str], layout_key: str | None = None) -> list[str]:
+    """The names of ``wanted`` absent from ``columns`` (compared as :func:`normalised` names, and
+    through the layout's aliases when ``layout_key`` is given)."""
+    present = {normalised(c) for c in columns}
+    if layout_key:
+        present |= {normalised(label) for label in match_header(columns, layout_key)[0].values()}
+    return [w for w in wanted if normalised(w) not in present]

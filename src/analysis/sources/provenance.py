@@ -1,4 +1,11 @@
-"""Provenance records: one JSON file beside every raw file (URL or origin, date, size, hash, licence)."""
+"""Provenance records: one JSON file beside every raw file (URL or origin, date, size, hash, licence).
+
+Besides where a copy came from, the record says how the official file was written (``form``:
+CSV/JSON/Parquet, encoding, delimiter, labels or field names as header) and, when the copy was
+transcoded to UTF-8, the sha256 of the file as received (``original_sha256``). ``mtime_ns`` is
+the stored copy's modification time when recorded: a copy whose size and mtime still match is
+not hashed again to know it is unchanged (:meth:`analysis.sources.store.Store.verify`).
+"""
 
 from __future__ import annotations
 
@@ -28,11 +35,20 @@ class Provenance:
     demo: bool = False
     millesimes: list[int] = field(default_factory=list)
     note: str = ""
+    form: dict = field(default_factory=dict)
+    original_sha256: str | None = None
+    mtime_ns: int | None = None
 
     def write(self, raw_file: Path) -> Path:
         path = record_path(raw_file)
-        path.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        tmp.replace(path)
         return path
+
+    def same_content(self, sha256: str) -> bool:
+        """True when a file with this sha256 is the one this record describes (as received)."""
+        return sha256 in (self.sha256, self.original_sha256)
 
     @classmethod
     def read(cls, raw_file: Path) -> Provenance:

@@ -41,6 +41,7 @@ class Source:
     separator: str = ";"
     encoding: str = "utf-8-sig"
     questionnaire: str | None = None
+    sha256: str | None = None        # expected sha256 of a download (a fixed file), when known
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -62,7 +63,10 @@ class Source:
         return None
 
     def matches_header(self, columns: list[str]) -> bool:
-        return bool(self.header) and set(self.header) <= set(columns)
+        """The header has this source's identifying columns (labels or field names)."""
+        from analysis.sources.layouts import missing
+
+        return bool(self.header) and not missing(columns, self.header, self.schema)
 
 
 _REQUIRED = ("dataset_id", "title", "licence", "format", "filename", "patterns", "schema", "millesime")
@@ -112,6 +116,7 @@ def _load_registry(path: str) -> tuple[tuple[str, Source], ...]:
             separator=entry.get("separator", ";"),
             encoding=entry.get("encoding", "utf-8-sig"),
             questionnaire=entry.get("questionnaire"),
+            sha256=entry.get("sha256"),
             extra={k: v for k, v in entry.items() if k not in known},
         )))
     return tuple(out)

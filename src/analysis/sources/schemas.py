@@ -1,8 +1,12 @@
 """Pandera schemas of the raw files, and the reader that applies them.
 
-Raw files are read as text (``dtype=str``, empty cells kept as ""), validated here, then typed by
-``harmonise``. A file that fails gets an ``InputError`` naming the file, the column, the line
-(header = line 1) and the value, with the number of other failures.
+Raw files are read as text in any export form of the portals (:mod:`analysis.sources.forms`:
+labels or field names, CSV / JSON / Parquet; empty cells kept as ""), validated here, then typed
+by ``harmonise``. The whole validation runs when a file is imported or downloaded, before it
+enters the data folder (:meth:`analysis.sources.store.Store.add`): the schema, the millésimes
+(against the questionnaires) and the codes each millésime's questionnaire allows. A file that
+fails gets an ``InputError`` naming the file, the column, the line (header = line 1; the record
+for JSON and Parquet) and the value, with the number of other failures.
 """
 
 from __future__ import annotations
@@ -10,20 +14,21 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-import yaml
 
-from analysis.core import config
 from analysis.core.errors import InputError
 from analysis.core.uai import check_uais
-from analysis.sources import layouts
+from analysis.sources import forms, layouts
+from analysis.sources.questionnaires import fix_for, for_year, questionnaire, years_of
 from analysis.sources.registry import Source
 
 COUNT = r"^(\d+(\.0*)?)?$"                 # "311.0", "12", or empty (no answer)
 DECIMAL = r"^(-?\d+([.,]\d+)?)?$"
 YEAR = r"^\d{4}(\.0*)?$"
 DEPARTEMENT_3 = r"^(\d{3}|02[AB]|2[AB])$"
+DATE = r"^(\d{4}-\d{2}-\d{2}([T ][0-9:.+Z-]*)?)?$"   # ISO date (the exports' form), or empty
 PROGRAMMES = ("colleges_lab", "efran", "profan")
 
 
@@ -55,12 +60,6 @@ def _text(pattern: str | None = None, *, isin=None, nullable: bool = True, error
         allowed = sorted(set(isin) | ({""} if nullable else set()))
         checks.append(pa.Check.isin(allowed, error=f"not one of {allowed}"))
     return pa.Column(checks=checks, required=True, nullable=False, coerce=False)
-
-
-@cache
-def questionnaire(name: str) -> dict:
-    path = config.RESOURCES / "questionnaires" / f"{name}.yml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def _etic_columns(name: str, layout: tuple[str, ...]) -> dict[str, pa.Column]:
@@ -101,6 +100,7 @@ def schema_for(name: str) -> pa.DataFrameSchema:
             "latitude": _text(DECIMAL, error="not a number"),
             "longitude": _text(DECIMAL, error="not a number"),
             "code_nature": _text(r"^(\d{3})?$", error="nature code is not 3 digits"),
+            "date_ouverture": _text(DATE, error="not a date (YYYY-MM-DD)"),
         })
         return pa.DataFrameSchema(columns, strict=False, name=name)
     if name == "geolocalisation":
@@ -128,46 +128,118 @@ def schema_for(name: str) -> pa.DataFrameSchema:
 
 
 def read_raw(path: Path, source: Source) -> pd.DataFrame:
-    """Read a raw CSV as text and validate it. Adds ``_line`` (line number in the file)."""
+    """Read a raw file as text (any export form) and validate it. Adds ``_line``."""
+    return read_checked(path, source).frame
+
+
+def read_checked(path: Path, source: Source) -> forms.TextTable:
+    """:func:`read_raw` with the form the file was found in (recorded in its provenance)."""
     path = Path(path)
-    from analysis.sources.store import check_header  # local: store imports this module's users
-
-    check_header(path, source)
+    table = forms.read_table(path, source.schema)
+    check_header(table.frame.columns, source, path, table.form)
+    frame = table.frame
+    unit = table.row_unit
     try:
-        # object dtype: plain Python strings are several times faster than Arrow strings for
-        # the isin/map calls of validation and typing.
-        frame = pd.read_csv(path, sep=source.separator, encoding=source.encoding, dtype=object,
-                            keep_default_na=False, na_values=[], quoting=0)
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"cannot be parsed as {source.separator!r}-separated "
-                         f"{source.encoding} text: {exc}",
-                         hint="Download the file again from the official portal.") from None
-    frame.columns = [c.strip() for c in frame.columns]
-    validate(frame, source.schema, path)
-    frame["_line"] = frame.index + 2
-    return frame
+        if source.questionnaire:
+            check_millesimes(frame, source.questionnaire, path)
+        validate(frame.drop(columns="_line"), source.schema, path, lines=frame["_line"])
+        if source.questionnaire:
+            check_codes_by_millesime(frame, source.questionnaire, path)
+    except InputError as err:
+        if unit != "line":
+            raise InputError(path, err.message, column=err.column, row=err.row, value=err.value,
+                             hint=err.hint, failures=err.failures, row_unit=unit) from None
+        raise
+    return table
 
 
-def validate(frame: pd.DataFrame, schema_name: str, path: Path | str) -> None:
+def check_header(columns, source: Source, path: Path, form: forms.FileForm | None = None) -> None:
+    """Fail early, with a hint, when a file does not have the source's identifying columns."""
+    absent = layouts.missing(list(columns), source.header, source.schema)
+    if not absent:
+        return
+    hint = "Is this the right file?"
+    if form is not None and form.format == "csv":
+        hint += (f" (read as {form.describe()}; expected the {source.dataset_id} export, with "
+                 f"labels or field names as header)")
+    raise InputError(path, f"header lacks the {source.key} column(s) {', '.join(absent)}",
+                     column=absent[0], row=1 if form is None or form.format == "csv" else None, hint=hint)
+
+
+def check_millesimes(frame: pd.DataFrame, qname: str, path: Path) -> None:
+    """Every row's millésime is one the questionnaire models (else: the fix, named)."""
+    column = questionnaire(qname)["keys"]["annee"]
+    if column not in frame:
+        return                               # the schema reports the missing column
+    years = pd.to_numeric(frame[column].str.replace(r"\.0*$", "", regex=True), errors="coerce")
+    modelled = years_of(qname)
+    bad = years.notna() & ~years.isin(modelled)
+    if bad.any():
+        i = bad.idxmax()
+        others = sorted({int(y) for y in years[bad]})
+        raise InputError(path, f"millésime {int(years[i])} is not modelled by the {qname} questionnaire "
+                               f"(modelled: {', '.join(map(str, modelled))})"
+                               + (f"; the file also has {', '.join(map(str, others[1:]))}" if len(others) > 1 else ""),
+                         column=column, row=int(frame.loc[i, "_line"]), value=frame.loc[i, column],
+                         hint=fix_for(int(years[i]), qname))
+
+
+def check_codes_by_millesime(frame: pd.DataFrame, qname: str, path: Path) -> None:
+    """Category codes valid for the row's own millésime (the schema checks the union of all
+    years: a 2019 code in a 2018 row passes it)."""
+    q = questionnaire(qname)
+    years = pd.to_numeric(frame[q["keys"]["annee"]].str.replace(r"\.0*$", "", regex=True)).astype(int)
+    for spec in q["variables"].values():
+        if spec["kind"] != "category":
+            continue
+        for year in sorted(years.unique()):
+            rows = years == year
+            column = spec["column"]
+            column = for_year(column, year) if isinstance(column, dict) else column
+            codes = for_year(spec["codes"], year)
+            values = frame.loc[rows, column]
+            unknown = (values != "") & ~values.isin(list(codes))
+            if unknown.any():
+                i = unknown.idxmax()
+                raise InputError(path, f"code not used by the {year} questionnaire "
+                                       f"(expected one of {', '.join(codes)})", column=column,
+                                 row=int(frame.loc[i, "_line"]), value=values[i],
+                                 hint="If the questionnaire changed, add the new codes to "
+                                      "src/analysis/resources/questionnaires/.")
+
+
+def validate(frame: pd.DataFrame, schema_name: str, path: Path | str, *, lines=None) -> None:
+    """Run a schema on a text frame; ``lines``: the file line of each row (default: index + 2)."""
     schema = schema_for(schema_name)
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
-        raise _to_input_error(err.failure_cases, path, schema_name) from None
+        raise _to_input_error(err.failure_cases, path, schema_name, lines) from None
 
 
-def _to_input_error(cases: pd.DataFrame, path: Path | str, schema_name: str) -> InputError:
+def _to_input_error(cases: pd.DataFrame, path: Path | str, schema_name: str, lines=None) -> InputError:
     cases = cases.copy()
-    cases["row0"] = pd.to_numeric(cases["index"], errors="coerce")
+    row0 = pd.to_numeric(cases["index"], errors="coerce")
+    if lines is not None:
+        line_of = pd.Series(np.asarray(lines), dtype="Int64")
+        cases["line"] = row0.map(lambda i: None if pd.isna(i) else int(line_of.iloc[int(i)]))
+    else:
+        cases["line"] = row0.map(lambda i: None if pd.isna(i) else int(i) + 2)
+    cases["row0"] = row0
     # Structural problems (missing column, duplicate keys without a row) come first.
     cases = cases.sort_values(["row0"], na_position="first", kind="stable")
     first = cases.iloc[0]
+    line = None if pd.isna(first["line"]) else int(first["line"])
     failures = [
-        {"column": c.column, "line": None if pd.isna(c.row0) else int(c.row0) + 2,
+        {"column": c.column, "line": None if pd.isna(c.line) else int(c.line),
          "check": str(c.check), "value": c.failure_case}
         for c in cases.itertuples()
     ][:50]
-    more = f" ({len(cases) - 1} more failure(s))" if len(cases) > 1 else ""
+    more = ""
+    if len(cases) > 1:
+        shown = [f"'{f['column']}'" + (f" line {f['line']}" if f["line"] else "") + f" {f['value']!r}"
+                 for f in failures[1:4]]
+        more = f" ({len(cases) - 1} more failure(s): {'; '.join(shown)}{'; …' if len(cases) > 4 else ''})"
     check = str(first["check"])
     if check == "column_in_dataframe":
         return InputError(path, f"required column '{first['failure_case']}' is missing{more}",
@@ -176,12 +248,10 @@ def _to_input_error(cases: pd.DataFrame, path: Path | str, schema_name: str) -> 
                                "(see src/analysis/sources/layouts.py).")
     if check.startswith("field_uniqueness") or check.startswith("multiple_fields_uniqueness"):
         return InputError(path, f"duplicate key {first['failure_case']!r}{more}",
-                          column=str(first["column"]), failures=failures,
-                          row=None if pd.isna(first["row0"]) else int(first["row0"]) + 2,
+                          column=str(first["column"]), failures=failures, row=line,
                           hint="Each establishment must appear once per millésime.")
     return InputError(
-        path, f"{check}{more}", column=str(first["column"]),
-        row=None if pd.isna(first["row0"]) else int(first["row0"]) + 2,
+        path, f"{check}{more}", column=str(first["column"]), row=line,
         value=first["failure_case"], failures=failures,
-        hint="Fix or re-download the file; other failures are listed in the error's `failures`.",
+        hint="Download the file again from the official portal (or correct your copy), then import it again.",
     )

@@ -1,0 +1,90 @@
+"""Which départements of a territory have data, per source, for a millésime: how much of a
+territory a figure really covers.
+
+A data folder may hold part of France only (the Occitanie files, an académie's portal): the
+"France" of such a folder is Occitanie, and a comparison "contre 97 % en France" would be false.
+:func:`coverage_table` says, for every edition territory (France, régions académiques,
+académies, départements) and every source family of the indicator catalogue, how many of its
+départements have at least one row of that source:
+
+========  ==========================================================================
+family    a département is covered when it has
+========  ==========================================================================
+annuaire  an establishment of the annuaire (in the perimeter)
+etic      a respondent of ETIC (1d or 2d) for the millésime
+couverture  a coverage row (débit or operators known) for the millésime
+experimentations  the file has rows for the millésime (it lists engaged establishments only:
+          a département without one is not missing data)
+========  ==========================================================================
+
+``statut`` is ``complète`` (every département), ``partielle`` or ``aucune``. A custom perimeter
+(``perimetre:<name>``) is covered through its départements (those of its établissements).
+
+For the report: a comparison territory whose ``statut`` is not ``complète`` for the figure's
+source is partial;
+:func:`indicators.load <analysis.indicators.results.load>` copies these columns onto every
+indicator row (``couverture_donnees``, ``departements_avec_donnees``, ``departements_total``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.core import territories
+
+FAMILIES = ("annuaire", "etic", "couverture", "experimentations")
+COMPLETE, PARTIAL, NONE = "complète", "partielle", "aucune"
+LEVELS = ("france", "region", "academie", "departement")
+_COVERAGE_COLUMNS = ("debit_max_potentiel", "nb_operateurs_3g", "nb_operateurs_4g")
+
+
+def departements_with_data(table: pd.DataFrame) -> dict[str, set[str]]:
+    """Per source family, the départements of the harmonised table that have data."""
+    placed = table[table["departement"].notna()]
+    codes = placed["departement"].astype(str)
+    out = {
+        "annuaire": set(codes[placed["dans_annuaire"].astype(bool)]),
+        "etic": set(codes[placed["repondant_etic"].astype(bool)]),
+    }
+    known = [c for c in _COVERAGE_COLUMNS if c in placed]
+    out["couverture"] = set(codes[placed[known].notna().any(axis=1)]) if known else set()
+    engaged = "colleges_lab" in placed and not placed["colleges_lab"].isna().all()
+    out["experimentations"] = set(codes) if engaged else set()
+    return out
+
+
+def coverage_table(table: pd.DataFrame, year: int, perimeters=()) -> pd.DataFrame:
+    """One row per edition territory (and custom perimeter, :class:`analysis.core.perimeters.Perimeter`)
+    and source family: its départements, how many have data, which do not (codes,
+    comma-separated), and the ``statut``."""
+    vintage = territories.vintage_for_year(year)
+    editions = {d.code for d in territories.list_territories("departement", vintage)}
+    have = departements_with_data(table)
+    every = [t for level in LEVELS for t in territories.list_territories(level, vintage)]
+    every += [territories.Territory(territories.PERIMETRE, p.code, p.nom, vintage) for p in perimeters]
+    rows = []
+    for t in every:
+        inside = sorted(set(territories.departement_codes(t)) & editions)
+        for family in FAMILIES:
+            covered = [d for d in inside if d in have[family]]
+            missing = [d for d in inside if d not in have[family]]
+            rows.append({"territoire": t.id, "niveau": t.level, "code": t.code, "famille": family,
+                         "departements_total": len(inside), "departements_avec_donnees": len(covered),
+                         "departements_sans_donnees": ", ".join(missing),
+                         "couverture_donnees": _status(len(covered), len(inside))})
+    return pd.DataFrame(rows)
+
+
+def _status(covered: int, total: int) -> str:
+    if total and covered == total:
+        return COMPLETE
+    return PARTIAL if covered else NONE
+
+
+def of_territory(coverage: pd.DataFrame, territory: territories.Territory | str, family: str = "etic") -> dict:
+    """The coverage row of one territory and family as a dict (see :func:`coverage_table`)."""
+    tid = territory.id if isinstance(territory, territories.Territory) else str(territory)
+    rows = coverage[(coverage["territoire"] == tid) & (coverage["famille"] == family)]
+    if rows.empty:
+        raise KeyError(f"no coverage row for {tid} / {family}")
+    return rows.iloc[0].to_dict()

@@ -1,0 +1,70 @@
+"""The questionnaires of the surveys (``resources/questionnaires/*.yml``): the millésimes they
+model, the reference date of each millésime's universe, the column mapping and codes.
+
+A millésime exists for the tool only when a questionnaire models it: data of another year are
+refused at import, and ``--year`` is checked against :func:`modelled_years` before any work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+import yaml
+
+from analysis.core import config
+from analysis.core.errors import MillesimeError
+
+FOLDER = config.RESOURCES / "questionnaires"
+#: The surveys, and the questionnaire of each (also named by ``questionnaire:`` in sources.yml).
+SURVEYS = ("etic_2d", "etic_1d")
+
+
+@cache
+def questionnaire(name: str) -> dict:
+    path = FOLDER / f"{name}.yml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def years_of(name: str) -> list[int]:
+    """The millésimes one questionnaire models."""
+    return sorted(int(y) for y in questionnaire(name).get("millesimes") or {})
+
+
+def modelled_years() -> list[int]:
+    """Every millésime some questionnaire models."""
+    return sorted({y for name in SURVEYS for y in years_of(name)})
+
+
+def reference_date(name: str, year: int) -> dt.date | None:
+    """The date closing a millésime's universe for one survey (None when not declared)."""
+    entry = (questionnaire(name).get("millesimes") or {}).get(int(year)) or {}
+    value = entry.get("reference_date")
+    if value is None:
+        return None
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def for_year(mapping: dict, year: int):
+    """The entry of {first millésime: value} that applies to a millésime (a column that moved,
+    codes that changed): the one with the greatest key <= ``year``, else the first."""
+    keys = sorted(int(k) for k in mapping)
+    applicable = [k for k in keys if k <= year] or keys[:1]
+    return mapping[applicable[-1]] if applicable[-1] in mapping else mapping[str(applicable[-1])]
+
+
+def fix_for(year: int, name: str | None = None) -> str:
+    """What to do when a millésime is not modelled (said by every error about it)."""
+    files = f"{FOLDER / (name + '.yml')}" if name else f"{FOLDER}/etic_*.yml"
+    return (f"If the survey really has a millésime {year}, add a questionnaire for {year}: an entry "
+            f"under `millesimes:` (its reference date) in {files}, and the columns or codes that "
+            f"changed that year (`column: {{{year}: …}}`, `codes: {{{year}: …}}`).")
+
+
+def check_year(year: int) -> int:
+    """``year`` when a questionnaire models it, else :class:`MillesimeError` naming those that do."""
+    years = modelled_years()
+    if int(year) not in years:
+        raise MillesimeError(f"millésime {year} is not modelled by the questionnaires "
+                             f"(modelled: {', '.join(map(str, years))}).\n  → {fix_for(year)}")
+    return int(year)

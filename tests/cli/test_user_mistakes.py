@@ -1,0 +1,223 @@
+"""Ordinary mistakes of users: each ends with one clear message naming what the user gave (their
+own path, the column and the line when there is one), exit status 2, and never a traceback or
+an "internal error" line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.cli.helpers import run_cli
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def etic_rows(demo_store) -> pd.DataFrame:
+    """60 rows of the demo ETIC 2d file (official labels, text)."""
+    path = demo_store.files("etic_2d")[0]
+    return pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig").head(60)
+
+
+@pytest.fixture()
+def home(tmp_path, monkeypatch):
+    """A home data folder of the test's own: commands without --data-dir write there."""
+    folder = tmp_path / "home"
+    monkeypatch.setenv("ETAT_DES_LIEUX_DATA", str(folder))
+    return folder
+
+
+def _csv(frame: pd.DataFrame, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, sep=";", index=False, encoding="utf-8")
+    return path
+
+
+# Each case: (name, function(tmp_path, etic_rows, demo_dir) -> (args, fragments that must appear)).
+def _import_missing_path(tmp, rows, demo):
+    path = tmp / "Téléchargements" / "fr-en-etic_2d.csv"
+    return ["data", "import", path], [str(path), "no such file or folder"]
+
+
+def _import_unknown_file(tmp, rows, demo):
+    path = tmp / "notes.txt"
+    path.write_text("des notes\n", encoding="utf-8")
+    return ["data", "import", path], [str(path), "not a source of the report"]
+
+
+def _import_truncated_file(tmp, rows, demo):
+    path = _csv(rows, tmp / "fr-en-etic_2d.csv")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: len(text) - 300], encoding="utf-8")        # cut mid-row
+    return ["data", "import", path], [str(path), "line 61", "cut short"]
+
+
+def _import_unterminated_quote(tmp, rows, demo):
+    path = _csv(rows, tmp / "fr-en-etic_2d.csv")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[40] = lines[40].replace(";", ';"', 1)                      # a quote opened, never closed
+    path.write_text("".join(lines), encoding="utf-8")
+    return ["data", "import", path], [str(path), "line 41", "never closed"]
+
+
+def _import_html_page(tmp, rows, demo):
+    path = tmp / "fr-en-etic_2d.csv"
+    path.write_text("<!DOCTYPE html><html><head><title>Connexion</title></head><body></body></html>",
+                    encoding="utf-8")
+    return ["data", "import", path], [str(path), "HTML page « Connexion »"]
+
+
+def _import_implausible_millesime(tmp, rows, demo):
+    rows = rows.copy()
+    rows.loc[5, "Millesime"] = "2031"
+    path = _csv(rows, tmp / "fr-en-etic_2d.csv")
+    return ["data", "import", path], [str(path), "column 'Millesime'", "line 7", "2031",
+                                      "add a questionnaire for 2031"]
+
+
+def _import_text_in_a_count(tmp, rows, demo):
+    rows = rows.copy()
+    rows.loc[10, "NbTerminaux"] = "beaucoup"
+    path = _csv(rows, tmp / "fr-en-etic_2d.csv")
+    return ["data", "import", path], [str(path), "column 'NbTerminaux'", "line 12", "beaucoup"]
+
+
+def _import_real_into_demo_folder(tmp, rows, demo):
+    return ["data", "import", _csv(rows, tmp / "vrai" / "fr-en-etic_2d.csv"), "--data-dir", demo], \
+        [str(demo), "demo and real files are never mixed"]
+
+
+def _data_dir_is_a_file(tmp, rows, demo):
+    path = tmp / "donnees.csv"
+    path.write_text("x\n", encoding="utf-8")
+    return ["data", "status", "--data-dir", path], [str(path), "is a file, not a folder"]
+
+
+def _format_docx(tmp, rows, demo):
+    return ["indicators", "france", "--format", "docx", "--data-dir", demo], ["'docx' is not one of"]
+
+
+def _threshold_zero(tmp, rows, demo):
+    return ["indicators", "france", "--threshold", "0", "--data-dir", demo], ["--threshold"]
+
+
+def _xlsx_to_stdout(tmp, rows, demo):
+    return ["indicators", "france", "--format", "xlsx", "--data-dir", demo], ["-o FILE.xlsx"]
+
+
+def _output_inside_a_file(tmp, rows, demo):
+    blocker = tmp / "rapport.pdf"
+    blocker.write_text("", encoding="utf-8")
+    return ["indicators", "france", "-o", blocker / "indicateurs.csv", "--data-dir", demo], \
+        [str(blocker / "indicateurs.csv"), "is a file, not a folder"]
+
+
+def _output_is_a_folder(tmp, rows, demo):
+    return ["indicators", "france", "-o", tmp, "--data-dir", demo], [str(tmp), "is a folder"]
+
+
+def _output_not_writable(tmp, rows, demo):
+    target = Path("/sys/etat-des-lieux/indicateurs.csv")
+    return ["indicators", "france", "-o", target, "--data-dir", demo], [str(target), "not writable"]
+
+
+def _unknown_territory(tmp, rows, demo):
+    return ["indicators", "departement:999", "--data-dir", demo], ["999"]
+
+
+def _millesime_without_data(tmp, rows, demo):
+    return ["indicators", "france", "--year", "2017", "--data-dir", demo], \
+        ["No ETIC answers for millésime 2017", "2018, 2019", str(Path(demo) / "raw")]
+
+
+def _empty_data_folder(tmp, rows, demo):
+    folder = tmp / "vide"
+    return ["indicators", "france", "--data-dir", folder], [str(folder / "raw"), "no ETIC answers at all"]
+
+
+def _unknown_source(tmp, rows, demo):
+    return ["data", "fetch", "etic2d", "--data-dir", tmp / "d"], ["Unknown source 'etic2d'", "etic_2d"]
+
+
+def _source_without_url(tmp, rows, demo):
+    return ["data", "fetch", "couverture", "--data-dir", tmp / "d"], ["no public download URL", "--url URL"]
+
+
+def _url_for_several_sources(tmp, rows, demo):
+    return ["data", "fetch", "annuaire", "etic_2d", "--url", "https://miroir.example/x.csv",
+            "--data-dir", tmp / "d"], ["--url downloads one source"]
+
+
+def _url_not_http(tmp, rows, demo):
+    path = tmp / "fr-en-etic_2d.csv"
+    return ["data", "fetch", "etic_2d", "--url", path, "--data-dir", tmp / "d"], \
+        [str(path), "data import"]
+
+
+def _url_refused(tmp, rows, demo):
+    url = "http://127.0.0.1:9/fr-en-etic_2d.csv"                  # discard port: nothing listens
+    return ["data", "fetch", "etic_2d", "--url", url, "--data-dir", tmp / "d"], \
+        [url, "cannot connect", "nothing was replaced"]
+
+
+def _demo_implausible_year(tmp, rows, demo):
+    return ["data", "demo", "--year", "2031", "--data-dir", tmp / "demo"], ["add a questionnaire for 2031"]
+
+
+def _unknown_level(tmp, rows, demo):
+    return ["territories", "--level", "commune"], ["commune"]
+
+
+MISTAKES = [_import_missing_path, _import_unknown_file, _import_truncated_file, _import_unterminated_quote,
+            _import_html_page, _import_implausible_millesime, _import_text_in_a_count,
+            _import_real_into_demo_folder, _data_dir_is_a_file, _format_docx, _threshold_zero,
+            _xlsx_to_stdout, _output_inside_a_file, _output_is_a_folder, _output_not_writable,
+            _unknown_territory, _millesime_without_data, _empty_data_folder, _unknown_source,
+            _source_without_url, _url_for_several_sources, _url_not_http, _url_refused,
+            _demo_implausible_year, _unknown_level]
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda f: f.__name__.strip("_"))
+def test_a_mistake_gets_a_clear_message_and_exit_status_2(mistake, tmp_path, home, etic_rows, demo_store,
+                                                          capsys):
+    if mistake is _output_not_writable and not Path("/sys").is_dir():
+        pytest.skip("no /sys to stand for a folder nobody can write into")
+    demo = demo_store.data_dir
+    args, fragments = mistake(tmp_path, etic_rows, demo)
+    result = run_cli(capsys, *args)
+    assert result.code == 2, result.raw_text
+    for fragment in fragments:
+        assert fragment in result.raw_text or fragment in result.text, (fragment, result.raw_text)
+    assert "Traceback" not in result.raw_text and "internal error" not in result.raw_text
+    assert not any((home / "raw").rglob("*.csv")), "nothing enters the data folder"
+
+
+def test_a_refused_file_in_a_folder_is_listed_and_the_others_imported(tmp_path, home, etic_rows, capsys):
+    folder = tmp_path / "exports"
+    _csv(etic_rows, folder / "fr-en-etic_2d.csv")
+    broken = etic_rows.copy()
+    broken.loc[3, "Code_UAI"] = "0000000B"
+    _csv(broken, folder / "sub" / "fr-en-etic_1d-copie.csv")
+    (folder / "LISEZMOI.txt").write_text("notes", encoding="utf-8")
+    result = run_cli(capsys, "data", "import", folder)
+    assert result.code == 2
+    text = result.text
+    assert "added etic_2d" in text and f"refused etic_1d ← {folder / 'sub' / 'fr-en-etic_1d-copie.csv'}" in text
+    assert "ignored" in text and "LISEZMOI.txt" in text
+    assert "header lacks the etic_1d column(s) NbClasse" in text        # why, for the refused one
+    assert [p.name for p in (home / "raw").rglob("*.csv")] == ["fr-en-etic_2d.csv"]
+
+
+def test_no_traceback_in_a_real_process(tmp_path):
+    """The same mapping when run as a program (what users do)."""
+    path = tmp_path / "fr-en-annuaire-education.csv"
+    path.write_text("<html><body>Erreur 500</body></html>", encoding="utf-8")
+    env = {"ETAT_DES_LIEUX_DATA": str(tmp_path / "home"), "PATH": "/usr/bin:/bin", "COLUMNS": "200"}
+    done = subprocess.run([sys.executable, "-m", "analysis", "data", "import", str(path)], capture_output=True,
+                          text=True, env=env, cwd=ROOT, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert str(path) in done.stderr and "HTML page" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
