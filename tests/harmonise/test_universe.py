@@ -34,6 +34,7 @@ def today_universe(tmp_path_factory):
     annuaire.to_csv(folder / "fr-en-annuaire-education.csv", sep=";", index=False, encoding="utf-8")
     store = Store(folder / "data")
     store.import_paths([folder / "fr-en-annuaire-education.csv", OCCITANIE / "fr-en-etic_2d.csv",
+                        *sorted(OCCITANIE.glob("*label-numerique*.csv")),      # as in occitanie_store
                         GEOJSON / "departements-avec-outre-mer.geojson"]).check()
     return store
 

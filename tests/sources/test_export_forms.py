@@ -32,7 +32,10 @@ def originals(occitanie_store):
 
 def _import(folder, tmp_path) -> Store:
     store = Store(tmp_path / "data")
-    store.import_paths([folder, GEOJSON / "departements-avec-outre-mer.geojson"]).check()
+    # The local sources of the originals (label numérique lists), as they are: the copies under
+    # test are those of the national sources.
+    local = sorted(OCCITANIE.glob("*label-numerique*.csv"))
+    store.import_paths([folder, *local, GEOJSON / "departements-avec-outre-mer.geojson"]).check()
     return store
 
 

@@ -32,8 +32,12 @@ def test_import_real_files_records_provenance(occitanie_store):
 def test_import_recognises_by_name_and_ignores_unknown(occitanie_store):
     keys = {r.source for r in occitanie_store.records()}
     assert {"annuaire", "etic_2d", "departements_geo", "regions_geo"} <= keys
-    # the label files of Occitanie are not sources of the report
-    assert not any("label" in r.file for r in occitanie_store.records())
+    # the label files of Occitanie are local sources (params/sources/), recognised as such;
+    # the lycées' GeoJSON copy of the same list is not one
+    labels = {r.source: r.file for r in occitanie_store.records() if "label" in r.file}
+    assert labels == {"label_numerique_colleges": "fr-en-occitanie-label-numerique-college.csv",
+                      "label_numerique_lycees": "fr-en-occitanie-label-numerique-lycee.csv",
+                      "label_numerique_ecoles": "fr-en-occitanie-ac-montpellier-label-numerique-ecoles.csv"}
     # the DROM-including file is preferred among the three département files
     assert occitanie_store.files("departements_geo")[0].name == "departements-avec-outre-mer.geojson"
 

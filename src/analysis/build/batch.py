@@ -210,8 +210,9 @@ def build_editions(selected: list[territories.Territory], year: int, *, formats=
     for territory in selected:
         edition = editions.Edition(territory, year, out_dir)
         meta = editions.render_meta(edition, store)
-        inputs = context.inputs(territory, meta)
-        executed = [edition.notebooks_dir / nb.name for nb in main + appendices]
+        included = editions.included_chapters(main + appendices, territory.id, results)
+        inputs = context.inputs(territory, meta, included)
+        executed = [edition.notebooks_dir / name for name in included]
         action, reason = cache.decide(edition.folder, inputs, formats, executed, force=force)
         outcome = EditionOutcome(territory.id, territory.label, territory.slug, action, reason)
         problem = perimeter_problem(territory, year, store.data_dir) \
@@ -228,7 +229,7 @@ def build_editions(selected: list[territories.Territory], year: int, *, formats=
         task = {"territory": territory.id, "year": year, "out_dir": str(out_dir),
                 "data_dir": str(store.data_dir), "threshold": threshold, "formats": formats,
                 "meta": meta, "chapters": action == "execute", "renderer": choice.name,
-                "renderer_label": choice.label, "reuse_kernel": reuse_kernel}
+                "renderer_label": choice.label, "reuse_kernel": reuse_kernel, "included": included}
         plans.append((outcome, task, inputs))
     report.timings["cles"] = time.perf_counter() - step
 
@@ -270,9 +271,10 @@ def _restore_chapters(todo, notebooks: list[Path], data_dir: Path, threshold: in
              if enabled and to_execute else None)
     for outcome, task, inputs in to_execute:
         edition = editions.edition_for(task["territory"], task["year"], out_dir)
+        mine = [nb for nb in notebooks if nb.name in task["included"]]
         params = editions.parameters(edition, data_dir, threshold)
-        digests = {nb: chapter_cache_mod.inputs_digest(inputs, kernels.KERNEL, reads[nb]) for nb in notebooks}
-        targets = {nb: edition.notebooks_dir / nb.name for nb in notebooks}
+        digests = {nb: chapter_cache_mod.inputs_digest(inputs, kernels.KERNEL, reads[nb]) for nb in mine}
+        targets = {nb: edition.notebooks_dir / nb.name for nb in mine}
         restored, run = chapter_cache_mod.plan(store, targets.items(), params, digests,
                                                kernels.KERNEL, reuse=not force)
         task["chapters"] = [nb.name for nb in run]

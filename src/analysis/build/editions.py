@@ -61,9 +61,12 @@ def load_book():
     return _load(config.project_root())
 
 
-def chapters(book=None) -> tuple[list[Path], list[Path]]:
+def chapters(book=None, included: Collection[str] | None = None) -> tuple[list[Path], list[Path]]:
+    """The chapters and appendices of the book; ``included``: only those file names (the
+    chapters an edition has, :func:`included_chapters`)."""
     book = book or load_book()
-    return list(book.chapters), list(book.appendices)
+    keep = (lambda nb: True) if included is None else (lambda nb: nb.name in included)
+    return [nb for nb in book.chapters if keep(nb)], [nb for nb in book.appendices if keep(nb)]
 
 
 #: What a chapter may read beyond the edition's territory, its parents and sub-territories,
@@ -72,17 +75,42 @@ def chapters(book=None) -> tuple[list[Path], list[Path]]:
 CHAPTER_READS = ("peers",)
 
 
-def chapter_reads(notebook: Path) -> tuple[str, ...]:
-    """The extra inputs a chapter declares it reads (see :data:`CHAPTER_READS`)."""
+def _chapter_metadata(notebook: Path) -> dict:
     import json
 
     meta = json.loads(Path(notebook).read_text(encoding="utf-8")).get("metadata", {})
-    reads = tuple((meta.get("etat_des_lieux") or {}).get("reads", ()))
+    return meta.get("etat_des_lieux") or {}
+
+
+def chapter_reads(notebook: Path) -> tuple[str, ...]:
+    """The extra inputs a chapter declares it reads (see :data:`CHAPTER_READS`)."""
+    reads = tuple(_chapter_metadata(notebook).get("reads", ()))
     unknown = [r for r in reads if r not in CHAPTER_READS]
     if unknown:
         raise BookConfigError(f"{notebook}: metadata etat_des_lieux.reads names {', '.join(unknown)}; "
                               f"known: {', '.join(CHAPTER_READS)}")
     return reads
+
+
+def chapter_requires(notebook: Path) -> tuple[str, ...]:
+    """The local sources a chapter needs (``"etat_des_lieux": {"requires": ["label_numerique"]}``):
+    an edition whose territory they do not cover has no such chapter."""
+    return tuple(_chapter_metadata(notebook).get("requires", ()))
+
+
+def included_chapters(notebooks: list[Path], territory_id: str, results) -> list[str]:
+    """The file names of the chapters an edition has: every chapter, except those requiring a
+    local source that covers nothing of the territory this millésime."""
+    from analysis import indicators
+
+    covering: dict[str, set[str]] = {}
+    for ind in indicators.catalogue().values():
+        if isinstance(ind.universe, dict):
+            covering.setdefault(ind.universe.get("source"), set()).add(ind.id)
+    mine = results[(results["territoire"] == territory_id) & (results["univers"].fillna(0) > 0)]
+    present = set(mine["indicateur"])
+    return [nb.name for nb in notebooks
+            if all(covering.get(group, set()) & present for group in chapter_requires(nb))]
 
 
 def parameters(edition: Edition, data_dir: Path, threshold: int) -> dict:
@@ -125,7 +153,8 @@ def execute_chapter(notebook: Path, output: Path, params: dict, kernel=None) -> 
 def build_edition(edition: Edition, data_dir: str | Path, *, threshold: int = 5,
                   formats=("html", "pdf"), book=None, meta: dict | None = None,
                   execute: bool | Collection[str] = True, render: bool = True,
-                  renderer: str = "builtin", kernel=None) -> BuildResult:
+                  renderer: str = "builtin", kernel=None,
+                  included: Collection[str] | None = None) -> BuildResult:
     """Execute some or all chapters of one edition whose indicators are computed, then render it.
 
     Chapters run one after the other in this process, in ``kernel`` (a
@@ -134,14 +163,15 @@ def build_edition(edition: Edition, data_dir: str | Path, *, threshold: int = 5,
     ``edition.notebooks_dir``); a collection of chapter file names runs those only (the others
     are already there, e.g. restored from :mod:`analysis.build.chapter_cache` or run by another
     worker). ``render=False`` stops after the chapters. ``renderer``: ``"builtin"`` (pandoc +
-    typst) or ``"quarto"``. ``meta`` defaults to :func:`render_meta`. Returns outputs and timings
+    typst) or ``"quarto"``. ``included``: the chapters this edition has (default: all; see
+    :func:`included_chapters`). ``meta`` defaults to :func:`render_meta`. Returns outputs and timings
     (``chapitre <stem>``, ``notebooks``, ``rendu``); a failing chapter raises
     :class:`BuildError` naming the notebook and the cell.
     """
     from analysis.sources.store import Store
 
     book = book or load_book()
-    main, appendices = chapters(book)
+    main, appendices = chapters(book, included)
     params = parameters(edition, Path(data_dir), threshold)
     result = BuildResult(edition)
     start = time.perf_counter()
@@ -154,17 +184,18 @@ def build_edition(edition: Edition, data_dir: str | Path, *, threshold: int = 5,
         return result
     start = time.perf_counter()
     meta = meta if meta is not None else render_meta(edition, Store(data_dir))
-    result.outputs = render_edition(edition, book, meta, formats, renderer)
+    result.outputs = render_edition(edition, book, meta, formats, renderer, included)
     result.timings["rendu"] = time.perf_counter() - start
     return result
 
 
-def render_edition(edition: Edition, book, meta: dict, formats, renderer: str) -> dict[str, Path]:
+def render_edition(edition: Edition, book, meta: dict, formats, renderer: str,
+                   included: Collection[str] | None = None) -> dict[str, Path]:
     """Render the executed notebooks of ``edition`` (HTML and PDF beside them)."""
     from analysis.build import editorial
     from analysis.render import quarto, render_book
 
-    main, appendices = chapters(book)
+    main, appendices = chapters(book, included)
     executed = [edition.notebooks_dir / nb.name for nb in main]
     executed_appendices = [edition.notebooks_dir / nb.name for nb in appendices]
     for notebook in executed + executed_appendices:

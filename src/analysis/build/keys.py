@@ -189,10 +189,11 @@ class RunContext:
             other_sources=_sha(store.fingerprint(others)), demo=bool(store.is_demo()),
             slices=DataSlices.from_store(store, years), printed=printed_values(results))
 
-    def inputs(self, territory: territories.Territory, meta: dict) -> dict[str, str]:
-        """Digest of every input component of one edition (stored in the manifest)."""
+    def inputs(self, territory: territories.Territory, meta: dict, included=None) -> dict[str, str]:
+        """Digest of every input component of one edition (stored in the manifest);
+        ``included``: the chapters the edition has (all, or fewer where a local source is absent)."""
         params = {"territoire": territory.id, "annee": self.year, "seuil_secret": self.threshold,
-                  "annee_precedente": self.previous_year}
+                  "annee_precedente": self.previous_year, "chapitres": list(included or [])}
         return {
             "notebooks": self.notebooks,
             "code": self.code,

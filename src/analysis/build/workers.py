@@ -78,7 +78,7 @@ def work(task: dict) -> dict:
                 result = editions.build_edition(edition, task["data_dir"], threshold=task["threshold"],
                                                 formats=task["formats"], meta=task["meta"], execute=run,
                                                 render=task.get("render", True), renderer=task["renderer"],
-                                                kernel=kernel)
+                                                kernel=kernel, included=task.get("included"))
                 timings = dict(result.timings, **({"nouvel_essai": 1.0} if first else {}))
                 return {"outputs": {k: str(v) for k, v in result.outputs.items()}, "timings": timings}
             except editions.BuildError as exc:       # a chapter's own error: no second try

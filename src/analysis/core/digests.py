@@ -21,12 +21,13 @@ from analysis.core import config
 
 #: The stages whose outputs are cached, in pipeline order, with what each reads besides the
 #: code of the earlier stages: package resources (``src/analysis/resources/``) and project
-#: parameter files (``params/``). The same order is enforced on imports (import-linter,
+#: parameter files and folders (``params/``: the source registries; the local indicator
+#: declarations). The same order is enforced on imports (import-linter,
 #: ``pyproject.toml``).
 STAGES: dict[str, dict[str, tuple[str, ...]]] = {
-    "sources": {"resources": ("questionnaires",), "params": ("sources.yml",)},
+    "sources": {"resources": ("questionnaires",), "params": ("sources.yml", "sources")},
     "harmonise": {"resources": ("territories",), "params": ()},
-    "indicators": {"resources": ("indicators.yml",), "params": ()},
+    "indicators": {"resources": ("indicators.yml",), "params": ("indicateurs",)},
     "report": {"resources": ("tilegrid.csv",), "params": ()},
 }
 #: Always part of a stage's code: the shared core.
@@ -98,7 +99,7 @@ def stage_digest(stage: str) -> str:
     for path in stage_inputs(stage):
         (params if not path.is_relative_to(config.PACKAGE_DIR) else package).append(path)
     return sha(__version__, tree_digest(package, config.PACKAGE_DIR),
-               *(f"{p.name}={file_sha256(p) if p.exists() else '-'}" for p in params))
+               *(f"{p.name}={tree_digest([p], p.parent) if p.exists() else '-'}" for p in params))
 
 
 def folder_digest(name: str) -> str:

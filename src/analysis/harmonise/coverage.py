@@ -15,6 +15,7 @@ etic      a respondent of ETIC (1d or 2d) for the millésime
 couverture  a coverage row (débit or operators known) for the millésime
 experimentations  the file has rows for the millésime (it lists engaged establishments only:
           a département without one is not missing data)
+<group>   an establishment a local source group covers for the millésime (``couvert_<group>``)
 ========  ==========================================================================
 
 ``statut`` is ``complète`` (every département), ``partielle`` or ``aucune``. A custom perimeter
@@ -36,6 +37,9 @@ FAMILIES = ("annuaire", "etic", "couverture", "experimentations")
 COMPLETE, PARTIAL, NONE = "complète", "partielle", "aucune"
 LEVELS = ("france", "region", "academie", "departement")
 _COVERAGE_COLUMNS = ("debit_max_potentiel", "nb_operateurs_3g", "nb_operateurs_4g")
+#: The harmonised table's column of the establishments a local source group covers
+#: (:mod:`analysis.harmonise.local_sources`): the group is a family of its own.
+LOCAL_PREFIX = "couvert_"
 
 
 def departements_with_data(table: pd.DataFrame) -> dict[str, set[str]]:
@@ -50,6 +54,8 @@ def departements_with_data(table: pd.DataFrame) -> dict[str, set[str]]:
     out["couverture"] = set(codes[placed[known].notna().any(axis=1)]) if known else set()
     engaged = "colleges_lab" in placed and not placed["colleges_lab"].isna().all()
     out["experimentations"] = set(codes) if engaged else set()
+    for column in [c for c in placed.columns if c.startswith(LOCAL_PREFIX)]:     # local sources
+        out[column[len(LOCAL_PREFIX):]] = set(codes[placed[column].fillna(False).astype(bool)])
     return out
 
 
@@ -65,7 +71,7 @@ def coverage_table(table: pd.DataFrame, year: int, perimeters=()) -> pd.DataFram
     rows = []
     for t in every:
         inside = sorted(set(territories.departement_codes(t)) & editions)
-        for family in FAMILIES:
+        for family in have:
             covered = [d for d in inside if d in have[family]]
             missing = [d for d in inside if d not in have[family]]
             rows.append({"territoire": t.id, "niveau": t.level, "code": t.code, "famille": family,

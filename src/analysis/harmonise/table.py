@@ -30,6 +30,7 @@ import pandas as pd
 from analysis.core import cachefiles, digests, territories
 from analysis.core.errors import InputError, MissingDataError
 from analysis.core.uai import check_uais
+from analysis.harmonise import local_sources
 from analysis.harmonise.natures import ETIC_1D_NATURES, ETIC_2D_NATURES, nature_from_code, type_from_nature
 from analysis.sources import questionnaires
 from analysis.sources.store import Store
@@ -317,7 +318,7 @@ def build_etablissements(store: Store, year: int) -> tuple[pd.DataFrame, Harmoni
     year = check_millesime(store, year)
     vintage = territories.vintage_for_year(year)
     report = HarmoniseReport(annee=year, vintage=vintage,
-                             sources={k: [p.name for p in store.files(k)] for k in SOURCE_KEYS})
+                             sources={k: [p.name for p in store.files(k)] for k in input_keys(store)})
     annuaire = _annuaire(store, report)
     etic = _etic(store, year, report)
     if annuaire is None:
@@ -377,6 +378,8 @@ def build_etablissements(store: Store, year: int) -> tuple[pd.DataFrame, Harmoni
     table["nb_eleves"] = table["nb_eleves"].astype("Int64") if "nb_eleves" in table else pd.NA
     _join_couverture(store, table, year, report)
     _join_experimentations(store, table, year, report)
+    local_sources.join(table, year, store.registry, lambda source: [f for _, f in _read_all(store, source.key)],
+                       report)
     table = table.sort_values("uai", ignore_index=True)
     return table, report
 
@@ -480,4 +483,9 @@ def load_etablissements(store: Store | None = None, year: int = 2018, *,
 def _cache_key(store: Store) -> str:
     """The content of the input files (:meth:`Store.fingerprint`: an edit in place changes it)
     and the code the table depends on (:func:`digests.stage_digest`)."""
-    return digests.sha(store.fingerprint(list(SOURCE_KEYS)), digests.stage_digest("harmonise"))
+    return digests.sha(store.fingerprint(input_keys(store)), digests.stage_digest("harmonise"))
+
+
+def input_keys(store: Store) -> list[str]:
+    """The sources the table reads: the national ones and the local groups joined to it."""
+    return list(SOURCE_KEYS) + [s.key for group in local_sources.groups(store.registry).values() for s in group]

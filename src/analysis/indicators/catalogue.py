@@ -1,10 +1,15 @@
-"""The indicator catalogue (``resources/indicators.yml``): what each indicator is, in one declaration.
+"""The indicator catalogue (``resources/indicators.yml``, and the local declarations of
+``params/indicateurs/*.yml``): what each indicator is, in one declaration.
 
 One entry says what an indicator computes (read by :mod:`analysis.indicators.compute`) and how
 the report says and draws it: its wording, chart label, and whether it is a key figure or a
 column of the completeness table (read by :mod:`analysis.report`). The file is read and checked
 once per process (:mod:`analysis.indicators.declarations`). Distributions expand to one share
 per level (``<id>.<level>``).
+
+A local declaration file (a region's own indicators, on a local source) has the same format, plus
+``themes`` (its themes, e.g. ``{label: "Label numérique"}``); its ``universe`` may be
+``{source: <group>}``, the establishments a local source covers (:mod:`analysis.harmonise.local_sources`).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ SECRET_THRESHOLD = 5
 THEMES = {"perimetre": "Périmètre", "connectivite": "Connectivité", "equipement": "Équipement",
           "services": "Services et ressources", "experimentations": "Expérimentations"}
 PATH = config.RESOURCES / "indicators.yml"
+LOCAL_FOLDER = "indicateurs"
 
 OUTPUT_COLUMNS = [
     "territoire", "niveau", "code", "nom", "annee", "type", "indicateur", "titre", "theme",
@@ -76,6 +82,18 @@ class Indicator:
     key_figure: tuple[str, ...] = ()  # types for which it is a row of the key figures table
     index_figure: tuple[tuple[str, str], ...] = ()  # (type, heading) on the index page
     completeness_column: str | None = None
+    local: bool = False              # declared in params/indicateurs/ (on a local source)
+    coverage: str | None = None      # the source family whose coverage it follows (default: its own)
+
+    @property
+    def coverage_family(self) -> str:
+        """The source family of :mod:`analysis.harmonise.coverage` its rows are covered by: the
+        declared ``coverage``, else the local group of its universe, else its source."""
+        if self.coverage:
+            return self.coverage
+        if isinstance(self.universe, dict):
+            return self.universe["source"]
+        return self.source
 
     @property
     def variables(self) -> tuple[str, ...]:
@@ -91,11 +109,40 @@ class Indicator:
         return tuple(dict.fromkeys(found))
 
 
+def local_files() -> list:
+    folder = config.params_dir() / LOCAL_FOLDER
+    return sorted(folder.glob("*.yml")) if folder.is_dir() else []
+
+
 @lru_cache(maxsize=1)
 def _document() -> dict:
+    """The package's declarations, then the local ones merged in (each file checked on its own)."""
     document = yaml.safe_load(PATH.read_text(encoding="utf-8"))
     check_document(document, PATH, themes=THEMES)
+    document["themes"] = dict(THEMES)
+    for path in local_files():
+        local = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        local_themes = dict(local.pop("themes", None) or {})
+        known = {**document["themes"], **local_themes}
+        sources = {**document["sources"], **(local.get("sources") or {})}
+        check_document({**local, "sources": sources}, path, themes=known)
+        clash = sorted(set(local["indicators"]) & set(document["indicators"]))
+        if clash:
+            from analysis.core.errors import InputError
+
+            raise InputError(path, f"indicator '{clash[0]}' is already declared", column=clash[0],
+                             hint="Give local indicators their own prefix (e.g. label.…).")
+        document["themes"] = known
+        document["sources"] = sources
+        document["indicators"] = {**document["indicators"], **local["indicators"]}
+        document.setdefault("local", []).extend(local["indicators"])
+        document.setdefault("unavailable", {}).update(local.get("unavailable") or {})
     return document
+
+
+def themes() -> dict[str, str]:
+    """Theme id -> French title, in report order: the package's, then the local ones."""
+    return dict(_document()["themes"])
 
 
 def source_labels() -> dict[str, str]:
@@ -123,6 +170,7 @@ def catalogue() -> dict[str, Indicator]:
     out: dict[str, Indicator] = {}
     for ident, spec in _document()["indicators"].items():
         common = dict(title=spec["title"], theme=spec["theme"], unit=spec["unit"],
+                      local=ident in _document().get("local", ()), coverage=spec.get("coverage"),
                       source=spec["source"], definition=spec["definition"],
                       universe=spec.get("universe", "etic"),
                       types=tuple(spec.get("types", DEFAULT_TYPES)),

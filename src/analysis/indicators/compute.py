@@ -67,8 +67,18 @@ def _condition(table: pd.DataFrame, condition: dict) -> tuple[np.ndarray, list[s
     raise ValueError(f"Unknown condition {condition}")
 
 
+def local_group(indicator: Indicator) -> str | None:
+    """The local source group whose coverage is the indicator's universe, if any."""
+    return indicator.universe.get("source") if isinstance(indicator.universe, dict) else None
+
+
 def _universe(table: pd.DataFrame, indicator: Indicator) -> np.ndarray:
-    if indicator.universe == "etic":
+    group = local_group(indicator)
+    if group is not None:
+        column = f"couvert_{group}"
+        mask = (table[column].fillna(False).astype(bool).to_numpy().copy() if column in table
+                else np.zeros(len(table), dtype=bool))
+    elif indicator.universe == "etic":
         mask = table["champ_etic"].fillna(False).astype(bool).to_numpy().copy()
     elif indicator.universe == "perimetre":
         mask = np.ones(len(table), dtype=bool)
@@ -193,7 +203,8 @@ def _finish(long: pd.DataFrame, cat: dict[str, Indicator], year: int, threshold:
             table: pd.DataFrame, names) -> pd.DataFrame:
     meta = pd.DataFrame([{"indicateur": i.id, "titre": i.title if not i.level_label else f"{i.title} : {i.level_label}",
                           "theme": i.theme, "unite": i.unit, "kind": i.kind, "source_key": i.source,
-                          "base": i.base or i.id, "modalite": i.level, "types_publies": i.types}
+                          "base": i.base or i.id, "modalite": i.level, "types_publies": i.types,
+                          "local": i.local}
                          for i in cat.values()])
     long = long.merge(meta, on="indicateur", how="left")
     keep = [t in types for t, types in zip(long["type"], long["types_publies"])]
@@ -223,6 +234,8 @@ def _finish(long: pd.DataFrame, cat: dict[str, Indicator], year: int, threshold:
         source_present[long["source_key"].eq("couverture")] = False
     if "colleges_lab" in table and table["colleges_lab"].isna().all():
         source_present[long["source_key"].eq("experimentations")] = False
+    # A local source covers part of France: where it covers nothing, its figures are "n.d.".
+    source_present &= ~(long["local"].astype(bool) & (U == 0))
     statut = np.select(
         [~source_present, U == 0, (A == 0) & ~count, (A < threshold) & ~count],
         ["absent", "vide", "nc", "secret"], default="ok")

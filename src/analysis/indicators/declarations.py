@@ -14,7 +14,7 @@ from analysis.core.vocabulary import DEFAULT_TYPES, TYPES
 # What every indicator declares, and what each kind adds (required, optional).
 REQUIRED = {"title", "theme", "kind", "unit", "source", "definition"}
 OPTIONAL = {"universe", "types", "comparable_since", "report_2018", "answered", "filter",
-            "wording", "chart_label", "key_figure", "index_figure", "completeness_column"}
+            "wording", "chart_label", "key_figure", "index_figure", "completeness_column", "coverage"}
 KINDS = {
     "share": ({"condition"}, {"weight"}),
     "ratio": ({"numerator", "denominator"}, {"percent"}),
@@ -27,7 +27,7 @@ KINDS = {
 NOT_FOR_DISTRIBUTIONS = {"wording", "chart_label", "key_figure", "index_figure"}
 UNITS = {"%", "ratio", "count"}
 UNIVERSES = {"etic", "perimetre"}
-TOP_LEVEL = {"sources", "indicators", "unavailable", "shared"}
+TOP_LEVEL = {"sources", "indicators", "unavailable", "shared", "themes"}
 WORDING = {"sentence", "short", "counts", "counted", "unit_words"}
 # The placeholders a clause may use (see the header of indicators.yml).
 AGREEMENT = {"sujet", "s", "e", "publics", "nbsp"}
@@ -84,7 +84,9 @@ def _check_values(ident: str, spec: Mapping, where: str, fail, *, themes, source
     check("unit", spec.get("unit") in UNITS, f"one of {', '.join(sorted(UNITS))}")
     check("theme", spec.get("theme") in themes, f"one of {', '.join(themes)}")
     check("source", spec.get("source") in sources, f"a source declared under 'sources' ({', '.join(sources)})")
-    check("universe", spec.get("universe") in UNIVERSES, f"one of {', '.join(sorted(UNIVERSES))}")
+    universe = spec.get("universe")
+    check("universe", universe in UNIVERSES if not isinstance(universe, Mapping) else set(universe) == {"source"},
+          f"one of {', '.join(sorted(UNIVERSES))}, or {{source: <group of a local source>}}")
     check("of", spec.get("of") in ids, "an indicator of this file")
     types = list(spec.get("types", DEFAULT_TYPES))
     check("types", set(types) <= set(TYPES), f"a list of types among {', '.join(TYPES)}")

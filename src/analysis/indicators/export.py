@@ -9,7 +9,7 @@ import pandas as pd
 from analysis import indicators
 from analysis.core import territories
 from analysis.core.vocabulary import TYPES
-from analysis.indicators import THEMES
+from analysis.indicators.catalogue import themes
 
 COLUMNS = ["territoire", "nom", "annee", "type", "indicateur", "titre", "theme", "unite", "valeur",
            "numerateur", "denominateur", "non_communique", "univers", "taux_nc", "statut",
@@ -62,10 +62,10 @@ def _xlsx(rows: pd.DataFrame, path: Path) -> None:
                    "non-répondants / univers. Valeur vide : statut secret (moins de 5 répondants), "
                    "nc, absent (source indisponible) ou vide (aucun établissement)."]]
         pd.DataFrame(notice).to_excel(writer, sheet_name="Lisez-moi", index=False, header=False)
-        definitions = pd.DataFrame([{"Indicateur (code)": i.id, "Indicateur": i.title, "Thème": THEMES.get(i.theme),
+        definitions = pd.DataFrame([{"Indicateur (code)": i.id, "Indicateur": i.title, "Thème": themes().get(i.theme),
                                      "Définition": i.definition} for i in indicators.catalogue().values()])
         definitions.to_excel(writer, sheet_name="Définitions", index=False)
-        for theme, label in THEMES.items():
+        for theme, label in themes().items():
             part = rows[rows["theme"] == theme].drop(columns=["theme"]).rename(columns=HEADERS)
             if len(part):
                 part.to_excel(writer, sheet_name=label[:31], index=False)

@@ -56,7 +56,7 @@ def with_coverage(results: pd.DataFrame, table: pd.DataFrame, year: int, perimet
     from analysis.harmonise.coverage import coverage_table
 
     coverage = coverage_table(table, year, perimeters).set_index(["territoire", "famille"])
-    family = results["indicateur"].map({i: ind.source for i, ind in catalogue().items()})
+    family = results["indicateur"].map({i: ind.coverage_family for i, ind in catalogue().items()})
     index = pd.MultiIndex.from_arrays([results["territoire"], family])
     out = results.copy()
     for column in COVERAGE_COLUMNS:

@@ -85,6 +85,7 @@ class Chapter(ChapterContext):
     provenance_table = methodology.provenance_table
     provenance_markdown = methodology.provenance_markdown
     harmonisation_lines = methodology.harmonisation_lines
+    local_source_lines = methodology.local_source_lines
 
     # display in the notebook: analysis.report.display
     say = display.say

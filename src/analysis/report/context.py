@@ -102,6 +102,27 @@ class ChapterContext:
                 last = mine
         return kept
 
+    def coverage_of(self, ind: str, type_: str, territory) -> str:
+        """How much of ``territory`` the data behind an indicator cover: "complète", "partielle"
+        or "aucune" (the indicator table's ``couverture_donnees``; for a local source, the
+        départements of the territory where it covers some establishment)."""
+        cat = indicators.catalogue().get(ind)
+        if cat is not None and cat.local:
+            rows = self.results[(self.results["niveau"] == "departement") & (self.results["indicateur"] == ind)
+                                & (self.results["type"] == type_)]
+            inside = self.departements(territory if isinstance(territory, territories.Territory)
+                                       else territories.parse_territory(territory, self.vintage))
+            covered = len(inside & set(rows.loc[rows["univers"] > 0, "code"]))
+            return "complète" if inside and covered == len(inside) else "partielle" if covered else "aucune"
+        status = self.row(ind, type_, territory).get("couverture_donnees")
+        return status if isinstance(status, str) else "complète"
+
+    def comparable_parents(self, ind: str, type_: str = "ensemble") -> list[territories.Territory]:
+        """The compared parents whose data cover them entirely for this indicator: a « France »
+        made of the Occitanie files, or a région of which a local source covers one académie, is
+        no point of comparison (:func:`analysis.report.text.notes` says so)."""
+        return [p for p in self.compared_parents if self.coverage_of(ind, type_, p) == "complète"]
+
     @property
     def key_figure_specs(self) -> tuple[tuple[str, str], ...]:
         """(indicator, type) of the key figures, as declared in ``indicators.yml``."""
@@ -222,7 +243,7 @@ class ChapterContext:
 
     def comparison(self, ind: str, type_: str = "ensemble", *, all_parents: bool = False) -> pd.DataFrame:
         """The territory then its parents (nearest first) for one indicator, with ``libelle``."""
-        chain = [self.territory] + (self.parents if all_parents else self.compared_parents)
+        chain = [self.territory] + (self.parents if all_parents else self.comparable_parents(ind, type_))
         frame = pd.DataFrame([self.row(ind, type_, t) for t in chain]).reset_index(drop=True)
         frame["libelle"] = [t.label for t in chain]
         frame["niveau"] = [t.level for t in chain]

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 DEMO_WARNING = "Données de démonstration : chiffres synthétiques, non officiels"
 #: A cell that reads as a number (right-aligned): "63 059", "97 %", "−2,5", or a mark of a
 #: missing value ("n.c.", "s.", "n.d.", "–").
-_NUMERIC = re.compile(r"^([−+-]?\d[\d\u202f,.]*(\u00a0%)?( †)?|n\.c\.|s\.|n\.d\.|–)$")
+_NUMERIC = re.compile(r"^([−+-]?\d[\d\u202f,.]*(\u00a0%)?( [†‡])?|n\.c\.|s\.|n\.d\.|–)$")
 
 
 # ------------------------------------------------------------------ Markdown
@@ -121,5 +121,9 @@ def table(ch: Chapter, df: pd.DataFrame, *, source: str | None = None, note: str
     for an empty table: the text around it says why)."""
     if df is None or df.empty:
         return
+    from analysis.report.tables import PARTIAL_MARK, PARTIAL_NOTE
+
+    if df.astype(str).apply(lambda col: col.str.endswith(PARTIAL_MARK)).any().any():
+        note = f"{note} {PARTIAL_NOTE}" if note else PARTIAL_NOTE
     _display({"text/markdown": table_markdown(df, source=source, note=note),
               "text/plain": df.to_string(index=False)}, raw=True)

@@ -179,3 +179,39 @@ def harmonisation_report_lines(report) -> list[str]:
             note = note.replace(key, name)
         lines.append(note)
     return lines
+
+
+def local_source_lines(ch: Chapter, group: str) -> list[str]:
+    """What each file of a local source group covers and for which millésimes (French lines)."""
+    from analysis.core import territories
+    from analysis.core.vocabulary import PUBLIC, TYPE_NOUNS
+
+    lines = []
+    held = {r.source: r for r in ch.store.records()}
+    for key, source in ch.store.registry.items():
+        join = source.extra.get("join") or {}
+        if join.get("group") != group:
+            continue
+        coverage = join.get("coverage") or {}
+        types = [t for t in coverage.get("types", ()) if t in TYPE_NOUNS]
+        what = " et ".join(TYPE_NOUNS[t].plural for t in types) or "établissements"
+        if coverage.get("secteur") == "public":
+            feminine = bool(types) and all(TYPE_NOUNS[t].gender == "f" for t in types)
+            what += " " + PUBLIC["f" if feminine else "m"][1]
+        areas = []
+        for level, name in (("academies", "academie"), ("regions", "region"), ("departements", "departement")):
+            for code in coverage.get(level, ()):
+                try:
+                    areas.append(territories.parse_territory(f"{name}:{code}", ch.vintage).label)
+                except territories.TerritoryError:
+                    areas.append(str(code))
+        where = f" ({', '.join(areas)})" if areas else ""
+        record = held.get(key)
+        if record is None:
+            state = "absente du dossier de données"
+        elif source.millesime_column is None:
+            state = "liste non datée, rattachée à aucun millésime"
+        else:
+            state = f"millésimes {', '.join(map(str, record.millesimes))}" if record.millesimes else "aucun millésime"
+        lines.append(f"{source.title}{COLON} {what}{where}{UNIT_SEP}; {state}.")
+    return lines

@@ -15,7 +15,7 @@ from analysis import indicators
 from analysis.core import territories
 from analysis.core.formatting import UNIT_SEP, fmt_pct, fmt_value, is_missing
 from analysis.core.vocabulary import TYPE_ORDER, type_label
-from analysis.indicators import THEMES
+from analysis.indicators.catalogue import themes
 from analysis.report import narrative
 from analysis.report.display import bullet_list
 
@@ -29,6 +29,11 @@ TABLE_NOTE = (f"n.c.{UNIT_SEP}: non communiqué{UNIT_SEP}; s.{UNIT_SEP}: secret 
               f"n.d.{UNIT_SEP}: source non disponible pour ce millésime{UNIT_SEP}; "
               f"–{UNIT_SEP}: sans objet")
 UNITS = {"%": "part (%)", "ratio": "ratio", "count": "nombre"}
+
+
+#: A comparison territory the data cover only in part (its value is that of its covered part).
+PARTIAL_MARK = "‡"
+PARTIAL_NOTE = f"{PARTIAL_MARK}{UNIT_SEP}: territoire couvert en partie par les données (valeur de sa seule partie couverte)."
 
 
 def cell_text(row, decimals: int | None = None) -> str:
@@ -58,12 +63,13 @@ def key_figures(ch: Chapter, specs: Sequence[tuple[str, str]] | None = None) -> 
     for ind, type_ in specs or indicators.key_figures():
         row = ch.row(ind, type_)
         cat = indicators.catalogue().get(ind)
-        theme = THEMES.get(cat.theme if cat else "", "")
+        theme = themes().get(cat.theme if cat else "", "")
         record = {"Thème": theme if theme != last_theme else "",
                   "Indicateur": str(row["titre"]), "Établissements": scope_of(row, ch.ensemble_for(row))}
         last_theme = theme
         for t in chain:
-            record[t.label] = cell_text(ch.row(ind, type_, t))
+            partial = t != ch.territory and ch.coverage_of(ind, type_, t) != "complète"
+            record[t.label] = cell_text(ch.row(ind, type_, t)) + (f" {PARTIAL_MARK}" if partial else "")
         record["n.c."] = narrative.nc_paren(row)[1:-1].replace(UNIT_SEP + "n.c.", "")
         record["Source"] = str(row["source"])
         records.append(record)
@@ -96,7 +102,7 @@ def dictionary_table(ch: Chapter) -> pd.DataFrame:
         if key in seen:
             continue
         seen.add(key)
-        records.append({"Thème": THEMES.get(ind.theme, ind.theme), "Indicateur": key,
+        records.append({"Thème": themes().get(ind.theme, ind.theme), "Indicateur": key,
                         "Intitulé": ind.title, "Unité": UNITS.get(ind.unit, ind.unit),
                         "Source": labels.get(ind.source, ind.source),
                         "Types publiés": ", ".join(type_label(t).lower() for t in ind.types),
@@ -124,7 +130,7 @@ def completeness_by_theme(ch: Chapter) -> pd.DataFrame:
                    & ~ch.data["theme"].isin(["perimetre"])]
     records = []
     for theme, group in rows.groupby("theme", sort=False):
-        record = {"Famille": THEMES.get(theme, theme), "Indicateurs": str(group["base"].nunique())}
+        record = {"Famille": themes().get(theme, theme), "Indicateurs": str(group["base"].nunique())}
         for t in TYPE_ORDER:
             rates = group.loc[(group["type"] == t) & (group["statut"] != "absent"), "taux_nc"].dropna()
             if group[group["type"] == t].empty:
@@ -135,7 +141,7 @@ def completeness_by_theme(ch: Chapter) -> pd.DataFrame:
                 lo, hi = fmt_pct(rates.min()), fmt_pct(rates.max())
                 record[type_label(t)] = lo if lo == hi else f"{lo} à {hi}"
         records.append(record)
-    order = list(THEMES.values())
+    order = list(themes().values())
     out = pd.DataFrame(records)
     if len(out):
         out = out.sort_values("Famille", key=lambda s: s.map(order.index)).reset_index(drop=True)

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from analysis import indicators
 from analysis.core import config
 from analysis.core.formatting import UNIT_SEP, fmt_value, plural
@@ -38,7 +40,7 @@ def sentence(ch: Chapter, ind: str, type_: str = "ensemble", *, compare: bool = 
     """The French sentence of a figure, with its comparisons and its change."""
     row = ch.row(ind, type_)
     others = [(in_territory(p.label, p.level), ch.row(ind, type_, p))
-              for p in ch.compared_parents] if compare else []
+              for p in ch.comparable_parents(ind, type_)] if compare else []
     return narrative.sentence(row, others=others, previous_year=ch.previous_year if evolution else None,
                               ensemble=ch.etic_types, threshold=ch.threshold, short=short)
 
@@ -142,6 +144,14 @@ def notes(ch: Chapter) -> list[str]:
             out.append(f"Pas de comparaison avec {the_territory(p.label, p.level)}{UNIT_SEP}: "
                        f"les données disponibles pour {the_territory(p.label, p.level)} se "
                        f"limitent à celles {of_territory(last.label, last.level)}.")
+    for p in ch.compared_parents:        # partial for the survey: no point of comparison
+        row = ch.row("perimetre.taux_reponse_etic", "ensemble", p)
+        if ch.coverage_of("perimetre.taux_reponse_etic", "ensemble", p) != "complète":
+            have, total = row.get("departements_avec_donnees"), row.get("departements_total")
+            share = (f"ne couvrent que {int(have)} de ses {int(total)} départements"
+                     if pd.notna(have) and pd.notna(total) else "ne la couvrent qu'en partie")
+            out.append(f"Les données disponibles pour {the_territory(p.label, p.level)} {share}{UNIT_SEP}: "
+                       "elle n'est pas un point de comparaison.")
     return out
 
 

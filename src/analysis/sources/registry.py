@@ -1,4 +1,6 @@
-"""The source registry (params/sources.yml) as typed objects."""
+"""The source registry as typed objects: ``params/sources.yml`` (the sources of the national
+report) and the files of ``params/sources/`` (sources a region or an office adds, in the same
+format; their layout may be declared in the entry itself, :mod:`analysis.sources.declared`)."""
 
 from __future__ import annotations
 
@@ -72,54 +74,82 @@ class Source:
 _REQUIRED = ("dataset_id", "title", "licence", "format", "filename", "patterns", "schema", "millesime")
 
 
-def load_registry(path: str | Path | None = None) -> dict[str, Source]:
+LOCAL_FOLDER = "sources"
+
+
+def registry_files(path: str | Path | None = None) -> list[Path]:
+    """``params/sources.yml`` then the local registry files beside it (``params/sources/*.yml``)."""
     path = Path(path) if path else config.sources_file()
-    return dict(_load_registry(str(path)))
+    local = path.parent / LOCAL_FOLDER
+    return [path] + (sorted(local.glob("*.yml")) if local.is_dir() else [])
+
+
+def load_registry(path: str | Path | None = None) -> dict[str, Source]:
+    files = registry_files(path)
+    stamp = tuple((str(f), f.stat().st_mtime_ns if f.exists() else 0) for f in files)
+    return dict(_load_registry(stamp))
 
 
 @lru_cache(maxsize=4)
-def _load_registry(path: str) -> tuple[tuple[str, Source], ...]:
-    try:
-        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RegistryError(f"Source registry not found: {path}. Run from the project root "
-                            "or set ETAT_DES_LIEUX_ROOT.") from None
+def _load_registry(stamp: tuple[tuple[str, int], ...]) -> tuple[tuple[str, Source], ...]:
+    docs = []
+    for path, _ in stamp:
+        try:
+            docs.append((path, yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}))
+        except FileNotFoundError:
+            raise RegistryError(f"Source registry not found: {path}. Run from the project root "
+                                "or set ETAT_DES_LIEUX_ROOT.") from None
+        except yaml.YAMLError as exc:
+            raise RegistryError(f"{path}: not valid YAML: {exc}") from None
     licences = {
         key: Licence(key, value["name"], value.get("url"))
-        for key, value in (doc.get("licences") or {}).items()
+        for _, doc in docs for key, value in (doc.get("licences") or {}).items()
     }
-    out = []
-    for key, entry in (doc.get("sources") or {}).items():
-        missing = [k for k in _REQUIRED if k not in entry]
-        if missing:
-            raise RegistryError(f"{path}: source '{key}' lacks {', '.join(missing)}")
-        if entry["licence"] not in licences:
-            raise RegistryError(f"{path}: source '{key}' names unknown licence '{entry['licence']}'")
-        known = set(Source.__dataclass_fields__)
-        out.append((key, Source(
-            key=key,
-            dataset_id=entry["dataset_id"],
-            title=entry["title"],
-            producer=entry.get("producer", ""),
-            page=entry.get("page"),
-            urls=tuple(entry.get("urls") or ()),
-            url_verified=bool(entry.get("url_verified", False)),
-            layout_verified=bool(entry.get("layout_verified", False)),
-            licence=licences[entry["licence"]],
-            format=entry["format"],
-            filename=entry["filename"],
-            patterns=tuple(entry["patterns"]),
-            header=tuple(entry.get("header") or ()),
-            schema=entry["schema"],
-            millesime=str(entry["millesime"]),
-            role=entry.get("role", ""),
-            separator=entry.get("separator", ";"),
-            encoding=entry.get("encoding", "utf-8-sig"),
-            questionnaire=entry.get("questionnaire"),
-            sha256=entry.get("sha256"),
-            extra={k: v for k, v in entry.items() if k not in known},
-        )))
+    out, seen = [], {}
+    for path, doc in docs:
+        for key, entry in (doc.get("sources") or {}).items():
+            if key in seen:
+                raise RegistryError(f"{path}: source '{key}' is already declared in {seen[key]}")
+            seen[key] = path
+            out.append((key, _source(key, entry, Path(path), licences)))
     return tuple(out)
+
+
+def _source(key: str, entry: dict, path: Path, licences: dict[str, Licence]) -> Source:
+    """One registry entry as a :class:`Source` (errors name the file and the source)."""
+    from analysis.sources import declared
+
+    missing = [k for k in _REQUIRED if k not in entry]
+    if missing:
+        raise RegistryError(f"{path}: source '{key}' lacks {', '.join(missing)}")
+    if entry["licence"] not in licences:
+        raise RegistryError(f"{path}: source '{key}' names unknown licence '{entry['licence']}'")
+    if entry["schema"] == declared.SCHEMA:
+        declared.check_entry(key, entry, path)
+    known = set(Source.__dataclass_fields__)
+    return Source(
+        key=key,
+        dataset_id=entry["dataset_id"],
+        title=entry["title"],
+        producer=entry.get("producer", ""),
+        page=entry.get("page"),
+        urls=tuple(entry.get("urls") or ()),
+        url_verified=bool(entry.get("url_verified", False)),
+        layout_verified=bool(entry.get("layout_verified", False)),
+        licence=licences[entry["licence"]],
+        format=entry["format"],
+        filename=entry["filename"],
+        patterns=tuple(entry["patterns"]),
+        header=tuple(entry.get("header") or ()),
+        schema=entry["schema"],
+        millesime=str(entry["millesime"]),
+        role=entry.get("role", ""),
+        separator=entry.get("separator", ";"),
+        encoding=entry.get("encoding", "utf-8-sig"),
+        questionnaire=entry.get("questionnaire"),
+        sha256=entry.get("sha256"),
+        extra={k: v for k, v in entry.items() if k not in known},
+    )
 
 
 def get_source(key: str, registry: dict[str, Source] | None = None) -> Source:

@@ -20,7 +20,7 @@ import pandera.pandas as pa
 
 from analysis.core.errors import InputError
 from analysis.core.uai import check_uais
-from analysis.sources import forms, layouts
+from analysis.sources import declared, forms, layouts
 from analysis.sources.questionnaires import fix_for, for_year, questionnaire, years_of
 from analysis.sources.registry import Source
 
@@ -137,12 +137,19 @@ def read_checked(path: Path, source: Source) -> forms.TextTable:
     path = Path(path)
     table = forms.read_table(path, source.schema)
     check_header(table.frame.columns, source, path, table.form)
+    if source.schema == declared.SCHEMA:           # a local source: its layout is in its entry
+        table.frame = declared.rename(table.frame, source)
+        declared.missing_declared(table.frame, source, path)
     frame = table.frame
     unit = table.row_unit
     try:
         if source.questionnaire:
             check_millesimes(frame, source.questionnaire, path)
-        validate(frame.drop(columns="_line"), source.schema, path, lines=frame["_line"])
+        if source.schema == declared.SCHEMA:
+            _validate_with(declared.schema(source), frame.drop(columns="_line"), path, source.key,
+                           lines=frame["_line"])
+        else:
+            validate(frame.drop(columns="_line"), source.schema, path, lines=frame["_line"])
         if source.questionnaire:
             check_codes_by_millesime(frame, source.questionnaire, path)
     except InputError as err:
@@ -210,7 +217,11 @@ def check_codes_by_millesime(frame: pd.DataFrame, qname: str, path: Path) -> Non
 
 def validate(frame: pd.DataFrame, schema_name: str, path: Path | str, *, lines=None) -> None:
     """Run a schema on a text frame; ``lines``: the file line of each row (default: index + 2)."""
-    schema = schema_for(schema_name)
+    _validate_with(schema_for(schema_name), frame, path, schema_name, lines=lines)
+
+
+def _validate_with(schema: pa.DataFrameSchema, frame: pd.DataFrame, path: Path | str, schema_name: str, *,
+                   lines=None) -> None:
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:

@@ -1,0 +1,99 @@
+"""Local sources (declared in ``params/sources/*.yml``, :mod:`analysis.sources.declared`) joined to
+the harmonised table: one group of files gives a few columns per establishment and millésime.
+
+For a group (e.g. ``label_numerique``, three files: collèges, lycées, écoles):
+
+- each file fills the table's columns named in its ``join.columns`` for the establishments of
+  its ``join.coverage`` (types of establishment, and départements, académies or régions), from
+  its rows of the millésime; a covered establishment the file does not list gets
+  ``join.absent`` (e.g. "0": not labelled), so that the file speaks for its whole coverage;
+- ``couvert_<group>`` tells the establishments some file of the group covers this millésime:
+  the universe of the group's indicators (``universe: {source: <group>}``); outside it a
+  figure is "n.d." (the source does not cover the territory), never 0;
+- an undated file (``millesime: sans date``) cannot be placed in a millésime: it is left out
+  and said so; rows whose UAI is not in the table are counted.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.core import territories
+from analysis.sources import declared
+
+COVERED = "couvert_{group}"
+
+
+def groups(registry) -> dict[str, list]:
+    """Declared sources with a ``join``, by group (registry order)."""
+    out: dict[str, list] = {}
+    for source in registry.values():
+        join = source.extra.get("join") if source.schema == declared.SCHEMA else None
+        if join:
+            out.setdefault(join["group"], []).append(source)
+    return out
+
+
+def coverage_mask(table: pd.DataFrame, coverage: dict, vintage: str) -> pd.Series:
+    """The establishments of the table inside a file's declared coverage."""
+    mask = pd.Series(True, index=table.index)
+    if coverage.get("types"):
+        mask &= table["type"].isin(coverage["types"])
+    if coverage.get("secteur"):
+        mask &= table["secteur"].eq(coverage["secteur"])
+    places = territories.hierarchy(vintage)
+    deps: set[str] = set()
+    for key, column in (("departements", "departement"), ("academies", "academie"), ("regions", "region")):
+        if coverage.get(key):
+            wanted = {str(v) for v in coverage[key]}
+            if key == "departements":
+                wanted = {territories.normalise_departement_code(v) for v in wanted}
+            deps |= set(places.loc[places[column].isin(wanted), "departement"])
+    if any(coverage.get(k) for k in ("departements", "academies", "regions")):
+        mask &= table["departement"].isin(deps)
+    return mask
+
+
+def join(table: pd.DataFrame, year: int, registry, read, report) -> None:
+    """Add the columns of every local group to ``table`` (see the module docstring).
+
+    ``read(source)``: the source's files read and validated (list of frames, declared names).
+    """
+    vintage = territories.vintage_for_year(year)
+    for group, sources in groups(registry).items():
+        covered = pd.Series(False, index=table.index)
+        for source in sources:
+            spec = source.extra["join"]
+            for name in spec["columns"].values():
+                if name not in table:
+                    table[name] = pd.Series(pd.NA, index=table.index, dtype="object")
+            frames = read(source)
+            if not frames:
+                continue
+            column = source.millesime_column
+            if column is None:
+                report.notes.append(f"{source.title} : fichier non daté, non rattaché au millésime {year} "
+                                    f"({sum(len(f) for f in frames)} lignes écartées).")
+                continue
+            rows = pd.concat(frames, ignore_index=True)
+            years = pd.to_numeric(rows[column].str.replace(r"\.0*$", "", regex=True), errors="coerce")
+            rows = rows[years == year]
+            if rows.empty:
+                continue
+            rows = rows.assign(uai=rows["uai"].str.strip().str.upper()).drop_duplicates("uai").set_index("uai")
+            inside = coverage_mask(table, spec.get("coverage") or {}, vintage)
+            unmatched = int((~rows.index.isin(table["uai"])).sum())
+            if unmatched:
+                report.notes.append(f"{source.title} {year} : {unmatched} ligne(s) sans établissement "
+                                    "correspondant dans le périmètre du millésime.")
+            outside = int((~rows.index.isin(table.loc[inside, "uai"]) & rows.index.isin(table["uai"])).sum())
+            if outside:
+                report.notes.append(f"{source.title} {year} : {outside} établissement(s) hors de la couverture "
+                                    "déclarée de la source, non retenu(s).")
+            for raw, name in spec["columns"].items():
+                values = table.loc[inside, "uai"].map(rows[raw].replace("", None))
+                if "absent" in spec:
+                    values = values.fillna(str(spec["absent"]))
+                table.loc[inside, name] = values
+            covered |= inside
+        table[COVERED.format(group=group)] = covered.to_numpy()
