@@ -59,3 +59,27 @@ def demo_store(tmp_path_factory):
     store = Store(folder)
     store.import_paths([folder / "generated"], demo=True)
     return store
+
+
+@pytest.fixture(scope="session")
+def labelled_demo_store(demo_store, tmp_path_factory):
+    """The demo data plus a « label numérique » list (a local source of params/sources/) for half
+    the public collèges of the Hérault, 2018. Returns the store and those collèges."""
+    import shutil
+
+    import pandas as pd
+
+    from analysis.harmonise.table import load_etablissements
+    from analysis.sources.store import Store
+
+    base = tmp_path_factory.mktemp("label-demo")
+    shutil.copytree(demo_store.data_dir, base / "data")
+    store = Store(base / "data")
+    table, _ = load_etablissements(store, 2018)
+    herault = table[(table["type"] == "college") & (table["secteur"] == "public") & (table["departement"] == "34")]
+    rows = pd.DataFrame({"Année": "2018", "RNE": herault["uai"].iloc[::2], "Nom établissement": "x",
+                         "Localité": "x", "Département": "34", "Label": "2", "Position": "43.6, 3.8"})
+    path = base / "fr-en-occitanie-label-numerique-college.csv"
+    rows.to_csv(path, sep=";", index=False)
+    store.import_paths([path], demo=True).check()          # a synthetic list, with the demo data
+    return store, herault
