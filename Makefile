@@ -24,6 +24,7 @@ report: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/ruff check src tests benchmarks conftest.py
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -184,7 +184,8 @@ def test_territory_properties() -> None:
     occitanie = parse_territory("region:76")
     assert (occitanie.id, occitanie.slug, occitanie.label) == ("region:76", "region-76", "Région académique Occitanie")
     toulouse = parse_territory("academie:toulouse")
-    assert (toulouse.id, toulouse.slug, toulouse.label) == ("academie:toulouse", "academie-toulouse", "Académie de Toulouse")
+    assert (toulouse.id, toulouse.slug, toulouse.label) == ("academie:toulouse", "academie-toulouse",
+                                                          "Académie de Toulouse")
     hg = parse_territory("departement:31")
     assert (hg.id, hg.slug, hg.label) == ("departement:31", "departement-31", "Haute-Garonne (31)")
     assert parse_territory("academie:aix-marseille").label == "Académie d'Aix-Marseille"

@@ -60,7 +60,8 @@ def test_nc_rates_of_the_same_order(national):
     pairs = _pairs()
     by_figure: dict[str, list[dict]] = {}
     for row in _published():
-        if pairs.get(row["figure"]) and row["taux_nc"] and not row["source_in_report"].startswith(("Arcep", "Observatoire")):
+        coverage = row["source_in_report"].startswith(("Arcep", "Observatoire"))
+        if pairs.get(row["figure"]) and row["taux_nc"] and not coverage:
             by_figure.setdefault(row["figure"], []).append(row)
     checked = 0
     for figure, rows in by_figure.items():
@@ -77,7 +78,8 @@ def test_nc_rates_of_the_same_order(national):
 
 
 def test_perimeter_counts(national):
-    total = national.loc[("perimetre.etablissements", "tous"), "valeur"] if ("perimetre.etablissements", "tous") in national.index \
+    key = ("perimetre.etablissements", "tous")
+    total = national.loc[key, "valeur"] if key in national.index \
         else national.loc[("perimetre.etablissements", "ensemble"), "valeur"]
     assert 60_000 <= total <= 66_000
     assert national.loc[("perimetre.part_type.ecole", "tous"), "valeur"] == pytest.approx(81, abs=1)

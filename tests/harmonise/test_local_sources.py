@@ -10,7 +10,6 @@ import pytest
 from analysis import indicators
 from analysis.build.editions import included_chapters
 from analysis.harmonise.table import load_etablissements
-from analysis.sources.store import Store
 from tests.conftest import OCCITANIE, ROOT, need_shared
 
 BOOK = [ROOT / "notebooks" / "03-equipement.ipynb", ROOT / "notebooks" / "07-label-numerique.ipynb"]

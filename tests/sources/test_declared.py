@@ -53,7 +53,8 @@ def test_a_declared_source_joins_the_registry(project):
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    (lambda t: t.replace("UAI: {as: uai, check: uai}", "UAI: {as: code, check: uai}"), "one column must be declared as uai"),
+    (lambda t: t.replace("UAI: {as: uai, check: uai}", "UAI: {as: code, check: uai}"),
+     "one column must be declared as uai"),
     (lambda t: t.replace("check: year", "check: date"), "check 'date' is none of"),
     (lambda t: t.replace("millesime: column annee", "millesime: column an"), "millesime must be"),
     (lambda t: t.replace("      group: liste\n", "      groupe: liste\n"), "join: expected group"),

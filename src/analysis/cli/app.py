@@ -20,7 +20,8 @@ app.add_typer(data_app, name="data")
 console = Console(stderr=True)
 out = Console()
 
-DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data folder (default: ./data or $ETAT_DES_LIEUX_DATA).")]
+DataDir = Annotated[Path | None, typer.Option("--data-dir",
+                                              help="Data folder (default: the active one, see `data status`).")]
 
 
 def open_store(data_dir):

@@ -101,9 +101,11 @@ after 2018 move by small plausible steps that no source backs.
 | file | rows | content |
 |---|---:|---|
 | fr-en-annuaire-education.csv | {counts['annuaire']} | écoles, collèges, lycées, EREA of the 101 départements |
-| fr-en-etic_2d.csv | {counts['etic_2d']} | ETIC answers, public second degré, millésimes {years}; non-respondents absent |
+| fr-en-etic_2d.csv | {counts['etic_2d']} | ETIC answers, public second degré, millésimes {years}; \
+non-respondents absent |
 | fr-en-etic_1d.csv | {counts['etic_1d']} | ETIC answers, public écoles (layout UNVERIFIED) |
-| couverture-etablissements.csv | {counts['couverture']} | potential THD bandwidth, 3G/4G operators (layout UNVERIFIED) |
+| couverture-etablissements.csv | {counts['couverture']} | potential THD bandwidth, 3G/4G operators \
+(layout UNVERIFIED) |
 | experimentations.csv | {counts['experimentations']} | collèges lab, e-FRAN (projects "e-FRAN démo nn"), ProFan |
 
 Choices:

@@ -33,7 +33,8 @@ UNITS = {"%": "part (%)", "ratio": "ratio", "count": "nombre"}
 
 #: A comparison territory the data cover only in part (its value is that of its covered part).
 PARTIAL_MARK = "‡"
-PARTIAL_NOTE = f"{PARTIAL_MARK}{UNIT_SEP}: territoire couvert en partie par les données (valeur de sa seule partie couverte)."
+PARTIAL_NOTE = (f"{PARTIAL_MARK}{UNIT_SEP}: territoire couvert en partie par les données (valeur de sa seule "
+                "partie couverte).")
 
 
 def cell_text(row, decimals: int | None = None) -> str:
