@@ -48,7 +48,7 @@ def test_outputs_have_stable_readable_paths(region_2018):
     assert region_2018.outputs["pdf"] == edition.folder / "etat-des-lieux-2018-region-76.pdf"
     assert edition.folder.parts[-2:] == ("2018", "region-76")
     executed = sorted(p.name for p in edition.notebooks_dir.glob("*.ipynb"))
-    assert executed[0] == "00-synthese.ipynb" and len(executed) == 7
+    assert executed[0] == "00-synthese.ipynb" and len(executed) == 8       # the label chapter: Occitanie
 
 
 def test_html_figures_equal_the_indicator_table(region_2018, occitanie_store):

@@ -138,7 +138,7 @@ def test_a_peer_change_reruns_only_the_chapter_that_reads_the_peers(project):
     changed = project["root"].parent / "changed" / path.name
     changed.parent.mkdir(exist_ok=True)
     raw.to_csv(changed, sep=";", index=False, encoding="utf-8-sig")
-    store.import_paths([changed])
+    store.import_paths([changed], demo=True).check()          # demo data stay demo
     built = outcome(batch.build("departement:31", 2018, **options(project)), "departement:31")
     assert built.status == "built" and "modifié : pairs" in built.reason, built.reason
     assert "chapitre 01-pairs" in built.timings and "chapitre 02-fin" not in built.timings

@@ -153,7 +153,8 @@ def test_load_book_reads_the_project_quarto_yml():
     assert book.lang == "fr"
     assert [p.name for p in book.chapters] == [
         "00-synthese.ipynb", "01-methodologie.ipynb", "02-connectivite.ipynb",
-        "03-equipement.ipynb", "04-services-ressources.ipynb", "05-experimentations.ipynb"]
+        "03-equipement.ipynb", "04-services-ressources.ipynb", "05-experimentations.ipynb",
+        "07-label-numerique.ipynb"]
     assert all(p.parent == ROOT / "notebooks" for p in book.chapters)
     assert [p.name for p in book.appendices] == ["06-annexes.ipynb"]
     # No embed-resources for Quarto's multi-page book (each page would inline the previous one);

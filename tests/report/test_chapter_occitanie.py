@@ -192,7 +192,8 @@ def test_tables(region, dep31, results_2018):
     complete = region.completeness_by_subterritory()
     assert len(complete) == 14 and complete.iloc[-1]["Territoire"] == "Région académique Occitanie"
     themes = region.completeness_by_theme()
-    assert list(themes["Famille"]) == ["Connectivité", "Équipement", "Services et ressources"]
+    # the « label numérique » lists are a local source of Occitanie (params/sources/)
+    assert list(themes["Famille"]) == ["Connectivité", "Équipement", "Services et ressources", "Label numérique"]
     assert (themes["Écoles"] == "n.d.").all()
     prov = region.provenance_table()
     assert {"annuaire", "etic_2d"} <= set(prov["Source"]) and prov["sha256"].str.len().eq(64).all()

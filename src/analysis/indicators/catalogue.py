@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import yaml
 
@@ -109,18 +110,23 @@ class Indicator:
         return tuple(dict.fromkeys(found))
 
 
-def local_files() -> list:
-    folder = config.params_dir() / LOCAL_FOLDER
+def local_files(params: str | None = None) -> list:
+    folder = (Path(params) if params else config.params_dir()) / LOCAL_FOLDER
     return sorted(folder.glob("*.yml")) if folder.is_dir() else []
 
 
-@lru_cache(maxsize=1)
 def _document() -> dict:
+    """The package's declarations, then the local ones of the project (``params/indicateurs/``)."""
+    return _read_documents(str(config.params_dir()))
+
+
+@lru_cache(maxsize=4)
+def _read_documents(params: str) -> dict:
     """The package's declarations, then the local ones merged in (each file checked on its own)."""
     document = yaml.safe_load(PATH.read_text(encoding="utf-8"))
     check_document(document, PATH, themes=THEMES)
     document["themes"] = dict(THEMES)
-    for path in local_files():
+    for path in local_files(params):
         local = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         local_themes = dict(local.pop("themes", None) or {})
         known = {**document["themes"], **local_themes}
@@ -164,9 +170,13 @@ def _wording(spec: dict) -> Wording:
                    public=spec.get("universe", "etic") == "etic")
 
 
-@lru_cache(maxsize=1)
 def catalogue() -> dict[str, Indicator]:
     """Every indicator by id; distributions expand to one share per level (``<id>.<level>``)."""
+    return _catalogue(str(config.params_dir()))
+
+
+@lru_cache(maxsize=4)
+def _catalogue(params: str) -> dict[str, Indicator]:
     out: dict[str, Indicator] = {}
     for ident, spec in _document()["indicators"].items():
         common = dict(title=spec["title"], theme=spec["theme"], unit=spec["unit"],

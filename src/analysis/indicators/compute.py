@@ -86,7 +86,8 @@ def _universe(table: pd.DataFrame, indicator: Indicator) -> np.ndarray:
         raise ValueError(f"{indicator.id}: unknown universe {indicator.universe}")
     for column, value in (indicator.spec.get("filter") or {}).items():
         allowed = value if isinstance(value, list) else [value]
-        mask &= table[column].isin(allowed).to_numpy()
+        # a column of a local source whose registry is not declared here: nobody qualifies
+        mask &= table[column].isin(allowed).to_numpy() if column in table else False
     return mask
 
 

@@ -131,6 +131,8 @@ def completeness_by_theme(ch: Chapter) -> pd.DataFrame:
                    & ~ch.data["theme"].isin(["perimetre"])]
     records = []
     for theme, group in rows.groupby("theme", sort=False):
+        if (group["statut"] == "absent").all():        # a local source that does not cover the territory
+            continue
         record = {"Famille": themes().get(theme, theme), "Indicateurs": str(group["base"].nunique())}
         for t in TYPE_ORDER:
             rates = group.loc[(group["type"] == t) & (group["statut"] != "absent"), "taux_nc"].dropna()
