@@ -127,6 +127,14 @@ def check_values(ch: Chapter, specs: Sequence[tuple[str, str]]) -> None:
 def notes(ch: Chapter) -> list[str]:
     """Warnings about the data of this edition (demo, coverage), French Markdown."""
     out = []
+    if ch.is_perimeter:               # what the custom perimeter is, and where its list comes from
+        from analysis.core import perimeters
+
+        found = perimeters.get(ch.territory.code)
+        members = (plural(len(found.etablissements), "établissement", "établissements") if found.by_etablissement
+                   else plural(len(found.departements), "département", "départements"))
+        out.append(f"Périmètre sur mesure ({members}), déclaré dans `params/perimetres/{found.code}.yml`"
+                   + (f"{UNIT_SEP}: {found.source.rstrip('.')}." if found.source else "."))
     mine, total = ch.covered(), ch.departements()
     if not mine:
         out.append(f"Aucune donnée pour {ch.label} dans le dossier de données{UNIT_SEP}: "
