@@ -10,6 +10,9 @@
 3. **one département changed**: the answer of one collège of the first département of the
    selection flipped in a copy of the data folder (only that edition and, if selected, its
    parents whose printed headline values move, are rebuilt) — with ``--change``;
+   ``--peer-change N``: N answers of the first département flipped on a question whose printed
+   share moves (resources for training): its peers' editions (the other départements rank it)
+   run their synthèse again, the other chapters from jupyter-cache;
 4. ``--fresh``: the cold batch again with a fresh kernel per chapter (``--fresh-kernels``);
    ``--chapter NAME``: the code of one chapter edited (a comment added): every edition runs
    that chapter again and takes the others from jupyter-cache;
@@ -88,8 +91,10 @@ def naive(specs: list[str], year: int, data_dir: Path, out_dir: Path, formats) -
     return times
 
 
-def change_first_departement(data_dir: Path, workdir: Path, selection) -> str | None:
-    """Flip one oui/non answer of one collège of the first département (with answers) selected."""
+def change_first_departement(data_dir: Path, workdir: Path, selection, column: str = "SiVisioConferenc",
+                             count: int = 1) -> str | None:
+    """Flip ``count`` oui/non answers to ``column`` of collèges of the first département (with
+    answers) selected (the default question feeds no indicator: only the département's data move)."""
     deps = [t for t in selection if t.level == "departement"]
     if not deps:
         return None
@@ -100,23 +105,24 @@ def change_first_departement(data_dir: Path, workdir: Path, selection) -> str | 
     lines = source.read_text(encoding="utf-8-sig").splitlines(keepends=True)
     header = lines[0].rstrip("\r\n").split(";")
     at = {name: i for i, name in enumerate(header)}
-    found = None
+    found, flipped = None, 0
     for dep in deps:                                  # the first one with ETIC answers
         for n, line in enumerate(lines[1:], start=1):
             fields = line.rstrip("\r\n").split(";")
             if _key(fields[at["Departement"]]) == _key(dep.nom) and fields[at["Code_nature"]] == "340" \
-                    and fields[at["SiVisioConferenc"]] in ("oui", "non"):
-                fields[at["SiVisioConferenc"]] = "non" if fields[at["SiVisioConferenc"]] == "oui" else "oui"
+                    and fields[at[column]] == "oui":
+                fields[at[column]] = "non"
                 lines[n] = ";".join(fields) + line[len(line.rstrip("\r\n")):]
-                found = dep
-                break
+                found, flipped = dep, flipped + 1
+                if flipped == count:
+                    break
         if found:
             break
     if not found:
         return None
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / source.name).write_text("".join(lines), encoding="utf-8")
-    store.import_paths([workdir / source.name])
+    store.import_paths([workdir / source.name], demo=store.is_demo()).check()
     return found.id
 
 
@@ -141,6 +147,8 @@ def main() -> None:
     parser.add_argument("--format", default="html,pdf")
     parser.add_argument("--naive", type=int, default=3, help="editions of the naive baseline")
     parser.add_argument("--change", action="store_true", help="also time a one-département change")
+    parser.add_argument("--peer-change", type=int, default=0,
+                        help="also time N answers of one département changed where its printed values move")
     parser.add_argument("--out", type=Path, help="reports folder (default: a temporary one)")
     parser.add_argument("--json", type=Path, help="write the numbers there")
     parser.add_argument("--chapter", help="also time an edit of this chapter's code (e.g. 05-experimentations.ipynb)")
@@ -188,6 +196,18 @@ def main() -> None:
                        change_failures=[o.error for o in after.failures])
         for o in after.failures:
             print("  FAILED", o.error, flush=True)
+
+    if args.peer_change:
+        changed = change_first_departement(data_dir, work / "modifie-pairs", selection,
+                                           column="TpRess_ResEntrainement", count=args.peer_change)
+        after = batch.build_all(args.year, **common)
+        rebuilt = [o for o in after.outcomes if o.status in ("built", "rendered")]
+        executed = sum(1 for o in rebuilt for k in o.timings if k.startswith("chapitre "))
+        print(f"{args.peer_change} answers of {changed} changed (its peers rank it):", after.summary(),
+              f"— {len(rebuilt)} editions rebuilt, {executed} chapters executed", flush=True)
+        numbers.update(peer_change_s=after.timings["total"], peer_change_departement=changed,
+                       peer_change_rebuilt=len(rebuilt), peer_change_chapters_executed=executed,
+                       peer_change_failures=[o.error for o in after.failures])
 
     if args.chapter:
         edited = edit_chapter(work / "projet" / "notebooks" / args.chapter)

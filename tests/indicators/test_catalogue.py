@@ -80,7 +80,7 @@ def test_a_new_indicator_is_one_yaml_entry(document, tmp_path, monkeypatch):
     path = tmp_path / "indicators.yml"
     path.write_text(yaml.safe_dump(extended, allow_unicode=True), encoding="utf-8")
     monkeypatch.setattr(catalogue, "PATH", path)
-    for cached in (catalogue._document, catalogue.catalogue):
+    for cached in (catalogue._read_documents, catalogue._catalogue):
         cached.cache_clear()
     try:
         ind = catalogue.catalogue()["equipement.videoprojecteur_au_moins_un"]
@@ -93,5 +93,5 @@ def test_a_new_indicator_is_one_yaml_entry(document, tmp_path, monkeypatch):
         said = narrative.sentence(row)
         assert said.startswith("81\u00a0% des collèges publics déclarent au moins un vidéoprojecteur")
     finally:
-        for cached in (catalogue._document, catalogue.catalogue):
+        for cached in (catalogue._read_documents, catalogue._catalogue):
             cached.cache_clear()
