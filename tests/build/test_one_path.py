@@ -17,25 +17,16 @@ import time
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_markdown_cell
 
 from analysis.build import batch, kernels
 from analysis.build import manifest as edition_manifest
 from analysis.core.errors import UsageError
+from tests.build.tinybook import make_project, notebook, options, outcome, page
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
-QUARTO = """project:
-  type: book
-lang: fr
-book:
-  title: "Essai"
-  chapters:
-    - notebooks/01-chiffres.ipynb
-    - notebooks/02-fin.ipynb
-"""
-PARAMS = 'territoire = "france"\nannee = 2018\ndata_dir = ""\nseuil_secret = 5'
 CHIFFRES = """from analysis import indicators
 from analysis.sources.store import Store
 res = indicators.load(Store(data_dir), annee, threshold=seuil_secret)
@@ -51,42 +42,18 @@ from IPython.display import Markdown, display
 display(Markdown("| type | nombre |\\n|---|---:|\\n| collèges | 12 |"))"""
 
 
-def notebook(title: str, *codes: str):
-    params = new_code_cell(PARAMS)
-    params.metadata["tags"] = ["parameters"]
-    nb = new_notebook(cells=[new_markdown_cell(f"# {title}"), params, *map(new_code_cell, codes)])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    return nb
-
 
 @pytest.fixture(scope="module")
 def project(demo_store, tmp_path_factory):
     base = tmp_path_factory.mktemp("un-chemin")
-    root = base / "projet"
-    (root / "notebooks").mkdir(parents=True)
-    shutil.copytree(ROOT / "params", root / "params")
-    (root / "_quarto.yml").write_text(QUARTO, encoding="utf-8")
-    nbformat.write(notebook("Chiffres", CHIFFRES), str(root / "notebooks" / "01-chiffres.ipynb"))
-    nbformat.write(notebook("Fin", TABLE), str(root / "notebooks" / "02-fin.ipynb"))
+    root = make_project(base / "projet", {"01-chiffres.ipynb": notebook("Chiffres", CHIFFRES),
+                                          "02-fin.ipynb": notebook("Fin", TABLE)}, ROOT / "params")
     data = base / "data"
     shutil.copytree(demo_store.data_dir, data)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ETAT_DES_LIEUX_ROOT", str(root))
         mp.delenv("FAKE_SLOW", raising=False)
         yield {"root": root, "data": data, "out": base / "reports"}
-
-
-def options(project, **more) -> dict:
-    return dict(formats=("html",), out_dir=project["out"], data_dir=project["data"], progress=False,
-                jobs=2, index_xlsx=False, renderer="builtin", **more)
-
-
-def page(project, slug: str) -> str:
-    return (project["out"] / "2018" / slug / f"etat-des-lieux-2018-{slug}.html").read_text(encoding="utf-8")
-
-
-def outcome(report, ident: str):
-    return next(o for o in report.outcomes if o.territory == ident)
 
 
 def edit(project, name: str, change) -> None:

@@ -6,29 +6,18 @@ from __future__ import annotations
 
 import shutil
 
-import nbformat
 import pandas as pd
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from analysis.build import batch, keys
 from analysis.core.errors import InputError
 from analysis.harmonise.table import load_etablissements
 from analysis.sources.store import Store
+from tests.build.tinybook import make_project, notebook, options, outcome, page
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
-QUARTO = """project:
-  type: book
-lang: fr
-book:
-  title: "Essai"
-  chapters:
-    - notebooks/01-pairs.ipynb
-    - notebooks/02-fin.ipynb
-"""
-PARAMS = 'territoire = "france"\nannee = 2018\ndata_dir = ""\nseuil_secret = 5'
 COUNT = """from analysis import indicators
 from analysis.sources.store import Store
 from IPython.display import Markdown, display
@@ -37,44 +26,18 @@ row = res[(res.territoire == territoire) & (res.indicateur == "connectivite.acce
 display(Markdown(f"{territoire} : {row.statut.iloc[0]} {row.univers.iloc[0]}"))"""
 
 
-def notebook(title: str, code: str, reads=()):
-    params = new_code_cell(PARAMS)
-    params.metadata["tags"] = ["parameters"]
-    nb = new_notebook(cells=[new_markdown_cell(f"# {title}"), params, new_code_cell(code)])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    if reads:
-        nb.metadata["etat_des_lieux"] = {"reads": list(reads)}
-    return nb
-
 
 @pytest.fixture(scope="module")
 def project(demo_store, tmp_path_factory):
     base = tmp_path_factory.mktemp("territoires")
-    root = base / "projet"
-    (root / "notebooks").mkdir(parents=True)
-    (root / "params").mkdir()
-    shutil.copy(ROOT / "params" / "sources.yml", root / "params" / "sources.yml")
-    (root / "_quarto.yml").write_text(QUARTO, encoding="utf-8")
-    nbformat.write(notebook("Pairs", COUNT, reads=("peers",)), str(root / "notebooks" / "01-pairs.ipynb"))
-    nbformat.write(notebook("Fin", COUNT), str(root / "notebooks" / "02-fin.ipynb"))
+    chapters = {"01-pairs.ipynb": notebook("Pairs", COUNT, metadata={"reads": ["peers"]}),
+                "02-fin.ipynb": notebook("Fin", COUNT)}
+    root = make_project(base / "projet", chapters, ROOT / "params", params=("sources.yml",))
     data = base / "data"
     shutil.copytree(demo_store.data_dir, data)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ETAT_DES_LIEUX_ROOT", str(root))
         yield {"root": root, "data": data, "out": base / "reports"}
-
-
-def options(project, **more) -> dict:
-    return dict(formats=("html",), out_dir=project["out"], data_dir=project["data"], progress=False,
-                jobs=2, index_xlsx=False, renderer="builtin", **more)
-
-
-def page(project, slug: str) -> str:
-    return (project["out"] / "2018" / slug / f"etat-des-lieux-2018-{slug}.html").read_text(encoding="utf-8")
-
-
-def outcome(report, ident: str):
-    return next(o for o in report.outcomes if o.territory == ident)
 
 
 def write(project, relative: str, text: str):
