@@ -163,11 +163,7 @@ def _typed(values: pd.Series, spec: dict, year: int, column: str, path, rows: pd
         unknown = ~empty & mapped.isna()
         if unknown.any():
             i = unknown.idxmax()
-            raise InputError(path, f"code not used by the {year} questionnaire "
-                             f"(expected one of {', '.join(codes)})", column=column,
-                             row=int(rows.loc[i, "_line"]), value=values[i],
-                             hint="If the questionnaire changed, add the new codes to "
-                                  "src/analysis/resources/questionnaires/.")
+            raise questionnaires.unknown_code(path, year, codes, column, int(rows.loc[i, "_line"]), values[i])
         return pd.Categorical(mapped, categories=spec["levels"], ordered=bool(spec.get("ordered")))
     return values.where(~empty)
 

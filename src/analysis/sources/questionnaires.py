@@ -13,7 +13,7 @@ from functools import cache
 import yaml
 
 from analysis.core import config
-from analysis.core.errors import MillesimeError
+from analysis.core.errors import InputError, MillesimeError
 
 FOLDER = config.RESOURCES / "questionnaires"
 #: The surveys, and the questionnaire of each (also named by ``questionnaire:`` in sources.yml).
@@ -68,3 +68,10 @@ def check_year(year: int) -> int:
         raise MillesimeError(f"millésime {year} is not modelled by the questionnaires "
                              f"(modelled: {', '.join(map(str, years))}).\n  → {fix_for(year)}")
     return int(year)
+
+
+def unknown_code(path, year: int, codes, column: str, line: int, value) -> InputError:
+    """The error of an answer code the millésime's questionnaire does not use."""
+    return InputError(path, f"code not used by the {year} questionnaire (expected one of {', '.join(codes)})",
+                      column=column, row=line, value=value,
+                      hint="If the questionnaire changed, add the new codes to src/analysis/resources/questionnaires/.")

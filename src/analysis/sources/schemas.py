@@ -21,7 +21,7 @@ import pandera.pandas as pa
 from analysis.core.errors import InputError
 from analysis.core.uai import check_uais
 from analysis.sources import declared, forms, layouts
-from analysis.sources.questionnaires import fix_for, for_year, questionnaire, years_of
+from analysis.sources.questionnaires import fix_for, for_year, questionnaire, unknown_code, years_of
 from analysis.sources.registry import Source
 
 COUNT = r"^(\d+(\.0*)?)?$"                 # "311.0", "12", or empty (no answer)
@@ -208,11 +208,7 @@ def check_codes_by_millesime(frame: pd.DataFrame, qname: str, path: Path) -> Non
             unknown = (values != "") & ~values.isin(list(codes))
             if unknown.any():
                 i = unknown.idxmax()
-                raise InputError(path, f"code not used by the {year} questionnaire "
-                                       f"(expected one of {', '.join(codes)})", column=column,
-                                 row=int(frame.loc[i, "_line"]), value=values[i],
-                                 hint="If the questionnaire changed, add the new codes to "
-                                      "src/analysis/resources/questionnaires/.")
+                raise unknown_code(path, year, codes, column, int(frame.loc[i, "_line"]), values[i])
 
 
 def validate(frame: pd.DataFrame, schema_name: str, path: Path | str, *, lines=None) -> None:
