@@ -56,6 +56,8 @@ def test_the_catalogue_is_well_formed(document):
      "indicator 'services.ent', key 'theme': 'reseaux' is not one of"),
     (lambda d: d["indicators"]["connectivite.wifi"].update(chart_label="Wifi"),
      "indicator 'connectivite.wifi': unknown key 'chart_label'"),  # distributions: chart_labels
+    (lambda d: d["indicators"]["services.ent"].update(rank_order="up"),
+     "indicator 'services.ent', key 'rank_order': 'up' is not one of ascending, descending"),
     (lambda d: d["unavailable"]["connectivite.debit_effectif"].pop("reason"),
      "unavailable figure 'connectivite.debit_effectif': missing key 'reason'"),
 ])

@@ -84,3 +84,16 @@ def test_peer_groups_by_level():
     assert peer_groups(territories.france()) == []
     with pytest.raises(ValueError, match="not a member"):
         position(table({}), dep("75"), IND, "ensemble", groups[1])
+
+
+def test_an_indicator_declared_ascending_ranks_its_lowest_value_first():
+    group = group_of("09", "11", "12", "30")
+    ratios = table({"departement:09": (4.0, "ok"), "departement:11": (6.2, "ok"),
+                    "departement:12": (4.04, "ok"), "departement:30": (0, "nc")}, unit="ratio")
+    ratios["indicateur"] = "equipement.eleves_par_terminal"      # rank_order: ascending
+    frame = ranking(ratios, "equipement.eleves_par_terminal", "ensemble", group).set_index("code")
+    assert frame["rang"].dropna().to_dict() == {"09": 1, "12": 1, "11": 3}  # 4,0 and 4,0 tied
+    assert frame["rang"].isna()["30"]
+    assert list(frame.index) == ["09", "12", "11", "30"]
+    p = position(ratios, dep("11"), "equipement.eleves_par_terminal", "ensemble", group)
+    assert (p.rank, p.quartile, p.unranked) == (3, 3, {"nc": 1})

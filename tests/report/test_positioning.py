@@ -21,13 +21,20 @@ def lozere(demo_store):
     return Chapter("departement:48", 2018, store=demo_store)
 
 
+# Fewer pupils per terminal ranks first; every other key figure ranks its highest value first.
+LOWEST_FIRST = {"equipement.eleves_par_terminal"}
+
+
 def hand_rank(results, territory_id, ind, type_, members):
-    """1 + the peers printed higher, among the peers with a published value (plain pandas)."""
+    """1 + the peers printed ahead (higher, or lower for LOWEST_FIRST), among the peers with a
+    published value (plain pandas)."""
     rows = results[(results["indicateur"] == ind) & (results["type"] == type_)
                    & results["territoire"].isin(members) & (results["statut"] == "ok")]
     shown = {r.territoire: fmt_value(r.valeur, r.unite) for r in rows.itertuples()}
     number = {t: float(s.split("\u00a0")[0].replace("\u202f", "").replace(",", ".")) for t, s in shown.items()}
-    return 1 + sum(v > number[territory_id] for v in number.values()), len(number)
+    mine = number[territory_id]
+    ahead = [v < mine if ind in LOWEST_FIRST else v > mine for v in number.values()]
+    return 1 + sum(ahead), len(number)
 
 
 def test_ranks_of_the_table_are_those_computed_by_hand(lozere):
@@ -47,6 +54,14 @@ def test_ranks_of_the_table_are_those_computed_by_hand(lozere):
     assert checked >= 6
     assert "Rang parmi les départements de la région académique Occitanie" in table.columns
     assert set(table["Quart"]) <= {"premier quart", "deuxième quart", "troisième quart", "dernier quart", "–"}
+    assert any(ind in LOWEST_FIRST for ind, _ in specs(lozere))
+
+
+def test_the_intro_says_which_figures_rank_their_lowest_value_first(lozere):
+    intro = lozere.positioning_intro()
+    assert "par valeur décroissante (1 = valeur la plus élevée), sauf pour" in intro
+    assert "Nombre d'élèves par terminal\u00a0», classé par valeur croissante (1 = valeur la plus faible)" in intro
+    assert intro.count("Nombre d'élèves par terminal") == 1        # three types, one title
 
 
 def test_chart_and_map_show_every_peer_and_outline_the_territory(lozere):

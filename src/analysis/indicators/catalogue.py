@@ -85,6 +85,7 @@ class Indicator:
     completeness_column: str | None = None
     local: bool = False              # declared in params/indicateurs/ (on a local source)
     coverage: str | None = None      # the source family whose coverage it follows (default: its own)
+    rank_order: str = "descending"   # among peers, rank 1 = the highest value (or the lowest: ascending)
 
     @property
     def coverage_family(self) -> str:
@@ -189,7 +190,8 @@ def _catalogue(params: str) -> dict[str, Indicator]:
                       wording=_wording(spec),
                       key_figure=tuple(spec.get("key_figure", ())),
                       index_figure=tuple(spec.get("index_figure", {}).items()),
-                      completeness_column=spec.get("completeness_column"))
+                      completeness_column=spec.get("completeness_column"),
+                      rank_order=spec.get("rank_order", "descending"))
         if spec["kind"] == "distribution":
             labels = spec.get("level_labels", {})
             chart_labels = spec.get("chart_labels", {})

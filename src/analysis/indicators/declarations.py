@@ -14,7 +14,8 @@ from analysis.core.vocabulary import DEFAULT_TYPES, TYPES
 # What every indicator declares, and what each kind adds (required, optional).
 REQUIRED = {"title", "theme", "kind", "unit", "source", "definition"}
 OPTIONAL = {"universe", "types", "comparable_since", "report_2018", "answered", "filter",
-            "wording", "chart_label", "key_figure", "index_figure", "completeness_column", "coverage"}
+            "wording", "chart_label", "key_figure", "index_figure", "completeness_column", "coverage",
+            "rank_order"}
 KINDS = {
     "share": ({"condition"}, {"weight"}),
     "ratio": ({"numerator", "denominator"}, {"percent"}),
@@ -24,7 +25,8 @@ KINDS = {
     # one share per level: what is said and drawn is declared per level (chart_labels)
     "distribution": ({"column", "levels"}, {"level_labels", "chart_labels"}),
 }
-NOT_FOR_DISTRIBUTIONS = {"wording", "chart_label", "key_figure", "index_figure"}
+NOT_FOR_DISTRIBUTIONS = {"wording", "chart_label", "key_figure", "index_figure", "rank_order"}
+RANK_ORDERS = {"ascending", "descending"}
 UNITS = {"%", "ratio", "count"}
 UNIVERSES = {"etic", "perimetre"}
 TOP_LEVEL = {"sources", "indicators", "unavailable", "shared", "themes"}
@@ -88,6 +90,7 @@ def _check_values(ident: str, spec: Mapping, where: str, fail, *, themes, source
     check("universe", universe in UNIVERSES if not isinstance(universe, Mapping) else set(universe) == {"source"},
           f"one of {', '.join(sorted(UNIVERSES))}, or {{source: <group of a local source>}}")
     check("of", spec.get("of") in ids, "an indicator of this file")
+    check("rank_order", spec.get("rank_order") in RANK_ORDERS, f"one of {', '.join(sorted(RANK_ORDERS))}")
     types = list(spec.get("types", DEFAULT_TYPES))
     check("types", set(types) <= set(TYPES), f"a list of types among {', '.join(TYPES)}")
     check("key_figure", set(spec.get("key_figure", [])) <= set(types), f"a list of its types ({', '.join(types)})")

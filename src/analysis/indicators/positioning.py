@@ -9,9 +9,11 @@ are tied, whatever their third decimal):
 
 - only peers whose value is published (statut ``ok``) are ranked; the others are counted by
   reason (n.c., secret statistique, source absent, sans objet) and never dropped silently;
-- rank by decreasing value, competition style: ties share the best rank and the next rank
-  skips ("1, 2, 2, 4"); the territory's rank is ``1 + the number of peers printed higher``;
-- quartile 1 is the quarter of the ranked peers with the highest values
+- rank in the indicator's declared order (``rank_order`` in indicators.yml: by decreasing value
+  unless ``ascending``, as for pupils per terminal), competition style: ties share the best rank
+  and the next rank skips ("1, 2, 2, 4"); the territory's rank is ``1 + the number of peers
+  printed ahead of it``;
+- quartile 1 is the quarter of the ranked peers with the first ranks
   (``1 + floor(4 * (rank - 1) / ranked)``);
 - a territory whose own value is not published has no rank: its reason is given instead.
 """
@@ -24,6 +26,7 @@ import pandas as pd
 
 from analysis.core import territories
 from analysis.core.formatting import fmt_value
+from analysis.indicators.catalogue import catalogue
 
 #: Reasons a peer has no published value, by statut, in the order they are told.
 UNRANKED = ("nc", "secret", "absent", "vide")
@@ -81,9 +84,15 @@ def _number(printed: str) -> float:
     return float(text)
 
 
+def ascending(indicator: str) -> bool:
+    """Whether rank 1 goes to the lowest value of ``indicator`` (its declared ``rank_order``)."""
+    declared = catalogue().get(indicator)
+    return declared is not None and declared.rank_order == "ascending"
+
+
 def ranking(results: pd.DataFrame, indicator: str, type_: str, group: PeerGroup) -> pd.DataFrame:
     """Every member of ``group``: value, statut, printed value, rank and quartile (``NA`` when
-    unranked); best first, unranked members last. The table behind a strip chart of the peers."""
+    unranked); first rank first, unranked members last. The table behind a strip chart of the peers."""
     ids = [m.id for m in group.members]
     rows = results[(results["indicateur"] == indicator) & (results["type"] == type_)
                    & results["territoire"].isin(ids)].drop_duplicates("territoire").set_index("territoire")
@@ -98,7 +107,7 @@ def ranking(results: pd.DataFrame, indicator: str, type_: str, group: PeerGroup)
     frame["affiche"] = [fmt_value(v, u, reason=s) for v, u, s in zip(frame["valeur"], units, frame["statut"])]
     shown = pd.Series([_number(a) if o else float("nan") for a, o in zip(frame["affiche"], ok)])
     ranked = int(ok.sum())
-    frame["rang"] = shown.rank(method="min", ascending=False).astype("Int64")
+    frame["rang"] = shown.rank(method="min", ascending=ascending(indicator)).astype("Int64")
     frame["quartile"] = (1 + ((4 * (frame["rang"] - 1)) // max(ranked, 1))).astype("Int64")
     return frame.sort_values(["rang", "code"], na_position="last", kind="stable").reset_index(drop=True)
 

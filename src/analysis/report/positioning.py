@@ -16,7 +16,7 @@ import pandas as pd
 from analysis import indicators
 from analysis.core.formatting import MISSING_MARKS, MISSING_WORDS, UNIT_SEP, fmt_ordinal, fmt_source, plural
 from analysis.core.vocabulary import LEVEL_NOUNS, the_territory
-from analysis.indicators.positioning import Position, peer_groups, position, ranking
+from analysis.indicators.positioning import Position, ascending, peer_groups, position, ranking
 from analysis.report import narrative
 from analysis.report.figures import NoFigure
 from analysis.report.tables import cell_text, scope_of
@@ -96,13 +96,24 @@ def positioning_intro(ch: Chapter) -> str:
     summary = ""
     if counts.get(1, 0) or counts.get(4, 0):
         summary = (f" Sur {plural(len(quarters), 'indicateur', 'indicateurs')}, {the} figure "
-                   f"{counts.get(1, 0)} fois dans le premier quart (valeurs les plus élevées) et "
-                   f"{counts.get(4, 0)} fois dans le dernier quart des {found[0].label}.")
+                   f"{counts.get(1, 0)} fois dans le premier quart des rangs et "
+                   f"{counts.get(4, 0)} fois dans le dernier quart parmi les {found[0].label}.")
     return (f"Où se situe {the} parmi les {among}{UNIT_SEP}? Pour chaque indicateur clé exprimé en part ou "
-            "en ratio, le rang est donné par valeur décroissante (1 = valeur la plus élevée), sur les "
-            "territoires dont la valeur est publiée et telle qu'elle est affichée (deux valeurs affichées à "
-            "l'identique sont ex aequo). Les territoires sans valeur publiée (non communiqué, secret "
-            "statistique, source non disponible) ne sont pas classés mais comptés." + summary)
+            f"en ratio, le rang est donné par valeur décroissante (1 = valeur la plus élevée){_ascending_note(ch)}, "
+            "sur les territoires dont la valeur est publiée et telle qu'elle est affichée (deux valeurs "
+            "affichées à l'identique sont ex aequo). Les territoires sans valeur publiée (non communiqué, "
+            "secret statistique, source non disponible) ne sont pas classés mais comptés." + summary)
+
+
+def _ascending_note(ch: Chapter) -> str:
+    """", sauf pour « Nombre d'élèves par terminal », classé par valeur croissante (1 = valeur la
+    plus faible)": the key figures whose declaration ranks the lowest value first."""
+    titles = list(dict.fromkeys(str(ch.row(i, t)["titre"]) for i, t in specs(ch) if ascending(i)))
+    if not titles:
+        return ""
+    named = " et ".join(f"«{UNIT_SEP}{title}{UNIT_SEP}»" for title in titles)
+    return (f", sauf pour {named}, {'classés' if len(titles) > 1 else 'classé'} par valeur croissante "
+            "(1 = valeur la plus faible)")
 
 
 def positioning_chart(ch: Chapter):
