@@ -96,4 +96,15 @@ def test_an_indicator_declared_ascending_ranks_its_lowest_value_first():
     assert frame["rang"].isna()["30"]
     assert list(frame.index) == ["09", "12", "11", "30"]
     p = position(ratios, dep("11"), "equipement.eleves_par_terminal", "ensemble", group)
-    assert (p.rank, p.quartile, p.unranked) == (3, 3, {"nc": 1})
+    assert (p.rank, p.ranked, p.unranked) == (3, 3, {"nc": 1})
+
+
+def test_fewer_than_four_ranked_peers_have_no_quarters():
+    group = group_of("09", "11", "12")
+    results = table({"departement:09": (90, "ok"), "departement:11": (80, "ok"), "departement:12": (0, "nc")})
+    p = position(results, dep("11"), IND, "ensemble", group)
+    assert (p.rank, p.ranked, p.quartile) == (2, 2, None)          # "2e sur 2", in no quarter
+    four = group_of("09", "11", "12", "30")
+    results = table({"departement:09": (90, "ok"), "departement:11": (80, "ok"), "departement:12": (70, "ok"),
+                     "departement:30": (60, "ok")})
+    assert [position(results, dep(c), IND, "ensemble", four).quartile for c in ("09", "11", "12", "30")] == [1, 2, 3, 4]

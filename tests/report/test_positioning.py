@@ -78,10 +78,27 @@ def test_chart_and_map_show_every_peer_and_outline_the_territory(lozere):
     assert len(outlined) == 1 and len(fig.patches_by_code) == 101
 
 
+def test_a_group_of_peers_the_data_only_partly_cover_is_left_out(lozere, demo_store):
+    """As with the Occitanie files alone: the départements of France are not peers, those of the
+    région académique are; the intro says why."""
+    results = lozere.results.copy()
+    occitanie = {d.id for d in territories.children(territories.parse_territory("region:76"), "departement")}
+    outside = (results["niveau"] == "departement") & ~results["territoire"].isin(occitanie)
+    results.loc[outside, "couverture_donnees"] = "aucune"
+    results.loc[results["niveau"] == "france", "couverture_donnees"] = "partielle"
+    ch = Chapter("departement:48", 2018, store=demo_store, results=results)
+    table = ch.positioning_table()
+    assert [c for c in table.columns if c.startswith("Rang")] == [
+        "Rang parmi les départements de la région académique Occitanie"]
+    assert f"parmi les départements de France\u00a0: les données n'en couvrent que {len(occitanie)} sur 101." \
+        in ch.positioning_intro()
+    assert "13 sur 101" not in lozere.positioning_intro()
+
+
 def test_france_has_no_peers(demo_store):
     france = Chapter("france", 2018, store=demo_store)
     assert france.positioning_table().empty
-    assert "Pas de positionnement pour la France" in france.positioning_intro()
+    assert france.positioning_intro().startswith("Pas de positionnement pour la France, qui n'a pas de territoires")
     assert isinstance(france.positioning_chart(), NoFigure) and isinstance(france.positioning_map(), NoFigure)
 
 
@@ -91,7 +108,11 @@ def test_series_over_millesimes_marks_the_ent_break(demo_store):
     assert {"2018", "2019"} <= set(table.columns)
     assert table.loc["Accès à un ENT", "2019"].endswith("†") and not table.loc["Accès à un ENT", "2018"].endswith("†")
     assert not table.loc["Accès à internet", "2019"].endswith("†")
-    assert Chapter("departement:48", 2018, store=demo_store).series_table().empty
+    first = Chapter("departement:48", 2018, store=demo_store)
+    assert first.series_table().empty
+    assert first.series_intro().startswith("Aucun millésime antérieur à 2018")      # 2019 is in the folder
+    assert "l'édition 2019 la présente" in first.series_intro()
+    assert "les millésimes 2018 et 2019" in later.series_intro()
 
 
 def test_a_perimeter_edition_has_no_positioning_and_is_compared_with_its_parent(demo_store, tmp_path, monkeypatch):

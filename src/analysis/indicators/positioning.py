@@ -14,7 +14,7 @@ are tied, whatever their third decimal):
   and the next rank skips ("1, 2, 2, 4"); the territory's rank is ``1 + the number of peers
   printed ahead of it``;
 - quartile 1 is the quarter of the ranked peers with the first ranks
-  (``1 + floor(4 * (rank - 1) / ranked)``);
+  (``1 + floor(4 * (rank - 1) / ranked)``), given only when at least four peers are ranked;
 - a territory whose own value is not published has no rank: its reason is given instead.
 """
 
@@ -27,6 +27,9 @@ import pandas as pd
 from analysis.core import territories
 from analysis.core.formatting import fmt_value
 from analysis.indicators.catalogue import catalogue
+
+#: Fewer ranked peers than this have no quarters ("2e sur 2" is in no meaningful quarter).
+MIN_FOR_QUARTILES = 4
 
 #: Reasons a peer has no published value, by statut, in the order they are told.
 UNRANKED = ("nc", "secret", "absent", "vide")
@@ -109,6 +112,8 @@ def ranking(results: pd.DataFrame, indicator: str, type_: str, group: PeerGroup)
     ranked = int(ok.sum())
     frame["rang"] = shown.rank(method="min", ascending=ascending(indicator)).astype("Int64")
     frame["quartile"] = (1 + ((4 * (frame["rang"] - 1)) // max(ranked, 1))).astype("Int64")
+    if ranked < MIN_FOR_QUARTILES:
+        frame["quartile"] = pd.array([pd.NA] * len(frame), dtype="Int64")
     return frame.sort_values(["rang", "code"], na_position="last", kind="stable").reset_index(drop=True)
 
 
@@ -127,5 +132,5 @@ def position(results: pd.DataFrame, territory: territories.Territory, indicator:
     if pd.notna(mine["rang"]):
         out.rank = int(mine["rang"])
         out.tied_with = int((ranked["rang"] == out.rank).sum()) - 1
-        out.quartile = int(mine["quartile"])
+        out.quartile = int(mine["quartile"]) if pd.notna(mine["quartile"]) else None
     return out

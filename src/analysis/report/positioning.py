@@ -35,7 +35,36 @@ def specs(ch: Chapter) -> list[tuple[str, str]]:
 
 
 def groups(ch: Chapter):
-    return peer_groups(ch.territory)
+    """The groups of peers the data cover: :func:`left_out` gives the others."""
+    return [g for g in peer_groups(ch.territory) if _covered_members(ch, g) is None]
+
+
+def left_out(ch: Chapter) -> list[tuple[str, int, int]]:
+    """(label, members covered, members) of the groups of peers only part of which the data cover
+    (the « départements de France » of the Occitanie files): no rank among them means anything."""
+    out = []
+    for group in peer_groups(ch.territory):
+        covered = _covered_members(ch, group)
+        if covered is not None:
+            out.append((group.label, covered, len(group.members)))
+    return out
+
+
+def _covered_members(ch: Chapter, group) -> int | None:
+    """None when, for every rankable key figure, the data cover all the members of ``group`` or
+    none of them (a source absent everywhere only shows n.d.); else the members covered for the
+    first key figure that only some of them have."""
+    ids = {m.id for m in group.members}
+    res = ch.results
+    rows = res[res["territoire"].isin(ids)]
+    for ind, type_ in specs(ch):
+        sub = rows[(rows["indicateur"] == ind) & (rows["type"] == type_)].drop_duplicates("territoire")
+        status = sub.set_index("territoire")["couverture_donnees"].reindex(list(ids)) \
+            if "couverture_donnees" in sub else pd.Series("complète", index=list(ids))
+        complete = int(status.eq("complète").sum())
+        if 0 < complete < len(ids) or (complete == 0 and status.eq("partielle").any()):
+            return complete
+    return None
 
 
 def _feminine(ch: Chapter) -> bool:
@@ -85,10 +114,13 @@ def positioning_source(ch: Chapter) -> str:
 def positioning_intro(ch: Chapter) -> str:
     """What the section shows, and the rules of the ranks (French)."""
     found = groups(ch)
+    partial = "".join(f" Pas de positionnement parmi les {label}{UNIT_SEP}: les données n'en couvrent que "
+                      f"{covered} sur {total}." for label, covered, total in left_out(ch))
+    if not found and not partial:
+        what = "un périmètre sur mesure, qui n'a" if ch.is_perimeter else "la France, qui n'a"
+        return (f"Pas de positionnement pour {what} pas de territoires de même niveau auxquels se comparer.")
     if not found:
-        what = ("un périmètre sur mesure" if ch.is_perimeter else "la France")
-        return (f"Pas de positionnement pour {what}{UNIT_SEP}: il n'a pas de territoires de même niveau "
-                "auxquels se comparer.")
+        return partial.strip()
     the = the_territory(ch.label, ch.territory.level)
     among = " et parmi les ".join(g.label for g in found)
     quarters = pd.Series([position(ch.results, ch.territory, i, t, found[0]).quartile for i, t in specs(ch)])
@@ -102,7 +134,7 @@ def positioning_intro(ch: Chapter) -> str:
             f"en ratio, le rang est donné par valeur décroissante (1 = valeur la plus élevée){_ascending_note(ch)}, "
             "sur les territoires dont la valeur est publiée et telle qu'elle est affichée (deux valeurs "
             "affichées à l'identique sont ex aequo). Les territoires sans valeur publiée (non communiqué, "
-            "secret statistique, source non disponible) ne sont pas classés mais comptés." + summary)
+            "secret statistique, source non disponible) ne sont pas classés mais comptés." + summary + partial)
 
 
 def _ascending_note(ch: Chapter) -> str:

@@ -46,8 +46,9 @@ def series_table(ch: Chapter) -> pd.DataFrame:
 def series_intro(ch: Chapter) -> str:
     found = years(ch)
     if len(found) < 2:
-        return (f"Un seul millésime ({ch.year}) dans le dossier de données{UNIT_SEP}: pas d'évolution à "
-                "présenter.")
+        later = [y for y in available_years(ch.store) if y > ch.year]
+        return (f"Aucun millésime antérieur à {ch.year} dans le dossier de données{UNIT_SEP}: pas d'évolution "
+                "à présenter" + (f" (l'édition {later[0]} la présente)." if later else "."))
     return (f"Les chiffres clés sur les millésimes {', '.join(map(str, found[:-1]))} et {found[-1]}. Quand une "
             "question de l'enquête a changé entre deux millésimes, la valeur est donnée mais l'évolution ne se "
             f"compare pas (marque {BREAK}).")
