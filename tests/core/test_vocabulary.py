@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from analysis.core import territories, vocabulary
 
 
@@ -34,12 +36,32 @@ def test_territory_phrases():
     assert vocabulary.in_territory("France") == "en France"
     assert vocabulary.in_territory("Académie d'Amiens") == "dans l'académie d'Amiens"
     assert vocabulary.in_territory("Région académique Occitanie") == "dans la région académique Occitanie"
-    assert vocabulary.in_territory("Haute-Garonne (31)", "departement") == "dans le département Haute-Garonne (31)"
+    assert vocabulary.in_territory("Haute-Garonne (31)", "departement") == \
+        "dans le département de la Haute-Garonne (31)"
     assert vocabulary.the_territory("Académie de Toulouse", "academie") == "l'académie de Toulouse"
-    assert vocabulary.of_territory("Haute-Garonne (31)", "departement") == "du département Haute-Garonne (31)"
+    assert vocabulary.of_territory("Haute-Garonne (31)", "departement") == "du département de la Haute-Garonne (31)"
     assert vocabulary.of_territory("France", "france") == "de la France"
     assert vocabulary.in_territory("TNE de l'Hérault", "perimetre") == "dans le périmètre « TNE de l'Hérault »"
     assert vocabulary.of_territory("TNE de l'Hérault", "perimetre") == "du périmètre « TNE de l'Hérault »"
+
+
+@pytest.mark.parametrize(("label", "phrase"), [
+    ("Hérault (34)", "le département de l'Hérault (34)"), ("Gard (30)", "le département du Gard (30)"),
+    ("Landes (40)", "le département des Landes (40)"), ("Lozère (48)", "le département de la Lozère (48)"),
+    ("Paris (75)", "le département de Paris (75)"), ("Eure-et-Loir (28)", "le département d'Eure-et-Loir (28)"),
+    ("La Réunion (974)", "le département de La Réunion (974)"),
+    ("Saint-Martin (978)", "la collectivité de Saint-Martin (978)"),
+    ("Inconnu (999)", "le département Inconnu (999)"),          # a code the tables do not know
+])
+def test_a_departement_takes_the_article_of_its_name(label, phrase):
+    assert vocabulary.the_territory(label, "departement") == phrase
+
+
+def test_every_departement_has_the_article_of_its_name():
+    from analysis.core import territory_tables
+    for vintage in ("2016", "2020"):
+        table = territory_tables.departements(vintage)
+        assert set(table["tncc"]) <= set(territory_tables.OF_NAME) and table["tncc"].ne("").all()
 
 
 def test_every_type_is_asked_by_a_named_survey():

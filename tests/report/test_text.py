@@ -57,7 +57,7 @@ def test_paragraphs_of_the_edition(demo_chapters, demo_results):
     assert france.sources_status()[1] == []  # the demo dataset has every source
     assert dep.notes() == []  # full coverage: nothing to warn about
     secret = dep.secret_text()
-    assert secret.startswith("Seuil du secret statistique") and "le département Haute-Garonne (31)" in secret
+    assert secret.startswith("Seuil du secret statistique") and "le département de la Haute-Garonne (31)" in secret
     assert "chaque département de la région académique Occitanie" in demo_chapters["region:76"].completeness_intro()
     assert dep.experimentations_note() == ""
     assert demo_chapters["region:76"].experimentations_note().endswith(f"par département{UNIT_SEP}:")

@@ -91,6 +91,28 @@ def hierarchy(vintage: str = DEFAULT_VINTAGE) -> pd.DataFrame:
     return _hierarchy(_check_vintage(vintage)).copy()
 
 
+#: The article of a name in INSEE's code officiel géographique (TNCC) -> the word "of" before it.
+OF_NAME = {"0": "de ", "1": "d'", "2": "du ", "3": "de la ", "4": "des ", "5": "de l'"}
+
+
+def departement_of(code: str) -> str | None:
+    """"de la Haute-Garonne", "de l'Hérault", "du Gard", "des Landes", "de Paris", "d'Eure-et-Loir"
+    (the ``tncc`` column of departements.csv); None for a code it does not know."""
+    rows = _read_table("departements")
+    found = rows[rows["departement"] == str(code)]
+    if found.empty:
+        return None
+    row = found.iloc[-1]
+    return OF_NAME[row["tncc"]] + row["departement_nom"]
+
+
+def departement_statut(code: str) -> str | None:
+    """"departement" or "com" (collectivité d'outre-mer and Nouvelle-Calédonie)."""
+    rows = _read_table("departements")
+    found = rows[rows["departement"] == str(code)]
+    return None if found.empty else str(found.iloc[-1]["statut"])
+
+
 # --------------------------------------------------------------------------------------------
 # Names and codes
 # --------------------------------------------------------------------------------------------

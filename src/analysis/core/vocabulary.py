@@ -7,7 +7,10 @@ index page) and the phrases that place a territory in a sentence ("dans l'acadé
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from analysis.core import territory_tables
 
 __all__ = [
     "BASE_TYPES",
@@ -108,7 +111,7 @@ def _level_of(label: str) -> str:
 
 def in_territory(label: str, level: str | None = None) -> str:
     """Locative phrase of a territory label: "en France", "dans l'académie de Toulouse",
-    "dans la région académique Occitanie", "dans le département Haute-Garonne (31)". Without
+    "dans la région académique Occitanie", "dans le département de la Haute-Garonne (31)". Without
     ``level`` it is read from the label."""
     level = level or _level_of(label)
     if level == "france":
@@ -118,7 +121,8 @@ def in_territory(label: str, level: str | None = None) -> str:
 
 def the_territory(label: str, level: str) -> str:
     """With its article: "la France", "la région académique Occitanie", "l'académie de
-    Toulouse", "le département Haute-Garonne (31)", "le périmètre « TNE de l'Hérault »"."""
+    Toulouse", "le département de la Haute-Garonne (31)", "la collectivité de Saint-Martin (978)",
+    "le périmètre « TNE de l'Hérault »"."""
     if level == "france":
         return "la France"
     if level == "region":
@@ -127,11 +131,16 @@ def the_territory(label: str, level: str) -> str:
         return "l'" + label[0].lower() + label[1:]
     if level == "perimetre":
         return f"le périmètre « {label} »"
-    return f"le département {label}"
+    named = re.fullmatch(r"(.+) \((\w+)\)", label)
+    of = territory_tables.departement_of(named[2]) if named else None
+    if of is None:
+        return f"le département {label}"
+    noun = "la collectivité" if territory_tables.departement_statut(named[2]) == "com" else "le département"
+    return f"{noun} {of} ({named[2]})"
 
 
 def of_territory(label: str, level: str) -> str:
     """"de la France", "de la région académique Occitanie", "de l'académie de Toulouse",
-    "du département Haute-Garonne (31)"."""
+    "du département de la Haute-Garonne (31)", "de la collectivité de Saint-Martin (978)"."""
     the = the_territory(label, level)
     return "du " + the[3:] if the.startswith("le ") else "de " + the
