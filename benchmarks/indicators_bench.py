@@ -11,7 +11,8 @@ from pathlib import Path
 
 from analysis import indicators
 from analysis.core import config
-from analysis.harmonise.table import available_years, build_etablissements
+from analysis.harmonise.millesimes import available_years
+from analysis.harmonise.table import build_etablissements
 from analysis.sources.store import Store
 
 

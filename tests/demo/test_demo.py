@@ -16,7 +16,7 @@ import pytest
 from analysis.core import territories
 from analysis.core.uai import check_uais
 from analysis.demo import DEMO_KEYS, write_demo_files
-from analysis.demo.etic import unasked_columns
+from analysis.demo.etic_questionnaire import unasked_columns
 from analysis.sources import layouts
 from analysis.sources.registry import load_registry
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis.harmonise import boundaries
-from analysis.harmonise.table import available_years, load_etablissements
+from analysis.harmonise.table import load_etablissements
 from tests.conftest import OCCITANIE
 
 
@@ -26,10 +26,6 @@ def raw_annuaire():
 @pytest.fixture(scope="module")
 def tables(occitanie_store):
     return {year: load_etablissements(occitanie_store, year) for year in (2018, 2019)}
-
-
-def test_years_available(occitanie_store):
-    assert available_years(occitanie_store) == [2018, 2019]
 
 
 @pytest.mark.parametrize("year", [2018, 2019])

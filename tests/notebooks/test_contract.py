@@ -17,7 +17,7 @@ import nbformat
 import pytest
 import yaml
 
-from analysis.render.notebook import split_cell_options
+from analysis.render.cell_options import split_cell_options
 from tests.conftest import ROOT
 
 BOOK = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))["book"]

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
 
-from analysis.render import BookConfigError, RenderError, load_book, render_book, split_cell_options
+from analysis.render import BookConfigError, RenderError, load_book, render_book
 from analysis.render.notebook import Numbering, Ref, resolve_crossrefs
 from tests.conftest import ROOT
 
@@ -198,20 +198,8 @@ def test_load_book_flattens_quarto_parts(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
-# Cell options and cross-references (no rendering)
+# Cross-references (no rendering)
 # ---------------------------------------------------------------------------------------------
-
-def test_split_cell_options():
-    options, code = split_cell_options(
-        '#| label: fig-acces\n#| fig-cap: "Part des établissements : 98 %"\n'
-        "#| output: false\nplot()\n#| not an option")
-    assert options == {"label": "fig-acces", "fig-cap": "Part des établissements : 98 %",
-                       "output": False}
-    assert code == "plot()\n#| not an option"
-    assert split_cell_options("x = 1") == ({}, "x = 1")
-    with pytest.raises(ValueError, match="YAML"):
-        split_cell_options('#| fig-cap: "unclosed\nx')
-
 
 def test_resolve_crossrefs_forms():
     numbering = Numbering()

@@ -25,7 +25,7 @@ def test_harmonisation_lines(demo_chapters):
 
 
 def test_harmonisation_report_in_french():
-    from analysis.harmonise.table import HarmoniseReport
+    from analysis.harmonise.harmonise_report import HarmoniseReport
 
     report = HarmoniseReport(annee=2018, vintage="2016", annuaire_rows=6183, annuaire_duplicate_lines=9,
                              hors_perimetre={"INSTITUT MEDICO-EDUCATIF": 108}, etic_rows={"etic_2d": 475},
@@ -39,7 +39,7 @@ def test_harmonisation_report_in_french():
 
 
 def test_harmonisation_report_counts_the_establishments_opened_after_the_survey():
-    from analysis.harmonise.table import HarmoniseReport
+    from analysis.harmonise.harmonise_report import HarmoniseReport
 
     report = HarmoniseReport(annee=2018, vintage="2016",
                              date_reference={"etic_2d": "2018-08-31", "etic_1d": "2018-08-31"},

@@ -12,7 +12,7 @@ import pytest
 
 from analysis.core import digests
 from analysis.core.errors import AnalysisError, DownloadError, OfflineError
-from analysis.harmonise.table import etic_answers
+from analysis.harmonise.answers import etic_answers
 from analysis.sources.fetch import fetch_source
 from analysis.sources.registry import load_registry
 from analysis.sources.schemas import read_raw

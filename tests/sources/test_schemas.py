@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis.core.errors import InputError
-from analysis.harmonise.table import etic_answers
+from analysis.harmonise.answers import etic_answers
 from analysis.sources.registry import load_registry
 from analysis.sources.schemas import read_raw
 from tests.conftest import OCCITANIE, need_shared

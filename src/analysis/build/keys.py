@@ -173,7 +173,8 @@ class RunContext:
               root: Path, renderer: str = "builtin") -> RunContext:
         """``renderer``: ``builtin`` or ``quarto <version>`` (a new Quarto renders again)."""
         from analysis.build import editions as pipeline
-        from analysis.harmonise.table import SOURCE_KEYS, available_years
+        from analysis.harmonise.millesimes import available_years
+        from analysis.harmonise.table import SOURCE_KEYS
 
         main, appendices = pipeline.chapters(book)
         earlier = [y for y in available_years(store) if y < year]

@@ -148,7 +148,7 @@ def quickstart_cmd(year: Year = 2018, output: Output = Path("reports")):
     """Produce the national report: real data when available or downloadable, else the marked demo."""
     from analysis.core import config
     from analysis.core.errors import AnalysisError, OfflineError
-    from analysis.harmonise.table import available_years
+    from analysis.harmonise.millesimes import available_years
     from analysis.sources.fetch import fetch_source
     from analysis.sources.store import Store
 

@@ -54,7 +54,7 @@ def indicators_cmd(territory: Territory, year: Annotated[int, typer.Option(help=
     from analysis.cli import checks
     from analysis.core import territories
     from analysis.core.errors import UsageError
-    from analysis.harmonise.table import check_millesime
+    from analysis.harmonise.millesimes import check_millesime
     from analysis.indicators import export
 
     fmt = Format(fmt).value

@@ -9,8 +9,9 @@ Same seed -> same bytes. The whole national dataset for two millésimes takes a 
 (``benchmarks/demo_bench.py``).
 
 Modules: :mod:`.geography` (approximate départemental table), :mod:`.targets` (calibration
-targets), :mod:`.sampling` (vectorised primitives), :mod:`.annuaire`, :mod:`.etic`,
-:mod:`.coverage`, :mod:`.calibration` (national figures recomputed from the written files).
+targets), :mod:`.sampling` (vectorised primitives), :mod:`.annuaire`, :mod:`.etic` (and its
+``etic_*`` modules), :mod:`.coverage`, :mod:`.calibration` (national figures recomputed from the
+written files).
 """
 
 from __future__ import annotations

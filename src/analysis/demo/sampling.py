@@ -81,6 +81,13 @@ def ordinal(score: np.ndarray, probs: list[float] | np.ndarray) -> np.ndarray:
     return np.searchsorted(bounds, ranks, side="right")
 
 
+def categorical(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
+    """Row-wise categorical draw from a (n, k) matrix of probabilities."""
+    cum = np.cumsum(probs, axis=1)
+    cum /= cum[:, -1:]
+    return (rng.random((len(probs), 1)) > cum).sum(axis=1)
+
+
 def mix(rng: np.random.Generator, *parts: tuple[np.ndarray | float, float]) -> np.ndarray:
     """Latent score: sum of weighted components plus Gaussian noise completing unit variance.
 

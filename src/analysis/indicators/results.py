@@ -25,7 +25,8 @@ def load(store=None, year: int = 2018, *, threshold: int = SECRET_THRESHOLD,
     Raises :class:`~analysis.core.errors.MillesimeError` or
     :class:`~analysis.core.errors.MissingDataError` for a millésime without data, before any work.
     """
-    from analysis.harmonise.table import _cache_key, available_years, check_millesime, load_etablissements
+    from analysis.harmonise.millesimes import available_years, check_millesime
+    from analysis.harmonise.table import _cache_key, load_etablissements
     from analysis.sources.store import Store
 
     store = store or Store()

@@ -46,7 +46,7 @@ def series(tables: dict[int, pd.DataFrame], territory_id: str, specs) -> pd.Data
 
 def load_series(store, territory_id: str, specs, *, threshold: int = SECRET_THRESHOLD) -> pd.DataFrame:
     """:func:`series` over every millésime with data in ``store``."""
-    from analysis.harmonise.table import available_years
+    from analysis.harmonise.millesimes import available_years
     from analysis.indicators.results import load
 
     return series({year: load(store, year, threshold=threshold) for year in available_years(store)},

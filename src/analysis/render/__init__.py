@@ -11,7 +11,8 @@ What Quarto would do with ``_quarto.yml``, with the two engines that ship as whe
 """
 
 from .book import Book, BookConfigError, RenderError, load_book, render_book
-from .notebook import NotebookError, split_cell_options
+from .cell_options import split_cell_options
+from .notebook import NotebookError
 
 __all__ = ["Book", "BookConfigError", "RenderError", "NotebookError", "load_book",
            "render_book", "split_cell_options"]

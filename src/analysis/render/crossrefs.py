@@ -1,6 +1,7 @@
 """Numbering and cross-references of the book: chapter headings (sections, appendices "A.1"),
 figures and tables numbered through the whole book, and ``@fig-…``/``@tbl-…``/``@sec-…``
-references resolved once every chapter is numbered (read by :mod:`.notebook` and :mod:`.book`).
+references resolved once every chapter is numbered (read by :mod:`.notebook`, :mod:`.outputs`
+and :mod:`.book`).
 """
 
 from __future__ import annotations

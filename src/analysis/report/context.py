@@ -63,7 +63,7 @@ class ChapterContext:
     def _previous_year(self) -> int | None:
         if "valeur_precedente" not in self.results or self.results["valeur_precedente"].isna().all():
             return None
-        from analysis.harmonise.table import available_years
+        from analysis.harmonise.millesimes import available_years
 
         earlier = [y for y in available_years(self.store) if y < self.year]
         return earlier[-1] if earlier else None

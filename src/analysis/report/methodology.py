@@ -126,8 +126,8 @@ def harmonisation_lines(ch: Chapter) -> list[str]:
 
 
 def harmonisation_report_lines(report) -> list[str]:
-    """The harmonisation report (``analysis.harmonise.table.HarmoniseReport``) in French, one line per
-    fact: rows read, annuaire entries excluded, ETIC rows not matched, and so on."""
+    """The harmonisation report (``analysis.harmonise.harmonise_report.HarmoniseReport``) in
+    French, one line per fact: rows read, annuaire entries excluded, ETIC rows not matched, and so on."""
     lines = []
     if report.annuaire_rows:
         text = f"Annuaire{COLON} {fmt_number(report.annuaire_rows)} lignes lues"

@@ -8,7 +8,7 @@ import pandas as pd
 
 from analysis import indicators
 from analysis.core.formatting import UNIT_SEP
-from analysis.harmonise.table import available_years
+from analysis.harmonise.millesimes import available_years
 from analysis.indicators.series import series
 from analysis.report.tables import cell_text, scope_of
 

@@ -10,7 +10,7 @@ Then:
   partial one. Without a validator, the download starts again;
 - **check** before replacing anything: HTTP status, ``Content-Type`` (an HTML page — what a portal
   sends for an error or a login — is refused), the length announced, then the whole schema of
-  the source (:func:`analysis.sources.store.validated`), then the expected sha256 when
+  the source (:func:`analysis.sources.validation.validated`), then the expected sha256 when
   ``params/sources.yml`` gives one. Only then does the file replace the stored copy
   (:meth:`Store.add`);
 - a **dropped connection** is a :class:`DownloadError` saying how much arrived and that running
@@ -34,7 +34,8 @@ from analysis.core import digests
 from analysis.core.errors import AnalysisError, DownloadError, InputError, OfflineError
 from analysis.sources.provenance import Provenance
 from analysis.sources.registry import Source
-from analysis.sources.store import SUFFIX_OF, Store, validated
+from analysis.sources.store import SUFFIX_OF, Store
+from analysis.sources.validation import validated
 
 CHUNK = 1 << 16
 CONNECT_TIMEOUT = 10

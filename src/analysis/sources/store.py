@@ -5,9 +5,10 @@ Files come in three ways, all recorded the same way: ``data fetch`` (download), 
 (local copies of official files, recognised by name or header) and ``data demo`` (synthetic).
 
 A file enters the store only whole and valid (:meth:`Store.add`): the complete schema runs on
-the user's own file first (so errors name *their* path), then the copy is written beside its
-target and renamed into place; a good copy is never replaced by a bad one. A CSV in cp1252,
-latin-1 or UTF-16 is stored transcoded to UTF-8, its original encoding and sha256 recorded.
+the user's own file first (:mod:`.validation`: errors name *their* path), then the copy is
+written beside its target and renamed into place; a good copy is never replaced by a bad one. A
+CSV in cp1252, latin-1 or UTF-16 is stored transcoded to UTF-8, its original encoding and sha256
+recorded. What an import did, file by file: :mod:`.import_report`.
 
 Nothing stale: :meth:`Store.verify` compares every stored file with its record (size and mtime,
 then the sha256 when they moved), so that a file edited in place under ``raw/`` is reported as
@@ -17,9 +18,8 @@ part of every cache key: the harmonised table and the indicators are rebuilt fro
 
 from __future__ import annotations
 
-import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -27,8 +27,10 @@ import pandas as pd
 from analysis.core import config, digests
 from analysis.core.errors import InputError, MissingDataError, UsageError
 from analysis.sources import forms
+from analysis.sources.import_report import ImportReport, Refusal
 from analysis.sources.provenance import SUFFIX, Provenance, now_utc
 from analysis.sources.registry import Source, load_registry
+from analysis.sources.validation import Checked, read_millesimes, validated
 
 DEMO_LICENCE = "Données synthétiques de démonstration (aucune valeur officielle)"
 #: Suffixes of the store's own bookkeeping files, never data.
@@ -38,44 +40,6 @@ TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".json", ".parquet")
 #: The extension of a file by its form (a download is named after the form it came in).
 SUFFIX_OF = {"csv": ".csv", "json": ".json", "parquet": ".parquet", "geojson": ".geojson"}
 UNRECORDED = "unrecorded"
-
-
-@dataclass
-class Refusal:
-    path: Path
-    reason: str
-    explicit: bool          # named on the command line (not found inside a folder)
-
-
-@dataclass
-class ImportReport:
-    """What an import did, per file."""
-
-    added: list[Provenance] = field(default_factory=list)
-    replaced: list[Provenance] = field(default_factory=list)
-    unchanged: list[Provenance] = field(default_factory=list)
-    refused: list[Refusal] = field(default_factory=list)     # recognised, but invalid
-    ignored: list[Refusal] = field(default_factory=list)     # not a source of the report
-    errors: list[InputError] = field(default_factory=list)   # the refusals' errors, in order
-
-    @property
-    def stored(self) -> list[Provenance]:
-        return self.added + self.replaced + self.unchanged
-
-    @property
-    def failed(self) -> bool:
-        """Anything refused, or a file named explicitly that is no source (exit status 2)."""
-        return bool(self.refused) or any(i.explicit for i in self.ignored)
-
-    def check(self) -> ImportReport:
-        """Raise the first refusal's error (library use: an import that must be complete)."""
-        if self.errors:
-            raise self.errors[0]
-        unknown = [i for i in self.ignored if i.explicit]
-        if unknown:
-            raise InputError(unknown[0].path, unknown[0].reason,
-                             hint="Give an official file of one of the sources of params/sources.yml.")
-        return self
 
 
 @dataclass(frozen=True)
@@ -347,75 +311,9 @@ class Store:
         return report
 
 
-# ---------------------------------------------------------------------------- validation
-@dataclass
-class Checked:
-    """A file that passed its source's whole validation: its form, millésimes, decoded text."""
-
-    form: forms.FileForm
-    millesimes: list[int]
-    text: str | None = None
-
-
-def validated(path: Path, source: Source) -> Checked:
-    """Run a source's whole validation on a file (the schema for tables, the structure for
-    GeoJSON). Raises :class:`InputError` naming ``path``."""
-    path = Path(path)
-    if source.format == "geojson":
-        return Checked(_check_geojson(path, source), [])
-    from analysis.sources.schemas import read_checked  # pandera: imported only when files are read
-
-    table = read_checked(path, source)
-    column = source.millesime_column
-    years: list[int] = []
-    if column:
-        values = pd.to_numeric(table.frame[column].str.replace(r"\.0*$", "", regex=True), errors="coerce")
-        years = sorted(int(y) for y in values.dropna().unique())
-    return Checked(table.form, years, table.text)
-
-
-def _check_geojson(path: Path, source: Source) -> forms.FileForm:
-    form = forms.sniff(path)
-    if form.format != "geojson":
-        raise InputError(path, f"is a {forms.NAMES.get(form.format, form.format)} file, not GeoJSON",
-                         hint=f"Download {source.filename} again ({source.page}).")
-    try:
-        with open(path, encoding="utf-8-sig") as f:
-            doc = json.load(f)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"is not valid GeoJSON ({exc}): cut short?",
-                         row=getattr(exc, "lineno", None),
-                         hint=f"Download {source.filename} again ({source.page}).") from None
-    features = doc.get("features") if isinstance(doc, dict) else None
-    if not isinstance(features, list) or not features:
-        raise InputError(path, "has no features (expected a GeoJSON FeatureCollection)",
-                         hint=f"Download {source.filename} again ({source.page}).")
-    for n, feature in enumerate(features, start=1):
-        properties = (feature or {}).get("properties") or {}
-        absent = [c for c in source.header if c not in properties]
-        if absent or not (feature or {}).get("geometry"):
-            raise InputError(path, f"feature {n} lacks " + (f"the properties {', '.join(absent)}"
-                                                             if absent else "a geometry"),
-                             hint=f"Is this {source.title}? Download {source.filename} again ({source.page}).")
-    return form
-
-
 def _copy(source: Path, target: Path) -> None:
     with open(source, "rb") as src, open(target, "wb") as dst:
         while block := src.read(1 << 20):
             dst.write(block)
         dst.flush()
         os.fsync(dst.fileno())
-
-
-_MILLESIMES: dict[tuple, list[int]] = {}
-
-
-def read_millesimes(path: Path, source: Source) -> list[int]:
-    """The millésimes of a stored file, read from the file (imports record them in the
-    provenance); once per file version and process."""
-    stat = Path(path).stat()
-    key = (str(path), stat.st_size, stat.st_mtime_ns, source.key)
-    if key not in _MILLESIMES:
-        _MILLESIMES[key] = validated(path, source).millesimes
-    return _MILLESIMES[key]

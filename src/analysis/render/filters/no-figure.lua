@@ -3,7 +3,7 @@ Quarto filter (`at: pre-ast`, in each edition's `_quarto.yml` and the root one):
 labelled `fig-…` that drew no figure (a chapter's `NoFigure`: "nothing to draw, and why") must
 not become a numbered, captioned, empty figure. Quarto turns such a cell into a Div carrying the
 label and the caption; when that Div holds no image, its label and caption are dropped and its
-text (the reason) is kept. The built-in renderer does the same in analysis.render.notebook.
+text (the reason) is kept. The built-in renderer does the same in analysis.render.outputs.
 ]]
 
 local function has_image(div)
