@@ -3,24 +3,7 @@ asks (``since`` / ``until``), the ENT answer's column, the answer codes from the
 
 from __future__ import annotations
 
-from functools import cache
-
-import yaml
-
-from analysis.core import config
-
-
-@cache
-def questionnaire(name: str) -> dict:
-    path = config.RESOURCES / "questionnaires" / f"{name}.yml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def _applicable(mapping: dict, year: int):
-    """Entry of a {first millésime: value} mapping in force in ``year``."""
-    keys = sorted(int(k) for k in mapping)
-    eligible = [k for k in keys if k <= year] or keys[:1]
-    return mapping[eligible[-1]] if eligible[-1] in mapping else mapping[str(eligible[-1])]
+from analysis.sources.questionnaires import for_year, questionnaire
 
 
 def unasked_columns(name: str, year: int) -> set[str]:
@@ -36,12 +19,12 @@ def unasked_columns(name: str, year: int) -> set[str]:
 
 
 def ent_column(name: str, year: int) -> str:
-    return _applicable(questionnaire(name)["variables"]["ent"]["column"], year)
+    return for_year(questionnaire(name)["variables"]["ent"]["column"], year)
 
 
 def ordered_codes(name: str, variable: str, year: int) -> list[str]:
     """Raw codes of a category variable in ``year``, from the lowest level to the highest."""
     spec = questionnaire(name)["variables"][variable]
-    codes = _applicable(spec["codes"], year)
+    codes = for_year(spec["codes"], year)
     levels = spec["levels"]
     return sorted(codes, key=lambda code: levels.index(codes[code]))
