@@ -110,6 +110,14 @@ def test_territories_follow_the_2016_map(tables):
     assert set(table.loc[table["departement"] == "34", "academie"]) == {"montpellier"}
 
 
+def test_without_the_first_degre_file_the_ecoles_are_outside_the_survey_and_the_note_says_why(tables):
+    table, report = tables[2018]
+    assert not table.loc[table["type"] == "ecole", "champ_etic"].any()
+    note = next(n for n in report.notes if "ETIC premier degré" in n)
+    assert note.startswith("Pas de fichier de réponses ETIC premier degré pour 2018 dans le dossier de données")
+    assert "hors du champ" not in note and not any("ETIC second degré" in n for n in report.notes)
+
+
 def test_typed_answers(tables):
     table, _ = tables[2019]
     assert str(table["ent"].dtype) == "boolean"

@@ -27,7 +27,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.core import cachefiles, digests, territories
+from analysis.core.formatting import UNIT_SEP
 from analysis.core.uai import check_uais
+from analysis.core.vocabulary import SURVEY_NAMES
 from analysis.harmonise import local_sources
 from analysis.harmonise.harmonise_report import HarmoniseReport
 from analysis.harmonise.inputs import ANNUAIRE_COLUMNS, annuaire_frame, etic_frame, read_all, rows_of_year
@@ -98,7 +100,9 @@ def build_etablissements(store: Store, year: int) -> tuple[pd.DataFrame, Harmoni
                 if report.etic_rows.get(key) for n in natures]
     for key, label in (("etic_1d", "écoles"), ("etic_2d", "collèges et lycées")):
         if not report.etic_rows.get(key):
-            report.notes.append(f"Pas de réponses {key} pour {year} : {label} hors du champ de l'enquête.")
+            report.notes.append(f"Pas de fichier de réponses {SURVEY_NAMES[key]} pour {year} dans le dossier de "
+                                f"données{UNIT_SEP}: les {label} ne sont pas comptés dans le champ de "
+                                f"l'enquête de cette édition (ni répondants ni n.c.).")
     table["tutelle_men"] = table["tutelle_men"].astype(bool)      # as read back from the cache
     table["champ_etic"] = (
         table["secteur"].eq("public") & table["tutelle_men"] & table["nature"].isin(surveyed)
