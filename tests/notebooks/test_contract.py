@@ -50,6 +50,19 @@ def test_the_book_lists_every_chapter_notebook_and_nothing_else():
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_every_cell_has_an_id(path):
+    """JupyterLab gives each cell an id; a cell written by hand in the JSON lacks one, and
+    nbformat warns on every read (a future nbformat refuses it)."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    missing = [n + 1 for n, cell in enumerate(raw["cells"]) if not cell.get("id")]
+    assert not missing, (f"{path.name}: cells {missing} have no id: open and save the notebook in JupyterLab, or run "
+                         f".venv/bin/python -c \"import nbformat as n; p='{path.relative_to(ROOT)}'; "
+                         "n.write(n.read(p, 4), p)\"")
+    ids = [cell["id"] for cell in raw["cells"]]
+    assert len(ids) == len(set(ids)), f"{path.name}: two cells share an id"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 def test_chapter_notebook_contract(path):
     nb = nbformat.read(str(path), as_version=4)
     nbformat.validate(nb)
