@@ -5,7 +5,8 @@ four per-establishment quantities, then sums them by territory and type with one
 territorial level:
 
 - ``U`` the establishment is in the indicator's universe,
-- ``A`` it answered (for ratios: every term known and denominator > 0),
+- ``A`` it answered (for shares: the declared ``answered`` rule, and a known weight when weighted;
+  for ratios: every term known and denominator > 0),
 - ``N`` its contribution to the numerator, ``D`` to the denominator.
 
 Every result carries ``valeur, numerateur, denominateur, non_communique (= U - A), univers,
@@ -23,6 +24,7 @@ from analysis.core import territories
 from analysis.core.territories import LEVELS
 from analysis.core.vocabulary import COMBINED, TYPES
 from analysis.indicators.catalogue import OUTPUT_COLUMNS, SECRET_THRESHOLD, Indicator, catalogue, source_labels
+from analysis.indicators.declarations import answered_rule
 
 
 # ------------------------------------------------------------------------- per establishment
@@ -67,6 +69,17 @@ def _condition(table: pd.DataFrame, condition: dict) -> tuple[np.ndarray, list[s
     raise ValueError(f"Unknown condition {condition}")
 
 
+def _answered(table: pd.DataFrame, answered) -> np.ndarray | bool:
+    """Who answered a share's question (see ``answered`` in the header of ``indicators.yml``): a
+    list, or ``{any: [...]}``, is the boxes of one question (at least one known); ``{all: [...]}``
+    is several questions, each of which must be known; an empty list: everybody."""
+    how, columns = answered_rule(answered)
+    if not columns:
+        return True
+    known = [_known(table, c) for c in columns]
+    return np.logical_and.reduce(known) if how == "all" else np.logical_or.reduce(known)
+
+
 def local_group(indicator: Indicator) -> str | None:
     """The local source group whose coverage is the indicator's universe, if any."""
     return indicator.universe.get("source") if isinstance(indicator.universe, dict) else None
@@ -108,8 +121,7 @@ def contributions(table: pd.DataFrame, indicator: Indicator) -> tuple[np.ndarray
         if indicator.kind == "count":
             N = (U & cond).astype(float)
             return U, U, N, U.astype(float)
-        answered = spec.get("answered", read)
-        A = U & (np.logical_or.reduce([_known(table, c) for c in answered]) if answered else True)
+        A = U & _answered(table, spec.get("answered", read))
         weight = spec.get("weight")
         if weight:
             w = _number(table, weight)
