@@ -41,8 +41,13 @@ def test_completeness_tables(demo_chapters):
     assert len(complete) == 14 and complete.iloc[-1]["Territoire"] == "Région académique Occitanie"
     assert list(complete.columns)[4:] == list(indicators.completeness_columns())
     themes = region.completeness_by_theme()
-    assert list(themes["Famille"]) == ["Connectivité", "Équipement", "Services et ressources"]
-    assert list(themes.columns) == ["Famille", "Indicateurs", "Écoles", "Collèges", "Lycées", "Ensemble"]
+    # one row per family and source: the Arcep's coverage is no ETIC question (0 % n.c. or so)
+    assert list(zip(themes["Famille"], themes["Source"])) == [
+        ("Connectivité", "ETIC"), ("Connectivité", "Observatoire France THD, Arcep"), ("Équipement", "ETIC"),
+        ("Services et ressources", "ETIC")]
+    assert list(themes.columns) == ["Famille", "Source", "Indicateurs", "Écoles", "Collèges", "Lycées", "Ensemble"]
+    assert region.completeness_sources() == (f"Sources{UNIT_SEP}: ETIC 2018{UNIT_SEP}; "
+                                             "Observatoire France THD, Arcep 2018")
 
 
 def test_experimentations_dictionary_territories_unavailable(demo_chapters):

@@ -124,16 +124,28 @@ def dictionary_markdown(ch: Chapter) -> str:
     return "\n\n".join(parts)
 
 
-def completeness_by_theme(ch: Chapter) -> pd.DataFrame:
-    """n.c. rates of the territory by family of indicators (theme) and type: min–max."""
+def _completeness_rows(ch: Chapter) -> pd.DataFrame:
+    """The rows of the territory behind the n.c. rates by family: shares and ratios by type, out of
+    the périmètre (the annuaire is exhaustive), of a source present in the territory."""
     rows = ch.data[(ch.data["territoire"] == ch.territory.id)
                    & ch.data["type"].isin(TYPE_ORDER) & (ch.data["unite"] != "count")
                    & ~ch.data["theme"].isin(["perimetre"])]
+    cat = indicators.catalogue()
+    rows = rows.assign(source_key=rows["indicateur"].map(lambda i: cat[i].source if i in cat else ""))
+    present = rows.groupby(["theme", "source_key"])["statut"].transform(lambda s: (s != "absent").any())
+    return rows[present.astype(bool)]
+
+
+def completeness_by_theme(ch: Chapter) -> pd.DataFrame:
+    """n.c. rates of the territory by family of indicators (theme) and source, by type: min–max.
+    A family whose indicators come from several sources (connectivité: ETIC, and the Arcep's
+    coverage) has one row per source; :func:`completeness_sources` is its source line."""
+    rows = _completeness_rows(ch)
+    labels = indicators.source_labels()
     records = []
-    for theme, group in rows.groupby("theme", sort=False):
-        if (group["statut"] == "absent").all():        # a local source that does not cover the territory
-            continue
-        record = {"Famille": themes().get(theme, theme), "Indicateurs": str(group["base"].nunique())}
+    for (theme, key), group in rows.groupby(["theme", "source_key"], sort=False):
+        record = {"Famille": themes().get(theme, theme), "Source": labels.get(key, key),
+                  "Indicateurs": str(group["base"].nunique())}
         for t in TYPE_ORDER:
             rates = group.loc[(group["type"] == t) & (group["statut"] != "absent"), "taux_nc"].dropna()
             if group[group["type"] == t].empty:
@@ -147,8 +159,17 @@ def completeness_by_theme(ch: Chapter) -> pd.DataFrame:
     order = list(themes().values())
     out = pd.DataFrame(records)
     if len(out):
-        out = out.sort_values("Famille", key=lambda s: s.map(order.index)).reset_index(drop=True)
+        out = out.sort_values("Famille", key=lambda s: s.map(order.index), kind="stable").reset_index(drop=True)
     return out
+
+
+def completeness_sources(ch: Chapter) -> str:
+    """The source line of :func:`completeness_by_theme`: every source of its rows, with its
+    millésime ("Sources : ETIC 2018 ; Observatoire France THD, Arcep 2018")."""
+    found = list(dict.fromkeys(_completeness_rows(ch)["source"].astype(str)))
+    if not found:
+        return ""
+    return f"Source{'s' if len(found) > 1 else ''}{UNIT_SEP}: " + f"{UNIT_SEP}; ".join(found)
 
 
 def completeness_by_subterritory(ch: Chapter) -> pd.DataFrame:
