@@ -64,3 +64,14 @@ def test_experimentations_dictionary_territories_unavailable(demo_chapters):
     unavailable = dep.unavailable_table()
     assert len(unavailable) == len(indicators.unavailable())
     assert "Débit internet effectif" in set(unavailable["Figure du rapport 2018"])
+
+
+def test_no_partial_mark_on_a_missing_value(demo_chapters, monkeypatch):
+    """‡ qualifies a value of a territory the data cover in part, never « n.d. » or « s. »."""
+    from analysis.report import context
+
+    dep = demo_chapters["departement:31"]
+    monkeypatch.setattr(context.ChapterContext, "coverage_of", lambda self, ind, type_, t: "partielle")
+    key = dep.key_figures([("connectivite.acces_internet", "ensemble"), ("equipement.eleves_par_terminal", "tous")])
+    assert key.iloc[0]["France"].endswith(" ‡")
+    assert key.iloc[1]["France"] == "n.d."                   # no row for « tous »: n.d., no mark

@@ -69,8 +69,11 @@ def key_figures(ch: Chapter, specs: Sequence[tuple[str, str]] | None = None) -> 
                   "Indicateur": str(row["titre"]), "Établissements": scope_of(row, ch.ensemble_for(row))}
         last_theme = theme
         for t in chain:
-            partial = t != ch.territory and ch.coverage_of(ind, type_, t) != "complète"
-            record[t.label] = cell_text(ch.row(ind, type_, t)) + (f" {PARTIAL_MARK}" if partial else "")
+            cell = ch.row(ind, type_, t)
+            # the mark qualifies a value (that of the covered part only), never a missing one
+            partial = (t != ch.territory and cell["statut"] == "ok"
+                       and ch.coverage_of(ind, type_, t) != "complète")
+            record[t.label] = cell_text(cell) + (f" {PARTIAL_MARK}" if partial else "")
         record["n.c."] = narrative.nc_paren(row)[1:-1].replace(UNIT_SEP + "n.c.", "")
         record["Source"] = str(row["source"])
         records.append(record)
