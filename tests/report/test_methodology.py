@@ -84,7 +84,7 @@ def test_one_boundary_file_the_declared_one_and_the_annex_describes_it(tmp_path,
     assert {p.name: why for p, why in found.unused.items()} == {other.name: used_files.NOT_DECLARED}
     assert [p.name for p in found.unexpected] == [declared.name]          # not the declared sha256
     assert set(boundaries.departements(empty_store)["code"]) == {"31", "971"}
-    ch = SimpleNamespace(store=empty_store)
+    ch = SimpleNamespace(store=empty_store, local_source_applies=lambda group: False)
     said = methodology.provenance_markdown(ch)
     assert said.startswith(f"- **{declared.name}** (Contours des départements")
     assert f"copie locale du jeu de données {source.dataset_id} ({source.page})" in said

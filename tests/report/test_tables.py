@@ -75,3 +75,32 @@ def test_no_partial_mark_on_a_missing_value(demo_chapters, monkeypatch):
     key = dep.key_figures([("connectivite.acces_internet", "ensemble"), ("equipement.eleves_par_terminal", "tous")])
     assert key.iloc[0]["France"].endswith(" ‡")
     assert key.iloc[1]["France"] == "n.d."                   # no row for « tous »: n.d., no mark
+
+
+def test_the_dictionary_says_for_which_types_each_indicator_is_published(demo_chapters):
+    table = demo_chapters["departement:31"].dictionary_table().set_index("Indicateur")["Types publiés"]
+    assert table["experimentations.colleges_lab"] == "collèges"          # a count of collèges
+    assert table["experimentations.profan"] == "lycées"
+    assert table["services.colleges_100pct_ent"] == "collèges"           # départements whose collèges…
+    assert table["experimentations.efran_projets"] == "ensemble"
+    assert table["perimetre.part_type"] == "tous (EREA compris)"
+    assert table["perimetre.education_prioritaire"] == "écoles, collèges"
+    assert table["connectivite.acces_internet"] == "écoles, collèges, lycées, ensemble"
+
+
+def test_local_indicators_and_sources_only_where_their_source_applies(demo_chapters, labelled_demo_store):
+    """The Occitanie « label numérique » is no part of the national demo edition's dictionary nor
+    of its sources; with a list covering the académie de Montpellier's collèges it is in the
+    Hérault's edition, not in the Haute-Garonne's."""
+    from analysis.report.chapter import Chapter
+
+    france = demo_chapters["france"]
+    assert not any(i.startswith("label.") for i in france.dictionary_table()["Indicateur"])
+    assert "Label numérique" not in france.dictionary_markdown()
+    assert not france.sources_table()["Source"].str.contains("Label numérique").any()
+    store, _ = labelled_demo_store
+    herault, garonne = (Chapter(t, 2018, store=store) for t in ("departement:34", "departement:31"))
+    assert "label.labellise" in set(herault.dictionary_table()["Indicateur"])
+    assert herault.dictionary_table().set_index("Indicateur").loc["label.labellise", "Types publiés"] == "collèges"
+    assert herault.sources_table()["Source"].str.contains("Label numérique des collèges").any()
+    assert not any(i.startswith("label.") for i in garonne.dictionary_table()["Indicateur"])

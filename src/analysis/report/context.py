@@ -117,6 +117,14 @@ class ChapterContext:
         status = self.row(ind, type_, territory).get("couverture_donnees")
         return status if isinstance(status, str) else "complète"
 
+    def local_source_applies(self, group: str) -> bool:
+        """Whether a local source group (``params/sources/``, e.g. ``label_numerique``) covers some
+        establishment of the territory this millésime: its indicators have a row that is not
+        « absent ». An edition says nothing of a local source that does not apply to it."""
+        ids = [i.id for i in indicators.catalogue().values() if i.local and i.coverage_family == group]
+        rows = self.results[(self.results["territoire"] == self.territory.id) & self.results["indicateur"].isin(ids)]
+        return bool((rows["statut"] != "absent").any())
+
     def comparable_parents(self, ind: str, type_: str = "ensemble") -> list[territories.Territory]:
         """The compared parents whose data cover them entirely for this indicator: a « France »
         made of the Occitanie files, or a région of which a local source covers one académie, is

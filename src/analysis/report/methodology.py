@@ -42,6 +42,17 @@ def _unused(ch: Chapter) -> dict[str, dict[str, str]]:
     return out
 
 
+def _sources(ch: Chapter) -> dict:
+    """The registry's sources an edition speaks of: the national ones, and a local source
+    (``params/sources/``) only where it covers some establishment of the territory."""
+    out = {}
+    for key, source in ch.store.registry.items():
+        group = (source.extra.get("join") or {}).get("group")
+        if group is None or ch.local_source_applies(group):
+            out[key] = source
+    return out
+
+
 def sources_table(ch: Chapter) -> pd.DataFrame:
     """The registry of sources, what the data folder holds and what was verified."""
     records = []
@@ -49,7 +60,7 @@ def sources_table(ch: Chapter) -> pd.DataFrame:
     for r in ch.store.records():
         by_source.setdefault(r.source, []).append(r)
     unused = _unused(ch)
-    for key, source in ch.store.registry.items():
+    for key, source in _sources(ch).items():
         held = by_source.get(key, [])
         years = sorted({y for r in held for y in r.millesimes})
         names = [r.file + (" (non lu)" if r.file in unused.get(key, {}) else "") for r in held]
@@ -65,16 +76,16 @@ def sources_table(ch: Chapter) -> pd.DataFrame:
 
 def licences_text(ch: Chapter) -> str:
     """The licences of the sources, said once when they are all the same."""
-    names = list(dict.fromkeys(s.licence.name for s in ch.store.registry.values()))
+    names = list(dict.fromkeys(s.licence.name for s in _sources(ch).values()))
     if len(names) == 1:
         return f"Toutes les sources sont publiées sous {names[0]}."
     return "Licences" + UNIT_SEP + ": " + "; ".join(
-        f"{s.title}{UNIT_SEP}: {s.licence.name}" for s in ch.store.registry.values()) + "."
+        f"{s.title}{UNIT_SEP}: {s.licence.name}" for s in _sources(ch).values()) + "."
 
 
 def unverified_sources(ch: Chapter) -> tuple[list[str], list[str]]:
     """Titles of the sources whose download URL / column layout were not verified."""
-    reg = ch.store.registry.values()
+    reg = _sources(ch).values()
     return ([s.title for s in reg if not s.url_verified], [s.title for s in reg if not s.layout_verified])
 
 
@@ -88,7 +99,7 @@ def verification_text(ch: Chapter) -> str:
     if layouts:
         parts.append(f"Format des colonnes non vérifié sur un fichier officiel{UNIT_SEP}: {sep.join(layouts)}.")
     used = []
-    for key, source in ch.store.registry.items():
+    for key, source in _sources(ch).items():
         if key in held and not (source.url_verified and source.layout_verified):
             what = ("adresse et format non vérifiés" if not (source.url_verified or source.layout_verified)
                     else "adresse non vérifiée" if not source.url_verified else "format non vérifié")

@@ -14,7 +14,7 @@ import pandas as pd
 from analysis import indicators
 from analysis.core import territories
 from analysis.core.formatting import UNIT_SEP, fmt_pct, fmt_value, is_missing
-from analysis.core.vocabulary import TYPE_ORDER, type_label
+from analysis.core.vocabulary import TYPE_NOUNS, TYPE_ORDER, type_label
 from analysis.indicators.catalogue import themes
 from analysis.report import narrative
 from analysis.report.display import bullet_list
@@ -97,8 +97,36 @@ def territories_table(ch: Chapter) -> pd.DataFrame:
     return out.sort_values(["Région académique", "Académie", "Département"]).reset_index(drop=True)
 
 
+#: How the data dictionary names the types an indicator is published for.
+PUBLISHED_TYPES = {**{t: noun.plural for t, noun in TYPE_NOUNS.items()},
+                   "ensemble": "ensemble", "tous": "tous (EREA compris)"}
+
+
+def published_for(ch: Chapter, ind) -> str:
+    """The types an indicator is published for, as the dictionary says them: those it is declared
+    for whose source the edition has (rows not « absent »; all declared ones when it has none); of
+    one type only (« collèges » for the collèges lab), that
+    type, whose « ensemble » is the same figure; for a count of sub-territories, the type its
+    underlying indicator is about (« collèges » for the départements whose collèges all have an ENT)."""
+    if ind.kind == "subterritories":
+        types = [ind.spec["type"]]
+    else:
+        ids = [i.id for i in indicators.members(ind.base or ind.id)]
+        rows = ch.results[(ch.results["territoire"] == ch.territory.id) & ch.results["indicateur"].isin(ids)]
+        published = set(rows.loc[rows["statut"] != "absent", "type"])
+        types = ([t for t in ind.types if t in published] or [t for t in ind.types if t in set(rows["type"])]
+                 or list(ind.types))
+        single = [t for t in types if t in TYPE_NOUNS]
+        if len(single) == 1:
+            types = single
+    order = list(TYPE_ORDER) + ["tous"]
+    types = sorted(types, key=lambda t: order.index(t) if t in order else len(order))
+    return ", ".join(PUBLISHED_TYPES.get(t, t) for t in types)
+
+
 def dictionary_table(ch: Chapter) -> pd.DataFrame:
-    """Data dictionary: every indicator of the catalogue (distributions as one entry)."""
+    """Data dictionary: every indicator of the catalogue (distributions as one entry); an indicator
+    on a local source only in the editions whose territory the source covers in part at least."""
     records, seen = [], set()
     labels = indicators.source_labels()
     for ind in indicators.catalogue().values():
@@ -106,10 +134,12 @@ def dictionary_table(ch: Chapter) -> pd.DataFrame:
         if key in seen:
             continue
         seen.add(key)
+        if ind.local and not ch.local_source_applies(ind.coverage_family):
+            continue
         records.append({"Thème": themes().get(ind.theme, ind.theme), "Indicateur": key,
                         "Intitulé": ind.title, "Unité": UNITS.get(ind.unit, ind.unit),
                         "Source": labels.get(ind.source, ind.source),
-                        "Types publiés": ", ".join(type_label(t).lower() for t in ind.types),
+                        "Types publiés": published_for(ch, ind),
                         "Définition": ind.definition})
     return pd.DataFrame(records)
 
