@@ -102,7 +102,7 @@ PUBLISHED_TYPES = {**{t: noun.plural for t, noun in TYPE_NOUNS.items()},
                    "ensemble": "ensemble", "tous": "tous (EREA compris)"}
 
 
-def published_for(ch: Chapter, ind) -> str:
+def _published_for(ch: Chapter, ind) -> str:
     """The types an indicator is published for, as the dictionary says them: those it is declared
     for whose source the edition has (rows not « absent »; all declared ones when it has none); of
     one type only (« collèges » for the collèges lab), that
@@ -139,7 +139,7 @@ def dictionary_table(ch: Chapter) -> pd.DataFrame:
         records.append({"Thème": themes().get(ind.theme, ind.theme), "Indicateur": key,
                         "Intitulé": ind.title, "Unité": UNITS.get(ind.unit, ind.unit),
                         "Source": labels.get(ind.source, ind.source),
-                        "Types publiés": published_for(ch, ind),
+                        "Types publiés": _published_for(ch, ind),
                         "Définition": ind.definition})
     return pd.DataFrame(records)
 
