@@ -122,6 +122,32 @@ def test_key_figures_in_french(built, results):
     assert "DONNÉES DE DÉMONSTRATION" not in page
 
 
+def test_a_partly_covered_territory_is_marked_and_a_response_rate_has_no_nc(built, results):
+    """The France of the Occitanie files shows Occitanie's values: marked ‡ as in the key figures,
+    the mark explained under the table; the response rate is its own completeness: no « 0 % n.c. »."""
+    _, _, page, _ = built
+    labels = [label for _, _, label in index.KEY_FIGURES]
+    france = dict(zip(labels, index.key_figures(results, "france")))
+    region = dict(zip(labels, index.key_figures(results, "region:76")))
+    assert france["Accès à internet"][0] == region["Accès à internet"][0] + " ‡"
+    assert france["Taux de réponse ETIC"] == (region["Taux de réponse ETIC"][0] + " ‡", "")
+    assert region["Taux de réponse ETIC"][1] == "" and not region["Taux de réponse ETIC"][0].endswith("‡")
+    assert "territoire couvert en partie par les données" in page
+
+
+def test_no_partial_mark_on_a_missing_value():
+    rows = []
+    for ident, typ, _ in index.KEY_FIGURES:
+        for territory, statut in (("france", "secret"), ("region:76", "ok")):
+            rows.append({"territoire": territory, "indicateur": ident, "type": typ, "unite": "%", "theme": "x",
+                         "valeur": 50.0, "taux_nc": 10.0, "statut": statut, "couverture_donnees": "partielle"})
+    results = pd.DataFrame(rows)
+    assert {value for value, _ in index.key_figures(results, "france")} == {"s."}
+    assert {value for value, _ in index.key_figures(results, "region:76")} == {"50\u00a0% ‡"}
+    page = index.render_index([], results, 2018, demo=False)
+    assert "territoire couvert en partie" not in page              # no edition listed, no mark to explain
+
+
 def test_demo_banner(results):
     demo = results.assign(demo=True)
     page = index.render_index([], demo, 2018, demo=True)

@@ -10,6 +10,7 @@ import pytest
 
 from analysis.core.formatting import (
     MINUS,
+    MISSING_WORDS,
     THOUSANDS_SEP,
     UNIT_SEP,
     fmt_change,
@@ -199,3 +200,9 @@ def test_missing_marks_for_every_statut():
     assert fmt_value(12, "%", reason="ok") == f"12{NBSP}%"
     assert fmt_missing("absent") == "n.d." and fmt_missing("vide") == "\u2013"
     assert fmt_missing(float("nan")) == "n.c."
+
+
+def test_a_level_absent_from_the_questionnaire_is_nd_with_its_own_words():
+    assert fmt_value(0.0, "%", reason="hors_questionnaire") == "n.d."
+    assert fmt_missing("hors_questionnaire") == "n.d."
+    assert MISSING_WORDS["hors_questionnaire"] == "modalité absente du questionnaire de l'année"

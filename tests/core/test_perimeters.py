@@ -48,6 +48,23 @@ def test_a_perimeter_of_etablissements_read_from_a_list_file(project):
     assert perimeters.digest() != before                                     # the list file is in the key
 
 
+def test_the_report_says_where_the_list_comes_from_without_the_project_layout(project):
+    """The edition's header names the list file and the declared source, never params/…."""
+    from types import SimpleNamespace
+
+    from analysis.report.text import notes
+
+    (project / "liste.csv").write_text("UAI\n0341893Y\n0340002T\n", encoding="utf-8")
+    declare(project, "deux", "nom: Deux\nsource: Liste du TNE (2021)\netablissements:\n  fichier: liste.csv\n")
+    t = territories.parse_territory("perimetre:deux")
+    ch = SimpleNamespace(is_perimeter=True, territory=t, label=t.label, covered=lambda: {"34"},
+                         departements=lambda: {"34"}, parents=[], compared_parents=[])
+    said = notes(ch)[0]
+    assert said == "Périmètre sur mesure (2\u00a0établissements, liste lue dans le fichier « liste.csv »)\u00a0: " \
+                   "Liste du TNE (2021)."
+    assert "params" not in said and ".yml" not in said
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("nom: X\ndepartements: [34]\netablissements: [0341893Y]\n", "either departements"),
     ("nom: X\n", "either departements"),

@@ -58,6 +58,12 @@ def test_the_catalogue_is_well_formed(document):
      "indicator 'connectivite.wifi': unknown key 'chart_label'"),  # distributions: chart_labels
     (lambda d: d["indicators"]["services.ent"].update(rank_order="up"),
      "indicator 'services.ent', key 'rank_order': 'up' is not one of ascending, descending"),
+    (lambda d: d["indicators"]["services.eleves_avec_ent"].update(answered=["ent", "nb_eleves"]),
+     "indicator 'services.eleves_avec_ent', key 'answered': the weight 'nb_eleves' is one of columns of which any"),
+    (lambda d: d["indicators"]["services.eleves_avec_ent"].update(answered={"each": ["ent"]}),
+     "indicator 'services.eleves_avec_ent', key 'answered': {'each': ['ent']} is not a list of columns"),
+    (lambda d: d["indicators"]["connectivite.acces_adsl"].update(answered=["acces_fibre"]),
+     "indicator 'connectivite.acces_adsl', key 'answered': the condition reads 'acces_adsl', which it does not"),
     (lambda d: d["unavailable"]["connectivite.debit_effectif"].pop("reason"),
      "unavailable figure 'connectivite.debit_effectif': missing key 'reason'"),
 ])
@@ -97,3 +103,21 @@ def test_a_new_indicator_is_one_yaml_entry(document, tmp_path, monkeypatch):
     finally:
         for cached in (catalogue._read_documents, catalogue._catalogue):
             cached.cache_clear()
+
+
+def test_answered_all_of_several_questions_leaves_out_a_missing_answer():
+    """A weighted share counts an establishment only when its answer and its weight are known:
+    {all: [ent, nb_eleves]}; a plain list is the boxes of one question (any one known)."""
+    from analysis.indicators.compute import contributions
+
+    table = pd.DataFrame({"champ_etic": [True, True, True, True],
+                          "ent": pd.array([True, None, False, True], dtype="boolean"),
+                          "nb_eleves": pd.array([100, 500, 50, None], dtype="Int64")})
+    weighted = catalogue.catalogue()["services.eleves_avec_ent"]
+    U, A, N, D = contributions(table, weighted)
+    assert A.tolist() == [True, False, True, False]
+    assert (N.sum(), D.sum()) == (100, 150)           # 500 pupils whose ENT answer is unknown: n.c.
+    boxes = catalogue.Indicator(id="x", title="x", theme="services", kind="share", unit="%", source="etic",
+                                definition="x", spec={"condition": {"is_true": "ent"},
+                                                      "answered": ["ent", "nb_eleves"]})
+    assert contributions(table, boxes)[1].tolist() == [True, True, True, True]

@@ -123,6 +123,20 @@ def test_ent_follows_the_questionnaire_variant(results, raw):
     assert not row["comparable"] and np.isnan(row["evolution"])
 
 
+def test_pupils_with_an_ent_count_only_establishments_that_answered_the_ent_question(results, raw):
+    """2019 Haute-Garonne: 80 of 116 rows leave SiEntUtilise empty; they are n.c., not « non »."""
+    etic, _ = raw
+    rows = etic[(etic["Millesime"] == "2019") & (etic["Departement"] == "HAUTE-GARONNE")
+                & (etic["Code_nature"] != "370")]
+    answered = (rows["SiEntUtilise"] != "") & (rows["NbEleve"] != "")
+    pupils = pd.to_numeric(rows["NbEleve"].replace("", np.nan))
+    row = _row(results, 2019, "departement:31", "ensemble", "services.eleves_avec_ent")
+    assert row["denominateur"] == pupils[answered].sum()
+    assert row["numerateur"] == pupils[answered & (rows["SiEntUtilise"] == "oui")].sum()
+    share = _row(results, 2019, "departement:31", "ensemble", "services.ent")
+    assert row["non_communique"] == share["non_communique"]        # the same establishments answered
+
+
 def test_maintenance_answered_on_either_question(results, raw):
     etic, _ = raw
     rows = _respondents(etic, 2018, "lycee")

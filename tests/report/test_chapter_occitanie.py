@@ -193,8 +193,12 @@ def test_tables(region, dep31, results_2018):
     assert len(complete) == 14 and complete.iloc[-1]["Territoire"] == "Région académique Occitanie"
     themes = region.completeness_by_theme()
     # the « label numérique » lists are a local source of Occitanie (params/sources/)
-    assert list(themes["Famille"]) == ["Connectivité", "Équipement", "Services et ressources", "Label numérique"]
-    assert (themes["Écoles"] == "n.d.").all()
+    assert list(dict.fromkeys(themes["Famille"])) == ["Connectivité", "Équipement", "Services et ressources",
+                                                      "Label numérique"]
+    assert set(themes["Source"]) == {"ETIC", "Label numérique (région académique Occitanie)",
+                                     "ETIC et label numérique (région académique Occitanie)"}
+    assert "Arcep" not in region.completeness_sources()            # no coverage file in the Occitanie data
+    assert set(themes["Écoles"]) <= {"n.d.", "–"}
     prov = region.provenance_table()
     assert {"annuaire", "etic_2d"} <= set(prov["Source"]) and prov["sha256"].str.len().eq(64).all()
     assert "sha256" in region.provenance_markdown()

@@ -247,3 +247,14 @@ def test_absent_and_vide_statuts_and_inferred_source_and_unit(by_type):
     assert f"n.d.{NBSP}: non disponible" in fig.footer_text and "sans objet" in fig.footer_text
     assert "non communiqué" not in fig.footer_text  # no n.c. drawn, no n.c. note
     assert "non disponible" in fig.alt_text and "sans objet" in fig.alt_text
+
+
+def test_a_level_absent_from_the_questionnaire_is_nd_not_nc():
+    """A bar whose only rows are levels the year's questionnaire does not have is « n.d. », with
+    its words under the chart; never an n.c. bar, never 0 %."""
+    df = pd.DataFrame({"type": ["college", "college"], "indicateur": ["a", "b"], "valeur": [float("nan")] * 2,
+                       "statut": ["hors_questionnaire"] * 2, "source": "ETIC 2019"})
+    fig = charts.stacked_distribution(df, ["a", "b"], ["A", "B"], "Titre", by="type", note="n.d. : A, B (…)")
+    assert "n.d." in [t.get_text() for t in fig.axes[0].texts]
+    assert "modalité absente du questionnaire de l'année" in fig.footer_text
+    assert "n.d. : A, B (…)" in fig.footer_text and "non communiqué" not in fig.footer_text

@@ -73,6 +73,24 @@ def test_levels_of_a_distribution_are_those_used(demo_chapters):
     assert levels["connectivite.classes_internet.50_plus"] == "50 % ou plus"
 
 
+def test_levels_the_questionnaire_does_not_have_are_named_not_drawn(demo_store):
+    """2019: « moins de 20 % » and « de 20 à 50 % » are not in the questionnaire: not drawn, named
+    under the chart as n.d., said so by a sentence; the 2019 chart is not the 2018 one."""
+    from analysis.report.chapter import Chapter
+
+    ch = Chapter("region:76", 2019, store=demo_store)
+    assert [i for i, _ in ch.levels("connectivite.classes_internet")] == [
+        "connectivite.classes_internet.50_plus", "connectivite.classes_internet.moins_50"]
+    note = ch.levels_note("connectivite.classes_internet")
+    assert note == (f"n.d.{UNIT_SEP}: de 20 à 50 %, moins de 20 % "
+                    "(modalités absentes du questionnaire de l'année)")
+    fig = ch.chart_distribution("connectivite.classes_internet")
+    assert note in fig.footer_text and "moins de 20" not in fig.alt_text
+    said = ch.sentence("connectivite.classes_internet.moins_20")
+    assert "modalité absente du questionnaire de l'année" in said and "0 %" not in said
+    assert ch.levels_note("connectivite.wifi") is None
+
+
 def test_source_lines_state_the_nc_rate(demo_chapters, demo_results):
     dep = demo_chapters["departement:31"]
     ref = reference(demo_results, "departement:31", "connectivite.acces_internet")

@@ -182,3 +182,12 @@ def test_choropleth_absent_and_vide_and_inferred_source():
     assert _same_color(vide.get_facecolor(), "white")
     assert all("%" not in lab for lab in fig.legend_labels)  # unit "ratio" from the table
     assert "non disponible pour 1" in fig.alt_text
+
+
+def test_choropleth_of_a_level_absent_from_the_questionnaire_is_nd_not_nc():
+    vals = _values(OCCITANIE).assign(source="ETIC 2019", valeur=np.nan, statut="hors_questionnaire")
+    fig = maps.choropleth(vals, None, title="T")
+    assert "n.d. (modalité absente du questionnaire de l'année)" in fig.legend_labels
+    assert not any("non communiqué" in lab for lab in fig.legend_labels)
+    assert fig.patches_by_code["31"].get_hatch() is None
+    assert f"modalité absente du questionnaire de l'année pour {len(OCCITANIE)}" in fig.alt_text

@@ -38,8 +38,21 @@ def test_import_recognises_by_name_and_ignores_unknown(occitanie_store):
     assert labels == {"label_numerique_colleges": "fr-en-occitanie-label-numerique-college.csv",
                       "label_numerique_lycees": "fr-en-occitanie-label-numerique-lycee.csv",
                       "label_numerique_ecoles": "fr-en-occitanie-ac-montpellier-label-numerique-ecoles.csv"}
-    # the DROM-including file is preferred among the three département files
-    assert occitanie_store.files("departements_geo")[0].name == "departements-avec-outre-mer.geojson"
+    # one boundary file per source: the declared one (with the DROM); the repository's other
+    # département files are not it
+    assert [p.name for p in occitanie_store.files("departements_geo")] == ["departements-avec-outre-mer.geojson"]
+
+
+def test_only_the_declared_boundary_file_is_imported(empty_store):
+    """The README's import of france-geojson: departements-avec-outre-mer.geojson (the declared
+    sha256) is added; departements.geojson and departements-version-simplifiee.geojson are ignored."""
+    need_shared(GEOJSON)
+    report = empty_store.import_paths([GEOJSON])
+    assert [r.file for r in report.added if r.source == "departements_geo"] == ["departements-avec-outre-mer.geojson"]
+    ignored = {i.path.name for i in report.ignored}
+    assert {"departements.geojson", "departements-version-simplifiee.geojson"} <= ignored
+    declared = empty_store.registry["departements_geo"]
+    assert empty_store.records("departements_geo")[0].sha256 == declared.sha256
 
 
 def test_import_recognises_by_header(tmp_path, empty_store):

@@ -3,8 +3,9 @@
 ``reports/<year>/index.html`` is ONE self-contained page (inline CSS and JavaScript, no external
 request, works from a file:// URL or a USB key): every edition built for the millésime (those
 with a manifest, see :mod:`analysis.build.manifest`), grouped by level, with relative links to
-their HTML and PDF, a few chiffres clés (French formatting, ``n.c.`` / ``s.`` when missing, and
-the non-response rate) and a search box filtering by name or code. A banner marks demo data.
+their HTML and PDF, a few chiffres clés (French formatting, ``n.c.`` / ``s.`` when missing, the
+non-response rate, ``‡`` on a value of a territory the data cover in part) and a search box
+filtering by name or code. A banner marks demo data.
 
 ``reports/<year>/indicateurs-<year>.csv`` and ``.xlsx`` hold the indicators of every territory
 (:func:`analysis.indicators.export.write`; rows of status ``vide``, i.e. no establishment of that type in
@@ -21,9 +22,11 @@ import pandas as pd
 from analysis.build import manifest as cache
 from analysis.core import territories
 from analysis.core.digests import file_sha256
-from analysis.core.formatting import fmt_nc, fmt_value
+from analysis.core.formatting import fmt_missing, fmt_value
 from analysis.core.vocabulary import LEVEL_TITLES
 from analysis.indicators import index_figures
+from analysis.report import narrative
+from analysis.report.tables import PARTIAL_MARK, PARTIAL_NOTE
 
 #: (indicator, type, heading) of the chiffres clés shown for every edition: the indicators declared
 #: ``index_figure`` in ``resources/indicators.yml``.
@@ -93,23 +96,31 @@ def _search_key(text: str) -> str:
 
 
 def key_figures(results: pd.DataFrame, territory_id: str) -> list[tuple[str, str]]:
-    """(value, n.c. note) of :data:`KEY_FIGURES` for one territory, as printed in French."""
+    """(value, n.c. note) of :data:`KEY_FIGURES` for one territory, as printed in French: as in
+    the report's key figures, a value of a territory the data cover in part is marked ``‡`` (the
+    value of its covered part only; never a missing value), and the n.c. note is the report's
+    (none for the response rate, whose own completeness it is, nor for counts)."""
     rows = results[results["territoire"] == territory_id].set_index(["indicateur", "type"])
     out = []
     for ident, typ, _ in KEY_FIGURES:
         if (ident, typ) not in rows.index:
-            out.append(("n.c.", ""))
+            out.append((fmt_missing("absent"), ""))
             continue
         row = rows.loc[(ident, typ)]
-        out.append((fmt_value(row["valeur"], row["unite"], reason=row["statut"]),
-                    fmt_nc(row["taux_nc"]) if row["statut"] == "ok" else ""))
+        value = fmt_value(row["valeur"], row["unite"], reason=row["statut"])
+        if row["statut"] != "ok":
+            out.append((value, ""))
+            continue
+        if row.get("couverture_donnees", "complète") == "partielle":
+            value += f" {PARTIAL_MARK}"
+        out.append((value, narrative.nc_paren(row)[1:-1]))
     return out
 
 
 def render_index(editions: list[dict], results: pd.DataFrame, year: int, *, demo: bool,
                  xlsx: bool = True) -> str:
     e = html.escape
-    sections = []
+    sections, partial = [], False
     for level, title in LEVEL_TITLES.items():
         members = [m for m in editions if m["territoire"].partition(":")[0] == level]
         if not members:
@@ -126,9 +137,11 @@ def render_index(editions: list[dict], results: pd.DataFrame, year: int, *, demo
                 if entry:
                     href = f"{m['folder']}/{entry['file']}"
                     links.append(f'<a href="{e(href)}">{fmt.upper()}</a>')
+            figures = key_figures(results, ident)
+            partial |= any(value.endswith(PARTIAL_MARK) for value, _ in figures)
             cells = "".join(
                 f'<td class="num">{e(value)}' + (f"<small>{e(note)}</small>" if note else "") + "</td>"
-                for value, note in key_figures(results, ident))
+                for value, note in figures)
             search = e(_search_key(f"{label} {code} {ident}"))
             lines.append(f'<tr data-search="{search}"><td>{e(label)} <span class="code">{e(ident)}</span></td>'
                          f'<td class="links">{" ".join(links)}</td>{cells}</tr>')
@@ -140,6 +153,7 @@ def render_index(editions: list[dict], results: pd.DataFrame, year: int, *, demo
     banner = f'<div class="demo" role="alert">{e(DEMO_TEXT)}</div>' if demo else ""
     xlsx_link = f', <a href="indicateurs-{year}.xlsx">indicateurs-{year}.xlsx</a>' if xlsx else ""
     total = len(editions)
+    partial_note = f" {e(PARTIAL_NOTE)}" if partial else ""
     body = "".join(sections) or "<p>Aucune édition construite pour ce millésime.</p>"
     return f"""<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8">
@@ -155,8 +169,8 @@ def render_index(editions: list[dict], results: pd.DataFrame, year: int, *, demo
 {body}
 <footer>Chiffres clés : valeur du millésime {year} ; sous la valeur, part des établissements n'ayant
 pas répondu (n.c.). « s. » : secret statistique (moins de 5 répondants) ; « n.d. » : non disponible
-(source absente pour ce millésime) ; « – » : sans objet (aucun établissement de ce type). Tous les indicateurs de tous
-les territoires : <a href="indicateurs-{year}.csv">indicateurs-{year}.csv</a>{xlsx_link}.</footer>
+(source absente pour ce millésime) ; « – » : sans objet (aucun établissement de ce type).{partial_note} Tous les
+indicateurs de tous les territoires : <a href="indicateurs-{year}.csv">indicateurs-{year}.csv</a>{xlsx_link}.</footer>
 </main><script>{JS}</script></body></html>
 """
 

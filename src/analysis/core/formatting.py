@@ -14,7 +14,9 @@ Typographic choices (French usage, Imprimerie nationale / Lexique des règles ty
   ``-2,5 -> −3``), as in a spreadsheet's ROUND, not Python's banker's rounding. The decision is
   taken on the shortest decimal representation of the float (``repr``), so ``2.675`` displays
   as ``2,68`` although its binary value is slightly below 2.675;
-- missing values print as ``n.c.`` (non communiqué) or ``s.`` (secret statistique);
+- missing values print as ``n.c.`` (non communiqué), ``s.`` (secret statistique), ``n.d.`` (non
+  disponible: the source does not cover the year, or the level is not in that year's
+  questionnaire) or ``–`` (sans objet);
 - a no-break space also precedes the colon (``Source : ETIC 2018``), as French typography wants.
 
 Percent inputs are *already in percent* (``98.2`` means 98,2 %), as in the indicator table
@@ -120,23 +122,27 @@ MISSING_MARKS = {
     "nc": NC,  # non communiqué: establishments did not answer
     "secret": SECRET,  # secret statistique: too few respondents to publish
     "absent": ND,  # non disponible: the source does not cover this year
+    "hors_questionnaire": ND,  # non disponible: a level (answer) the year's questionnaire does not have
     "vide": EMPTY,  # sans objet: no establishment of that type
 }
 MISSING_WORDS = {
     "nc": "non communiqué",
     "secret": "secret statistique",
     "absent": "non disponible",
+    "hors_questionnaire": "modalité absente du questionnaire de l'année",
     "vide": "sans objet",
 }
 _REASON_ALIASES = {
     "secret": "secret", "s": "secret", "s.": "secret", "secret statistique": "secret",
     "absent": "absent", "nd": "absent", "n.d.": "absent", "non disponible": "absent",
+    "hors_questionnaire": "hors_questionnaire",
     "vide": "vide", "sans objet": "vide", "so": "vide",
 }
 
 
 def missing_reason(reason: str | None) -> str:
-    """Canonical reason of a missing value: "secret", "absent", "vide", else "nc"."""
+    """Canonical reason of a missing value: "secret", "absent", "hors_questionnaire", "vide",
+    else "nc"."""
     if reason is None or is_missing(reason):
         return "nc"
     return _REASON_ALIASES.get(str(reason).strip().lower(), "nc")
@@ -144,7 +150,8 @@ def missing_reason(reason: str | None) -> str:
 
 def fmt_missing(reason: str | None = None) -> str:
     """The mark of a missing value: ``"s."`` (secret statistique), ``"n.d."`` (non disponible:
-    ``reason="absent"``), ``"–"`` (sans objet: ``reason="vide"``), else ``"n.c."``."""
+    ``reason="absent"`` or ``"hors_questionnaire"``), ``"–"`` (sans objet: ``reason="vide"``), else
+    ``"n.c."``."""
     return MISSING_MARKS[missing_reason(reason)]
 
 

@@ -1,6 +1,7 @@
 """Boundary files (GeoJSON, WGS84) from the store, keyed by territory code.
 
-Départements come from the `departements_geo` source (the file with DROM preferred); académies
+Départements come from the `departements_geo` source (its declared file, with DROM:
+:func:`analysis.sources.used_files.used_files`); académies
 and régions are built by dissolving départements with the territories reference of the vintage,
 which works for both académie maps (2016 and 2020) without another file.
 """
@@ -11,11 +12,12 @@ import geopandas as gpd
 
 from analysis.core import territories
 from analysis.sources.store import Store
+from analysis.sources.used_files import used_files
 
 
 def departements(store: Store) -> gpd.GeoDataFrame | None:
     """Département polygons with a `code` column (COG code), or None when no file is available."""
-    files = store.files("departements_geo")
+    files = used_files(store, "departements_geo").used
     if not files:
         return None
     frame = gpd.read_file(files[0])

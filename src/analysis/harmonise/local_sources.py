@@ -19,9 +19,16 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.core import territories
+from analysis.core.formatting import UNIT_SEP, plural
 from analysis.sources import declared
 
 COVERED = "couvert_{group}"
+COLON = UNIT_SEP + ":"
+
+
+def _listed(uais: list[str], shown: int = 5) -> str:
+    """The first UAIs of a list, "…" when there are more (as the other notes of the report)."""
+    return ", ".join(uais[:shown]) + (", …" if len(uais) > shown else "")
 
 
 def groups(registry) -> dict[str, list]:
@@ -72,8 +79,9 @@ def join(table: pd.DataFrame, year: int, registry, read, report) -> None:
                 continue
             column = source.millesime_column
             if column is None:
-                report.notes.append(f"{source.title} : fichier non daté, non rattaché au millésime {year} "
-                                    f"({sum(len(f) for f in frames)} lignes écartées).")
+                lines = sum(len(f) for f in frames)
+                report.notes.append(f"{source.title}{COLON} fichier non daté, qui n'est rattaché à aucun "
+                                    f"millésime ({plural(lines, 'ligne écartée', 'lignes écartées')}).")
                 continue
             rows = pd.concat(frames, ignore_index=True)
             years = pd.to_numeric(rows[column].str.replace(r"\.0*$", "", regex=True), errors="coerce")
@@ -82,14 +90,17 @@ def join(table: pd.DataFrame, year: int, registry, read, report) -> None:
                 continue
             rows = rows.assign(uai=rows["uai"].str.strip().str.upper()).drop_duplicates("uai").set_index("uai")
             inside = coverage_mask(table, spec.get("coverage") or {}, vintage)
-            unmatched = int((~rows.index.isin(table["uai"])).sum())
+            unmatched = sorted(rows.index[~rows.index.isin(table["uai"])])
             if unmatched:
-                report.notes.append(f"{source.title} {year} : {unmatched} ligne(s) sans établissement "
-                                    "correspondant dans le périmètre du millésime.")
-            outside = int((~rows.index.isin(table.loc[inside, "uai"]) & rows.index.isin(table["uai"])).sum())
+                report.notes.append(f"{source.title} {year}{COLON} {plural(len(unmatched), 'ligne', 'lignes')} "
+                                    f"sans établissement correspondant dans le périmètre du millésime "
+                                    f"({_listed(unmatched)}).")
+            outside = sorted(rows.index[~rows.index.isin(table.loc[inside, "uai"]) & rows.index.isin(table["uai"])])
             if outside:
-                report.notes.append(f"{source.title} {year} : {outside} établissement(s) hors de la couverture "
-                                    "déclarée de la source, non retenu(s).")
+                kept = "non retenu" if len(outside) < 2 else "non retenus"
+                report.notes.append(f"{source.title} {year}{COLON} "
+                                    f"{plural(len(outside), 'établissement', 'établissements')} hors de la "
+                                    f"couverture déclarée de la source, {kept} ({_listed(outside)}).")
             for raw, name in spec["columns"].items():
                 values = table.loc[inside, "uai"].map(rows[raw].replace("", None))
                 if "absent" in spec:

@@ -18,9 +18,15 @@ from analysis.indicators.catalogue import (
     source_labels,
     unavailable,
 )
-from analysis.indicators.compute import compute, contributions, for_territory, with_evolution
+from analysis.indicators.compute import (
+    OUTSIDE_QUESTIONNAIRE,
+    compute,
+    contributions,
+    for_territory,
+    with_evolution,
+)
 from analysis.indicators.results import load
 
-__all__ = ["DEFAULT_TYPES", "SECRET_THRESHOLD", "THEMES", "Indicator", "catalogue", "completeness_columns",
-           "compute", "contributions", "for_territory", "index_figures", "key_figures", "load", "members",
-           "source_labels", "unavailable", "with_evolution"]
+__all__ = ["DEFAULT_TYPES", "OUTSIDE_QUESTIONNAIRE", "SECRET_THRESHOLD", "THEMES", "Indicator", "catalogue",
+           "completeness_columns", "compute", "contributions", "for_territory", "index_figures", "key_figures",
+           "load", "members", "source_labels", "unavailable", "with_evolution"]

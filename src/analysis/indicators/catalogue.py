@@ -23,7 +23,7 @@ import yaml
 
 from analysis.core import config
 from analysis.core.vocabulary import DEFAULT_TYPES, Noun
-from analysis.indicators.declarations import check_document
+from analysis.indicators.declarations import check_document, condition_columns
 
 SECRET_THRESHOLD = 5
 # The report's themes, in chapter order, with their French titles.
@@ -101,10 +101,8 @@ class Indicator:
     def variables(self) -> tuple[str, ...]:
         """The harmonised columns whose values it counts (its condition, numerator and
         denominator, distribution column, weight); not those that only tell who answered."""
-        spec, found = self.spec, []
-        condition = spec.get("condition") or {}
-        for kind, arg in condition.items():
-            found += list(arg) if kind == "any_true" else [arg["column"]] if isinstance(arg, dict) else [arg]
+        spec = self.spec
+        found = condition_columns(spec.get("condition") or {})
         for key in ("numerator", "denominator"):
             found += list(spec.get(key, []))
         found += [spec[key] for key in ("column", "weight") if key in spec]

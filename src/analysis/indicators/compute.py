@@ -5,13 +5,16 @@ four per-establishment quantities, then sums them by territory and type with one
 territorial level:
 
 - ``U`` the establishment is in the indicator's universe,
-- ``A`` it answered (for ratios: every term known and denominator > 0),
+- ``A`` it answered (for shares: the declared ``answered`` rule, and a known weight when weighted;
+  for ratios: every term known and denominator > 0),
 - ``N`` its contribution to the numerator, ``D`` to the denominator.
 
 Every result carries ``valeur, numerateur, denominateur, non_communique (= U - A), univers,
 taux_nc`` and a ``statut``: ``ok``; ``secret`` (fewer respondents than the threshold: value kept
 missing, never 0); ``nc`` (nobody answered); ``vide`` (no establishment of that type);
-``absent`` (the source has no data for the millésime).
+``absent`` (the source has no data for the millésime); ``hors_questionnaire`` (a level the
+millésime's questionnaire does not have, e.g. « moins de 20 % » of the connected classes in 2019:
+never 0 %, and no change computed against another millésime).
 """
 
 from __future__ import annotations
@@ -23,6 +26,11 @@ from analysis.core import territories
 from analysis.core.territories import LEVELS
 from analysis.core.vocabulary import COMBINED, TYPES
 from analysis.indicators.catalogue import OUTPUT_COLUMNS, SECRET_THRESHOLD, Indicator, catalogue, source_labels
+from analysis.indicators.declarations import answered_rule
+from analysis.sources.questionnaires import levels_in_year
+
+#: The statut of a level that the millésime's questionnaire does not have (printed « n.d. »).
+OUTSIDE_QUESTIONNAIRE = "hors_questionnaire"
 
 
 # ------------------------------------------------------------------------- per establishment
@@ -67,6 +75,17 @@ def _condition(table: pd.DataFrame, condition: dict) -> tuple[np.ndarray, list[s
     raise ValueError(f"Unknown condition {condition}")
 
 
+def _answered(table: pd.DataFrame, answered) -> np.ndarray | bool:
+    """Who answered a share's question (see ``answered`` in the header of ``indicators.yml``): a
+    list, or ``{any: [...]}``, is the boxes of one question (at least one known); ``{all: [...]}``
+    is several questions, each of which must be known; an empty list: everybody."""
+    how, columns = answered_rule(answered)
+    if not columns:
+        return True
+    known = [_known(table, c) for c in columns]
+    return np.logical_and.reduce(known) if how == "all" else np.logical_or.reduce(known)
+
+
 def local_group(indicator: Indicator) -> str | None:
     """The local source group whose coverage is the indicator's universe, if any."""
     return indicator.universe.get("source") if isinstance(indicator.universe, dict) else None
@@ -108,8 +127,7 @@ def contributions(table: pd.DataFrame, indicator: Indicator) -> tuple[np.ndarray
         if indicator.kind == "count":
             N = (U & cond).astype(float)
             return U, U, N, U.astype(float)
-        answered = spec.get("answered", read)
-        A = U & (np.logical_or.reduce([_known(table, c) for c in answered]) if answered else True)
+        A = U & _answered(table, spec.get("answered", read))
         weight = spec.get("weight")
         if weight:
             w = _number(table, weight)
@@ -237,19 +255,35 @@ def _finish(long: pd.DataFrame, cat: dict[str, Indicator], year: int, threshold:
         source_present[long["source_key"].eq("experimentations")] = False
     # A local source covers part of France: where it covers nothing, its figures are "n.d.".
     source_present &= ~(long["local"].astype(bool) & (U == 0))
+    outside = long["indicateur"].isin(outside_questionnaire(cat, year))
     statut = np.select(
-        [~source_present, U == 0, (A == 0) & ~count, (A < threshold) & ~count],
-        ["absent", "vide", "nc", "secret"], default="ok")
+        [~source_present, outside, U == 0, (A == 0) & ~count, (A < threshold) & ~count],
+        ["absent", OUTSIDE_QUESTIONNAIRE, "vide", "nc", "secret"], default="ok")
     long["statut"] = statut
     long.loc[long["statut"] != "ok", "valeur"] = np.nan
-    long.loc[long["statut"] == "absent", ["numerateur", "denominateur", "taux_nc"]] = np.nan
-    long["non_communique"] = long["non_communique"].astype("Int64").mask(long["statut"] == "absent")
+    undefined = long["statut"].isin(["absent", OUTSIDE_QUESTIONNAIRE])
+    long.loc[undefined, ["numerateur", "denominateur", "taux_nc"]] = np.nan
+    long["non_communique"] = long["non_communique"].astype("Int64").mask(undefined)
     long["annee"] = year
     key = list(zip(long["niveau"], long["code"]))
     long["territoire"] = [names[k][0] for k in key]
     long["nom"] = [names[k][1] for k in key]
     long["source"] = long["source_key"].map(source_labels()) + f" {year}"
     return long
+
+
+def outside_questionnaire(cat: dict[str, Indicator], year: int) -> set[str]:
+    """Shares on a category (the levels of a distribution among them) none of whose levels the
+    millésime's questionnaires have (:func:`analysis.sources.questionnaires.levels_in_year`)."""
+    out = set()
+    for ind in cat.values():
+        category = (ind.spec.get("condition") or {}).get("category") if ind.kind == "share" else None
+        if not category:
+            continue
+        levels = levels_in_year(category["column"], year)
+        if levels is not None and not {str(v) for v in category["in"]} & levels:
+            out.add(ind.id)
+    return out
 
 
 def _distinct(table, ind: Indicator, year, groupings, names) -> pd.DataFrame:
@@ -309,6 +343,8 @@ def with_evolution(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.D
     prev = previous.set_index(["territoire", "type", "indicateur"])["valeur"]
     key = pd.MultiIndex.from_frame(out[["territoire", "type", "indicateur"]])
     out["valeur_precedente"] = prev.reindex(key).to_numpy()
+    # a level one of the two questionnaires does not have has no previous value to compare with
+    out.loc[out["statut"] == OUTSIDE_QUESTIONNAIRE, "valeur_precedente"] = np.nan
     prev_year = int(previous["annee"].iloc[0])
     since = out["indicateur"].map(lambda i: catalogue()[i].comparable_since if i in catalogue() else None)
     out["comparable"] = [bool(pd.isna(s) or prev_year >= s) for s in since]

@@ -36,6 +36,25 @@ AGREEMENT = {"sujet", "s", "e", "publics", "nbsp"}
 PLACEHOLDERS = {"sentence": AGREEMENT | {"v"}, "short": AGREEMENT | {"v"}, "counts": AGREEMENT | {"n"}}
 COUNT_FORMS = {"zero", "one", "many"}
 NOUN = {"singular", "plural", "gender"}
+#: How the columns of ``answered`` tell who answered: any of them known (the boxes of one
+#: question), or all of them (several questions, e.g. an answer and its weight).
+ANSWERED_RULES = ("any", "all")
+
+
+def answered_rule(answered) -> tuple[str, list[str]]:
+    """("any" or "all", columns) of an ``answered`` declaration; a plain list is "any"."""
+    if isinstance(answered, Mapping):
+        ((how, columns),) = answered.items()
+        return str(how), list(columns or [])
+    return "any", list(answered or [])
+
+
+def condition_columns(condition: Mapping) -> list[str]:
+    """The columns a share's condition reads."""
+    found: list[str] = []
+    for kind, arg in (condition or {}).items():
+        found += list(arg) if kind == "any_true" else [arg["column"]] if isinstance(arg, Mapping) else [arg]
+    return found
 
 
 def check_document(document: Mapping, path: Path, *, themes: Mapping[str, str]) -> None:
@@ -96,10 +115,42 @@ def _check_values(ident: str, spec: Mapping, where: str, fail, *, themes, source
     check("key_figure", set(spec.get("key_figure", [])) <= set(types), f"a list of its types ({', '.join(types)})")
     check("index_figure", isinstance(spec.get("index_figure"), Mapping)
           and set(spec.get("index_figure", {})) <= set(types), "a mapping {type: heading} of its types")
+    _check_answered(spec, where, fail)
     levels = {str(level) for level in spec.get("levels", [])}
     for key in ("level_labels", "chart_labels"):
         check(key, isinstance(spec.get(key), Mapping) and {str(k) for k in spec.get(key, {})} <= levels,
               "a mapping {level: label} of its levels")
+
+
+def _check_answered(spec: Mapping, where: str, fail) -> None:
+    """``answered``: a list of columns, or {any: [...]} / {all: [...]}; it names the condition's
+    columns (an establishment that did not answer the condition's question is never a "no"), and
+    never the weight among columns of which any one suffices (the weight is known for nearly every
+    establishment: those that skipped the question would count as "no")."""
+    if "answered" not in spec:
+        return
+    answered = spec["answered"]
+    expected = "a list of columns, or {any: [columns]} or {all: [columns]}"
+    if isinstance(answered, Mapping):
+        if len(answered) != 1 or next(iter(answered)) not in ANSWERED_RULES \
+                or not isinstance(next(iter(answered.values())), list):
+            fail(f"{where}, key 'answered': {answered!r} is not {expected}")
+    elif not isinstance(answered, list):
+        fail(f"{where}, key 'answered': {answered!r} is not {expected}")
+    how, columns = answered_rule(answered)
+    if not all(isinstance(c, str) for c in columns):
+        fail(f"{where}, key 'answered': {answered!r} is not {expected}")
+    if not columns:
+        return                      # everybody answered (e.g. the response rate)
+    for column in condition_columns(spec.get("condition") or {}):
+        if column not in columns:
+            fail(f"{where}, key 'answered': the condition reads '{column}', which it does not list",
+                 hint="An establishment that did not answer that question would count as « non ».")
+    weight = spec.get("weight")
+    if weight and how == "any" and weight in columns and len(columns) > 1:
+        fail(f"{where}, key 'answered': the weight '{weight}' is one of columns of which any one known "
+             f"suffices, so an establishment that skipped the question would count as « non »",
+             hint=f"Use {{all: {columns}}} (or leave the weight out: it is always required).")
 
 
 def _check_wording(wording: Mapping, where: str, fail) -> None:

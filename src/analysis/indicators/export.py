@@ -60,7 +60,8 @@ def _xlsx(rows: pd.DataFrame, path: Path) -> None:
                    "Données ouvertes officielles (voir la provenance dans le rapport)"],
                   ["Parts en %, calculées sur les établissements ayant répondu ; taux de n.c. = "
                    "non-répondants / univers. Valeur vide : statut secret (moins de 5 répondants), "
-                   "nc, absent (source indisponible) ou vide (aucun établissement)."]]
+                   "nc, absent (source indisponible), hors_questionnaire (modalité absente du "
+                   "questionnaire de l'année) ou vide (aucun établissement)."]]
         pd.DataFrame(notice).to_excel(writer, sheet_name="Lisez-moi", index=False, header=False)
         definitions = pd.DataFrame([{"Indicateur (code)": i.id, "Indicateur": i.title, "Thème": themes().get(i.theme),
                                      "Définition": i.definition} for i in indicators.catalogue().values()])

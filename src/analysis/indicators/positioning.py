@@ -32,7 +32,7 @@ from analysis.indicators.catalogue import catalogue
 MIN_FOR_QUARTILES = 4
 
 #: Reasons a peer has no published value, by statut, in the order they are told.
-UNRANKED = ("nc", "secret", "absent", "vide")
+UNRANKED = ("nc", "secret", "absent", "hors_questionnaire", "vide")
 
 
 @dataclass(frozen=True)

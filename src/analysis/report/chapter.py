@@ -61,6 +61,7 @@ class Chapter(ChapterContext):
     dictionary_table = tables.dictionary_table
     dictionary_markdown = tables.dictionary_markdown
     completeness_by_theme = tables.completeness_by_theme
+    completeness_sources = tables.completeness_sources
     completeness_by_subterritory = tables.completeness_by_subterritory
     experimentations_table = tables.experimentations_table
     unavailable_table = tables.unavailable_table

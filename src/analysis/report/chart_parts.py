@@ -52,8 +52,8 @@ LABELS: dict[str, str] = {
     "france": "France",
 }
 NC_NOTE = f"n.c.{UNIT_SEP}: non communiqué{UNIT_SEP}; s.{UNIT_SEP}: secret statistique"
-STATUTS = ("ok", "nc", "secret", "absent", "vide")
-HATCHES = {"nc": NC_HATCH, "secret": SECRET_HATCH, "absent": None, "vide": None}
+STATUTS = ("ok", "nc", "secret", "absent", "hors_questionnaire", "vide")
+HATCHES = {"nc": NC_HATCH, "secret": SECRET_HATCH, "absent": None, "hors_questionnaire": None, "vide": None}
 
 STUB_FRACTION = 0.035  # height of an n.c. stub, as a share of the value axis span
 
@@ -97,7 +97,7 @@ def marks_note(statuts) -> str | None:
     parts = []
     if present & {"nc", "secret"}:
         parts.append(NC_NOTE)
-    for st in ("absent", "vide"):
+    for st in ("absent", "hors_questionnaire", "vide"):
         if st in present:
             parts.append(f"{MISSING_MARKS[st]}{UNIT_SEP}: {MISSING_WORDS[st]}")
     return f"{UNIT_SEP}; ".join(parts)
@@ -222,11 +222,11 @@ def alt_list(names: Sequence[str], values: Sequence[float], statuts: Sequence[st
 
 def bar_statut(statuts: pd.Series) -> str:
     """One statut for a stacked bar made of several rows: ok if any share is published, else
-    the most telling reason (absent > vide > secret > nc)."""
+    the most telling reason (absent > hors_questionnaire > vide > secret > nc)."""
     found = set(statuts)
     if "ok" in found:
         return "ok"
-    for st in ("absent", "vide", "secret"):
+    for st in ("absent", "hors_questionnaire", "vide", "secret"):
         if st in found:
             return st
     return "nc"

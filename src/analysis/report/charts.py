@@ -2,7 +2,7 @@
 
 Every function takes a tidy slice of the indicator table (columns ``territoire, annee, type,
 indicateur, valeur, numerateur, denominateur, non_communique, univers, taux_nc`` and optionally
-``statut`` in {"ok", "nc", "secret", "absent", "vide"} and a display label column
+``statut`` in {"ok", "nc", "secret", "absent", "hors_questionnaire", "vide"} and a display label column
 ``libelle``/``nom``), and
 returns a :class:`matplotlib.figure.Figure` (not registered with pyplot: no duplicate display in
 notebooks, no "too many open figures"; show it with ``ch.show_figure``, save it with
@@ -18,7 +18,8 @@ Every figure gets:
 
 Missing values are never drawn as zero: a short grey stub marks them, hatched and labelled
 "n.c." (non communiqué) or "s." (secret statistique), plain and labelled "n.d." when the source
-does not cover the year (``statut == "absent"``); a type with no establishment
+does not cover the year (``statut == "absent"``) or the year's questionnaire has no such answer
+(``"hors_questionnaire"``); a type with no establishment
 (``statut == "vide"``) gets no bar, only "–". ``valeur`` is in percent for shares
 (``unit="%"``), a plain number for ``"ratio"`` and ``"count"``. Bar labels print values with
 :func:`analysis.core.formatting.fmt_value`, as the sentences do; the parts every chart shares
@@ -123,6 +124,7 @@ def stacked_distribution(
     decimals: int | None = None,
     min_label: float = 5.0,
     figsize: tuple[float, float] | None = None,
+    note: str | None = None,
 ) -> Figure:
     """100 % stacked bars: the distribution of establishments over ordered categories.
 
@@ -132,7 +134,8 @@ def stacked_distribution(
     "50 % ou plus", "de 20 à 50 %", "moins de 20 %"). Bars: one per ``by`` value, ``by`` defaulting
     to "type" when there are several types, else "territoire". ``orientation``: "vertical"
     (default for types) or "horizontal" (default for territories). Shares are in percent and
-    drawn as given (not renormalised); a bar with no share is drawn as an n.c. bar.
+    drawn as given (not renormalised); a bar with no share is drawn as an n.c. bar. ``note``: a
+    line under the source (e.g. the levels that the year's questionnaire does not have).
     """
     source = parts.source_of(df, source)
     if len(categories) != len(labels):
@@ -184,7 +187,7 @@ def stacked_distribution(
         alt = f"Barres empilées à 100{UNIT_SEP}% — {title.rstrip('.')}{UNIT_SEP}: " + " ; ".join(descr) + "."
         bar_statuts = [statut.iloc[i] if not missing_bar[i] or statut.iloc[i] != "ok" else "nc"
                        for i in range(len(keys))]
-        return parts.finish(fig, title, source, taux_nc, alt, statuts=bar_statuts)
+        return parts.finish(fig, title, source, taux_nc, alt, statuts=bar_statuts, extra_note=note)
 
 
 def bar_comparison(

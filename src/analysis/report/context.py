@@ -21,7 +21,7 @@ import pandas as pd
 
 from analysis import indicators
 from analysis.core import territories
-from analysis.core.formatting import UNIT_SEP, fmt_source, is_missing
+from analysis.core.formatting import MISSING_MARKS, MISSING_WORDS, UNIT_SEP, fmt_source, is_missing
 from analysis.core.vocabulary import ENSEMBLE_TYPES, TYPE_ORDER, type_label
 from analysis.report import narrative
 from analysis.report.chart_parts import nc_text
@@ -116,6 +116,14 @@ class ChapterContext:
             return "complète" if inside and covered == len(inside) else "partielle" if covered else "aucune"
         status = self.row(ind, type_, territory).get("couverture_donnees")
         return status if isinstance(status, str) else "complète"
+
+    def local_source_applies(self, group: str) -> bool:
+        """Whether a local source group (``params/sources/``, e.g. ``label_numerique``) covers some
+        establishment of the territory this millésime: its indicators have a row that is not
+        « absent ». An edition says nothing of a local source that does not apply to it."""
+        ids = [i.id for i in indicators.catalogue().values() if i.local and i.coverage_family == group]
+        rows = self.results[(self.results["territoire"] == self.territory.id) & self.results["indicateur"].isin(ids)]
+        return bool((rows["statut"] != "absent").any())
 
     def comparable_parents(self, ind: str, type_: str = "ensemble") -> list[territories.Territory]:
         """The compared parents whose data cover them entirely for this indicator: a « France »
@@ -261,8 +269,10 @@ class ChapterContext:
         return frame
 
     def levels(self, base: str) -> list[tuple[str, str]]:
-        """(indicator id, French label) of a distribution's levels used this millésime."""
-        cat = indicators.members(base)
+        """(indicator id, French label) of a distribution's levels used this millésime; never a
+        level the millésime's questionnaire does not have (:meth:`levels_outside_questionnaire`)."""
+        outside = set(self.levels_outside_questionnaire(base))
+        cat = [i for i in indicators.members(base) if i.id not in outside]
         ids = [i.id for i in cat]
         rows = self.results[(self.results["territoire"] == self.territory.id)
                             & self.results["indicateur"].isin(ids)]
@@ -272,6 +282,25 @@ class ChapterContext:
             used = set(france.loc[france["numerateur"].fillna(0) > 0, "indicateur"])
         chosen = [(i.id, i.level_label or i.level) for i in cat if i.id in used]
         return chosen or [(i.id, i.level_label or i.level) for i in cat]
+
+    def levels_outside_questionnaire(self, base: str) -> dict[str, str]:
+        """Indicator id -> French label of a distribution's levels that the millésime's
+        questionnaire does not have (statut ``hors_questionnaire``: « n.d. », never 0 %)."""
+        rows = self.results[(self.results["territoire"] == self.territory.id)
+                            & (self.results["statut"] == indicators.OUTSIDE_QUESTIONNAIRE)]
+        outside = set(rows["indicateur"])
+        return {i.id: i.level_label or i.level for i in indicators.members(base) if i.id in outside}
+
+    def levels_note(self, base: str) -> str | None:
+        """"n.d. : moins de 20 %, de 20 à 50 % (modalités absentes du questionnaire de l'année)",
+        under a distribution drawn without them; None when the questionnaire has every level."""
+        labels = list(self.levels_outside_questionnaire(base).values())
+        if not labels:
+            return None
+        words = MISSING_WORDS[indicators.OUTSIDE_QUESTIONNAIRE]
+        if len(labels) > 1:
+            words = words.replace("modalité absente", "modalités absentes", 1)
+        return f"{MISSING_MARKS[indicators.OUTSIDE_QUESTIONNAIRE]}{UNIT_SEP}: {', '.join(labels)} ({words})"
 
     # ------------------------------------------------------------------ sources
     def source_line(self, ind: str, type_: str | Sequence[str] = "ensemble", territory=None) -> str:

@@ -114,6 +114,7 @@ def chart_distribution(ch: Chapter, base: str, title: str | None = None, *, type
         kwargs["figsize"] = (6.4, 4.2)  # room for the legend of many levels
     source = ch.source_of(frame[frame["indicateur"] == ids[0]], by=bar_by if bar_by == "type" else None)
     kwargs.setdefault("taux_nc", "")
+    kwargs.setdefault("note", ch.levels_note(base))  # the levels the year's questionnaire does not have
     return charts.stacked_distribution(frame, ids, [lab for _, lab in levels], ch.title(title or cat[ids[0]].title),
                                        source, by=bar_by, order=order, bar_labels=bar_labels, **kwargs)
 

@@ -75,6 +75,7 @@ _MISSING_STYLE = {
     "nc": dict(facecolor=NC_COLOR, hatch=NC_HATCH, label=NC_LABEL),
     "secret": dict(facecolor=NC_COLOR, hatch=SECRET_HATCH, label=SECRET_LABEL),
     "absent": dict(facecolor=NC_COLOR, hatch=None, label=ND_LABEL),
+    "hors_questionnaire": dict(facecolor=NC_COLOR, hatch=None, label=f"n.d. ({MISSING_WORDS['hors_questionnaire']})"),
     "vide": dict(facecolor="white", hatch=None, label=EMPTY_LABEL),
 }
 PARENT_OUTLINE = "#3A3A3A"  # outline of académies / régions on the tile grid

@@ -8,6 +8,7 @@ and layouts, the provenance of every file, and the harmonisation report in Frenc
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -15,6 +16,7 @@ import pandas as pd
 from analysis.core.formatting import UNIT_SEP, fmt_number
 from analysis.core.vocabulary import SURVEY_NAMES
 from analysis.report.display import bullet_list
+from analysis.sources import used_files as files_read
 
 if TYPE_CHECKING:
     from analysis.report.chapter import Chapter
@@ -29,18 +31,42 @@ def _size(size: int) -> str:
     return f"{fmt_number(max(size / 1e3, 1), 0)}{UNIT_SEP}ko"
 
 
+def _unused(ch: Chapter) -> dict[str, dict[str, str]]:
+    """Source key -> {file name: why it is not read} for the files of the data folder that the
+    tool leaves aside (a boundary source reads its declared file only)."""
+    out = {}
+    for key in ch.store.registry:
+        unused = files_read.used_files(ch.store, key).unused
+        if unused:
+            out[key] = {path.name: why for path, why in unused.items()}
+    return out
+
+
+def _sources(ch: Chapter) -> dict:
+    """The registry's sources an edition speaks of: the national ones, and a local source
+    (``params/sources/``) only where it covers some establishment of the territory."""
+    out = {}
+    for key, source in ch.store.registry.items():
+        group = (source.extra.get("join") or {}).get("group")
+        if group is None or ch.local_source_applies(group):
+            out[key] = source
+    return out
+
+
 def sources_table(ch: Chapter) -> pd.DataFrame:
     """The registry of sources, what the data folder holds and what was verified."""
     records = []
     by_source: dict[str, list] = {}
     for r in ch.store.records():
         by_source.setdefault(r.source, []).append(r)
-    for key, source in ch.store.registry.items():
+    unused = _unused(ch)
+    for key, source in _sources(ch).items():
         held = by_source.get(key, [])
         years = sorted({y for r in held for y in r.millesimes})
+        names = [r.file + (" (non lu)" if r.file in unused.get(key, {}) else "") for r in held]
         records.append({
             "Source": f"{source.title} — {source.producer}" if source.producer else source.title,
-            "Fichiers présents": ", ".join(r.file for r in held) if held else "aucun",
+            "Fichiers présents": ", ".join(names) if held else "aucun",
             "Millésimes": ", ".join(map(str, years)) if years else "–",
             "Adresse vérifiée": "oui" if source.url_verified else "non",
             "Format vérifié": "oui" if source.layout_verified else "non",
@@ -50,16 +76,16 @@ def sources_table(ch: Chapter) -> pd.DataFrame:
 
 def licences_text(ch: Chapter) -> str:
     """The licences of the sources, said once when they are all the same."""
-    names = list(dict.fromkeys(s.licence.name for s in ch.store.registry.values()))
+    names = list(dict.fromkeys(s.licence.name for s in _sources(ch).values()))
     if len(names) == 1:
         return f"Toutes les sources sont publiées sous {names[0]}."
     return "Licences" + UNIT_SEP + ": " + "; ".join(
-        f"{s.title}{UNIT_SEP}: {s.licence.name}" for s in ch.store.registry.values()) + "."
+        f"{s.title}{UNIT_SEP}: {s.licence.name}" for s in _sources(ch).values()) + "."
 
 
 def unverified_sources(ch: Chapter) -> tuple[list[str], list[str]]:
     """Titles of the sources whose download URL / column layout were not verified."""
-    reg = ch.store.registry.values()
+    reg = _sources(ch).values()
     return ([s.title for s in reg if not s.url_verified], [s.title for s in reg if not s.layout_verified])
 
 
@@ -73,7 +99,7 @@ def verification_text(ch: Chapter) -> str:
     if layouts:
         parts.append(f"Format des colonnes non vérifié sur un fichier officiel{UNIT_SEP}: {sep.join(layouts)}.")
     used = []
-    for key, source in ch.store.registry.items():
+    for key, source in _sources(ch).items():
         if key in held and not (source.url_verified and source.layout_verified):
             what = ("adresse et format non vérifiés" if not (source.url_verified or source.layout_verified)
                     else "adresse non vérifiée" if not source.url_verified else "format non vérifié")
@@ -85,29 +111,70 @@ def verification_text(ch: Chapter) -> str:
     return " ".join(parts)
 
 
+def _origin(ch: Chapter, r) -> str:
+    """Where a file came from, as a published report says it: the URL it was downloaded from; for
+    a local copy, the dataset it is a copy of and its page (never a path of the machine that built
+    the report); for a demo file, that the project generated it."""
+    source = ch.store.registry.get(r.source)
+    if r.demo or r.method == "demo":
+        return "fichier de démonstration généré par le projet"
+    if r.method == "fetch" and str(r.origin).startswith(("http://", "https://")):
+        return f"téléchargé de {r.origin}"
+    name = Path(str(r.origin)).name if r.origin else ""
+    text = "copie locale" + (f" (fichier « {name} »)" if name and name != r.file else "")
+    if source is not None:
+        text += f" du jeu de données {source.dataset_id}" + (f" ({source.page})" if source.page else "")
+    return text
+
+
+_NOT_READ = {files_read.NOT_DECLARED: "n'est pas le fichier que déclare le registre des sources",
+             files_read.OTHER_SHA256: "n'a pas l'empreinte sha256 que déclare le registre des sources",
+             files_read.OTHER_COPY: "une autre copie du même fichier est lue"}
+
+
 def provenance_table(ch: Chapter) -> pd.DataFrame:
-    """Every input file: source, file, origin (URL or local copy), date, sha256, licence."""
+    """Every input file: source, file, origin (URL or dataset of a local copy), date, sha256,
+    licence, and whether it is read."""
     records = []
+    unused = _unused(ch)
     for r in ch.store.records():
         records.append({"Source": r.source, "Fichier": r.file, "Méthode": _METHODS.get(r.method, r.method),
-                        "Origine": r.origin, "Date": r.retrieved_at[:10], "Taille": _size(r.size),
-                        "sha256": r.sha256, "Licence": r.licence, "Démo": "oui" if r.demo else "non"})
+                        "Origine": _origin(ch, r), "Date": r.retrieved_at[:10], "Taille": _size(r.size),
+                        "sha256": r.sha256, "Licence": r.licence, "Démo": "oui" if r.demo else "non",
+                        "Lu": "non" if r.file in unused.get(r.source, {}) else "oui"})
     return pd.DataFrame(records)
 
 
 def provenance_markdown(ch: Chapter) -> str:
-    """The provenance records as a Markdown list (long hashes and paths read better so)."""
-    items = []
+    """The provenance of the files read, as a Markdown list (long hashes read better so), then the
+    files of the data folder that are not read, and why."""
+    items, unused = [], _unused(ch)
+    unexpected = {(key, p.name) for key in ch.store.registry
+                  for p in files_read.used_files(ch.store, key).unexpected}
     for r in ch.store.records():
+        if r.file in unused.get(r.source, {}):
+            continue
         title = ch.store.registry[r.source].title if r.source in ch.store.registry else r.source
-        what = _METHODS.get(r.method, r.method)
-        text = (f"**{r.file}** ({title}){UNIT_SEP}: {what} de {r.origin}, le {r.retrieved_at[:10]}, "
+        text = (f"**{r.file}** ({title}){UNIT_SEP}: {_origin(ch, r)}, le {r.retrieved_at[:10]}, "
                 f"{_size(r.size)}{UNIT_SEP}; licence{UNIT_SEP}: {r.licence}"
                 + (f"{UNIT_SEP}; millésimes{UNIT_SEP}: {', '.join(map(str, r.millesimes))}" if r.millesimes else "")
                 + (f"{UNIT_SEP}; **données de démonstration**" if r.demo else "")
-                + f".  \n  sha256{UNIT_SEP}: `{r.sha256}`")
+                + f".  \n  sha256{UNIT_SEP}: `{r.sha256}`"
+                + (" (**différente de l'empreinte que déclare le registre des sources**)"
+                   if (r.source, r.file) in unexpected else ""))
         items.append(text)
-    return bullet_list(items) if items else "Aucun fichier dans le dossier de données."
+    if not items:
+        return "Aucun fichier dans le dossier de données."
+    text = bullet_list(items)
+    for key, files in unused.items():
+        source = ch.store.registry[key]
+        read = files_read.used_files(ch.store, key).used
+        names = ", ".join(f"**{name}** ({_NOT_READ.get(why, why)})" for name, why in files.items())
+        many = len(files) > 1
+        text += (f"\n\n{'Fichiers présents' if many else 'Fichier présent'} dans le dossier de données mais "
+                 f"{'non lus' if many else 'non lu'}, la source « {source.title} » n'en lisant qu'un"
+                 + (f" ({read[0].name})" if read else "") + f"{UNIT_SEP}: {names}.")
+    return text
 
 
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -210,7 +277,7 @@ def local_source_lines(ch: Chapter, group: str) -> list[str]:
         if record is None:
             state = "absente du dossier de données"
         elif source.millesime_column is None:
-            state = "liste non datée, rattachée à aucun millésime"
+            state = "liste non datée, qui n'est rattachée à aucun millésime"
         else:
             state = f"millésimes {', '.join(map(str, record.millesimes))}" if record.millesimes else "aucun millésime"
         lines.append(f"{source.title}{COLON} {what}{where}{UNIT_SEP}; {state}.")

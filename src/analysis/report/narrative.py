@@ -142,6 +142,8 @@ def missing_reason(row, *, threshold: int = 5) -> str:
     if statut == "absent":
         return (f"donnée non disponible (la source « {source_name(row)} » n'est pas "
                 f"disponible pour ce millésime)")
+    if statut == "hors_questionnaire":
+        return "donnée non disponible (modalité absente du questionnaire de l'année)"
     if statut == "vide":
         return "sans objet (aucun établissement concerné dans ce territoire)"
     universe = _get(row, "univers")

@@ -14,7 +14,7 @@ import pandas as pd
 from analysis import indicators
 from analysis.core import territories
 from analysis.core.formatting import UNIT_SEP, fmt_pct, fmt_value, is_missing
-from analysis.core.vocabulary import TYPE_ORDER, type_label
+from analysis.core.vocabulary import TYPE_NOUNS, TYPE_ORDER, type_label
 from analysis.indicators.catalogue import themes
 from analysis.report import narrative
 from analysis.report.display import bullet_list
@@ -69,8 +69,11 @@ def key_figures(ch: Chapter, specs: Sequence[tuple[str, str]] | None = None) -> 
                   "Indicateur": str(row["titre"]), "Établissements": scope_of(row, ch.ensemble_for(row))}
         last_theme = theme
         for t in chain:
-            partial = t != ch.territory and ch.coverage_of(ind, type_, t) != "complète"
-            record[t.label] = cell_text(ch.row(ind, type_, t)) + (f" {PARTIAL_MARK}" if partial else "")
+            cell = ch.row(ind, type_, t)
+            # the mark qualifies a value (that of the covered part only), never a missing one
+            partial = (t != ch.territory and cell["statut"] == "ok"
+                       and ch.coverage_of(ind, type_, t) != "complète")
+            record[t.label] = cell_text(cell) + (f" {PARTIAL_MARK}" if partial else "")
         record["n.c."] = narrative.nc_paren(row)[1:-1].replace(UNIT_SEP + "n.c.", "")
         record["Source"] = str(row["source"])
         records.append(record)
@@ -94,8 +97,36 @@ def territories_table(ch: Chapter) -> pd.DataFrame:
     return out.sort_values(["Région académique", "Académie", "Département"]).reset_index(drop=True)
 
 
+#: How the data dictionary names the types an indicator is published for.
+PUBLISHED_TYPES = {**{t: noun.plural for t, noun in TYPE_NOUNS.items()},
+                   "ensemble": "ensemble", "tous": "tous (EREA compris)"}
+
+
+def _published_for(ch: Chapter, ind) -> str:
+    """The types an indicator is published for, as the dictionary says them: those it is declared
+    for whose source the edition has (rows not « absent »; all declared ones when it has none); of
+    one type only (« collèges » for the collèges lab), that
+    type, whose « ensemble » is the same figure; for a count of sub-territories, the type its
+    underlying indicator is about (« collèges » for the départements whose collèges all have an ENT)."""
+    if ind.kind == "subterritories":
+        types = [ind.spec["type"]]
+    else:
+        ids = [i.id for i in indicators.members(ind.base or ind.id)]
+        rows = ch.results[(ch.results["territoire"] == ch.territory.id) & ch.results["indicateur"].isin(ids)]
+        published = set(rows.loc[rows["statut"] != "absent", "type"])
+        types = ([t for t in ind.types if t in published] or [t for t in ind.types if t in set(rows["type"])]
+                 or list(ind.types))
+        single = [t for t in types if t in TYPE_NOUNS]
+        if len(single) == 1:
+            types = single
+    order = list(TYPE_ORDER) + ["tous"]
+    types = sorted(types, key=lambda t: order.index(t) if t in order else len(order))
+    return ", ".join(PUBLISHED_TYPES.get(t, t) for t in types)
+
+
 def dictionary_table(ch: Chapter) -> pd.DataFrame:
-    """Data dictionary: every indicator of the catalogue (distributions as one entry)."""
+    """Data dictionary: every indicator of the catalogue (distributions as one entry); an indicator
+    on a local source only in the editions whose territory the source covers in part at least."""
     records, seen = [], set()
     labels = indicators.source_labels()
     for ind in indicators.catalogue().values():
@@ -103,10 +134,12 @@ def dictionary_table(ch: Chapter) -> pd.DataFrame:
         if key in seen:
             continue
         seen.add(key)
+        if ind.local and not ch.local_source_applies(ind.coverage_family):
+            continue
         records.append({"Thème": themes().get(ind.theme, ind.theme), "Indicateur": key,
                         "Intitulé": ind.title, "Unité": UNITS.get(ind.unit, ind.unit),
                         "Source": labels.get(ind.source, ind.source),
-                        "Types publiés": ", ".join(type_label(t).lower() for t in ind.types),
+                        "Types publiés": _published_for(ch, ind),
                         "Définition": ind.definition})
     return pd.DataFrame(records)
 
@@ -124,16 +157,28 @@ def dictionary_markdown(ch: Chapter) -> str:
     return "\n\n".join(parts)
 
 
-def completeness_by_theme(ch: Chapter) -> pd.DataFrame:
-    """n.c. rates of the territory by family of indicators (theme) and type: min–max."""
+def _completeness_rows(ch: Chapter) -> pd.DataFrame:
+    """The rows of the territory behind the n.c. rates by family: shares and ratios by type, out of
+    the périmètre (the annuaire is exhaustive), of a source present in the territory."""
     rows = ch.data[(ch.data["territoire"] == ch.territory.id)
                    & ch.data["type"].isin(TYPE_ORDER) & (ch.data["unite"] != "count")
                    & ~ch.data["theme"].isin(["perimetre"])]
+    cat = indicators.catalogue()
+    rows = rows.assign(source_key=rows["indicateur"].map(lambda i: cat[i].source if i in cat else ""))
+    present = rows.groupby(["theme", "source_key"])["statut"].transform(lambda s: (s != "absent").any())
+    return rows[present.astype(bool)]
+
+
+def completeness_by_theme(ch: Chapter) -> pd.DataFrame:
+    """n.c. rates of the territory by family of indicators (theme) and source, by type: min–max.
+    A family whose indicators come from several sources (connectivité: ETIC, and the Arcep's
+    coverage) has one row per source; :func:`completeness_sources` is its source line."""
+    rows = _completeness_rows(ch)
+    labels = indicators.source_labels()
     records = []
-    for theme, group in rows.groupby("theme", sort=False):
-        if (group["statut"] == "absent").all():        # a local source that does not cover the territory
-            continue
-        record = {"Famille": themes().get(theme, theme), "Indicateurs": str(group["base"].nunique())}
+    for (theme, key), group in rows.groupby(["theme", "source_key"], sort=False):
+        record = {"Famille": themes().get(theme, theme), "Source": labels.get(key, key),
+                  "Indicateurs": str(group["base"].nunique())}
         for t in TYPE_ORDER:
             rates = group.loc[(group["type"] == t) & (group["statut"] != "absent"), "taux_nc"].dropna()
             if group[group["type"] == t].empty:
@@ -147,8 +192,17 @@ def completeness_by_theme(ch: Chapter) -> pd.DataFrame:
     order = list(themes().values())
     out = pd.DataFrame(records)
     if len(out):
-        out = out.sort_values("Famille", key=lambda s: s.map(order.index)).reset_index(drop=True)
+        out = out.sort_values("Famille", key=lambda s: s.map(order.index), kind="stable").reset_index(drop=True)
     return out
+
+
+def completeness_sources(ch: Chapter) -> str:
+    """The source line of :func:`completeness_by_theme`: every source of its rows, with its
+    millésime ("Sources : ETIC 2018 ; Observatoire France THD, Arcep 2018")."""
+    found = list(dict.fromkeys(_completeness_rows(ch)["source"].astype(str)))
+    if not found:
+        return ""
+    return f"Source{'s' if len(found) > 1 else ''}{UNIT_SEP}: " + f"{UNIT_SEP}; ".join(found)
 
 
 def completeness_by_subterritory(ch: Chapter) -> pd.DataFrame:

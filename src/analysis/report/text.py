@@ -133,7 +133,8 @@ def notes(ch: Chapter) -> list[str]:
         found = perimeters.get(ch.territory.code)
         members = (plural(len(found.etablissements), "établissement", "établissements") if found.by_etablissement
                    else plural(len(found.departements), "département", "départements"))
-        out.append(f"Périmètre sur mesure ({members}), déclaré dans `params/perimetres/{found.code}.yml`"
+        listed = f", liste lue dans le fichier « {found.read_from.name} »" if found.read_from else ""
+        out.append(f"Périmètre sur mesure ({members}{listed})"
                    + (f"{UNIT_SEP}: {found.source.rstrip('.')}." if found.source else "."))
     mine, total = ch.covered(), ch.departements()
     if not mine:

@@ -53,6 +53,22 @@ def for_year(mapping: dict, year: int):
     return mapping[applicable[-1]] if applicable[-1] in mapping else mapping[str(applicable[-1])]
 
 
+def levels_in_year(variable: str, year: int) -> set[str] | None:
+    """The levels a category variable can take in a millésime: the codes its questionnaires use
+    that year (``codes``, and none when the question was not asked: ``since``, ``until``), over the
+    surveys that model the variable. None when no questionnaire has it as a category (a column of
+    the annuaire or of a local source: every level exists every year)."""
+    found: set[str] | None = None
+    for name in SURVEYS:
+        spec = (questionnaire(name).get("variables") or {}).get(variable)
+        if not spec or spec.get("kind") != "category" or "codes" not in spec:
+            continue
+        found = found if found is not None else set()
+        if spec.get("since", 0) <= int(year) <= spec.get("until", 9999):
+            found |= {str(level) for level in for_year(spec["codes"], int(year)).values()}
+    return found
+
+
 def fix_for(year: int, name: str | None = None) -> str:
     """What to do when a millésime is not modelled (said by every error about it)."""
     files = f"{FOLDER / (name + '.yml')}" if name else f"{FOLDER}/etic_*.yml"

@@ -1,0 +1,47 @@
+"""The indicator table on the demo data (2018 and 2019): statuts that the questionnaires decide."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from analysis import indicators
+from analysis.sources.questionnaires import levels_in_year
+
+
+@pytest.fixture(scope="module")
+def demo_tables(demo_store):
+    return {year: indicators.load(demo_store, year) for year in (2018, 2019)}
+
+
+def _rows(results, base, territoire="france", type_="ensemble"):
+    rows = results[(results["base"] == base) & (results["territoire"] == territoire) & (results["type"] == type_)]
+    return rows.set_index("modalite")
+
+
+def test_the_questionnaires_say_which_levels_exist_each_year():
+    assert levels_in_year("classes_internet", 2018) == {"50_plus", "20_50", "moins_20"}
+    assert levels_in_year("classes_internet", 2019) == {"50_plus", "moins_50"}
+    assert levels_in_year("type", 2018) is None               # an annuaire column: every level, every year
+
+
+def test_a_level_the_questionnaire_does_not_have_is_nd_not_zero(demo_tables):
+    """2018 has no « moins de 50 % », 2019 no « moins de 20 % » nor « de 20 à 50 % »: n.d.
+    (statut hors_questionnaire), never 0 % ok, and no previous value nor change against them."""
+    r18 = _rows(demo_tables[2018], "connectivite.classes_internet")
+    assert r18.loc["moins_50", "statut"] == indicators.OUTSIDE_QUESTIONNAIRE
+    assert np.isnan(r18.loc["moins_50", "valeur"]) and np.isnan(r18.loc["moins_50", "numerateur"])
+    assert (r18.loc[["50_plus", "20_50", "moins_20"], "statut"] == "ok").all()
+    r19 = _rows(demo_tables[2019], "connectivite.classes_internet")
+    for level in ("moins_20", "20_50"):
+        assert r19.loc[level, "statut"] == indicators.OUTSIDE_QUESTIONNAIRE
+        assert np.isnan(r19.loc[level, "valeur"])
+        assert np.isnan(r19.loc[level, "valeur_precedente"]) and np.isnan(r19.loc[level, "evolution"])
+    assert r19.loc["moins_50", "statut"] == "ok" and np.isnan(r19.loc["moins_50", "valeur_precedente"])
+    assert r19.loc["50_plus", "valeur_precedente"] == pytest.approx(r18.loc["50_plus", "valeur"])
+    # the shares of the levels the year has still add up to 100 %
+    for rows, levels in ((r18, ["50_plus", "20_50", "moins_20"]), (r19, ["50_plus", "moins_50"])):
+        assert rows.loc[levels, "valeur"].sum() == pytest.approx(100)
+    # a source that is absent stays absent (no ETIC premier degré in 2019? then écoles are « absent »)
+    ecoles = _rows(demo_tables[2019], "connectivite.classes_internet", type_="ecole")
+    assert set(ecoles["statut"]) <= {"ok", "absent", indicators.OUTSIDE_QUESTIONNAIRE}
