@@ -3,8 +3,9 @@
 ``build SPEC`` and ``build --all`` are one path (:mod:`analysis.build.batch`): the same caches,
 the same edition manifests, the same renderer choice. Everything the user gave is checked before
 any work (:func:`check_options`, :func:`check_request`): options, the territory (required: a
-build never falls back on France silently) and the millésime. Only then is the renderer said,
-once, and the build started.
+build never falls back on France silently), the millésime, and that the data cover the
+territory at all (:mod:`analysis.cli.coverage`). Only then is the renderer said, once, and the
+build started; a warning at the end says when the data cover an edition in part.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from analysis.cli import coverage
 from analysis.cli.app import Command, DataDir, Year, app, console, out
 from analysis.cli.data import activate, make_demo
 from analysis.core.errors import UsageError
@@ -81,6 +83,7 @@ class Request:
     territory: object = None          # Territory (one edition) or None (--all)
     levels: list[str] | None = None
     within: str | None = None
+    results: object = None            # the indicator table of the millésime (coverage columns)
 
     @property
     def batch(self) -> bool:
@@ -89,7 +92,8 @@ class Request:
 
 def check_request(territory: str | None, year: int, *, all_: bool, level, within, data_dir,
                   threshold: int) -> Request:
-    """The territory or the selection and the millésime, before any work (exit status 2)."""
+    """The territory or the selection, the millésime and the data, before any work (exit status 2)."""
+    from analysis import indicators
     from analysis.build import batch
     from analysis.core import territories
     from analysis.harmonise.table import check_millesime
@@ -111,7 +115,12 @@ def check_request(territory: str | None, year: int, *, all_: bool, level, within
                          "toutes les éditions : `build --all` ; la liste : `etat-des-lieux territories`")
     else:
         request = Request(year, territories.parse_territory(territory, vintage))
-    check_millesime(Store(data_dir), year)
+    store = Store(data_dir)
+    check_millesime(store, year)
+    with console.status(f"indicateurs {year}…"):
+        request.results = indicators.load(store, year, threshold=threshold)
+    if not request.batch:
+        coverage.refuse_uncovered(request.results, request.territory, year, store.raw)
     return request
 
 
@@ -180,7 +189,12 @@ def build_cmd(territory: Territory = None,
         report = batch.build_all(year, levels=level, within=within, **options)
     else:
         report = batch.build(request.territory.id, year, **options)
-    raise typer.Exit(show_report(report, single=not request.batch))
+    code = show_report(report, single=not request.batch)
+    warning = coverage.partial_warning(request.results, [o.territory for o in report.outcomes], year,
+                                       batch=request.batch)
+    if warning:
+        console.print(f"[yellow]attention :[/] {escape(warning)}", highlight=False)
+    raise typer.Exit(code)
 
 
 def show_report(report, *, single: bool) -> int:
