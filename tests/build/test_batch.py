@@ -205,7 +205,7 @@ def test_changing_one_departement_rebuilds_only_it(project, cold):
         "--format", "html", "--dry-run", "-o", str(project["out"]), "--data-dir", str(store.data_dir)])
     assert plan.exit_code == 0, plan.output
     lines = [line.split() for line in plan.output.splitlines() if line.startswith("  ")]
-    assert [(line[0], line[1]) for line in lines] == [("execute", "departement:31")], plan.output
+    assert [(line[0], line[1]) for line in lines] == [("exécuter", "departement:31")], plan.output
     assert "donnees" in plan.output and "(simulation) : 1 à exécuter" in " ".join(plan.output.split())
     assert manifest.read_bytes() == before                  # a dry run builds nothing
     report = run(project)
@@ -269,7 +269,7 @@ def test_force_and_a_failing_edition_through_the_cli(project, cold):
         project["mp"].delenv("FAKE_FAIL")
     text = " ".join(result.output.split())
     assert result.exit_code == 1, result.output
-    assert "1 édition(s) en échec" in text
+    assert "1 édition en échec" in text
     assert "Hérault (34)" in text and "02-fin.ipynb" in text and "cell" in text
     assert "RuntimeError: échec voulu pour departement:34" in text
     for code in ("11", "30", "48", "66"):                  # --force rebuilt the others

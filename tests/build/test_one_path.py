@@ -133,7 +133,7 @@ def cli(project, *args, env=None, **popen):
     (["--threshold", "0"], "--threshold 0"),
     (["--jobs", "0"], "--jobs 0"),
     (["--renderer", "word"], "--renderer word"),
-    (["-o", "FICHIER"], "is a file"),
+    (["-o", "FICHIER"], "c'est un fichier"),
 ])
 def test_options_are_refused_before_any_work(project, tmp_path, args, expected):
     (tmp_path / "FICHIER").write_text("pas un dossier", encoding="utf-8")
@@ -151,7 +151,7 @@ def test_an_output_folder_that_cannot_be_written(monkeypatch, tmp_path):
     from analysis.cli import editions as cli_editions
 
     monkeypatch.setattr(os, "access", lambda path, mode: False)
-    with pytest.raises(UsageError, match="not writable"):
+    with pytest.raises(UsageError, match="vous ne pouvez pas écrire"):
         cli_editions.check_output(tmp_path / "rapports")
 
 
@@ -159,7 +159,7 @@ def test_quarto_asked_for_but_missing_is_a_usage_error(monkeypatch):
     from analysis.render import quarto
 
     monkeypatch.setenv(quarto.ENV_PATH, "/nulle/part/quarto")
-    with pytest.raises(UsageError, match="(?s)--renderer quarto.*install Quarto"):
+    with pytest.raises(UsageError, match="(?s)--renderer quarto.*installez Quarto"):
         quarto.choose("quarto")
     assert quarto.choose(None).name == "builtin"
 
@@ -186,7 +186,7 @@ def test_ctrl_c_stops_the_batch_keeps_what_finished_and_says_how_to_resume(proje
     assert time.monotonic() - stopped < 10, "Ctrl-C took too long"
     assert process.returncode == 130, stderr
     message = " ".join(stderr.split())
-    assert "interrompu" in message and "2 édition(s) terminée(s)" in message and "1 non terminée" in message
+    assert "interrompu" in message and "2 éditions terminées" in message and "1 non terminée" in message
     assert "pour reprendre, relancez la même commande" in message and "academie:limoges" in message
     assert "Traceback" not in stderr
     assert all(p.exists() for p in finished)
@@ -199,6 +199,6 @@ def test_ctrl_c_stops_the_batch_keeps_what_finished_and_says_how_to_resume(proje
                              capture_output=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr
     summary = " ".join(resumed.stderr.split())
-    assert "1 construites" in summary and "2 à jour (cache)" in summary
+    assert "1 construite," in summary and "2 à jour (cache)" in summary
     manifest = json.loads((out / "2018" / "departement-23" / edition_manifest.MANIFEST).read_text(encoding="utf-8"))
     assert manifest["territoire"] == "departement:23"

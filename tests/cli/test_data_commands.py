@@ -56,9 +56,9 @@ def test_fetch_with_an_explicit_url(portal, home, capsys):
     record = json.loads((stored.parent / (stored.name + ".provenance.json")).read_text(encoding="utf-8"))
     assert record["origin"] == url and record["method"] == "fetch" and "--url" in record["note"]
     status = run_cli(capsys, "data", "status")
-    assert status.code == 0 and "fetch" in status.text and "ok" in status.text
+    assert status.code == 0 and "téléchargé de 127.0.0.1" in status.text and "ok" in status.text
     again = run_cli(capsys, "data", "fetch", "etic_2d", "--url", url)
-    assert again.code == 0 and "already present" in again.text and len(portal.requests) == 1
+    assert again.code == 0 and "déjà présent" in again.text and len(portal.requests) == 1
 
 
 def test_fetch_from_the_registry_falls_back_and_records_each_form(portal, home, tmp_path, monkeypatch, capsys):
@@ -114,7 +114,7 @@ def test_an_edit_in_place_is_reported_and_picked_up(home, samples, capsys):
     text = stored.read_text(encoding="utf-8")
     stored.write_text(text.replace(";oui;", ";non;"), encoding="utf-8")           # "fix" it in place
     status = run_cli(capsys, "data", "status")
-    assert status.code == 0 and "modified since import" in status.text and str(stored) in status.text
+    assert status.code == 0 and "modifié depuis l'import" in status.text and str(stored) in status.text
     after = json.loads(run_cli(capsys, "indicators", "france", "--format", "json").out)
     assert before != after                                  # the caches were keyed on the content
 
@@ -124,7 +124,7 @@ def test_a_file_copied_by_hand_has_no_record_but_breaks_nothing(home, samples, c
     folder.mkdir(parents=True)
     samples["etic_2d"].to_csv(folder / "copie.csv", sep=";", index=False, encoding="cp1252")
     status = run_cli(capsys, "data", "status")
-    assert status.code == 0 and "no provenance record" in status.text
+    assert status.code == 0 and "sans fiche de provenance" in status.text
     table = run_cli(capsys, "indicators", "france", "--format", "json")
     assert table.code == 0, table.raw_text
 

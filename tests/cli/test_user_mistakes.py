@@ -45,7 +45,7 @@ def _import_missing_path(tmp, rows, demo):
 def _import_unknown_file(tmp, rows, demo):
     path = tmp / "notes.txt"
     path.write_text("des notes\n", encoding="utf-8")
-    return ["data", "import", path], [str(path), "not a source of the report"]
+    return ["data", "import", path], [str(path), "pas une source du rapport"]
 
 
 def _import_truncated_file(tmp, rows, demo):
@@ -97,7 +97,7 @@ def _data_dir_is_a_file(tmp, rows, demo):
 
 
 def _format_docx(tmp, rows, demo):
-    return ["indicators", "france", "--format", "docx", "--data-dir", demo], ["'docx' is not one of"]
+    return ["indicators", "france", "--format", "docx", "--data-dir", demo], ["--format docx", "csv, json ou xlsx"]
 
 
 def _threshold_zero(tmp, rows, demo):
@@ -105,23 +105,23 @@ def _threshold_zero(tmp, rows, demo):
 
 
 def _xlsx_to_stdout(tmp, rows, demo):
-    return ["indicators", "france", "--format", "xlsx", "--data-dir", demo], ["-o FILE.xlsx"]
+    return ["indicators", "france", "--format", "xlsx", "--data-dir", demo], ["-o FICHIER.xlsx"]
 
 
 def _output_inside_a_file(tmp, rows, demo):
     blocker = tmp / "rapport.pdf"
     blocker.write_text("", encoding="utf-8")
     return ["indicators", "france", "-o", blocker / "indicateurs.csv", "--data-dir", demo], \
-        [str(blocker / "indicateurs.csv"), "is a file, not a folder"]
+        [str(blocker / "indicateurs.csv"), "est un fichier, pas un dossier"]
 
 
 def _output_is_a_folder(tmp, rows, demo):
-    return ["indicators", "france", "-o", tmp, "--data-dir", demo], [str(tmp), "is a folder"]
+    return ["indicators", "france", "-o", tmp, "--data-dir", demo], [str(tmp), "c'est un dossier"]
 
 
 def _output_not_writable(tmp, rows, demo):
     target = Path("/sys/etat-des-lieux/indicateurs.csv")
-    return ["indicators", "france", "-o", target, "--data-dir", demo], [str(target), "not writable"]
+    return ["indicators", "france", "-o", target, "--data-dir", demo], [str(target), "écriture impossible"]
 
 
 def _unknown_territory(tmp, rows, demo):
@@ -148,7 +148,7 @@ def _source_without_url(tmp, rows, demo):
 
 def _url_for_several_sources(tmp, rows, demo):
     return ["data", "fetch", "annuaire", "etic_2d", "--url", "https://miroir.example/x.csv",
-            "--data-dir", tmp / "d"], ["--url downloads one source"]
+            "--data-dir", tmp / "d"], ["--url télécharge une seule source", "2 sources données"]
 
 
 def _url_not_http(tmp, rows, demo):
@@ -171,13 +171,51 @@ def _unknown_level(tmp, rows, demo):
     return ["territories", "--level", "commune"], ["commune"]
 
 
+def _unknown_level_of_a_batch(tmp, rows, demo):
+    return ["build", "--all", "--level", "commune", "--data-dir", demo], \
+        ["Niveau de territoire inconnu : 'commune'", "perimetre"]
+
+
+def _two_digit_year(tmp, rows, demo):
+    return ["build", "france", "--year", "18", "--data-dir", demo], \
+        ["--year 18 : année sur quatre chiffres, par exemple 2018"]
+
+
+def _two_digit_year_of_indicators(tmp, rows, demo):
+    return ["indicators", "france", "--year", "19", "--data-dir", demo], ["par exemple 2019"]
+
+
+def _build_without_territory(tmp, rows, demo):
+    return ["build", "--data-dir", demo], ["quel territoire ?", "`etat-des-lieux build france`", "`build --all`"]
+
+
+def _territory_and_all(tmp, rows, demo):
+    return ["build", "region:76", "--all", "--data-dir", demo], ["`etat-des-lieux build --all --within region:76`"]
+
+
+def _departement_20(tmp, rows, demo):
+    return ["build", "departement:20", "--data-dir", demo], \
+        ["la Corse", "departement:2A (Corse-du-Sud), departement:2B (Haute-Corse)"]
+
+
+def _territory_without_level(tmp, rows, demo):
+    return ["build", "toulouse", "--data-dir", demo], ["vouliez-vous dire academie:toulouse ? Liste"]
+
+
+def _status_of_a_missing_folder(tmp, rows, demo):
+    folder = tmp / "nulle-part"
+    return ["data", "status", "--data-dir", folder], [f"--data-dir {folder} : ce dossier n'existe pas"]
+
+
 MISTAKES = [_import_missing_path, _import_unknown_file, _import_truncated_file, _import_unterminated_quote,
             _import_html_page, _import_implausible_millesime, _import_text_in_a_count,
             _import_real_into_demo_folder, _data_dir_is_a_file, _format_docx, _threshold_zero,
             _xlsx_to_stdout, _output_inside_a_file, _output_is_a_folder, _output_not_writable,
             _unknown_territory, _millesime_without_data, _empty_data_folder, _unknown_source,
             _source_without_url, _url_for_several_sources, _url_not_http, _url_refused,
-            _demo_implausible_year, _unknown_level]
+            _demo_implausible_year, _unknown_level, _unknown_level_of_a_batch, _two_digit_year,
+            _two_digit_year_of_indicators, _build_without_territory, _territory_and_all, _departement_20,
+            _territory_without_level, _status_of_a_missing_folder]
 
 
 @pytest.mark.parametrize("mistake", MISTAKES, ids=lambda f: f.__name__.strip("_"))
@@ -191,7 +229,9 @@ def test_a_mistake_gets_a_clear_message_and_exit_status_2(mistake, tmp_path, hom
     assert result.code == 2, result.raw_text
     for fragment in fragments:
         assert fragment in result.raw_text or fragment in result.text, (fragment, result.raw_text)
-    assert "Traceback" not in result.raw_text and "internal error" not in result.raw_text
+    assert "Traceback" not in result.raw_text and "erreur interne" not in result.raw_text
+    assert "erreur :" in result.text and "error:" not in result.text               # one language
+    assert "rendu :" not in result.text, "the renderer is said where a build starts, not before an error"
     assert not any((home / "raw").rglob("*.csv")), "nothing enters the data folder"
 
 
@@ -205,8 +245,9 @@ def test_a_refused_file_in_a_folder_is_listed_and_the_others_imported(tmp_path, 
     result = run_cli(capsys, "data", "import", folder)
     assert result.code == 2
     text = result.text
-    assert "added etic_2d" in text and f"refused etic_1d ← {folder / 'sub' / 'fr-en-etic_1d-copie.csv'}" in text
-    assert "ignored" in text and "LISEZMOI.txt" in text
+    assert "ajouté etic_2d" in text and f"refusé etic_1d ← {folder / 'sub' / 'fr-en-etic_1d-copie.csv'}" in text
+    assert "ignoré" in text and "LISEZMOI.txt" in text
+    assert "Fichiers : 1 ajouté, 1 refusé, 1 ignoré" in text and "l'autre fichier a été importé" in text
     assert "header lacks the etic_1d column(s) NbClasse" in text        # why, for the refused one
     assert [p.name for p in (home / "raw").rglob("*.csv")] == ["fr-en-etic_2d.csv"]
 

@@ -26,7 +26,7 @@ def test_the_pointer_names_the_active_folder_relative_to_home(home, tmp_path):
     demo.mkdir(parents=True)
     pointer = config.set_active_data_dir(demo)
     assert pointer.read_text(encoding="utf-8").strip() == "demo"        # survives moving the project
-    assert config.data_dir() == demo and "named by" in config.active_data_dir().why
+    assert config.data_dir() == demo and "désigné par" in config.active_data_dir().why
     elsewhere = tmp_path / "ailleurs"
     elsewhere.mkdir()
     config.set_active_data_dir(elsewhere)
@@ -42,4 +42,4 @@ def test_an_explicit_folder_wins_and_a_vanished_one_is_ignored_with_a_reason(hom
     assert config.data_dir(tmp_path / "x") == (tmp_path / "x").resolve()
     gone.rmdir()
     active = config.active_data_dir()
-    assert active.path == home.resolve() and "no longer exists" in active.why
+    assert active.path == home.resolve() and "n'existe plus" in active.why

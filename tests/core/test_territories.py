@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -265,16 +266,16 @@ def test_parse_territory_suggests_close_matches() -> None:
     "spec, vintage, fragment",
     [
         ("academie:mayotte", "2016", "vice-rectorat"),
-        ("region:06", "2016", "not a région académique"),
+        ("region:06", "2016", "n'est pas une région académique"),
         ("academie:nouvelle-caledonie", "2020", "vice-rectorat"),
         ("departement:988", "2016", "collectivité d'outre-mer"),
         ("academie:normandie", "2016", "academie:caen, academie:rouen"),
         ("academie:caen", "2020", "academie:normandie"),
-        ("departement:99", "2016", "Unknown departement"),
-        ("departement:20", "2016", "Unknown departement"),
-        ("canton:12", "2016", "Unknown territory level"),
+        ("departement:99", "2016", "aucun département de ce nom ou de ce code"),
+        ("departement:20", "2016", "departement:2A (Corse-du-Sud), departement:2B (Haute-Corse)"),
+        ("canton:12", "2016", "Niveau de territoire inconnu"),
         ("toulouse", "2016", "academie:toulouse"),
-        ("", "2016", "no level"),
+        ("", "2016", "Aucun territoire donné"),
     ],
 )
 def test_parse_territory_errors(spec: str, vintage: str, fragment: str) -> None:
@@ -282,6 +283,29 @@ def test_parse_territory_errors(spec: str, vintage: str, fragment: str) -> None:
         parse_territory(spec, vintage)
     assert fragment in str(error.value)
     assert isinstance(error.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    "spec, expected",
+    [
+        ("toulouse", ["academie:toulouse"]),                    # the académie only, not the Vaucluse (84)
+        ("paris", ["academie:paris", "departement:75"]),        # exact names at two levels
+        ("departement:20", ["departement:2A", "departement:2B"]),
+        ("departement:corse", ["departement:2A", "departement:2B"]),     # a whole word of their names
+        ("academie:marseille", ["academie:aix-marseille"]),     # not the Moselle
+        ("departement:seine", ["departement:76", "departement:77", "departement:92", "departement:93"]),
+        ("academie:tolouse", ["academie:toulouse"]),
+        ("departement:haute-garone", ["departement:31"]),       # not the Haute-Saône nor the Haute-Marne
+        ("departement:xyz", []),
+    ],
+)
+def test_suggestions_are_plausible(spec: str, expected: list[str]) -> None:
+    with pytest.raises(TerritoryError) as error:
+        parse_territory(spec, "2016")
+    message = str(error.value)
+    suggested = re.findall(r"(?:region|academie|departement):[\w-]+", message.split("vouliez-vous dire")[-1]) \
+        if "vouliez-vous dire" in message else []
+    assert suggested == expected, message
 
 
 def test_mayotte_2016_error_explains_2020() -> None:

@@ -39,6 +39,7 @@ from analysis.build import editions, editorial, kernels, keys, workers
 from analysis.build import manifest as cache
 from analysis.core import config, perimeters, territories
 from analysis.core.errors import InputError
+from analysis.core.formatting import fmt_number, plural
 
 DEFAULT_LEVELS = ("france", "region", "academie", "departement")
 LOG = workers.LOG
@@ -79,20 +80,22 @@ class BatchReport:
         return not self.failures and not self.interrupted
 
     def summary(self) -> str:
+        """One line in French, counts agreed: ``13 éditions 2018 : 12 construites, 1 à jour (cache)…``."""
         counts = {s: len(self.by_status(s)) for s in
                   ("built", "rendered", "skipped", "failed", "planned", "interrupted")}
+        editions = f"{plural(len(self.outcomes), 'édition', 'éditions')} {self.year}"
         if counts["planned"]:
             to_run = self.by_status("planned")
-            return (f"{len(self.outcomes)} éditions {self.year} (simulation) : "
-                    f"{sum(o.action == 'execute' for o in to_run)} à exécuter, "
+            return (f"{editions} (simulation) : {sum(o.action == 'execute' for o in to_run)} à exécuter, "
                     f"{sum(o.action == 'render' for o in to_run)} à remettre en page, "
-                    f"{counts['skipped']} à jour (cache), {counts['failed']} impossibles")
-        text = (f"{len(self.outcomes)} éditions {self.year} : {counts['built']} construites, "
-                f"{counts['rendered']} remises en page, {counts['skipped']} à jour (cache), "
-                f"{counts['failed']} en échec")
+                    f"{counts['skipped']} à jour (cache), "
+                    f"{plural(counts['failed'], 'impossible', 'impossibles')}")
+        text = (f"{editions} : {plural(counts['built'], 'construite', 'construites')}, "
+                f"{plural(counts['rendered'], 'remise en page', 'remises en page')}, "
+                f"{counts['skipped']} à jour (cache), {counts['failed']} en échec")
         if self.interrupted:
-            text += f", {counts['interrupted']} interrompues"
-        return text + f" — {self.timings.get('total', 0):.1f} s"
+            text += f", {plural(counts['interrupted'], 'interrompue', 'interrompues')}"
+        return text + f" — {fmt_number(self.timings.get('total', 0), 1)} s"
 
 
 # ----------------------------------------------------------------------------- selection
@@ -234,7 +237,7 @@ def build_editions(selected: list[territories.Territory], year: int, *, formats=
     report.timings["cles"] = time.perf_counter() - step
 
     todo = [(o, t, i) for o, t, i in plans if o.status == "pending"]
-    say(f"{len(selected)} édition(s) : {len(todo)} à construire, "
+    say(f"{plural(len(selected), 'édition', 'éditions')} : {len(todo)} à construire, "
         f"{len(selected) - len(todo)} à jour ou en échec")
     if dry_run:                    # what would be done and why; no edition built
         for outcome, _, _ in todo:

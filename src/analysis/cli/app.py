@@ -2,7 +2,8 @@
 
 Commands live in :mod:`.data` (``data import|fetch|status|demo``), :mod:`.tables`
 (``territories``, ``indicators``) and :mod:`.editions` (``build``, ``quickstart``);
-:mod:`.main` registers them and maps errors to exit statuses.
+:mod:`.main` registers them and maps errors to exit statuses. What users read (help, messages,
+errors the command line adds) is in French; the package's own error texts are not translated.
 """
 
 from __future__ import annotations
@@ -12,16 +13,76 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from typer.core import TyperCommand, TyperGroup
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="État des lieux du numérique éducatif: data, indicators and reports.")
-data_app = typer.Typer(no_args_is_help=True, help="Bring in, check and describe the source files.")
+from analysis.core.errors import UsageError
+
+#: Typer's help and error panels in French: their titles and the notes in brackets. The usage
+#: line and the errors of the command-line parser itself (an unknown option, a missing
+#: argument) come from the click typer vendors, in English, and stay so.
+TYPER_TEXTS = {
+    "COMMANDS_PANEL_TITLE": "Commandes",
+    "ERRORS_PANEL_TITLE": "Erreur",
+    "DEFAULT_STRING": "[par défaut : {}]",
+    "REQUIRED_LONG_STRING": "[obligatoire]",
+    "ENVVAR_STRING": "[variable d'environnement : {}]",
+    "ABORTED_TEXT": "Interrompu.",
+    "RICH_HELP": "Aide : [blue]'{command_path} {help_option}'[/]",
+}
+
+
+def _french_panels() -> None:
+    from typer import rich_utils
+
+    for name, text in TYPER_TEXTS.items():
+        if hasattr(rich_utils, name):
+            setattr(rich_utils, name, text)
+
+
+class _FrenchHelpOption:
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "Afficher cette aide et quitter."
+        return option
+
+
+class Command(_FrenchHelpOption, TyperCommand):
+    """A command whose --help says what it does in French (``@app.command(..., cls=Command)``)."""
+
+
+class Group(_FrenchHelpOption, TyperGroup):
+    """A command group whose --help says what it does in French."""
+
+
+_french_panels()
+app = typer.Typer(cls=Group, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="État des lieux du numérique éducatif : données, indicateurs et rapports.")
+data_app = typer.Typer(cls=Group, no_args_is_help=True,
+                       help="Importer, télécharger, vérifier et décrire les fichiers sources.")
 app.add_typer(data_app, name="data")
-console = Console(stderr=True)
+# Messages on standard error (log lines without the source file of the call), results on standard output.
+console = Console(stderr=True, log_path=False)
 out = Console()
 
-DataDir = Annotated[Path | None, typer.Option("--data-dir",
-                                              help="Data folder (default: the active one, see `data status`).")]
+DataDir = Annotated[Path | None, typer.Option(
+    "--data-dir", help="Dossier de données (par défaut : le dossier actif, voir `data status`).")]
+
+
+def check_year(year: int) -> int:
+    """A millésime is a year written with four digits: ``--year 18`` is refused, naming 2018."""
+    if not 1000 <= int(year) <= 9999:
+        guess = 2000 + int(year) if 0 <= int(year) < 100 else 2018
+        raise UsageError(f"--year {year} : année sur quatre chiffres, par exemple {guess}.\n"
+                         f"  → relancez avec --year {guess}")
+    return int(year)
+
+
+def year_option(help_text: str = "Millésime (année sur quatre chiffres)."):
+    return typer.Option("--year", help=help_text, callback=check_year)
+
+
+Year = Annotated[int, year_option()]
 
 
 def open_store(data_dir):

@@ -13,7 +13,8 @@ def output_file(path: Path, option: str = "-o/--output") -> Path:
     """A file the command may write: not a folder, inside a folder that is (or can be) writable."""
     path = Path(path)
     if path.is_dir():
-        raise UsageError(f"{option} {path} is a folder: give a file name, e.g. {path / 'indicateurs.csv'}.")
+        raise UsageError(f"{option} {path} : c'est un dossier.\n  → donnez un nom de fichier, par exemple "
+                         f"{path / 'indicateurs.csv'}")
     output_folder(path.parent, option, of_file=path)
     return path
 
@@ -21,18 +22,18 @@ def output_file(path: Path, option: str = "-o/--output") -> Path:
 def output_folder(path: Path, option: str = "-o/--output", *, of_file: Path | None = None) -> Path:
     """A folder the command may create and write into."""
     path = Path(path)
-    what = f"{option} {of_file}: its folder {path}" if of_file else f"{option} {path}"
+    what = f"{option} {of_file} : son dossier {path}" if of_file else f"{option} {path}"
     existing = path
     while not existing.exists():          # the nearest existing ancestor decides
         if existing.parent == existing:
             break
         existing = existing.parent
     if existing.exists() and not existing.is_dir():
-        raise UsageError(f"{what} cannot be created: {existing} is a file, not a folder.\n"
-                         "  → Choose another path, or move that file away.")
+        raise UsageError(f"{what} ne peut pas être créé : {existing} est un fichier, pas un dossier.\n"
+                         "  → choisissez un autre chemin, ou déplacez ce fichier")
     if existing.exists() and not _writable(existing):
-        raise UsageError(f"{what} is not writable (nothing can be created in {existing}).\n"
-                         "  → Choose a folder you can write into.")
+        raise UsageError(f"{what} : écriture impossible (rien ne peut être créé dans {existing}).\n"
+                         "  → choisissez un dossier où vous pouvez écrire")
     return path
 
 

@@ -1,8 +1,11 @@
 """``etat-des-lieux build`` and ``quickstart``: editions of the report.
 
 ``build SPEC`` and ``build --all`` are one path (:mod:`analysis.build.batch`): the same caches,
-the same edition manifests, the same renderer choice. Options are checked before any work
-(:func:`check_options`): a mistake costs no indicator computation and no kernel.
+the same edition manifests, the same renderer choice. Everything the user gave is checked before
+any work (:func:`check_options`, :func:`check_request`): options, the territory (required: a
+build never falls back on France silently), the millésime, and that the data cover the
+territory at all (:mod:`analysis.cli.coverage`). Only then is the renderer said, once, and the
+build started; a warning at the end says when the data cover an edition in part.
 """
 
 from __future__ import annotations
@@ -10,16 +13,23 @@ from __future__ import annotations
 import os
 import shlex
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
-from analysis.cli.app import DataDir, app, console, out
-from analysis.cli.data import activate, data_demo
+from analysis.cli import coverage
+from analysis.cli.app import Command, DataDir, Year, app, console, out
+from analysis.cli.data import activate, make_demo
 from analysis.core.errors import UsageError
+from analysis.core.formatting import plural
 
 FORMATS = ("html", "pdf")
+#: What became of an edition (``EditionOutcome.status``) and what a dry run would do (``action``).
+STATUS = {"built": "construite", "rendered": "remise en page", "skipped": "à jour"}
+ACTION = {"execute": "exécuter", "render": "remettre en page", "skip": "à jour"}
 
 
 def parse_formats(value: str) -> tuple[str, ...]:
@@ -28,8 +38,9 @@ def parse_formats(value: str) -> tuple[str, ...]:
     wanted = ["pdf" if f == "typst" else f for f in wanted]
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown or not wanted:
-        raise UsageError(f"--format {value}: {', '.join(unknown) or 'empty'} is not an output of the "
-                         f"report.\n  → choose among {', '.join(FORMATS)}, comma-separated (e.g. --format html,pdf)")
+        raise UsageError(f"--format {value} : {', '.join(unknown) or 'aucun format'} n'est pas une sortie du "
+                         f"rapport.\n  → choisissez parmi {', '.join(FORMATS)}, séparés par des virgules "
+                         "(par exemple --format html,pdf)")
     return tuple(dict.fromkeys(wanted))
 
 
@@ -37,81 +48,153 @@ def check_output(folder: Path) -> Path:
     """The reports folder can be created and written (checked before building anything)."""
     folder = Path(folder).expanduser()
     if folder.exists() and not folder.is_dir():
-        raise UsageError(f"-o {folder}: this is a file, not a folder.\n  → name a folder for the reports "
-                         f"(it is created if needed), e.g. -o reports")
+        raise UsageError(f"-o {folder} : c'est un fichier, pas un dossier.\n  → nommez un dossier pour les "
+                         "rapports (il est créé si besoin), par exemple -o reports")
     existing = folder
     while not existing.exists():
         existing = existing.parent
     if not existing.is_dir():
-        raise UsageError(f"-o {folder}: {existing} is a file, so the folder cannot be created.\n"
-                         f"  → name a folder whose parents are folders")
+        raise UsageError(f"-o {folder} : {existing} est un fichier, le dossier ne peut pas être créé.\n"
+                         "  → nommez un dossier dont les parents sont des dossiers")
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise UsageError(f"-o {folder}: {existing} is not writable by you.\n"
-                         f"  → choose a folder you can write to, or fix its permissions")
+        raise UsageError(f"-o {folder} : vous ne pouvez pas écrire dans {existing}.\n"
+                         "  → choisissez un dossier où vous pouvez écrire, ou corrigez ses droits")
     return folder
 
 
 def check_options(*, formats: str, threshold: int, output: Path, jobs: int | None, renderer: str | None):
     """Every option of ``build``, checked before any work. Returns (formats, output, renderer)."""
+    from analysis.cli.tables import check_threshold
     from analysis.render import quarto
 
     fmts = parse_formats(formats)
-    if threshold < 1:
-        raise UsageError(f"--threshold {threshold}: the secret threshold is a number of respondents, at "
-                         "least 1.\n  → e.g. --threshold 5 (the default): fewer respondents, no value published")
+    check_threshold(threshold)
     if jobs is not None and jobs < 1:
-        raise UsageError(f"--jobs {jobs}: at least 1 worker process.\n  → leave it out for one per CPU")
+        raise UsageError(f"--jobs {jobs} : au moins 1 processus.\n  → omettez l'option pour un processus par "
+                         "processeur")
     return fmts, check_output(output), quarto.choose(renderer)
 
 
-Territory = Annotated[str, typer.Argument(help="france, region:76, academie:toulouse, departement:31…")]
-Year = Annotated[int, typer.Option(help="Millésime.")]
-Output = Annotated[Path, typer.Option("-o", "--output", help="Reports folder.")]
+@dataclass
+class Request:
+    """What ``build`` was asked for, checked: one territory, or ``--all`` (levels, within)."""
+
+    year: int
+    territory: object = None          # Territory (one edition) or None (--all)
+    levels: list[str] | None = None
+    within: str | None = None
+    results: object = None            # the indicator table of the millésime (coverage columns)
+
+    @property
+    def batch(self) -> bool:
+        return self.territory is None
+
+
+def check_request(territory: str | None, year: int, *, all_: bool, level, within, data_dir,
+                  threshold: int) -> Request:
+    """The territory or the selection, the millésime and the data, before any work (exit status 2)."""
+    from analysis import indicators
+    from analysis.build import batch
+    from analysis.core import territories
+    from analysis.harmonise.millesimes import check_millesime
+    from analysis.sources.store import Store
+
+    vintage = territories.vintage_for_year(year)
+    if all_ or level or within:
+        if territory:
+            raise UsageError(f"build {territory} --all : --all (ou --level, --within) construit toutes les "
+                             "éditions d'un niveau, sans territoire.\n  → pour les éditions à l'intérieur de "
+                             f"{territory} : `etat-des-lieux build --all --within {territory}` ; pour "
+                             f"l'édition {territory} seule : `etat-des-lieux build {territory}`")
+        batch.select_editions(year, level, within)          # unknown level or --within: refused now
+        request = Request(year, None, level, within)
+    elif territory is None:
+        raise UsageError("quel territoire ? `build` construit l'édition d'un territoire que vous nommez.\n"
+                         "  → par exemple `etat-des-lieux build france`, `build region:76`, "
+                         "`build academie:toulouse`, `build departement:31`, `build perimetre:tne-34`, ou "
+                         "toutes les éditions : `build --all` ; la liste : `etat-des-lieux territories`")
+    else:
+        request = Request(year, territories.parse_territory(territory, vintage))
+    store = Store(data_dir)
+    check_millesime(store, year)
+    with console.status(f"indicateurs {year}…"):
+        request.results = indicators.load(store, year, threshold=threshold)
+    if not request.batch:
+        coverage.refuse_uncovered(request.results, request.territory, year, store.raw)
+    return request
+
+
+def renderer_line(choice) -> str:
+    """The renderer a build uses, and why, said once where the build starts."""
+    if choice.name == "quarto":
+        return f"rendu : Quarto {choice.version} — {choice.reason}"
+    return f"rendu : intégré (pandoc + typst) — {choice.reason}"
+
+
+Territory = Annotated[str | None, typer.Argument(
+    help="france, region:76, academie:toulouse, departement:31 ou perimetre:<nom> (sans territoire : --all).",
+    metavar="TERRITOIRE", show_default=False)]
+Output = Annotated[Path, typer.Option("-o", "--output", help="Dossier des rapports.")]
 Renderer = Annotated[str | None, typer.Option(
-    "--renderer", help="quarto or builtin (default: Quarto ≥ 1.9.18 when on PATH or in $QUARTO_PATH, "
-                       "else builtin: pandoc + typst).")]
+    "--renderer", help="quarto ou builtin (par défaut : Quarto ≥ 1.9.18 s'il est sur le PATH ou dans "
+                       "$QUARTO_PATH, sinon builtin : pandoc + typst).")]
 Levels = Annotated[list[str] | None, typer.Option(
-    "--level", help="With --all: france, region, academie, departement (repeat or comma-separate).")]
+    "--level", help="Avec --all : france, region, academie, departement, perimetre (option répétée ou "
+                    "valeurs séparées par des virgules).")]
 Within = Annotated[str | None, typer.Option(
-    "--within", help="With --all: only the territories inside this one, e.g. region:76.")]
+    "--within", help="Avec --all : seulement les territoires à l'intérieur de celui-ci, par exemple region:76.")]
+
 
 def _flag(name: str, text: str):
     return Annotated[bool, typer.Option(name, help=text)]
 
 
-@app.command("build")
-def build_cmd(territory: Territory = "france",
+@app.command("build", cls=Command,
+             short_help="Construire l'édition d'un territoire, ou toutes (--all).",
+             help="Construire l'édition d'un territoire (exécuter les notebooks des chapitres, produire HTML et PDF), "
+                  "ou avec --all toutes les éditions. Une édition dont les entrées n'ont pas changé n'est pas refaite "
+                  "(son manifeste dit pourquoi).")
+def build_cmd(territory: Territory = None,
               year: Year = 2018,
-              formats: Annotated[str, typer.Option("--format", help="html,pdf")] = "html,pdf",
+              formats: Annotated[str, typer.Option("--format", help="html, pdf ou html,pdf.")] = "html,pdf",
               output: Output = Path("reports"),
-              threshold: Annotated[int, typer.Option(help="Secret statistique threshold (at least 1).")] = 5,
+              threshold: Annotated[int, typer.Option(help="Seuil du secret statistique (au moins 1 "
+                                                          "répondant).")] = 5,
               data_dir: DataDir = None,
               renderer: Renderer = None,
-              all_: _flag("--all", "Every edition of the chosen levels (in parallel, with an index).") = False,
+              all_: _flag("--all", "Toutes les éditions des niveaux choisis (en parallèle, avec une page "
+                                   "d'index).") = False,
               level: Levels = None,
               within: Within = None,
-              force: _flag("--force", "Rebuild even the editions whose inputs did not change.") = False,
-              jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: CPUs)")] = None,
-              fresh_kernels: _flag("--fresh-kernels", "A new kernel per chapter, not one per worker.") = False,
-              dry_run: _flag("--dry-run", "List what would be executed or re-rendered, and why.") = False):
-    """Build one edition (execute the chapter notebooks, render HTML and PDF), or with --all every edition.
-
-    An edition whose inputs did not change is skipped, in both cases (its manifest says why).
-    """
+              force: _flag("--force", "Refaire même les éditions dont les entrées n'ont pas changé.") = False,
+              jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Processus de travail (par défaut : "
+                                                                            "un par processeur).")] = None,
+              fresh_kernels: _flag("--fresh-kernels", "Un nouveau noyau par chapitre, pas un par "
+                                                      "processus.") = False,
+              dry_run: _flag("--dry-run", "Dire ce qui serait exécuté ou remis en page, et pourquoi, sans "
+                                          "rien construire.") = False):
+    """Build one edition (execute the chapter notebooks, render HTML and PDF), or with --all every
+    edition; an edition whose inputs did not change is skipped (its manifest says why)."""
     from analysis.build import batch
 
     fmts, output, choice = check_options(formats=formats, threshold=threshold, output=output, jobs=jobs,
                                          renderer=renderer)
-    shown = f"Quarto {choice.version}" if choice.name == "quarto" else "intégré (pandoc + typst)"
-    console.print(f"rendu : {shown} — {choice.reason}", highlight=False)
+    request = check_request(territory, year, all_=all_, level=level, within=within, data_dir=data_dir,
+                            threshold=threshold)
+    console.print(renderer_line(choice), highlight=False)
     options = dict(formats=fmts, out_dir=output, data_dir=data_dir, threshold=threshold, force=force,
                    jobs=jobs, reuse_kernel=not fresh_kernels, progress=not dry_run, console=console,
                    log=console.log, dry_run=dry_run, renderer=choice)
-    if all_ or level or within:
+    if request.batch:
         report = batch.build_all(year, levels=level, within=within, **options)
     else:
-        report = batch.build(territory, year, **options)
-    raise typer.Exit(show_report(report, single=not (all_ or level or within)))
+        report = batch.build(request.territory.id, year, **options)
+    code = show_report(report, single=not request.batch)
+    warning = coverage.partial_warning(request.results, [o.territory for o in report.outcomes], year,
+                                       batch=request.batch)
+    if warning:
+        console.print(f"[yellow]attention :[/] {escape(warning)}", highlight=False)
+    raise typer.Exit(code)
 
 
 def show_report(report, *, single: bool) -> int:
@@ -121,29 +204,37 @@ def show_report(report, *, single: bool) -> int:
             for fmt, path in outcome.outputs.items():
                 out.print(f"{fmt}: {path}", highlight=False)
         if outcome.status in ("built", "rendered"):
-            console.print(f"  [green]{outcome.status:9}[/] {outcome.label} — {outcome.reason}", highlight=False)
+            console.print(f"  [green]{STATUS[outcome.status]:14}[/] {outcome.label} — {outcome.reason}",
+                          highlight=False)
         elif outcome.status == "planned":
-            out.print(f"  {outcome.action:8} {outcome.territory:24} {outcome.label} — {outcome.reason}",
-                      highlight=False)
-    if report.index:
-        out.print(f"index: {report.index['index']}", highlight=False)
+            out.print(f"  {ACTION.get(outcome.action, outcome.action):16} {outcome.territory:16} {outcome.label} "
+                      f"— {outcome.reason}", highlight=False)
+    for name, path in sorted(report.index.items(), key=lambda item: item[0] != "index"):  # then csv (, xlsx)
+        out.print(f"{name}: {path}", highlight=False)
     console.print(report.summary(), highlight=False)
     if report.failures:
-        console.print(f"[red]{len(report.failures)} édition(s) en échec :[/]")
+        console.print(f"[red]{plural(len(report.failures), 'édition en échec', 'éditions en échec')} :[/]",
+                      highlight=False)
         for outcome in report.failures:
-            console.print(f"  [red]✗[/] {outcome.error}", highlight=False)
+            console.print(f"  [red]✗[/] {escape(str(outcome.error))}", highlight=False)
     if report.interrupted:
         finished = len(report.by_status("built")) + len(report.by_status("rendered"))
+        unfinished = len(report.by_status("interrupted"))
         command = " ".join(shlex.quote(a) for a in ["etat-des-lieux", *sys.argv[1:]])
-        console.print(f"[yellow]interrompu[/] (Ctrl-C) : {finished} édition(s) terminée(s) pendant ce lancement "
-                      f"sont enregistrées, {len(report.by_status('interrupted'))} non terminée(s).\n"
+        console.print(f"[yellow]interrompu[/] (Ctrl-C) : "
+                      f"{plural(finished, 'édition terminée', 'éditions terminées')} pendant ce lancement "
+                      f"{'est enregistrée' if finished < 2 else 'sont enregistrées'}, "
+                      f"{plural(unfinished, 'non terminée', 'non terminées')}.\n"
                       f"  → pour reprendre, relancez la même commande : {command}\n"
                       f"    (les éditions terminées ne sont pas refaites)", highlight=False)
         return 130
     return 1 if report.failures else 0
 
 
-@app.command("quickstart")
+@app.command("quickstart", cls=Command,
+             short_help="Produire le rapport national (données réelles, sinon démonstration).",
+             help="Produire le rapport national : avec les données réelles quand elles sont là ou téléchargeables, "
+                  "sinon avec les données de démonstration (marquées).")
 def quickstart_cmd(year: Year = 2018, output: Output = Path("reports")):
     """Produce the national report: real data when available or downloadable, else the marked demo."""
     from analysis.core import config
@@ -160,12 +251,12 @@ def quickstart_cmd(year: Year = 2018, output: Output = Path("reports")):
                 console.log(f"téléchargement {key}…")
                 fetch_source(store, store.registry[key])
         except (OfflineError, AnalysisError) as exc:
-            console.print(f"[yellow]Données officielles indisponibles[/] ({str(exc).splitlines()[0]})")
+            console.print(f"[yellow]Données officielles indisponibles[/] ({escape(str(exc).splitlines()[0])})",
+                          highlight=False)
             console.print("[magenta]→ édition nationale de DÉMONSTRATION[/] (données synthétiques marquées)")
             data_dir = config.demo_data_dir()
-            demo_store = Store(data_dir)
-            if year not in available_years(demo_store):
-                data_demo(data_dir=data_dir, seed=2018, year=None)
+            if year not in available_years(Store(data_dir)):
+                make_demo(data_dir)
             out_dir = output / "demo"
     activate(data_dir, explicit=False)                # the notebooks then find the same data
     build_cmd("france", year=year, formats="html,pdf", output=out_dir, threshold=5, data_dir=data_dir,

@@ -25,7 +25,7 @@ class _Notices(logging.Handler):
     """The library's notices (a damaged cache rebuilt…) as one line each on the console."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        console.print(f"[yellow]notice:[/] {escape(record.getMessage())}", highlight=False, soft_wrap=True)
+        console.print(f"[yellow]avis :[/] {escape(record.getMessage())}", highlight=False, soft_wrap=True)
 
 
 def main() -> None:
@@ -37,7 +37,7 @@ def main() -> None:
         app()
     except AnalysisError as exc:
         # soft_wrap: a long path is never cut across lines; escape: "[…]" in a message is text.
-        console.print(f"[red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        console.print(f"[red]erreur :[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:
         console.print("[yellow]interrompu[/] (Ctrl-C)")
@@ -45,9 +45,9 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - any other exception is a bug of the tool
         with tempfile.NamedTemporaryFile("w", prefix="etat-des-lieux-bug-", suffix=".txt", delete=False) as f:
             traceback.print_exc(file=f)
-        console.print(f"[red]internal error[/] (a bug of etat-des-lieux, not of your data): "
-                      f"{type(exc).__name__}: {exc}\n  → please report it to the project's maintainers "
-                      f"(see CONTRIBUTING.md), attaching the traceback saved in {f.name}", highlight=False)
+        console.print(f"[red]erreur interne[/] (un défaut d'etat-des-lieux, pas de vos données) : "
+                      f"{type(exc).__name__}: {escape(str(exc))}\n  → signalez-le aux responsables du projet "
+                      f"(voir CONTRIBUTING.md) en joignant la trace enregistrée dans {f.name}", highlight=False)
         sys.exit(1)
 
 

@@ -3,63 +3,85 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from analysis.cli.app import DataDir, app, console, open_store, out
+from analysis.cli.app import Command, DataDir, Year, app, console, open_store, out, year_option
+from analysis.core.errors import UsageError
+from analysis.core.formatting import plural
+
+LEVEL_NAMES = {"region": "régions académiques", "academie": "académies", "departement": "départements",
+               "perimetre": "périmètres sur mesure", "france": "France"}
 
 
-@app.command("territories")
-def territories_cmd(level: Annotated[str, typer.Option(help="region | academie | departement")] = "academie",
-                    year: Annotated[int, typer.Option(help="Millésime: chooses the académie map.")] = 2018):
+@app.command("territories", cls=Command,
+             short_help="Lister les territoires d'un niveau et leur rattachement.",
+             help="Les territoires de la carte d'un millésime (régions académiques, académies, départements, "
+                  "périmètres sur mesure) et leur rattachement.")
+def territories_cmd(level: Annotated[str, typer.Option(
+                        help="region, academie, departement ou perimetre.")] = "academie",
+                    year: Annotated[int, year_option("Millésime : il choisit la carte des académies.")] = 2018):
     """The territorial hierarchy of a millésime's map (régions académiques, académies, départements)."""
     from analysis.core import territories as t
 
     vintage = t.vintage_for_year(year)
-    table = Table(title=f"{level} — carte {vintage} (millésime {year})")
+    items = t.list_territories(level, vintage)
+    chosen = items[0].level if items else level
+    table = Table(title=f"{LEVEL_NAMES.get(chosen, chosen)} — carte {vintage} (millésime {year})")
     for column in ("code", "nom", "identifiant", "rattachement"):
         table.add_column(column)
-    items = t.list_territories(level, vintage)
     for item in items:
         parent = t.parents(item)
         table.add_row(item.code, item.nom, item.id, parent[0].label if parent else "")
     out.print(table)
-    console.print(f"{len(items)} territoires")
+    console.print(plural(len(items), "territoire", "territoires"))
 
 
-class Format(StrEnum):
-    csv = "csv"
-    json = "json"
-    xlsx = "xlsx"
+FORMATS = ("csv", "json", "xlsx")
+Territory = Annotated[str, typer.Argument(help="france, region:76, academie:toulouse, departement:31, "
+                                               "perimetre:<nom>…", metavar="TERRITOIRE", show_default=False)]
+LevelBelow = Annotated[bool, typer.Option("--level-below", help="Aussi les territoires du niveau inférieur.")]
+FormatOption = Annotated[str, typer.Option("--format", help="csv, json ou xlsx.")]
+Output = Annotated[Path | None, typer.Option("-o", "--output", help="Fichier (par défaut : la sortie standard, "
+                                                                     "pour csv et json).")]
+Threshold = Annotated[int, typer.Option(help="Secret statistique : en dessous de ce nombre de répondants, "
+                                             "aucune valeur n'est publiée (au moins 1).")]
 
 
-Territory = Annotated[str, typer.Argument(help="france, region:76, academie:toulouse, departement:31…")]
-LevelBelow = Annotated[bool, typer.Option("--level-below", help="Also the territories one level below.")]
-FormatOption = Annotated[Format, typer.Option("--format", case_sensitive=False, help="csv | json | xlsx")]
-Output = Annotated[Path | None, typer.Option("-o", "--output", help="File (default: standard output for csv/json).")]
-Threshold = Annotated[int, typer.Option(min=1, help="Secret statistique: fewer respondents than this (at least 1).")]
+def check_threshold(threshold: int) -> int:
+    if threshold < 1:
+        raise UsageError(f"--threshold {threshold} : le seuil du secret statistique est un nombre de répondants, "
+                         "au moins 1.\n  → par exemple --threshold 5 (la valeur par défaut) : moins de répondants, "
+                         "aucune valeur publiée")
+    return threshold
 
 
-@app.command("indicators")
-def indicators_cmd(territory: Territory, year: Annotated[int, typer.Option(help="Millésime.")] = 2018,
-                   level_below: LevelBelow = False, fmt: FormatOption = Format.csv, output: Output = None,
+@app.command("indicators", cls=Command,
+             short_help="Exporter les indicateurs d'un territoire (csv, json, xlsx).",
+             help="Tous les indicateurs d'un territoire pour un millésime, avec leur taux de non-communication (n.c.) "
+                  "et la couverture des données du territoire (colonne couverture_donnees : complète, partielle ou "
+                  "aucune).")
+def indicators_cmd(territory: Territory, year: Year = 2018,
+                   level_below: LevelBelow = False, fmt: FormatOption = "csv", output: Output = None,
                    threshold: Threshold = 5, data_dir: DataDir = None):
     """Every indicator of a territory and millésime, with its n.c. rate and the data coverage of
-    the territory (``couverture_donnees``: complète, partielle, aucune)."""
+    the territory (column couverture_donnees)."""
     from analysis import indicators
     from analysis.cli import checks
     from analysis.core import territories
-    from analysis.core.errors import UsageError
     from analysis.harmonise.millesimes import check_millesime
     from analysis.indicators import export
 
-    fmt = Format(fmt).value
+    fmt = str(fmt).strip().lower()
+    if fmt not in FORMATS:
+        raise UsageError(f"--format {fmt} : format inconnu.\n  → choisissez csv, json ou xlsx")
+    check_threshold(threshold)
     if output is None and fmt == "xlsx":
-        raise UsageError("--format xlsx writes a file: give it with -o FILE.xlsx.")
+        raise UsageError("--format xlsx écrit un fichier.\n  → donnez-le avec -o FICHIER.xlsx")
     if output is not None:
         checks.output_file(output)
     store = open_store(data_dir)
@@ -71,4 +93,4 @@ def indicators_cmd(territory: Territory, year: Annotated[int, typer.Option(help=
                          else rows.to_json(orient="records", force_ascii=False, indent=1))
         return
     export.write(rows, output, fmt)
-    console.print(f"{len(rows)} lignes → {output}")
+    console.print(f"{plural(len(rows), 'ligne', 'lignes')} → {escape(str(output))}", highlight=False)

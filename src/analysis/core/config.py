@@ -55,7 +55,7 @@ def demo_data_dir() -> Path:
 @dataclass(frozen=True)
 class ActiveFolder:
     path: Path
-    why: str          # how it was chosen, for ``data status``
+    why: str          # how it was chosen, for ``data status`` (in French, as the command line speaks)
 
 
 def active_data_dir() -> ActiveFolder:
@@ -67,9 +67,9 @@ def active_data_dir() -> ActiveFolder:
         if named:
             target = (home / named).resolve()
             if target.is_dir():
-                return ActiveFolder(target, f"named by {pointer}")
-            return ActiveFolder(home, f"default ({pointer} names {target}, which no longer exists)")
-    env = "$ETAT_DES_LIEUX_DATA" if os.environ.get("ETAT_DES_LIEUX_DATA") else "default"
+                return ActiveFolder(target, f"désigné par {pointer}")
+            return ActiveFolder(home, f"par défaut ({pointer} désigne {target}, qui n'existe plus)")
+    env = "$ETAT_DES_LIEUX_DATA" if os.environ.get("ETAT_DES_LIEUX_DATA") else "par défaut"
     return ActiveFolder(home, env)
 
 

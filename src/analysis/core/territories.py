@@ -28,6 +28,7 @@ parent, then its parents) and départements, but no sub-territory and no place i
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -214,7 +215,7 @@ def _parse_level(level: str) -> str:
     key = _key(level)
     if key not in _LEVEL_ALIASES:
         raise TerritoryError(
-            f"Unknown territory level {level!r}: expected one of {', '.join(LEVELS + (PERIMETRE,))}."
+            f"Niveau de territoire inconnu : {level!r}.\n  → niveaux : {', '.join(LEVELS + (PERIMETRE,))}"
         )
     return _LEVEL_ALIASES[key]
 
@@ -253,16 +254,50 @@ def _lookup(level: str, value: str, vintage: str) -> str | None:
     return keys.get(key) or keys.get(_without_article(key))
 
 
-def _suggest(level: str, value: str, vintage: str) -> list[str]:
+#: Below this similarity (difflib ratio of the matching keys), a name is no suggestion.
+SUGGEST_CUTOFF = 0.75
+#: A name of which the value is a whole word ("corse" in "haute-corse", "marseille" in "aix-marseille").
+_WORD_SCORE = 0.9
+
+
+def _scored(level: str, value: str, vintage: str) -> dict[str, float]:
+    """Editions of ``level`` that ``value`` may mean, with a score: 1 for a name or code written
+    otherwise, 0.9 for a name of which ``value`` is a whole word, else the similarity of the
+    spelling when at least :data:`SUGGEST_CUTOFF`."""
     editions = {t.code for t in list_territories(level, vintage)}
     keys = {k: c for k, c in _candidates(level, vintage).items() if c in editions}
-    matches = difflib.get_close_matches(_key(value), list(keys), n=5, cutoff=0.6)
-    specs: list[str] = []
-    for match in matches:
-        spec = f"{level}:{keys[match]}"
-        if spec not in specs:
-            specs.append(spec)
-    return specs
+    wanted = _key(value)
+    bare = _without_article(wanted)
+    word = re.compile(rf"(^|-){re.escape(bare)}(-|$)") if len(bare) >= 3 else None
+    found: dict[str, float] = {}
+    for key, code in keys.items():
+        if key in (wanted, bare):
+            score = 1.0
+        elif word and word.search(key):
+            score = _WORD_SCORE
+        else:
+            score = difflib.SequenceMatcher(None, wanted, key).ratio()
+            if score < SUGGEST_CUTOFF:
+                continue
+        spec = f"{level}:{code}"
+        found[spec] = max(found.get(spec, 0.0), score)
+    return found
+
+
+def _suggest(level: str | tuple[str, ...], value: str, vintage: str, n: int = 5) -> list[str]:
+    """Plausible editions for ``value`` at ``level`` (or several levels): the exact names when
+    there are some (``toulouse`` → academie:toulouse, not the Vaucluse), else the best scored and
+    those nearly as good."""
+    levels = (level,) if isinstance(level, str) else level
+    scored: dict[str, float] = {}
+    for one in levels:
+        scored.update(_scored(one, value, vintage))
+    if not scored:
+        return []
+    best = max(scored.values())
+    floor = 1.0 if best == 1.0 else min(best - 0.05, _WORD_SCORE)
+    ranked = sorted(scored.items(), key=lambda item: -item[1])          # stable: levels in map order
+    return [spec for spec, score in ranked if score >= floor][:n]
 
 
 def _successors(level: str, code: str, from_vintage: str, to_vintage: str) -> list[str]:
@@ -274,11 +309,18 @@ def _successors(level: str, code: str, from_vintage: str, to_vintage: str) -> li
     return [f"{level}:{c}" for c in found if _is_edition(level, c, to_vintage)]
 
 
-def _error(message: str, level: str, suggestions: list[str]) -> TerritoryError:
-    if suggestions:
-        message += f" Did you mean: {', '.join(suggestions)}?"
+_NONE = {"region": "aucune région académique", "academie": "aucune académie", "departement": "aucun département"}
+_MAPS = {"2016": "millésimes jusqu'à 2019", "2020": "millésimes à partir de 2020"}
+
+
+def _error(message: str, level: str, suggestions: list[str], vintage: str) -> TerritoryError:
     hint = LIST_HINT.format(level=level if level in LEVELS else "academie")
-    return TerritoryError(f"{message} List the territories with `{hint}`.")
+    shown = []
+    for spec in suggestions:                  # numeric codes get their name: departement:2A (Corse-du-Sud)
+        other, code = spec.split(":", 1)
+        shown.append(spec if other == "academie" else f"{spec} ({_territory(other, code, vintage).nom})")
+    asked = f"vouliez-vous dire {', '.join(shown)} ? " if shown else ""
+    return TerritoryError(f"{message}\n  → {asked}Liste des territoires : `{hint}`")
 
 
 def parse_territory(spec: str | Territory, vintage: str | None = None) -> Territory:
@@ -288,7 +330,8 @@ def parse_territory(spec: str | Territory, vintage: str | None = None) -> Territ
     (code, slug or name); ``academie:toulouse`` or ``academie:16`` (slug, MENJ code or name);
     ``departement:31``, ``departement:031``, ``departement:2A`` or ``departement:haute-garonne``.
     Case, accents, spaces and hyphens do not matter. Only editions are accepted: a région that
-    is not a région académique, a vice-rectorat or a COM raise :class:`TerritoryError`.
+    is not a région académique, a vice-rectorat or a COM raise :class:`TerritoryError`, in French
+    (the command line's language), with plausible suggestions (:func:`_suggest`).
     ``vintage`` defaults to the vintage of ``spec`` when it is a Territory, else to
     :data:`DEFAULT_VINTAGE` (the map of the 2018 report).
     """
@@ -300,12 +343,13 @@ def parse_territory(spec: str | Territory, vintage: str | None = None) -> Territ
     if _key(text) in ("france", "fr", "national", "nation"):
         return france(vintage)
     if ":" not in text:
-        suggestions = [s for level in LEVELS[1:] for s in _suggest(level, text, vintage)][:5]
+        given = f"« {text} » : niveau manquant" if text else "Aucun territoire donné"
         raise _error(
-            f"Territory {text!r} has no level: write level:code, e.g. academie:toulouse, "
-            "region:76, departement:31, or france.",
+            f"{given} ; écrivez niveau:code, par exemple academie:toulouse, region:76, departement:31, "
+            "ou france.",
             "academie",
-            suggestions,
+            _suggest(LEVELS[1:], text, vintage) if text else [],
+            vintage,
         )
     level_text, value = (part.strip() for part in text.split(":", 1))
     level = _parse_level(level_text)
@@ -318,27 +362,29 @@ def parse_territory(spec: str | Territory, vintage: str | None = None) -> Territ
     if code is None:
         other = VINTAGES[1 - VINTAGES.index(vintage)]
         other_code = _lookup(level, value, other)
-        message = f"Unknown {level} {value!r} in the {vintage} map."
+        message = (f"{level}:{value} : {_NONE[level]} de ce nom ou de ce code dans la carte {vintage} "
+                   f"({_MAPS[vintage]}).")
         suggestions = _suggest(level, value, vintage)
-        if other_code is not None:
-            years = "from 2020 on" if other == "2020" else "before 2020"
-            message = (
-                f"{level}:{other_code} exists only in the {other} map ({years}), not in the "
-                f"{vintage} map."
-            )
+        if level == "departement" and value.strip().lstrip("0") == "20":
+            message = f"{level}:{value} : la Corse n'a plus de code 20 depuis 1976, elle compte deux départements."
+            suggestions = ["departement:2A", "departement:2B"]
+        elif other_code is not None:
+            message = (f"{level}:{other_code} n'existe que dans la carte {other} ({_MAPS[other]}), pas dans la "
+                       f"carte {vintage} ({_MAPS[vintage]}).")
             suggestions = _successors(level, other_code, other, vintage) or suggestions
-        raise _error(message, level, suggestions)
+        raise _error(message, level, suggestions, vintage)
     territory = _territory(level, code, vintage)
     if not _is_edition(level, code, vintage):
         reason = {
-            "region": "is not a région académique",
-            "academie": "is a vice-rectorat, not an académie (no académie edition)",
-            "departement": "is a collectivité d'outre-mer, not a département (only in the France edition)",
+            "region": "n'est pas une région académique",
+            "academie": "est un vice-rectorat, pas une académie (pas d'édition académique)",
+            "departement": "est une collectivité d'outre-mer, pas un département (seulement dans l'édition France)",
         }[level]
-        message = f"{territory.nom} ({level}:{code}) {reason} in the {vintage} map."
+        message = f"Carte {vintage} ({_MAPS[vintage]}) : {territory.nom} ({level}:{code}) {reason}."
         if code in ("mayotte", "06") and vintage == "2016":
-            message += " Mayotte became an académie and a région académique on 1 January 2020 (vintage 2020)."
-        raise _error(message, level, [])
+            message += (" Mayotte est devenue une académie et une région académique le 1er janvier 2020 "
+                        "(carte 2020).")
+        raise _error(message, level, [], vintage)
     return territory
 
 

@@ -89,13 +89,14 @@ def candidate() -> str | None:
 def _find(path: str | None) -> tuple[str | None, str | None, str]:
     if path is None:
         where = f"${ENV_PATH} ({os.environ[ENV_PATH]})" if os.environ.get(ENV_PATH) else "PATH"
-        return None, None, f"no quarto executable found on {where}"
+        return None, None, f"pas d'exécutable quarto sur {where}"
     version = _version(path)
     if version is None:
-        return None, None, f"{path} --version failed"
+        return None, None, f"{path} --version a échoué"
     if _parse(version) < MIN_VERSION:
         needed = ".".join(map(str, MIN_VERSION))
-        return None, version, f"{path} is Quarto {version}; books render to typst from Quarto {needed}"
+        return None, version, (f"{path} est Quarto {version} ; les livres sont rendus en typst à partir de "
+                               f"Quarto {needed}")
     return path, version, ""
 
 
@@ -108,20 +109,20 @@ def choose(requested: str | None = None) -> Renderer:
     """The renderer for ``requested`` (``quarto``, ``builtin``, or None/``auto``: Quarto if usable)."""
     requested = (requested or "auto").strip().lower()
     if requested not in (*RENDERERS, "auto"):
-        raise UsageError(f"--renderer {requested}: unknown renderer.\n  → choose quarto or builtin, or leave "
-                         "the option out (Quarto when a recent one is installed, else builtin)")
+        raise UsageError(f"--renderer {requested} : rendu inconnu.\n  → choisissez quarto ou builtin, ou omettez "
+                         "l'option (Quarto quand une version récente est installée, sinon builtin)")
     if requested == "builtin":
-        return Renderer("builtin", "demandé (--renderer builtin)")
+        return Renderer("builtin", "demandé par --renderer builtin")
     path, version, problem = find()
     if path:
-        return Renderer("quarto", "demandé" if requested == "quarto" else
-                        f"Quarto {version} trouvé ({path})", path, version)
+        return Renderer("quarto", f"demandé par --renderer quarto ({path})" if requested == "quarto" else
+                        f"trouvé : {path}", path, version)
     if requested == "quarto":
         needed = ".".join(map(str, MIN_VERSION))
-        raise UsageError(f"--renderer quarto: {problem}.\n  → install Quarto {needed} or later "
-                         f"(https://quarto.org/docs/get-started/) and put it on PATH or name it in "
-                         f"${ENV_PATH}, or use --renderer builtin (pandoc + typst, always available)")
-    return Renderer("builtin", f"pandoc + typst ({problem})")
+        raise UsageError(f"--renderer quarto : {problem}.\n  → installez Quarto {needed} ou plus récent "
+                         f"(https://quarto.org/docs/get-started/) et mettez-le sur le PATH ou nommez-le dans "
+                         f"${ENV_PATH}, ou utilisez --renderer builtin (pandoc + typst, toujours disponible)")
+    return Renderer("builtin", problem)
 
 
 # ----------------------------------------------------------------------------- edition project
