@@ -84,8 +84,10 @@ def test_build_all_on_partial_data_says_how_many_editions_have_no_data(partial_s
     run = dry_run(capsys, partial_store, tmp_path, "--all", "--level", "departement,academie")
     assert run.code == 0, run.raw_text
     text = run.text
-    assert "131 éditions 2018 (simulation)" in text
-    assert "les données ne couvrent que 5 départements sur 101 : 125 éditions sur 131 n'ont aucune donnée" in text
+    assert "131 éditions 2018 (simulation) : 6 à exécuter" in text and "125 sans données (non construites)" in text
+    assert ("les données ne couvrent que 5 départements sur 101 : 125 éditions sur 131 n'ont aucune donnée "
+            "(non construites)") in text
+    assert "departement:75" not in text                        # not listed among the editions to run
     assert "--within academie:montpellier --year 2018" in text
     within = dry_run(capsys, partial_store, tmp_path, "--all", "--within", "academie:montpellier")
     assert within.code == 0 and "attention" not in within.text

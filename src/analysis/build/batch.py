@@ -34,6 +34,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from analysis.build import chapter_cache as chapter_cache_mod
 from analysis.build import editions, editorial, kernels, keys, workers
 from analysis.build import manifest as cache
@@ -53,7 +55,7 @@ class EditionOutcome:
     action: str                     # "skip" | "render" | "execute"
     reason: str
     status: str = "pending"         # "built" | "rendered" | "skipped" | "failed" | "planned" (dry run)
-                                    # | "interrupted"
+                                    # | "interrupted" | "nodata" (not built: the data do not cover it)
     error: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)
@@ -79,20 +81,26 @@ class BatchReport:
     def ok(self) -> bool:
         return not self.failures and not self.interrupted
 
+    @staticmethod
+    def _nodata(counts: dict[str, int]) -> str:
+        n = counts["nodata"]
+        return f", {n} sans données (non construite{'s' if n > 1 else ''})" if n else ""
+
     def summary(self) -> str:
         """One line in French, counts agreed: ``13 éditions 2018 : 12 construites, 1 à jour (cache)…``."""
         counts = {s: len(self.by_status(s)) for s in
-                  ("built", "rendered", "skipped", "failed", "planned", "interrupted")}
+                  ("built", "rendered", "skipped", "failed", "planned", "interrupted", "nodata")}
         editions = f"{plural(len(self.outcomes), 'édition', 'éditions')} {self.year}"
         if counts["planned"]:
             to_run = self.by_status("planned")
             return (f"{editions} (simulation) : {sum(o.action == 'execute' for o in to_run)} à exécuter, "
                     f"{sum(o.action == 'render' for o in to_run)} à remettre en page, "
                     f"{counts['skipped']} à jour (cache), "
-                    f"{plural(counts['failed'], 'impossible', 'impossibles')}")
+                    f"{plural(counts['failed'], 'impossible', 'impossibles')}" + self._nodata(counts))
         text = (f"{editions} : {plural(counts['built'], 'construite', 'construites')}, "
                 f"{plural(counts['rendered'], 'remise en page', 'remises en page')}, "
                 f"{counts['skipped']} à jour (cache), {counts['failed']} en échec")
+        text += self._nodata(counts)
         if self.interrupted:
             text += f", {plural(counts['interrupted'], 'interrompue', 'interrompues')}"
         return text + f" — {fmt_number(self.timings.get('total', 0), 1)} s"
@@ -209,8 +217,18 @@ def build_editions(selected: list[territories.Territory], year: int, *, formats=
     context = keys.RunContext.build(store, year, threshold, results, book, config.project_root(),
                                     renderer=choice.label)
     present = set(results["territoire"])
+    # the départements with data of each territory (the best covered source): an edition with none
+    # would say « Aucune donnée » on every page (the Occitanie files and the other 88 départements)
+    with_data = results.groupby("territoire")["departements_avec_donnees"].max() \
+        if "departements_avec_donnees" in results else pd.Series(dtype=int)
     plans: list[tuple[EditionOutcome, dict, dict]] = []
     for territory in selected:
+        if territory.id in present and with_data.get(territory.id, 1) == 0:
+            outcome = EditionOutcome(territory.id, territory.label, territory.slug, "skip",
+                                     "les données ne couvrent pas ce territoire")
+            outcome.status = "nodata"
+            report.outcomes.append(outcome)
+            continue
         edition = editions.Edition(territory, year, out_dir)
         meta = editions.render_meta(edition, store)
         included = editions.included_chapters(main + appendices, territory.id, results)

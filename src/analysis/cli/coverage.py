@@ -120,9 +120,9 @@ def partial_warning(results: pd.DataFrame, ids: list[str], year: int, *, batch: 
             f"{extent(results, 'france')[1]}" if covered else "les données ne couvrent aucun département")
     parts = []
     if not empty.empty:
-        verb, their = ("n'a", "son") if len(empty) < 2 else ("n'ont", "leur")
+        verb = "n'a" if len(empty) < 2 else "n'ont"
         parts.append(f"{plural(len(empty), 'édition', 'éditions')} sur {len(table)} {verb} aucune donnée "
-                     f"({their} rapport dit « Aucune donnée » partout)")
+                     f"({'non construite' if len(empty) < 2 else 'non construites'})")
     if not partial.empty:
         parts.append(f"{plural(len(partial), 'édition est partielle', 'éditions sont partielles')} "
                      f"({_labels(partial.index, year)})")
