@@ -8,7 +8,10 @@ none, so that sentences, figures and tables never meet a missing key.
 
 Data coverage: when the data folder holds only part of France (e.g. the Occitanie files), a
 parent whose data are exactly those of the territory (France = Occitanie) is left out of the
-comparisons (:attr:`~ChapterContext.compared_parents`).
+comparisons (:attr:`~ChapterContext.compared_parents`). A territory the data do not cover at all
+(Paris with the Occitanie files) has no establishment in the table: its rows are read as « n.d. »
+(statut ``absent``) with the reason in ``motif``, not as « sans objet » (:func:`mark_uncovered`);
+so are the rows of a local source that does not cover it (:meth:`ChapterContext.absence_reason`).
 """
 
 from __future__ import annotations
@@ -27,11 +30,36 @@ from analysis.report import narrative
 from analysis.report.chart_parts import nc_text
 from analysis.sources.store import Store
 
-__all__ = ["ChapterContext", "SUBLEVEL"]
+__all__ = ["ChapterContext", "SUBLEVEL", "UNCOVERED", "mark_uncovered"]
 
 #: The level of the sub-territories of an edition (mapped, ranked, tabulated): départements.
 SUBLEVEL = {"france": "departement", "region": "departement", "academie": "departement",
             "departement": None, territories.PERIMETRE: None}
+
+#: Why a row has no value when the data folder does not cover its territory (its ``motif``).
+UNCOVERED = "les fichiers de données ne couvrent pas ce territoire"
+
+
+def mark_uncovered(results: pd.DataFrame) -> pd.DataFrame:
+    """The indicator table with the rows of territories the data do not cover read as « n.d. ».
+
+    A row without value (statut ``vide`` or ``absent``) whose territory the data do not cover
+    (``couverture_donnees`` "aucune") while the indicator has establishments elsewhere is not
+    « sans objet »: its data are missing. It gets statut ``absent`` and ``motif`` :data:`UNCOVERED`.
+    A source absent everywhere (no establishment anywhere) keeps its rows as they are. Returns a
+    copy with a ``motif`` column (empty elsewhere).
+    """
+    out = results.copy()
+    if "motif" not in out:
+        out["motif"] = pd.Series(pd.NA, index=out.index, dtype="object")
+    if "couverture_donnees" not in out or out.empty:
+        return out
+    somewhere = ((out["univers"].fillna(0) > 0) & out["statut"].ne("absent")) \
+        .groupby([out["indicateur"], out["type"]]).transform("any")
+    uncovered = out["statut"].isin(["vide", "absent"]) & out["couverture_donnees"].eq("aucune") & somewhere
+    out.loc[uncovered, "statut"] = "absent"
+    out.loc[uncovered, "motif"] = UNCOVERED
+    return out
 
 
 class ChapterContext:
@@ -48,8 +76,8 @@ class ChapterContext:
         self.parents = territories.parents(self.territory)
         self.sublevel = SUBLEVEL[self.territory.level]
         self.children = territories.children(self.territory, self.sublevel) if self.sublevel else []
-        self.results = results if results is not None else indicators.load(
-            self.store, self.year, threshold=self.threshold)
+        self.results = mark_uncovered(results if results is not None else indicators.load(
+            self.store, self.year, threshold=self.threshold))
         ids = [self.territory.id] + [p.id for p in self.parents] + [c.id for c in self.children]
         data = self.results[self.results["territoire"].isin(ids)]
         self._index = {key: i for i, key in enumerate(zip(data["territoire"], data["indicateur"], data["type"]))}
@@ -178,17 +206,74 @@ class ChapterContext:
 
     # ------------------------------------------------------------------ rows
     def row(self, ind: str, type_: str = "ensemble", territory=None) -> pd.Series:
-        """The row of an indicator; a synthetic ``absent`` row when the table has none."""
+        """The row of an indicator; a synthetic ``absent`` row when the table has none. A row of a
+        local source that has no value here says why in its ``motif`` (:meth:`absence_reason`)."""
         tid = self._tid(territory)
         i = self._index.get((tid, ind, type_))
         if i is None and territory is not None and tid not in self._ids:
             rows = self.results[(self.results["territoire"] == tid) & (self.results["indicateur"] == ind)
                                 & (self.results["type"] == type_)]
-            if len(rows):
-                return rows.iloc[0]
-        if i is None:
-            return self._absent_row(ind, type_, tid)
-        return self.data.iloc[i]
+            found = rows.iloc[0] if len(rows) else self._absent_row(ind, type_, tid)
+        else:
+            found = self._absent_row(ind, type_, tid) if i is None else self.data.iloc[i]
+        if found["statut"] == "absent":         # a local source says which of its files is missing here
+            reason = self.absence_reason(ind, type_, tid)
+            if reason:
+                found = found.copy()
+                found["motif"] = reason
+        return found
+
+    def absence_reason(self, ind: str, type_: str = "ensemble", territory=None) -> str:
+        """Why a local source (``params/sources/``) gives no value for a type in a territory, in
+        French ("la source « Label numérique des collèges (académie de Montpellier) » ne couvre pas
+        le département …"); "" for the other indicators. The files of the source's group that
+        could cover the type are looked at in turn: absent from the data folder, undated, declared
+        for other départements, académies or régions, or without the millésime."""
+        cat = indicators.catalogue().get(ind)
+        if cat is None or not cat.local:
+            return ""
+        key = (cat.coverage_family, type_, self._tid(territory))
+        if key not in self._absence_reasons:
+            self._absence_reasons[key] = self._local_absence(cat.coverage_family, type_, key[2])
+        return self._absence_reasons[key]
+
+    @cached_property
+    def _absence_reasons(self) -> dict:
+        return {}
+
+    def _local_absence(self, group: str, type_: str, tid: str) -> str:
+        from analysis.core.vocabulary import COMBINED, the_territory
+
+        wanted = set(COMBINED.get(type_, (type_,)))
+        files = [s for s in self.store.registry.values() if (s.extra.get("join") or {}).get("group") == group]
+        relevant = [s for s in files if not s.extra["join"].get("coverage", {}).get("types")
+                    or wanted & set(s.extra["join"]["coverage"]["types"])]
+        if not relevant:
+            label = indicators.source_labels().get(group, group)
+            return f"aucune source «{UNIT_SEP}{label}{UNIT_SEP}» ne couvre les {self.subject(type_)}"
+        territory = territories.parse_territory(tid, self.vintage)
+        mine = self.departements(territory)
+        held = {r.source: r for r in self.store.records()}
+        hierarchy = territories.hierarchy(self.vintage)
+        reasons = []
+        for source in relevant:
+            name = f"la source «{UNIT_SEP}{source.title}{UNIT_SEP}»"
+            coverage = source.extra["join"].get("coverage") or {}
+            places = set()
+            for level, column in (("departements", "departement"), ("academies", "academie"), ("regions", "region")):
+                codes = {str(c) for c in coverage.get(level, ())}
+                if level == "departements":
+                    codes = {territories.normalise_departement_code(c) for c in codes}
+                places |= set(hierarchy.loc[hierarchy[column].astype(str).isin(codes), "departement"])
+            if source.key not in held:
+                reasons.append(f"{name} est absente du dossier de données")
+            elif source.millesime_column is None:
+                reasons.append(f"{name}, non datée, n'est rattachée à aucun millésime")
+            elif places and not places & mine:
+                reasons.append(f"{name} ne couvre pas {the_territory(territory.label, territory.level)}")
+            elif self.year not in held[source.key].millesimes:
+                reasons.append(f"{name} ne couvre pas le millésime {self.year}")
+        return narrative.join(list(dict.fromkeys(reasons)))
 
     @cached_property
     def _ids(self) -> set[str]:
@@ -209,7 +294,7 @@ class ChapterContext:
                           "unite": cat.unit if cat else "%", "valeur": np.nan, "taux_nc": np.nan,
                           "statut": "absent", "source": f"{source} {self.year}".strip(),
                           "base": (cat.base or ind) if cat else ind, "modalite": cat.level if cat else None,
-                          "non_communique": pd.NA, "univers": 0})
+                          "non_communique": pd.NA, "univers": 0, "motif": pd.NA})
 
     def value(self, ind: str, type_: str = "ensemble", territory=None) -> float:
         """The value (NaN unless statut is ok), as in ``indicators.load``."""

@@ -106,7 +106,8 @@ def chart_distribution(ch: Chapter, base: str, title: str | None = None, *, type
         types = types or ch.published_types(ids[0])
         frame = pd.concat([ch.rows(i, types) for i in ids], ignore_index=True)
         bar_labels, order = None, [t for t in TYPE_ORDER if t in set(frame["type"])] if len(frame) else None
-    frame = frame[~frame["statut"].isin(["absent", "vide"])]
+    # a type without establishment or source has no bar; a territory without data keeps its bar (n.d.)
+    frame = frame[~frame["statut"].isin(["absent", "vide"]) | (by == "territoire")]
     if not ch.has_data(frame):
         return NoFigure(ch.no_data(ids[0], types))
     bar_by = "territoire" if by == "territoire" else "type"
@@ -212,7 +213,9 @@ def choropleth_map(ch: Chapter, ind: str, type_: str = "ensemble", title: str | 
     from analysis.report import maps
 
     row = ch.row(ind, type_)
-    values = frame.assign(statut=frame["statut"].where(frame["statut"].isin(["ok", "secret"]), "nc"))
+    # n.d. where the data do not cover a département, – where it has no establishment concerned
+    values = frame.assign(statut=frame["statut"].where(frame["statut"].isin(["ok", "secret", "absent", "vide"]),
+                                                        "nc"))
     source = ch.source_line(ind, type_)
     if ch.geometries is not None:
         registry = ch.store.registry

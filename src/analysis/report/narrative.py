@@ -38,6 +38,7 @@ from analysis.core.vocabulary import (
 from analysis.indicators.catalogue import Wording
 
 __all__ = [
+    "absent_reason",
     "absent_sentence",
     "capitalize",
     "comparison",
@@ -140,8 +141,7 @@ def missing_reason(row, *, threshold: int = 5) -> str:
     if statut == "secret":
         return f"secret statistique (moins de {threshold}{UNIT_SEP}répondants)"
     if statut == "absent":
-        return (f"donnée non disponible (la source « {source_name(row)} » n'est pas "
-                f"disponible pour ce millésime)")
+        return f"donnée non disponible{UNIT_SEP}; {absent_reason(row)}"  # the reason may hold parentheses
     if statut == "vide":
         return "sans objet (aucun établissement concerné dans ce territoire)"
     universe = _get(row, "univers")
@@ -150,6 +150,15 @@ def missing_reason(row, *, threshold: int = 5) -> str:
                 "concernés n'a répondu)" if universe > 1 else
                 "non communiqué (l'établissement concerné n'a pas répondu)")
     return "non communiqué"
+
+
+def absent_reason(row) -> str:
+    """Why a row with statut absent has no value: its ``motif`` (the data do not cover the
+    territory, a local source does not cover it…), else the source is absent this millésime."""
+    motif = _get(row, "motif")
+    if motif:
+        return str(motif)
+    return f"la source « {source_name(row)} » n'est pas disponible pour ce millésime"
 
 
 # ------------------------------------------------------------------------------- clauses
@@ -172,7 +181,8 @@ def _label(row, *, ensemble: Sequence[str]) -> str:
     type_ = _get(row, "type")
     if type_ is None or type_ == "tous" or (words.counts and words.counted):
         return title  # a count of other things (départements, projets) is not about a type
-    return f"{title} ({subject(type_, public=words.public, ensemble=_ensemble_for(row, ensemble))})"
+    public = words.public or "{publics}" in (words.sentence or "")  # a sentence that says "publics" itself
+    return f"{title} ({subject(type_, public=public, ensemble=_ensemble_for(row, ensemble))})"
 
 
 def _shown_below_two(shown: str) -> bool:
@@ -302,18 +312,29 @@ def sentence(row, *, others: Iterable[tuple[str, object]] = (), previous_year: i
 
 
 def absent_sentence(rows, *, ensemble: Sequence[str] = ENSEMBLE_TYPES) -> str:
-    """One sentence for several rows whose source is absent (same source): "Donnée non
-    disponible pour la couverture 3G…, la couverture 4G… : la source « … » n'est pas disponible
-    pour ce millésime." "" when there is no row."""
+    """One sentence for several rows without value for the same reason (:func:`absent_reason`):
+    "Donnée non disponible pour : couverture 3G…, couverture 4G… : la source « … » n'est pas
+    disponible pour ce millésime."; rows of one type and several indicators name the type
+    ("Donnée non disponible pour les collèges publics : …"). "" when there is no row."""
     rows = list(rows)
     if not rows:
         return ""
     if len(rows) == 1:
         return capitalize(statement(rows[0], ensemble=ensemble)) + "."
+    reason = absent_reason(rows[0])
+    types = {str(_get(r, "type", "ensemble")) for r in rows}
+    if len(types) == 1 and not types & {"ensemble", "tous"}:
+        words = wording(rows[0])
+        return (f"Donnée non disponible pour les {subject(types.pop(), public=words.public, ensemble=ensemble)}"
+                f"{COLON} {reason}.")
     names = [re.sub(r"\s*\([^()]*\)$", "", str(_get(r, "titre", ""))) for r in rows]
+    if len(set(names)) == 1:               # one indicator, several types
+        words = wording(rows[0])
+        whom = join([subject(str(_get(r, "type", "ensemble")), public=words.public, ensemble=ensemble)
+                     for r in rows])
+        return f"{capitalize(names[0])} ({whom}){COLON} donnée non disponible{UNIT_SEP}; {reason}."
     names = [n[:1].lower() + n[1:] for n in dict.fromkeys(names)]
-    return (f"Donnée non disponible pour{COLON} {join(names)}{COLON} la source « {source_name(rows[0])} » "
-            "n'est pas disponible pour ce millésime.")
+    return f"Donnée non disponible pour{COLON} {join(names)}{COLON} {reason}."
 
 
 def sub_range(rows, *, level: str = "departement", name_col: str = "nom") -> str:

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
 #: The legend of the marks of a table (``ch.table(..., note=ch.TABLE_NOTE)``).
 TABLE_NOTE = (f"n.c.{UNIT_SEP}: non communiqué{UNIT_SEP}; s.{UNIT_SEP}: secret statistique{UNIT_SEP}; "
-              f"n.d.{UNIT_SEP}: source non disponible pour ce millésime{UNIT_SEP}; "
+              f"n.d.{UNIT_SEP}: non disponible (source absente pour ce millésime ou qui ne couvre pas le "
+              f"territoire){UNIT_SEP}; "
               f"–{UNIT_SEP}: sans objet")
 UNITS = {"%": "part (%)", "ratio": "ratio", "count": "nombre"}
 

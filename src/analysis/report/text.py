@@ -46,13 +46,14 @@ def sentence(ch: Chapter, ind: str, type_: str = "ensemble", *, compare: bool = 
 
 
 def sentences(ch: Chapter, specs: Sequence[tuple[str, str] | str], **kwargs) -> list[str]:
-    """Sentences of several figures; those whose source is absent are said once per source."""
+    """Sentences of several figures; those without value for the same reason (a source absent
+    this millésime, data that do not cover the territory) are said once per reason."""
     out, absent = [], {}
     for spec in specs:
         ind, type_ = (spec, "ensemble") if isinstance(spec, str) else spec
         row = ch.row(ind, type_)
         if row["statut"] == "absent":
-            key = narrative.source_name(row)
+            key = narrative.absent_reason(row)      # one sentence per reason
             if key not in absent:
                 absent[key] = []
                 out.append(key)  # placeholder, keeps the order
