@@ -96,9 +96,14 @@ def test_missing_statut_wins_over_a_stray_value():
 
 # ------------------------------------------------------------------------------ comparisons
 def test_comparison_with_parents_nearest_first():
-    others = [("Académie de Toulouse", row(valeur=95.4)), ("France", row(valeur=97.6))]
+    others = [("Académie de Toulouse", row(valeur=95.4, taux_nc=19.6)), ("France", row(valeur=97.6, taux_nc=30.0))]
     text = narrative.sentence(row(), others=others)
-    assert text.endswith(f", contre 95{NB}% dans l'académie de Toulouse et 98{NB}% en France.")
+    # every compared figure states its own n.c. rate
+    assert text.endswith(f", contre 95{NB}% dans l'académie de Toulouse (20{NB}%{NB}n.c.) "
+                         f"et 98{NB}% en France (30{NB}%{NB}n.c.).")
+    count = row(indicateur="perimetre.part_public", source="Annuaire de l'Éducation nationale 2018",
+                theme="perimetre", taux_nc=0.0, valeur=85.0)
+    assert narrative.comparison(count, [("France", count.copy())]) == f"contre 85{NB}% en France"  # no 0 % n.c.
 
 
 def test_comparison_skips_parents_without_value():

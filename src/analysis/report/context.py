@@ -24,8 +24,8 @@ import pandas as pd
 
 from analysis import indicators
 from analysis.core import territories
-from analysis.core.formatting import UNIT_SEP, fmt_source, is_missing
-from analysis.core.vocabulary import ENSEMBLE_TYPES, TYPE_ORDER, type_label
+from analysis.core.formatting import UNIT_SEP, fmt_pct, fmt_source, is_missing
+from analysis.core.vocabulary import ENSEMBLE_TYPES, LEVEL_NOUNS, TYPE_ORDER, type_label
 from analysis.report import narrative
 from analysis.report.chart_parts import nc_text
 from analysis.sources.store import Store
@@ -378,6 +378,52 @@ class ChapterContext:
         rates = frame[rated]
         text = nc_text(rates, by=by) if len(rates) else None
         return fmt_source(" ; ".join(sources), text)
+
+    def short_name(self, territory) -> str:
+        """How a territory is named in a list of rates: "Haute-Garonne", "académie de Toulouse",
+        "France", "périmètre" (the edition's custom perimeter)."""
+        t = territory if isinstance(territory, territories.Territory) else \
+            territories.parse_territory(str(territory), self.vintage)
+        if t.level == "departement":
+            return t.nom
+        if t.level == territories.PERIMETRE:
+            return "périmètre"
+        return t.label if t.level == "france" else t.label[:1].lower() + t.label[1:]
+
+    def compared_nc(self, frame: pd.DataFrame) -> str | None:
+        """The n.c. rate of each territory of ``frame`` (rows of several territories, nearest
+        first), for the source line of a figure that compares them: "n.c. : Haute-Garonne 12 %,
+        académie de Toulouse 20 %"; "12 % n.c." for one territory; None when none has a rate."""
+        rated = [(r["territoire"], r["taux_nc"]) for _, r in frame.iterrows() if narrative.nc_paren(r)]
+        if not rated:
+            return None
+        if len(rated) == 1:
+            return narrative.nc_paren(frame[frame["territoire"] == rated[0][0]].iloc[0])[1:-1]
+        return f"n.c.{UNIT_SEP}: " + ", ".join(f"{self.short_name(t)} {fmt_pct(rate)}" for t, rate in rated)
+
+    def comparison_source(self, frame: pd.DataFrame) -> str:
+        """The source line of a comparison of territories, with the n.c. rate of each one."""
+        sources = list(dict.fromkeys(frame["source"].astype(str)))
+        return fmt_source(" ; ".join(sources), self.compared_nc(frame))
+
+    def sublevel_source(self, ind: str, type_: str = "ensemble") -> str:
+        """The source line of a figure of the sub-territories: the n.c. rate of the territory and
+        the spread of those of its départements ("25 % n.c. ; de 5 à 40 % n.c. selon les
+        départements")."""
+        row = self.row(ind, type_)
+        parts = [narrative.nc_paren(row)[1:-1]]
+        kids = self.sublevel_values(ind, type_)
+        rates = [float(r["taux_nc"]) for _, r in kids.iterrows() if narrative.nc_paren(r)] if len(kids) else []
+        if rates and self.sublevel:
+            noun = LEVEL_NOUNS[self.sublevel]
+            lo, hi = fmt_pct(min(rates)), fmt_pct(max(rates))
+            if lo != hi:
+                parts.append(f"de {lo.split(UNIT_SEP)[0]} à {hi}{UNIT_SEP}n.c. selon les {noun.plural}")
+            elif parts[0] == f"{lo}{UNIT_SEP}n.c.":
+                parts[0] += f" dans chaque {noun.singular}"
+            else:
+                parts.append(f"{lo}{UNIT_SEP}n.c. dans chaque {noun.singular}")
+        return fmt_source(str(row["source"]), f"{UNIT_SEP}; ".join(p for p in parts if p) or None)
 
     def no_data(self, ind: str, types: Sequence[str] | None = None) -> str:
         """Why there is nothing to draw for an indicator ("*Accès à internet : secret…*")."""

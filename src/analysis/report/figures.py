@@ -79,7 +79,7 @@ def chart_comparison(ch: Chapter, ind: str, type_: str = "ensemble", title: str 
         return NoFigure(ch.no_data(ind, [type_]))
     row = frame.iloc[0]
     kwargs.setdefault("taux_nc", "")
-    return charts.bar_comparison(frame, _subject_title(ch, ind, type_, row, title), ch.source_line(ind, type_),
+    return charts.bar_comparison(frame, _subject_title(ch, ind, type_, row, title), ch.comparison_source(frame),
                                  unit=str(row["unite"]), highlight=ch.territory.id, label_col="libelle", **kwargs)
 
 
@@ -113,7 +113,8 @@ def chart_distribution(ch: Chapter, base: str, title: str | None = None, *, type
     bar_by = "territoire" if by == "territoire" else "type"
     if bar_by == "type" and len(ids) > 3 and "figsize" not in kwargs:
         kwargs["figsize"] = (6.4, 4.2)  # room for the legend of many levels
-    source = ch.source_of(frame[frame["indicateur"] == ids[0]], by=bar_by if bar_by == "type" else None)
+    first = frame[frame["indicateur"] == ids[0]]
+    source = ch.source_of(first) if bar_by == "type" else ch.comparison_source(first)  # each territory's n.c.
     kwargs.setdefault("taux_nc", "")
     return charts.stacked_distribution(frame, ids, [lab for _, lab in levels], ch.title(title or cat[ids[0]].title),
                                        source, by=bar_by, order=order, bar_labels=bar_labels, **kwargs)
@@ -188,7 +189,7 @@ def chart_sublevel(ch: Chapter, ind: str, type_: str = "ensemble", title: str | 
                  float(row["valeur"])) if row["statut"] == "ok" else None
     kwargs.setdefault("taux_nc", "")
     return charts.ranked_bars(frame, ch.title(_subject_title(ch, ind, type_, row, title, by_sublevel=True)),
-                              ch.source_line(ind, type_), unit=str(row["unite"]), label_col="nom",
+                              ch.sublevel_source(ind, type_), unit=str(row["unite"]), label_col="nom",
                               reference=reference, **kwargs)
 
 
@@ -216,7 +217,7 @@ def choropleth_map(ch: Chapter, ind: str, type_: str = "ensemble", title: str | 
     # n.d. where the data do not cover a département, – where it has no establishment concerned
     values = frame.assign(statut=frame["statut"].where(frame["statut"].isin(["ok", "secret", "absent", "vide"]),
                                                         "nc"))
-    source = ch.source_line(ind, type_)
+    source = ch.sublevel_source(ind, type_)
     if ch.geometries is not None:
         registry = ch.store.registry
         producer = registry["departements_geo"].producer if "departements_geo" in registry else ""

@@ -8,7 +8,8 @@ the typography of :mod:`analysis.core.formatting` (no-break spaces before units,
 - :func:`statement` — the headline clause: "98 % des collèges et lycées publics déclarent un
   accès à internet (27 % n.c.)"; a missing value is *said*, never printed as ``nan`` or
   ``0 %``: secret statistique, non communiqué, source absente, sans objet;
-- :func:`comparison` — "contre 95 % dans l'académie de Toulouse et 98 % en France";
+- :func:`comparison` — "contre 95 % dans l'académie de Toulouse (20 % n.c.) et 98 % en France
+  (30 % n.c.)";
 - :func:`evolution` — "+3 points depuis 2018", or why there is no change to give;
 - :func:`sentence` — the three together, capitalised, with a final full stop;
 - :func:`sub_range` — the spread over the sub-territories ("de 85 % (Lozère) à 100 % (Gers)");
@@ -246,11 +247,12 @@ def statement(row, *, ensemble: Sequence[str] = ENSEMBLE_TYPES, threshold: int =
 
 
 def comparison(row, others: Iterable[tuple[str, object]]) -> str:
-    """"contre 95 % dans l'académie de Toulouse et 98 % en France".
+    """"contre 95 % dans l'académie de Toulouse (20 % n.c.) et 98 % en France (30 % n.c.)".
 
-    ``others``: (locative phrase or territory label, row) pairs, nearest first. Rows without a
-    value are left out (their reason is not the point of this sentence); "" when none is left
-    or when ``row`` itself has no value.
+    ``others``: (locative phrase or territory label, row) pairs, nearest first, each with its
+    own n.c. rate (every compared figure states it). Rows without a value are left out (their
+    reason is not the point of this sentence); "" when none is left or when ``row`` itself has no
+    value.
     """
     if missing_reason(row):
         return ""
@@ -263,7 +265,7 @@ def comparison(row, others: Iterable[tuple[str, object]]) -> str:
             continue
         if not where.startswith(("en ", "dans ", "au ", "aux ")):
             where = in_territory(where)
-        parts.append(f"{fmt_value(_get(other, 'valeur'), unit)} {where}")
+        parts.append(f"{fmt_value(_get(other, 'valeur'), unit)} {where} {nc_paren(other)}".rstrip())
     return "contre " + join(parts) if parts else ""
 
 
@@ -299,7 +301,7 @@ def sentence(row, *, others: Iterable[tuple[str, object]] = (), previous_year: i
     """A full French sentence: statement, comparison, change; capitalised, final full stop.
 
     "98 % des collèges et lycées publics déclarent un accès à internet (27 % n.c.), contre 97 %
-    dans l'académie de Toulouse et 98 % en France ; +3 points depuis 2018."
+    dans l'académie de Toulouse (20 % n.c.) et 98 % en France (30 % n.c.) ; +3 points depuis 2018."
     """
     text = statement(row, ensemble=ensemble, threshold=threshold, short=short)
     versus = comparison(row, others)

@@ -30,6 +30,9 @@ TABLE_NOTE = (f"n.c.{UNIT_SEP}: non communiqué{UNIT_SEP}; s.{UNIT_SEP}: secret 
               f"territoire){UNIT_SEP}; "
               f"–{UNIT_SEP}: sans objet")
 UNITS = {"%": "part (%)", "ratio": "ratio", "count": "nombre"}
+#: What the n.c. column of the key figures gives (``ch.table(..., note=ch.KEY_FIGURES_NOTE + …)``).
+KEY_FIGURES_NOTE = (f"Colonne n.c.{UNIT_SEP}: taux de non-réponse de chaque territoire, dans l'ordre des colonnes "
+                    f"(–{UNIT_SEP}: pas de taux).")
 
 
 #: A comparison territory the data cover only in part (its value is that of its covered part).
@@ -72,10 +75,19 @@ def key_figures(ch: Chapter, specs: Sequence[tuple[str, str]] | None = None) -> 
         for t in chain:
             partial = t != ch.territory and ch.coverage_of(ind, type_, t) != "complète"
             record[t.label] = cell_text(ch.row(ind, type_, t)) + (f" {PARTIAL_MARK}" if partial else "")
-        record["n.c."] = narrative.nc_paren(row)[1:-1].replace(UNIT_SEP + "n.c.", "")
+        record["n.c."] = nc_cell([ch.row(ind, type_, t) for t in chain])
         record["Source"] = str(row["source"])
         records.append(record)
     return pd.DataFrame(records)
+
+
+def nc_cell(rows) -> str:
+    """The n.c. rates of the rows of the territories a table compares, in their order: "12 %",
+    "12 % / 20 % / 25 %" ("–" for a territory without a rate), "" when none has one."""
+    rates = [narrative.nc_paren(r)[1:-1].replace(UNIT_SEP + "n.c.", "") for r in rows]
+    if not any(rates[1:]):
+        return rates[0] if rates else ""
+    return " / ".join(rate or "–" for rate in rates)
 
 
 def territories_table(ch: Chapter) -> pd.DataFrame:
