@@ -70,8 +70,8 @@ def test_a_figure_that_compares_territories_states_the_nc_rate_of_each(demo_chap
                                f"académie de Toulouse {rates['academie:toulouse']}, région académique Occitanie "
                                f"{rates['region:76']}, France {rates['france']})")
     said = dep.sentence("connectivite.acces_internet")
-    assert f"dans l'académie de Toulouse ({rates['academie:toulouse']}{UNIT_SEP}n.c.)" in said
-    assert f"en France ({rates['france']}{UNIT_SEP}n.c.)" in said
+    assert f"({rates['academie:toulouse']}{UNIT_SEP}n.c.) dans l'académie de Toulouse" in said
+    assert f"({rates['france']}{UNIT_SEP}n.c.) en France" in said
     # the figures of the sub-territories: the territory's rate and the spread of theirs
     region = demo_chapters["region:76"]
     for fig in (region.map("services.ent", "college"), region.chart_sublevel("services.ent", "college")):

@@ -17,8 +17,8 @@ def test_a_sentence_prints_the_value_its_rate_and_the_parents(demo_chapters, dem
     ref = reference(demo_results, "departement:31", "connectivite.acces_internet")
     assert said.startswith(fmt_value(ref["valeur"], "%")) and fmt_nc(ref["taux_nc"]) in said
     for parent, where in (("academie:toulouse", "dans l'académie de Toulouse"), ("france", "en France")):
-        value = reference(demo_results, parent, "connectivite.acces_internet")["valeur"]
-        assert f"{fmt_value(value, '%')} {where}" in said
+        other = reference(demo_results, parent, "connectivite.acces_internet")
+        assert f"{fmt_value(other['valeur'], '%')} ({fmt_nc(other['taux_nc'])}) {where}" in said
     assert "contre" not in dep.sentence("connectivite.acces_internet", compare=False)
     short = dep.sentence("connectivite.acces_adsl", compare=False, short=True)
     assert "ont accès à internet par l'ADSL" in short and "écoles" not in short
@@ -33,6 +33,23 @@ def test_sentences_of_a_list_and_a_sub_range(demo_chapters):
     low = values.loc[values["statut"] == "ok", "valeur"].min()
     assert spread.startswith(f"Selon les départements, la valeur va de {fmt_value(low, '%')} (")
     assert demo_chapters["departement:31"].sub_range("connectivite.thd") == ""
+
+
+def test_no_double_parenthesis_and_every_share_has_its_rate(demo_chapters):
+    dep = demo_chapters["departement:31"]
+    for ind in ("connectivite.acces_rtc", "connectivite.thd", "equipement.tni_au_moins_un"):
+        said = dep.sentence(ind, compare=False)
+        assert ") (" not in said and said.endswith(f"{UNIT_SEP}n.c.).") and f"){UNIT_SEP};" not in said, said
+    thd = dep.sentence("connectivite.thd", compare=False)
+    assert f"(débit potentiel supérieur à 30{UNIT_SEP}Mbit/s{UNIT_SEP}; " in thd
+    inds = ["services.ressources_entrainement", "services.ressources_logiciels_outils",
+            "services.ressources_manuels_numeriques", "services.ressources_aucune"]
+    top = dep.top_resources(inds)
+    rate = fmt_nc(dep.row("services.ressources_entrainement")["taux_nc"])
+    assert ") (" not in top and top.startswith(f"Les types de ressources numériques les plus utilisés par les "
+                                               f"écoles, collèges et lycées publics ({rate}) sont{UNIT_SEP}:")
+    none = dep.row("services.ressources_aucune")
+    assert top.endswith(f"n'utiliser aucune ressource numérique ({fmt_nc(none['taux_nc'])}).")
 
 
 def test_the_question_change_note_comes_from_the_questionnaire():

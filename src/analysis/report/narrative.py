@@ -8,8 +8,8 @@ the typography of :mod:`analysis.core.formatting` (no-break spaces before units,
 - :func:`statement` — the headline clause: "98 % des collèges et lycées publics déclarent un
   accès à internet (27 % n.c.)"; a missing value is *said*, never printed as ``nan`` or
   ``0 %``: secret statistique, non communiqué, source absente, sans objet;
-- :func:`comparison` — "contre 95 % dans l'académie de Toulouse (20 % n.c.) et 98 % en France
-  (30 % n.c.)";
+- :func:`comparison` — "contre 95 % (20 % n.c.) dans l'académie de Toulouse et 98 % (30 % n.c.)
+  en France";
 - :func:`evolution` — "+3 points depuis 2018", or why there is no change to give;
 - :func:`sentence` — the three together, capitalised, with a final full stop;
 - :func:`sub_range` — the spread over the sub-territories ("de 85 % (Lozère) à 100 % (Gers)");
@@ -242,12 +242,32 @@ def statement(row, *, ensemble: Sequence[str] = ENSEMBLE_TYPES, threshold: int =
         title = str(_get(row, "titre", ""))
         text = f"{title} ({fields['sujet']}){COLON} {shown}"
     if with_nc and nc_paren(row):
-        text += " " + nc_paren(row)
+        text = with_nc_rate(text, nc_paren(row)[1:-1])
     return text
 
 
+def with_nc_rate(text: str, rate: str) -> str:
+    """``text`` followed by its n.c. rate in parentheses, merged into a parenthesis that ends it:
+    "… (RTC)" + "12 % n.c." -> "… (RTC ; 12 % n.c.)", never "(RTC) (12 % n.c.)"."""
+    if not rate:
+        return text
+    if text.endswith(")") and _closing_paren_opens_at(text) is not None:
+        return f"{text[:-1]}{UNIT_SEP}; {rate})"
+    return f"{text} ({rate})"
+
+
+def _closing_paren_opens_at(text: str) -> int | None:
+    """Where the parenthesis closed by the last character of ``text`` opens (None if unbalanced)."""
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[i], 0)
+        if depth == 0:
+            return i
+    return None
+
+
 def comparison(row, others: Iterable[tuple[str, object]]) -> str:
-    """"contre 95 % dans l'académie de Toulouse (20 % n.c.) et 98 % en France (30 % n.c.)".
+    """"contre 95 % (20 % n.c.) dans l'académie de Toulouse et 98 % (30 % n.c.) en France".
 
     ``others``: (locative phrase or territory label, row) pairs, nearest first, each with its
     own n.c. rate (every compared figure states it). Rows without a value are left out (their
@@ -265,7 +285,8 @@ def comparison(row, others: Iterable[tuple[str, object]]) -> str:
             continue
         if not where.startswith(("en ", "dans ", "au ", "aux ")):
             where = in_territory(where)
-        parts.append(f"{fmt_value(_get(other, 'valeur'), unit)} {where} {nc_paren(other)}".rstrip())
+        # the rate beside the value: a place may end with a parenthesis ("Hérault (34)")
+        parts.append(" ".join(x for x in (fmt_value(_get(other, 'valeur'), unit), nc_paren(other), where) if x))
     return "contre " + join(parts) if parts else ""
 
 
@@ -301,7 +322,7 @@ def sentence(row, *, others: Iterable[tuple[str, object]] = (), previous_year: i
     """A full French sentence: statement, comparison, change; capitalised, final full stop.
 
     "98 % des collèges et lycées publics déclarent un accès à internet (27 % n.c.), contre 97 %
-    dans l'académie de Toulouse (20 % n.c.) et 98 % en France (30 % n.c.) ; +3 points depuis 2018."
+    (20 % n.c.) dans l'académie de Toulouse et 98 % (30 % n.c.) en France ; +3 points depuis 2018."
     """
     text = statement(row, ensemble=ensemble, threshold=threshold, short=short)
     versus = comparison(row, others)

@@ -80,17 +80,20 @@ def distribution_text(ch: Chapter, base: str, type_: str) -> str:
 
 
 def top_resources(ch: Chapter, inds: Sequence[str], n: int = 3) -> str:
-    """"Les types de ressources les plus utilisés sont … (28 % n.c.)."""
+    """"Les types de ressources numériques les plus utilisés par les collèges et lycées publics
+    (28 % n.c.) sont : …", then the share that uses none, with its rate."""
     rows = [ch.row(i) for i in inds if i != "services.ressources_aucune"]
     ok = sorted([r for r in rows if r["statut"] == "ok"], key=lambda r: -float(r["valeur"]))
     if not ok:
         return narrative.capitalize(narrative.statement(ch.row(inds[0]), threshold=ch.threshold)) + "."
     items = [f"{str(r['titre'])[0].lower()}{str(r['titre'])[1:]} ({fmt_value(r['valeur'], '%')})" for r in ok[:n]]
-    text = (f"Les types de ressources numériques les plus utilisés par les {ch.subject()} sont{UNIT_SEP}: "
-            f"{narrative.join(items)} {narrative.nc_paren(ok[0])}".rstrip() + ".")
+    # the rate after the establishments it is about, not after the last item's parenthesis
+    whom = f"{ch.subject()} {narrative.nc_paren(ok[0])}".rstrip()
+    text = (f"Les types de ressources numériques les plus utilisés par les {whom} sont{UNIT_SEP}: "
+            f"{narrative.join(items)}.")
     none = ch.row("services.ressources_aucune")
     if none["statut"] == "ok":
-        text += " " + narrative.capitalize(narrative.statement(none, ensemble=ch.etic_types, with_nc=False)) + "."
+        text += " " + narrative.capitalize(narrative.statement(none, ensemble=ch.etic_types)) + "."
     return text
 
 
