@@ -199,3 +199,11 @@ def test_missing_marks_for_every_statut():
     assert fmt_value(12, "%", reason="ok") == f"12{NBSP}%"
     assert fmt_missing("absent") == "n.d." and fmt_missing("vide") == "\u2013"
     assert fmt_missing(float("nan")) == "n.c."
+
+
+def test_dates_in_french():
+    from analysis.core.formatting import fmt_date
+
+    assert fmt_date("2022-12-14") == f"14{UNIT_SEP}décembre 2022"
+    assert fmt_date("2026-11-29T20:41:26+00:00") == f"29{UNIT_SEP}novembre 2026"
+    assert fmt_date("2018-09-01") == f"1er{UNIT_SEP}septembre 2018"
