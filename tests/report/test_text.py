@@ -91,3 +91,33 @@ def test_check_values_is_silent_when_sentences_agree_and_fails_otherwise(demo_st
     monkeypatch.setattr(Chapter, "sentence", lambda self, ind, type_="ensemble", **kw: "Rien à dire.")
     with pytest.raises(AssertionError, match="perimetre.etablissements|connectivite.acces_internet"):
         ch.check_values(ch.key_figure_specs)
+
+
+def test_a_perimeter_says_what_it_contains_and_nothing_of_the_types_it_has_none_of(demo_store, tmp_path,
+                                                                                    monkeypatch):
+    import shutil
+
+    from analysis.harmonise.table import load_etablissements
+    from tests.conftest import ROOT
+
+    table, _ = load_etablissements(demo_store, 2018)
+    public = table[(table["secteur"] == "public") & (table["departement"] == "34")]
+    uai = list(public.loc[public["type"] == "college", "uai"][:21]) + list(public.loc[public["type"] == "lycee",
+                                                                                       "uai"][:16])
+    (tmp_path / "params" / "perimetres").mkdir(parents=True)
+    shutil.copy(ROOT / "params" / "sources.yml", tmp_path / "params" / "sources.yml")
+    (tmp_path / "params" / "perimetres" / "tne.yml").write_text(
+        "nom: TNE\nparent: departement:34\netablissements: [" + ", ".join(uai) + "]\n", encoding="utf-8")
+    monkeypatch.setenv("ETAT_DES_LIEUX_ROOT", str(tmp_path))
+    ch = Chapter("perimetre:tne", 2018, store=demo_store)
+    assert ch.present_types == ("college", "lycee")
+    assert ch.establishments() == f"37{UNIT_SEP}collèges et lycées publics (21{UNIT_SEP}collèges et 16{UNIT_SEP}lycées)"
+    assert ch.intro()[1].startswith(f"Le périmètre compte 37{UNIT_SEP}collèges et lycées publics (21")
+    assert ch.sentence("perimetre.etablissements") == f"37{UNIT_SEP}collèges et lycées sont recensés dans l'annuaire."
+    assert ch.sentence("perimetre.part_public", compare=False) == f"100{UNIT_SEP}% des collèges et lycées sont publics."
+    said = ch.sentences([("perimetre.etablissements", t) for t in ("ecole", "college", "lycee")], compare=False)
+    assert said == [f"21{UNIT_SEP}collèges sont recensés dans l'annuaire.",
+                    f"16{UNIT_SEP}lycées sont recensés dans l'annuaire."]         # no « écoles : sans objet »
+    key = ch.key_figures()
+    assert not key["Établissements"].str.contains("écoles").any()
+    assert "collèges et lycées publics" in set(key["Établissements"])

@@ -43,6 +43,7 @@ class Chapter(ChapterContext):
     notes = text.notes
     sources_status = text.sources_status
     intro = text.intro
+    establishments = text.establishments
     secret_text = text.secret_text
     completeness_intro = text.completeness_intro
     experimentations_note = text.experimentations_note

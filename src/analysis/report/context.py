@@ -189,7 +189,15 @@ class ChapterContext:
         return frame if set(frame["code"]) == codes else None  # a missing polygon: tile grid
 
     def subject(self, type_: str = "ensemble", *, public: bool = True) -> str:
-        return narrative.subject(type_, public=public, ensemble=self.etic_types)
+        """The establishments of the ETIC surveys the territory has ("collèges et lycées publics")."""
+        return narrative.subject(type_, public=public, ensemble=self.ensemble_for({"source": "ETIC"}))
+
+    @cached_property
+    def present_types(self) -> tuple[str, ...]:
+        """The types of establishment the territory has in the annuaire (a perimeter of collèges
+        and lycées has no école); every type when it has none (no data)."""
+        have = tuple(t for t in ENSEMBLE_TYPES if self.value("perimetre.etablissements", t) > 0)
+        return have or ENSEMBLE_TYPES
 
     def title(self, text: str) -> str:
         """A figure title naming the territory and the millésime."""
@@ -201,8 +209,10 @@ class ChapterContext:
         return cat.wording.public if cat else True
 
     def ensemble_for(self, row) -> tuple[str, ...]:
-        """The types "ensemble" covers for a row: those of the ETIC surveys available, for ETIC."""
-        return self.etic_types if str(row.get("source", "")).startswith("ETIC") else ENSEMBLE_TYPES
+        """The types "ensemble" covers for a row: those of the ETIC surveys available, for ETIC;
+        of those, the types the territory has (:attr:`present_types`)."""
+        base = self.etic_types if str(row.get("source", "")).startswith("ETIC") else ENSEMBLE_TYPES
+        return tuple(t for t in base if t in self.present_types) or base
 
     # ------------------------------------------------------------------ rows
     def row(self, ind: str, type_: str = "ensemble", territory=None) -> pd.Series:

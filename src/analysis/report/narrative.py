@@ -169,21 +169,23 @@ def wording(row) -> Wording:
     return ind.wording if ind else Wording()
 
 
-def _ensemble_for(row, ensemble: Sequence[str]) -> Sequence[str]:
+def _ensemble_for(row, ensemble: Sequence[str], present: Sequence[str] | None = None) -> Sequence[str]:
     """The types "ensemble" covers: those of the ETIC surveys available, for ETIC rows only
-    (the annuaire and the coverage files cover écoles, collèges and lycées alike)."""
-    return ensemble if str(_get(row, "source", "ETIC")).startswith("ETIC") else ENSEMBLE_TYPES
+    (the annuaire and the coverage files cover écoles, collèges and lycées alike); of those,
+    the types the territory has (``present``: a perimeter of collèges and lycées has no école)."""
+    base = ensemble if str(_get(row, "source", "ETIC")).startswith("ETIC") else ENSEMBLE_TYPES
+    return [t for t in base if t in present] or base if present else base
 
 
-def _label(row, *, ensemble: Sequence[str]) -> str:
+def _label(row, *, ensemble: Sequence[str], present: Sequence[str] | None = None) -> str:
     """"Accès à internet (collèges et lycées publics)" — for rows without a value."""
     title = re.sub(r"\s*\([^()]*\)$", "", str(_get(row, "titre", _get(row, "indicateur", "Indicateur"))))
     words = wording(row)
     type_ = _get(row, "type")
     if type_ is None or type_ == "tous" or (words.counts and words.counted):
         return title  # a count of other things (départements, projets) is not about a type
-    public = words.public or "{publics}" in (words.sentence or "")  # a sentence that says "publics" itself
-    return f"{title} ({subject(type_, public=public, ensemble=_ensemble_for(row, ensemble))})"
+    public = words.public or "{sujet} {publics}" in (words.sentence or "")  # "des {sujet} {publics} couverts…"
+    return f"{title} ({subject(type_, public=public, ensemble=_ensemble_for(row, ensemble, present))})"
 
 
 def _shown_below_two(shown: str) -> bool:
@@ -196,7 +198,7 @@ def _shown_below_two(shown: str) -> bool:
 
 
 def statement(row, *, ensemble: Sequence[str] = ENSEMBLE_TYPES, threshold: int = 5,
-              with_nc: bool = True, short: bool = False) -> str:
+              with_nc: bool = True, short: bool = False, present: Sequence[str] | None = None) -> str:
     """The headline clause of a row, not capitalised, no final stop.
 
     ok: "98 % des écoles publiques déclarent un accès à internet (27 % n.c.)";
@@ -205,11 +207,11 @@ def statement(row, *, ensemble: Sequence[str] = ENSEMBLE_TYPES, threshold: int =
     """
     reason = missing_reason(row, threshold=threshold)
     if reason:
-        return f"{_label(row, ensemble=ensemble)}{COLON} {reason}"
+        return f"{_label(row, ensemble=ensemble, present=present)}{COLON} {reason}"
     value = float(_get(row, "valeur"))
     unit = str(_get(row, "unite", "%"))
     type_ = str(_get(row, "type", "ensemble"))
-    ensemble = _ensemble_for(row, ensemble)
+    ensemble = _ensemble_for(row, ensemble, present)
     words = wording(row)
     members = _members(type_, ensemble)
     gender = words.counted.gender if words.counted else _gender(members)
@@ -318,13 +320,14 @@ def evolution(row, previous_year: int | None) -> str:
 
 
 def sentence(row, *, others: Iterable[tuple[str, object]] = (), previous_year: int | None = None,
-             ensemble: Sequence[str] = ENSEMBLE_TYPES, threshold: int = 5, short: bool = False) -> str:
+             ensemble: Sequence[str] = ENSEMBLE_TYPES, threshold: int = 5, short: bool = False,
+             present: Sequence[str] | None = None) -> str:
     """A full French sentence: statement, comparison, change; capitalised, final full stop.
 
     "98 % des collèges et lycées publics déclarent un accès à internet (27 % n.c.), contre 97 %
     (20 % n.c.) dans l'académie de Toulouse et 98 % (30 % n.c.) en France ; +3 points depuis 2018."
     """
-    text = statement(row, ensemble=ensemble, threshold=threshold, short=short)
+    text = statement(row, ensemble=ensemble, threshold=threshold, short=short, present=present)
     versus = comparison(row, others)
     if versus:
         text += ", " + versus
@@ -334,7 +337,7 @@ def sentence(row, *, others: Iterable[tuple[str, object]] = (), previous_year: i
     return capitalize(text) + "."
 
 
-def absent_sentence(rows, *, ensemble: Sequence[str] = ENSEMBLE_TYPES) -> str:
+def absent_sentence(rows, *, ensemble: Sequence[str] = ENSEMBLE_TYPES, present: Sequence[str] | None = None) -> str:
     """One sentence for several rows without value for the same reason (:func:`absent_reason`):
     "Donnée non disponible pour : couverture 3G…, couverture 4G… : la source « … » n'est pas
     disponible pour ce millésime."; rows of one type and several indicators name the type
@@ -343,8 +346,9 @@ def absent_sentence(rows, *, ensemble: Sequence[str] = ENSEMBLE_TYPES) -> str:
     if not rows:
         return ""
     if len(rows) == 1:
-        return capitalize(statement(rows[0], ensemble=ensemble)) + "."
+        return capitalize(statement(rows[0], ensemble=ensemble, present=present)) + "."
     reason = absent_reason(rows[0])
+    ensemble = _ensemble_for(rows[0], ensemble, present)
     types = {str(_get(r, "type", "ensemble")) for r in rows}
     if len(types) == 1 and not types & {"ensemble", "tous"}:
         words = wording(rows[0])

@@ -14,7 +14,7 @@ import pandas as pd
 from analysis import indicators
 from analysis.core import territories
 from analysis.core.formatting import UNIT_SEP, fmt_pct, fmt_value, is_missing
-from analysis.core.vocabulary import TYPE_ORDER, type_label
+from analysis.core.vocabulary import ENSEMBLE_TYPES, TYPE_ORDER, type_label
 from analysis.indicators.catalogue import themes
 from analysis.report import narrative
 from analysis.report.display import bullet_list
@@ -62,10 +62,12 @@ def scope_of(row, ensemble: Sequence[str]) -> str:
 def key_figures(ch: Chapter, specs: Sequence[tuple[str, str]] | None = None) -> pd.DataFrame:
     """The headline figures (by default those declared ``key_figure`` in ``indicators.yml``): one
     row per (indicator, type) with the establishments it is about, the territory then its
-    compared parents, the n.c. rate and the source."""
+    compared parents, the n.c. rate and the source; none for a type the territory has none of."""
     chain = [ch.territory] + ch.compared_parents
     records, last_theme = [], None
-    for ind, type_ in specs or indicators.key_figures():
+    # no line for a type the territory has none of (écoles in a perimeter of collèges and lycées)
+    for ind, type_ in [(i, t) for i, t in specs or indicators.key_figures()
+                       if t not in ENSEMBLE_TYPES or t in ch.present_types]:
         row = ch.row(ind, type_)
         cat = indicators.catalogue().get(ind)
         theme = themes().get(cat.theme if cat else "", "")

@@ -17,7 +17,9 @@ from analysis.core import config
 from analysis.core.formatting import UNIT_SEP, fmt_value, plural
 from analysis.core.vocabulary import (
     LEVEL_NOUNS,
+    PUBLIC,
     SURVEY_NAMES,
+    TYPE_NOUNS,
     TYPE_ORDER,
     in_territory,
     of_territory,
@@ -42,15 +44,18 @@ def sentence(ch: Chapter, ind: str, type_: str = "ensemble", *, compare: bool = 
     others = [(in_territory(p.label, p.level), ch.row(ind, type_, p))
               for p in ch.comparable_parents(ind, type_)] if compare else []
     return narrative.sentence(row, others=others, previous_year=ch.previous_year if evolution else None,
-                              ensemble=ch.etic_types, threshold=ch.threshold, short=short)
+                              ensemble=ch.etic_types, threshold=ch.threshold, short=short, present=ch.present_types)
 
 
 def sentences(ch: Chapter, specs: Sequence[tuple[str, str] | str], **kwargs) -> list[str]:
     """Sentences of several figures; those without value for the same reason (a source absent
-    this millésime, data that do not cover the territory) are said once per reason."""
+    this millésime, data that do not cover the territory) are said once per reason; a type the
+    territory has no establishment of is left out (unless nothing else is left)."""
     out, absent = [], {}
-    for spec in specs:
-        ind, type_ = (spec, "ensemble") if isinstance(spec, str) else spec
+    pairs = [((spec, "ensemble") if isinstance(spec, str) else tuple(spec)) for spec in specs]
+    # a type the territory has none of (statut vide) is not worth a « sans objet » line
+    kept = [(i, t) for i, t in pairs if t == "ensemble" or ch.row(i, t)["statut"] != "vide"]
+    for ind, type_ in kept or pairs:
         row = ch.row(ind, type_)
         if row["statut"] == "absent":
             key = narrative.absent_reason(row)      # one sentence per reason
@@ -60,7 +65,8 @@ def sentences(ch: Chapter, specs: Sequence[tuple[str, str] | str], **kwargs) -> 
             absent[key].append(row)
         else:
             out.append(ch.sentence(ind, type_, **kwargs))
-    return [narrative.absent_sentence(absent[s], ensemble=ch.etic_types) if s in absent else s for s in out]
+    return [narrative.absent_sentence(absent[s], ensemble=ch.etic_types, present=ch.present_types)
+            if s in absent else s for s in out]
 
 
 def sub_range(ch: Chapter, ind: str, type_: str = "ensemble") -> str:
@@ -93,7 +99,8 @@ def top_resources(ch: Chapter, inds: Sequence[str], n: int = 3) -> str:
             f"{narrative.join(items)}.")
     none = ch.row("services.ressources_aucune")
     if none["statut"] == "ok":
-        text += " " + narrative.capitalize(narrative.statement(none, ensemble=ch.etic_types)) + "."
+        text += " " + narrative.capitalize(narrative.statement(none, ensemble=ch.etic_types,
+                                                               present=ch.present_types)) + "."
     return text
 
 
@@ -181,6 +188,36 @@ def sources_status(ch: Chapter) -> tuple[list[str], list[str]]:
     return available, missing
 
 
+def _feminine(ch: Chapter) -> bool:
+    return all(TYPE_NOUNS[t].gender == "f" for t in ch.present_types)
+
+
+def establishments(ch: Chapter) -> str:
+    """What the territory has, by type and sector as found in the annuaire: "1 069 écoles,
+    collèges et lycées publics et privés sous contrat (860 écoles, 124 collèges et 85 lycées)",
+    "37 collèges et lycées publics (21 collèges et 16 lycées)", "12 écoles publiques"."""
+    types = ch.present_types
+    total = ch.value("perimetre.etablissements", "ensemble")
+    gender = "f" if _feminine(ch) else "m"
+    nouns = [TYPE_NOUNS[t] for t in types]
+    counted = plural(total, " ou ".join([", ".join(n.singular for n in nouns[:-1]), nouns[-1].singular]
+                                        if len(nouns) > 1 else [nouns[0].singular]),
+                     narrative.join([n.plural for n in nouns]))
+    public = ch.value("perimetre.part_public", "ensemble")
+    private = f"privé{'e' if gender == 'f' else ''}"
+    if public == 100:
+        sector = PUBLIC[gender][0 if total < 2 else 1]
+    elif public == 0:
+        sector = f"{private}{'s' if total >= 2 else ''} sous contrat"
+    else:
+        sector = f"{PUBLIC[gender][1]} et {private}s sous contrat"
+    text = f"{counted} {sector}"
+    if len(types) > 1:
+        text += " (" + narrative.join([plural(ch.value("perimetre.etablissements", t), TYPE_NOUNS[t].singular,
+                                              TYPE_NOUNS[t].plural) for t in types]) + ")"
+    return text
+
+
 def intro(ch: Chapter) -> list[str]:
     """Opening paragraphs: what the report covers, on which data."""
     where = in_territory(ch.label, ch.territory.level)
@@ -192,9 +229,8 @@ def intro(ch: Chapter) -> list[str]:
     rate = ch.row("perimetre.taux_reponse_etic", "ensemble")
     facts = []
     if n["statut"] == "ok":
-        counted = plural(n["valeur"], "école, collège ou lycée", "écoles, collèges et lycées")
-        facts.append(f"Le périmètre compte {counted} publics et privés sous contrat recensés dans l'annuaire "
-                     "de l'Éducation nationale")
+        facts.append(f"Le périmètre compte {establishments(ch)} recensé{'e' if _feminine(ch) else ''}s dans "
+                     "l'annuaire de l'Éducation nationale")
     if champ["statut"] == "ok":
         field = f"{fmt_value(champ['valeur'], 'count')} {ch.subject('ensemble')}"
         text = f"l'enquête ETIC porte sur les {field} de son champ"
