@@ -31,7 +31,11 @@ def test_sentences_of_a_list_and_a_sub_range(demo_chapters):
     spread = region.sub_range("connectivite.thd")
     values = region.sublevel_values("connectivite.thd")
     low = values.loc[values["statut"] == "ok", "valeur"].min()
-    assert spread.startswith(f"Selon les départements, la valeur va de {fmt_value(low, '%')} (")
+    # what varies is named: two ranges in a row (collèges, lycées) never read alike
+    assert spread.startswith(f"Couverture en très haut débit (écoles, collèges et lycées){UNIT_SEP}: selon les "
+                             f"départements, de {fmt_value(low, '%')} (")
+    colleges, lycees = (region.sub_range("services.ent", t) for t in ("college", "lycee"))
+    assert "(collèges publics)" in colleges and "(lycées publics)" in lycees
     assert demo_chapters["departement:31"].sub_range("connectivite.thd") == ""
 
 

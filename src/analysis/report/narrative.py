@@ -45,6 +45,7 @@ __all__ = [
     "comparison",
     "distribution",
     "evolution",
+    "indicator_label",
     "join",
     "missing_reason",
     "nc_paren",
@@ -177,8 +178,10 @@ def _ensemble_for(row, ensemble: Sequence[str], present: Sequence[str] | None = 
     return [t for t in base if t in present] or base if present else base
 
 
-def _label(row, *, ensemble: Sequence[str], present: Sequence[str] | None = None) -> str:
-    """"Accès à internet (collèges et lycées publics)" — for rows without a value."""
+def indicator_label(row, *, ensemble: Sequence[str] = ENSEMBLE_TYPES,
+                    present: Sequence[str] | None = None) -> str:
+    """"Accès à internet (collèges et lycées publics)": what a row is about, said where it has no
+    value or where its spread over the sub-territories is given."""
     title = re.sub(r"\s*\([^()]*\)$", "", str(_get(row, "titre", _get(row, "indicateur", "Indicateur"))))
     words = wording(row)
     type_ = _get(row, "type")
@@ -207,7 +210,7 @@ def statement(row, *, ensemble: Sequence[str] = ENSEMBLE_TYPES, threshold: int =
     """
     reason = missing_reason(row, threshold=threshold)
     if reason:
-        return f"{_label(row, ensemble=ensemble, present=present)}{COLON} {reason}"
+        return f"{indicator_label(row, ensemble=ensemble, present=present)}{COLON} {reason}"
     value = float(_get(row, "valeur"))
     unit = str(_get(row, "unite", "%"))
     type_ = str(_get(row, "type", "ensemble"))
@@ -364,12 +367,14 @@ def absent_sentence(rows, *, ensemble: Sequence[str] = ENSEMBLE_TYPES, present: 
     return f"Donnée non disponible pour{COLON} {join(names)}{COLON} {reason}."
 
 
-def sub_range(rows, *, level: str = "departement", name_col: str = "nom") -> str:
+def sub_range(rows, *, level: str = "departement", name_col: str = "nom", what: str = "") -> str:
     """The spread of an indicator over sub-territories, as one sentence.
 
     "Selon les départements, la valeur va de 85 % (Lozère) à 100 % (Gers, Lot et 2 autres) ;
-    non communiqué pour 1 département." Rows with statut absent or vide are ignored; "" when
-    fewer than two sub-territories have a value.
+    non communiqué pour 1 département." With ``what``, the indicator and the establishments it
+    is about (:func:`indicator_label`): "Accès à un ENT (collèges publics) : selon les
+    départements, de 85 % (Lozère) à 100 % (…)". Rows with statut absent or vide are ignored;
+    "" when fewer than two sub-territories have a value.
     """
     import pandas as pd
 
@@ -390,10 +395,14 @@ def sub_range(rows, *, level: str = "departement", name_col: str = "nom") -> str
             "s" if len(hit) > 3 else "")
 
     if fmt_value(lo, unit) == fmt_value(hi, unit):
-        text = f"Même valeur dans les {len(ok)} {plural_word} ({fmt_value(hi, unit)})"
-    else:
-        text = (f"Selon les {plural_word}, la valeur va de {fmt_value(lo, unit)} ({names(lo)}) "
+        text = f"même valeur dans les {len(ok)} {plural_word} ({fmt_value(hi, unit)})"
+    elif what:
+        text = (f"selon les {plural_word}, de {fmt_value(lo, unit)} ({names(lo)}) "
                 f"à {fmt_value(hi, unit)} ({names(hi)})")
+    else:
+        text = (f"selon les {plural_word}, la valeur va de {fmt_value(lo, unit)} ({names(lo)}) "
+                f"à {fmt_value(hi, unit)} ({names(hi)})")
+    text = f"{what}{COLON} {text}" if what else capitalize(text)
     n_nc = int((frame["statut"] == "nc").sum())
     n_secret = int((frame["statut"] == "secret").sum())
     missing = []

@@ -70,10 +70,13 @@ def sentences(ch: Chapter, specs: Sequence[tuple[str, str] | str], **kwargs) -> 
 
 
 def sub_range(ch: Chapter, ind: str, type_: str = "ensemble") -> str:
-    """Spread over the sub-territories ("Selon les départements, … de 85 % (Lozère) à …")."""
+    """Spread over the sub-territories, naming what varies: "Accès à un ENT (collèges publics) :
+    selon les départements, de 85 % (Lozère) à 100 % (Gers)." Said before the map or chart of
+    the sub-territories it describes (text, then figure, as in the 2018 report)."""
     if not ch.children:
         return ""
-    return narrative.sub_range(ch.sublevel_values(ind, type_), level=ch.sublevel)
+    what = narrative.indicator_label(ch.row(ind, type_), ensemble=ch.etic_types, present=ch.present_types)
+    return narrative.sub_range(ch.sublevel_values(ind, type_), level=ch.sublevel, what=what)
 
 
 def distribution_text(ch: Chapter, base: str, type_: str) -> str:
