@@ -127,6 +127,17 @@ def test_a_range_sentence_comes_right_before_the_figure_it_describes(path):
     assert not pending, f"{path.name}: range sentence(s) {pending} with no figure after them"
 
 
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_the_text_of_a_chapter_speaks_to_its_readers_not_to_developers(path):
+    """A reader of the report does not care how the tool is configured: no project folder, file
+    of code or declaration in the published text of a chapter."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for n, cell in enumerate(c for c in nb["cells"] if c["cell_type"] == "markdown"):
+        text = source(cell)
+        for word in ("params/", "src/", ".yml", ".py", "sans changer le code"):
+            assert word not in text, f"{path.name}, markdown cell {n + 1} speaks of « {word} »"
+
+
 def test_figure_and_table_labels_are_unique_in_the_book():
     seen: dict[str, str] = {}
     for path in CHAPTERS:

@@ -114,6 +114,7 @@ def test_a_perimeter_says_what_it_contains_and_nothing_of_the_types_it_has_none_
         "nom: TNE\nparent: departement:34\netablissements: [" + ", ".join(uai) + "]\n", encoding="utf-8")
     monkeypatch.setenv("ETAT_DES_LIEUX_ROOT", str(tmp_path))
     ch = Chapter("perimetre:tne", 2018, store=demo_store)
+    assert ch.notes()[0] == "Périmètre sur mesure (37\u00a0établissements)."       # no `params/perimetres/tne.yml`
     assert ch.present_types == ("college", "lycee")
     assert ch.establishments() == f"37{UNIT_SEP}collèges et lycées publics (21{UNIT_SEP}collèges et 16{UNIT_SEP}lycées)"
     assert ch.intro()[1].startswith(f"Le périmètre compte 37{UNIT_SEP}collèges et lycées publics (21")

@@ -147,8 +147,9 @@ def notes(ch: Chapter) -> list[str]:
         found = perimeters.get(ch.territory.code)
         members = (plural(len(found.etablissements), "établissement", "établissements") if found.by_etablissement
                    else plural(len(found.departements), "département", "départements"))
-        out.append(f"Périmètre sur mesure ({members}), déclaré dans `params/perimetres/{found.code}.yml`"
-                   + (f"{UNIT_SEP}: {found.source.rstrip('.')}." if found.source else "."))
+        # what the perimeter is and where its list comes from, not how the tool is configured
+        out.append(f"Périmètre sur mesure ({members})."
+                   + (f" Source de la liste{UNIT_SEP}: {found.source.rstrip('.')}." if found.source else ""))
     mine, total = ch.covered(), ch.departements()
     if not mine:
         out.append(f"Aucune donnée pour {ch.label} dans le dossier de données{UNIT_SEP}: "
