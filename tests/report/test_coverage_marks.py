@@ -101,3 +101,14 @@ def test_maps_draw_the_departements_without_data_as_not_available(occitanie_stor
     assert "n.d. (non disponible)" in fig.legend_labels
     assert not {"sans objet", "n.c. (non communiqué)"} & set(fig.legend_labels)
     assert "non disponible pour 88\u00a0départements" in fig.alt_text
+
+
+@pytest.mark.shared_data
+def test_one_indicator_of_several_types_without_data_names_the_ensemble_once(occitanie_store):
+    paris = Chapter("departement:75", 2018, store=occitanie_store)
+    said = paris.sentences([("perimetre.taux_reponse_etic", t) for t in ("ensemble", "college", "lycee")])
+    assert said == ["Taux de réponse à l'enquête ETIC (collèges et lycées publics)\u00a0: donnée non disponible\u00a0; "
+                    "les fichiers de données ne couvrent pas ce territoire."]
+    # a distribution without data says why, instead of an empty line
+    assert paris.distribution_text("perimetre.education_prioritaire", "ecole") == \
+        "Écoles\u00a0: donnée non disponible\u00a0; les fichiers de données ne couvrent pas ce territoire"

@@ -79,3 +79,14 @@ def test_a_figure_that_compares_territories_states_the_nc_rate_of_each(demo_chap
     # the key figures: one rate per territory column, in their order
     cell = dep.key_figures([("connectivite.acces_internet", "ensemble")])["n.c."].iloc[0]
     assert cell == " / ".join(rates.values())
+
+
+def test_grouped_bars_whose_rates_differ_within_a_type_give_their_range(demo_chapters):
+    dep = demo_chapters["departement:31"]
+    inds = ["equipement.eleves_par_terminal_hors_rep", "equipement.eleves_par_terminal_rep"]
+    rates = {round(float(dep.row(i, "college")["taux_nc"])) for i in inds}
+    fig = dep.chart_grouped(inds, "T", types=("college",))
+    if len(rates) > 1:        # never the rate of the first bar alone
+        assert fig.source_text.endswith(f"(de {min(rates)}{UNIT_SEP}% à {max(rates)}{UNIT_SEP}%{UNIT_SEP}n.c.)")
+    else:
+        assert f"{rates.pop()}{UNIT_SEP}%{UNIT_SEP}n.c." in fig.source_text

@@ -205,8 +205,8 @@ class ChapterContext:
 
     def public(self, ind: str) -> bool:
         """Whether the indicator is about public establishments only (the ETIC universe)."""
-        cat = indicators.catalogue().get(ind)
-        return cat.wording.public if cat else True
+        cat = indicators.catalogue().get(ind)       # a sentence may say "des {sujet} {publics} …" itself
+        return (cat.wording.public or "{sujet} {publics}" in (cat.wording.sentence or "")) if cat else True
 
     def ensemble_for(self, row) -> tuple[str, ...]:
         """The types "ensemble" covers for a row: those of the ETIC surveys available, for ETIC;

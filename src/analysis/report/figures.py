@@ -153,7 +153,10 @@ def chart_grouped(ch: Chapter, inds: Sequence[str] | Mapping[str, str], title: s
         bars = frame["type"].nunique() * len(present)
         kwargs["figsize"] = (min(6.4, max(4.8, 1.4 + 0.55 * bars)), 3.8)
     kwargs.setdefault("taux_nc", "")
-    return charts.grouped_bars(frame, "type", "indicateur", ch.title(title), ch.source_of(frame),
+    # one rate per type when the bars of a type share it, else the range of every bar's rate
+    shared = frame.dropna(subset=["taux_nc"]).assign(r=lambda f: f["taux_nc"].round()).groupby("type")["r"].nunique()
+    source = ch.source_of(frame, by="type" if (shared <= 1).all() else None)
+    return charts.grouped_bars(frame, "type", "indicateur", ch.title(title), source,
                                unit=str(frame["unite"].iloc[0]), hue_order=present, hue_labels=labels, **kwargs)
 
 

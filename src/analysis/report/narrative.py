@@ -360,8 +360,10 @@ def absent_sentence(rows, *, ensemble: Sequence[str] = ENSEMBLE_TYPES, present: 
     names = [re.sub(r"\s*\([^()]*\)$", "", str(_get(r, "titre", ""))) for r in rows]
     if len(set(names)) == 1:               # one indicator, several types
         words = wording(rows[0])
-        whom = join([subject(str(_get(r, "type", "ensemble")), public=words.public, ensemble=ensemble)
-                     for r in rows])
+        types = [str(_get(r, "type", "ensemble")) for r in rows]
+        if "ensemble" in types:            # the types are part of their ensemble: name it alone
+            types = ["ensemble"]
+        whom = join([subject(t, public=words.public, ensemble=ensemble) for t in types])
         return f"{capitalize(names[0])} ({whom}){COLON} donnée non disponible{UNIT_SEP}; {reason}."
     names = [n[:1].lower() + n[1:] for n in dict.fromkeys(names)]
     return f"Donnée non disponible pour{COLON} {join(names)}{COLON} {reason}."

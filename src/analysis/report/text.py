@@ -82,8 +82,9 @@ def sub_range(ch: Chapter, ind: str, type_: str = "ensemble") -> str:
 def distribution_text(ch: Chapter, base: str, type_: str) -> str:
     """"Écoles : hors REP 93 %, REP 4 %, REP+ 3 %" for one type."""
     rows = [ch.row(i, type_) for i, _ in ch.levels(base)]
-    if all(r["statut"] != "ok" for r in rows):
-        return ""
+    if all(r["statut"] != "ok" for r in rows):    # no data is said; a type the territory has none of is not
+        reason = narrative.missing_reason(rows[0], threshold=ch.threshold) if rows[0]["statut"] != "vide" else ""
+        return f"{type_label(type_)}{UNIT_SEP}: {reason}" if reason else ""
     parts = [f"{label} {cell_text(r)}" for (_, label), r in zip(ch.levels(base), rows)]
     return f"{type_label(type_)}{UNIT_SEP}: {', '.join(parts)} {narrative.nc_paren(rows[0])}".rstrip()
 
