@@ -206,3 +206,11 @@ def test_a_level_absent_from_the_questionnaire_is_nd_with_its_own_words():
     assert fmt_value(0.0, "%", reason="hors_questionnaire") == "n.d."
     assert fmt_missing("hors_questionnaire") == "n.d."
     assert MISSING_WORDS["hors_questionnaire"] == "modalité absente du questionnaire de l'année"
+
+
+def test_dates_in_french():
+    from analysis.core.formatting import fmt_date
+
+    assert fmt_date("2022-12-14") == f"14{UNIT_SEP}décembre 2022"
+    assert fmt_date("2026-11-29T20:41:26+00:00") == f"29{UNIT_SEP}novembre 2026"
+    assert fmt_date("2018-09-01") == f"1er{UNIT_SEP}septembre 2018"

@@ -112,6 +112,45 @@ def test_chapter_notebook_contract(path):
                 f"{where} shows the peers: declare them in the notebook metadata (etat_des_lieux.reads: [peers])"
 
 
+def _calls(tree, name: str) -> list[tuple]:
+    """The literal arguments of every ``ch.<name>(...)`` call of a cell (type "ensemble" by default)."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and ast.unparse(node.func) == f"ch.{name}":
+            args = [ast.literal_eval(a) for a in node.args[:2]]
+            found.append(tuple(args + ["ensemble"] * (2 - len(args))))
+    return found
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_a_range_sentence_comes_right_before_the_figure_it_describes(path):
+    """Text, then figure, as in the 2018 report: the spread over the sub-territories
+    (``ch.sub_range``) is said just before the map or chart of the sub-territories of the same
+    indicator and type, one range per figure."""
+    pending = []
+    for n, cell in enumerate(code_cells(path), start=1):
+        options, body = split_cell_options(source(cell))
+        tree = ast.parse(body)
+        figures = _calls(tree, "map") + _calls(tree, "chart_sublevel")
+        if str(options.get("label", "")).startswith("fig-") and (figures or pending):
+            assert pending in ([], figures[:1]), \
+                f"{path.name}, code cell {n}: range sentence(s) {pending} before the figure {figures}, not its own"
+            pending = []
+        pending += _calls(tree, "sub_range")
+    assert not pending, f"{path.name}: range sentence(s) {pending} with no figure after them"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_the_text_of_a_chapter_speaks_to_its_readers_not_to_developers(path):
+    """A reader of the report does not care how the tool is configured: no project folder, file
+    of code or declaration in the published text of a chapter."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for n, cell in enumerate(c for c in nb["cells"] if c["cell_type"] == "markdown"):
+        text = source(cell)
+        for word in ("params/", "src/", ".yml", ".py", "sans changer le code"):
+            assert word not in text, f"{path.name}, markdown cell {n + 1} speaks of « {word} »"
+
+
 def test_figure_and_table_labels_are_unique_in_the_book():
     seen: dict[str, str] = {}
     for path in CHAPTERS:

@@ -121,7 +121,8 @@ def test_sentences_match_the_table(region, dep31, results_2018):
     assert "collèges et lycées publics" in text and "écoles" not in text
     text31 = dep31.sentence("connectivite.acces_fibre")
     toulouse = reference(results_2018, "academie:toulouse", "connectivite.acces_fibre", "ensemble")
-    assert f"contre {fmt_value(toulouse['valeur'], '%')} dans l'académie de Toulouse" in text31
+    assert (f"contre {fmt_value(toulouse['valeur'], '%')} ({fmt_nc(toulouse['taux_nc'])}) "
+            "dans l'académie de Toulouse") in text31
     assert "en France" not in text31
     absent = region.sentences(["connectivite.thd", "connectivite.couverture_3g", "connectivite.couverture_4g"])
     assert len(absent) == 1 and "donnée non disponible" in absent[0].lower()

@@ -32,6 +32,8 @@ def test_markdown_helpers_and_markdown_tables():
     assert lines[1] == "|---|---:|---:|---|"                       # numbers and marks right-aligned
     assert lines[3] == "| Gers (32) | s. |  | – |"
     assert text.endswith("\n\nSource : S\n\nn")
+    rates = display.table_markdown(pd.DataFrame({"n.c.": ["12\u00a0% / 15\u00a0% / 26\u00a0%", "– / 26\u00a0%", ""]}))
+    assert rates.split("\n")[1] == "|---:|"                            # the rates of several territories too
 
 
 def test_say_figures_tables_and_header(demo_chapters, shown):

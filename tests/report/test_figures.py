@@ -56,3 +56,37 @@ def test_maps_and_their_absence(demo_chapters):
     assert isinstance(no_map, NoFigure) and not no_map
     assert "édition départementale" in no_map.text and "l'académie de Toulouse" in no_map.text
     assert demo_chapters["france"].chart_comparison("connectivite.acces_internet").text == ""  # no parent
+
+
+def test_a_figure_that_compares_territories_states_the_nc_rate_of_each(demo_chapters, demo_results):
+    from analysis.core.formatting import fmt_pct
+    from tests.report.conftest import reference
+
+    dep = demo_chapters["departement:31"]
+    rates = {t: fmt_pct(reference(demo_results, t, "connectivite.acces_internet")["taux_nc"])
+             for t in ("departement:31", "academie:toulouse", "region:76", "france")}
+    fig = dep.chart_comparison("connectivite.acces_internet")
+    assert fig.source_text == (f"Source{UNIT_SEP}: ETIC 2018 (n.c.{UNIT_SEP}: Haute-Garonne {rates['departement:31']}, "
+                               f"académie de Toulouse {rates['academie:toulouse']}, région académique Occitanie "
+                               f"{rates['region:76']}, France {rates['france']})")
+    said = dep.sentence("connectivite.acces_internet")
+    assert f"({rates['academie:toulouse']}{UNIT_SEP}n.c.) dans l'académie de Toulouse" in said
+    assert f"({rates['france']}{UNIT_SEP}n.c.) en France" in said
+    # the figures of the sub-territories: the territory's rate and the spread of theirs
+    region = demo_chapters["region:76"]
+    for fig in (region.map("services.ent", "college"), region.chart_sublevel("services.ent", "college")):
+        assert "n.c. selon les départements" in fig.source_text, fig.source_text
+    # the key figures: one rate per territory column, in their order
+    cell = dep.key_figures([("connectivite.acces_internet", "ensemble")])["n.c."].iloc[0]
+    assert cell == " / ".join(rates.values())
+
+
+def test_grouped_bars_whose_rates_differ_within_a_type_give_their_range(demo_chapters):
+    dep = demo_chapters["departement:31"]
+    inds = ["equipement.eleves_par_terminal_hors_rep", "equipement.eleves_par_terminal_rep"]
+    rates = {round(float(dep.row(i, "college")["taux_nc"])) for i in inds}
+    fig = dep.chart_grouped(inds, "T", types=("college",))
+    if len(rates) > 1:        # never the rate of the first bar alone
+        assert fig.source_text.endswith(f"(de {min(rates)}{UNIT_SEP}% à {max(rates)}{UNIT_SEP}%{UNIT_SEP}n.c.)")
+    else:
+        assert f"{rates.pop()}{UNIT_SEP}%{UNIT_SEP}n.c." in fig.source_text

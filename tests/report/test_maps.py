@@ -93,10 +93,13 @@ def test_choropleth_tilegrid_partial_and_academies():
     fig = maps.choropleth(acad, None, level="academie", title="Par académie", source="ETIC 2018")
     assert fig.basemap == "tilegrid"
     assert set(fig.patches_by_code) == {"toulouse", "montpellier"}
-    assert {t.get_text() for t in fig.map_ax.texts} >= set(OCCITANIE)  # tiles keep their codes
+    # a map of académies shows académies: their names, not the codes nor the borders of their départements
+    assert {t.get_text() for t in fig.map_ax.texts} == {"Toulouse", "Montpellier"}
+    assert not [c for c in fig.map_ax.collections if "white" in str(c.get_edgecolor()) or
+                (len(c.get_edgecolor()) and tuple(c.get_edgecolor()[0][:3]) == (1.0, 1.0, 1.0))]
     toulouse = fig.patches_by_code["toulouse"].get_path()
     assert shapely.Polygon(toulouse.vertices).area == pytest.approx(8, abs=0.01)  # 8 départements
-    assert "contour épais" in fig.footer_text
+    assert "chaque académie réunit les cases de ses départements" in fig.footer_text
 
 
 def test_choropleth_rejects_unknown_codes_and_levels():

@@ -94,17 +94,29 @@ def test_missing_statut_wins_over_a_stray_value():
     assert "42" not in text and "secret statistique" in text
 
 
+def test_a_rate_merges_into_a_closing_parenthesis():
+    assert narrative.with_nc_rate("… commuté (RTC)", f"12{NB}%{NB}n.c.") == f"… commuté (RTC{NB}; 12{NB}%{NB}n.c.)"
+    assert narrative.with_nc_rate("… interactif", f"3{NB}%{NB}n.c.") == f"… interactif (3{NB}%{NB}n.c.)"
+    assert narrative.with_nc_rate("a (b) c)", "x") == "a (b) c) (x)"       # unbalanced: left as it is
+    assert narrative.with_nc_rate("a", "") == "a"
+
+
 # ------------------------------------------------------------------------------ comparisons
 def test_comparison_with_parents_nearest_first():
-    others = [("Académie de Toulouse", row(valeur=95.4)), ("France", row(valeur=97.6))]
+    others = [("Académie de Toulouse", row(valeur=95.4, taux_nc=19.6)), ("France", row(valeur=97.6, taux_nc=30.0))]
     text = narrative.sentence(row(), others=others)
-    assert text.endswith(f", contre 95{NB}% dans l'académie de Toulouse et 98{NB}% en France.")
+    # every compared figure states its own n.c. rate
+    assert text.endswith(f", contre 95{NB}% (20{NB}%{NB}n.c.) dans l'académie de Toulouse "
+                         f"et 98{NB}% (30{NB}%{NB}n.c.) en France.")
+    count = row(indicateur="perimetre.part_public", source="Annuaire de l'Éducation nationale 2018",
+                theme="perimetre", taux_nc=0.0, valeur=85.0)
+    assert narrative.comparison(count, [("France", count.copy())]) == f"contre 85{NB}% en France"  # no 0 % n.c.
 
 
 def test_comparison_skips_parents_without_value():
     others = [("Région académique Occitanie", row(statut="nc", valeur=math.nan)), ("France", row(valeur=97.6))]
     text = narrative.sentence(row(), others=others)
-    assert "Occitanie" not in text and f"98{NB}% en France" in text
+    assert "Occitanie" not in text and f"98{NB}% (27{NB}%{NB}n.c.) en France" in text
 
 
 def test_no_comparison_for_counts_nor_missing_rows():

@@ -17,8 +17,8 @@ def test_a_sentence_prints_the_value_its_rate_and_the_parents(demo_chapters, dem
     ref = reference(demo_results, "departement:31", "connectivite.acces_internet")
     assert said.startswith(fmt_value(ref["valeur"], "%")) and fmt_nc(ref["taux_nc"]) in said
     for parent, where in (("academie:toulouse", "dans l'académie de Toulouse"), ("france", "en France")):
-        value = reference(demo_results, parent, "connectivite.acces_internet")["valeur"]
-        assert f"{fmt_value(value, '%')} {where}" in said
+        other = reference(demo_results, parent, "connectivite.acces_internet")
+        assert f"{fmt_value(other['valeur'], '%')} ({fmt_nc(other['taux_nc'])}) {where}" in said
     assert "contre" not in dep.sentence("connectivite.acces_internet", compare=False)
     short = dep.sentence("connectivite.acces_adsl", compare=False, short=True)
     assert "ont accès à internet par l'ADSL" in short and "écoles" not in short
@@ -31,8 +31,29 @@ def test_sentences_of_a_list_and_a_sub_range(demo_chapters):
     spread = region.sub_range("connectivite.thd")
     values = region.sublevel_values("connectivite.thd")
     low = values.loc[values["statut"] == "ok", "valeur"].min()
-    assert spread.startswith(f"Selon les départements, la valeur va de {fmt_value(low, '%')} (")
+    # what varies is named: two ranges in a row (collèges, lycées) never read alike
+    assert spread.startswith(f"Couverture en très haut débit (écoles, collèges et lycées){UNIT_SEP}: selon les "
+                             f"départements, de {fmt_value(low, '%')} (")
+    colleges, lycees = (region.sub_range("services.ent", t) for t in ("college", "lycee"))
+    assert "(collèges publics)" in colleges and "(lycées publics)" in lycees
     assert demo_chapters["departement:31"].sub_range("connectivite.thd") == ""
+
+
+def test_no_double_parenthesis_and_every_share_has_its_rate(demo_chapters):
+    dep = demo_chapters["departement:31"]
+    for ind in ("connectivite.acces_rtc", "connectivite.thd", "equipement.tni_au_moins_un"):
+        said = dep.sentence(ind, compare=False)
+        assert ") (" not in said and said.endswith(f"{UNIT_SEP}n.c.).") and f"){UNIT_SEP};" not in said, said
+    thd = dep.sentence("connectivite.thd", compare=False)
+    assert f"(débit potentiel supérieur à 30{UNIT_SEP}Mbit/s{UNIT_SEP}; " in thd
+    inds = ["services.ressources_entrainement", "services.ressources_logiciels_outils",
+            "services.ressources_manuels_numeriques", "services.ressources_aucune"]
+    top = dep.top_resources(inds)
+    rate = fmt_nc(dep.row("services.ressources_entrainement")["taux_nc"])
+    assert ") (" not in top and top.startswith(f"Les types de ressources numériques les plus utilisés par les "
+                                               f"écoles, collèges et lycées publics ({rate}) sont{UNIT_SEP}:")
+    none = dep.row("services.ressources_aucune")
+    assert top.endswith(f"n'utiliser aucune ressource numérique ({fmt_nc(none['taux_nc'])}).")
 
 
 def test_the_question_change_note_comes_from_the_questionnaire():
@@ -74,3 +95,34 @@ def test_check_values_is_silent_when_sentences_agree_and_fails_otherwise(demo_st
     monkeypatch.setattr(Chapter, "sentence", lambda self, ind, type_="ensemble", **kw: "Rien à dire.")
     with pytest.raises(AssertionError, match="perimetre.etablissements|connectivite.acces_internet"):
         ch.check_values(ch.key_figure_specs)
+
+
+def test_a_perimeter_says_what_it_contains_and_nothing_of_the_types_it_has_none_of(demo_store, tmp_path,
+                                                                                    monkeypatch):
+    import shutil
+
+    from analysis.harmonise.table import load_etablissements
+    from tests.conftest import ROOT
+
+    table, _ = load_etablissements(demo_store, 2018)
+    public = table[(table["secteur"] == "public") & (table["departement"] == "34")]
+    uai = list(public.loc[public["type"] == "college", "uai"][:21]) + list(public.loc[public["type"] == "lycee",
+                                                                                       "uai"][:16])
+    (tmp_path / "params" / "perimetres").mkdir(parents=True)
+    shutil.copy(ROOT / "params" / "sources.yml", tmp_path / "params" / "sources.yml")
+    (tmp_path / "params" / "perimetres" / "tne.yml").write_text(
+        "nom: TNE\nparent: departement:34\netablissements: [" + ", ".join(uai) + "]\n", encoding="utf-8")
+    monkeypatch.setenv("ETAT_DES_LIEUX_ROOT", str(tmp_path))
+    ch = Chapter("perimetre:tne", 2018, store=demo_store)
+    assert ch.notes()[0] == "Périmètre sur mesure (37\u00a0établissements)."       # no `params/perimetres/tne.yml`
+    assert ch.present_types == ("college", "lycee")
+    assert ch.establishments() == f"37{UNIT_SEP}collèges et lycées publics (21{UNIT_SEP}collèges et 16{UNIT_SEP}lycées)"
+    assert ch.intro()[1].startswith(f"Le périmètre compte 37{UNIT_SEP}collèges et lycées publics (21")
+    assert ch.sentence("perimetre.etablissements") == f"37{UNIT_SEP}collèges et lycées sont recensés dans l'annuaire."
+    assert ch.sentence("perimetre.part_public", compare=False) == f"100{UNIT_SEP}% des collèges et lycées sont publics."
+    said = ch.sentences([("perimetre.etablissements", t) for t in ("ecole", "college", "lycee")], compare=False)
+    assert said == [f"21{UNIT_SEP}collèges sont recensés dans l'annuaire.",
+                    f"16{UNIT_SEP}lycées sont recensés dans l'annuaire."]         # no « écoles : sans objet »
+    key = ch.key_figures()
+    assert not key["Établissements"].str.contains("écoles").any()
+    assert "collèges et lycées publics" in set(key["Établissements"])

@@ -210,10 +210,14 @@ def render_edition(edition: Edition, book, meta: dict, formats, renderer: str,
 
 
 def render_meta(edition: Edition, store) -> dict:
-    """The edition's identity, as both renderers print it (title page, running header, marks)."""
+    """The edition's identity, as both renderers print it (title page, running header, marks):
+    the sources whose files are in the data folder, and the dates of the data in French (when
+    they were imported or downloaded, and the annuaire's own date)."""
+    from analysis.core.formatting import UNIT_SEP
+
     records = store.records()
-    latest = max((r.retrieved_at[:10] for r in records), default="")
     demo = store.is_demo()
+    present = sources_present(store, records)
     return {
         "title": TITLE,
         "subtitle": f"{edition.territory.label} — millésime {edition.year}",
@@ -222,9 +226,70 @@ def render_meta(edition: Edition, store) -> dict:
         "year": edition.year,
         "author": AUTHOR,
         # Free text, not a date: Quarto would read "Millésime 2018" as 1 January 2018.
-        "date": f"Données au {latest}" if latest else f"Millésime {edition.year}",
+        "date": data_dates(store, edition.year, records, demo) or f"Millésime {edition.year}",
         "demo": demo,
         "source": ("Données synthétiques de démonstration" if demo else
-                   "Sources : ministère de l'Éducation nationale (annuaire, ETIC), Arcep, France THD, "
-                   "Banque des Territoires — données ouvertes"),
+                   f"Sources{UNIT_SEP}: {' ; '.join(present)} — données ouvertes" if present else
+                   "Aucune source dans le dossier de données"),
     }
+
+
+#: How the cover names a source family (the others by their indicator label or their title).
+COVER_NAMES = {"etic": "enquête ETIC (ministère de l'Éducation nationale)",
+               "annuaire": "annuaire de l'Éducation nationale"}
+
+
+def sources_present(store, records=None) -> list[str]:
+    """The sources whose files are in the data folder, named for the cover, in registry order:
+    "annuaire de l'Éducation nationale", "enquête ETIC (…)", "Label numérique (…)", "IGN
+    (fonds de carte)"."""
+    from analysis import indicators
+
+    held = {r.source for r in (store.records() if records is None else records)}
+    labels = {**indicators.source_labels(), **COVER_NAMES}
+    names = []
+    for key, source in store.registry.items():
+        if key not in held:
+            continue
+        if source.is_geo:
+            names.append(f"{source.producer.split(',')[0].strip()} (fonds de carte)")
+            continue
+        family = (source.extra.get("join") or {}).get("group") or ("etic" if key.startswith("etic") else key)
+        names.append(labels.get(family, source.title))
+    return list(dict.fromkeys(names))
+
+
+_ANNUAIRE_DATES: dict[tuple, str] = {}
+
+
+def data_dates(store, year: int, records=None, demo: bool = False) -> str:
+    """When the data were taken and, when known, the annuaire's own date, in French: "Données
+    importées le 29 novembre 2026 ; annuaire du 14 décembre 2022"; "" without any file."""
+    from analysis.core.formatting import fmt_date
+
+    records = store.records() if records is None else records
+    dated = [r for r in records if r.retrieved_at]
+    if not dated:
+        return ""
+    latest = max(r.retrieved_at[:10] for r in dated)
+    if demo:
+        return f"Données synthétiques générées le {fmt_date(latest)}"
+    how = "téléchargées" if all(r.method == "fetch" for r in dated) else "importées"
+    text = f"Données {how} le {fmt_date(latest)}"
+    annuaire = annuaire_date(store, year, [r for r in records if r.source == "annuaire"])
+    return text + (f" ; annuaire du {fmt_date(annuaire)}" if annuaire else "")
+
+
+def annuaire_date(store, year: int, records) -> str:
+    """The date of the annuaire snapshot (its last row update, ISO), read once per file."""
+    if not records:
+        return ""
+    key = (str(store.data_dir), year, tuple(sorted(r.sha256 for r in records)))
+    if key not in _ANNUAIRE_DATES:
+        from analysis.harmonise.table import load_etablissements
+
+        try:
+            _ANNUAIRE_DATES[key] = load_etablissements(store, year)[1].annuaire_date
+        except Exception:  # noqa: BLE001 - a date on the cover is never worth a failed build
+            _ANNUAIRE_DATES[key] = ""
+    return _ANNUAIRE_DATES[key]

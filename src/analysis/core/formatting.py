@@ -50,6 +50,7 @@ __all__ = [
     "fmt_nc",
     "fmt_value",
     "fmt_change",
+    "fmt_date",
     "fmt_missing",
     "fmt_source",
     "fmt_ordinal",
@@ -280,6 +281,17 @@ def fmt_change(delta: Real | None, unit: str | None = "%", decimals: int = 0) ->
         word = "point" if magnitude < 2 else "points"  # French: singular below 2
         return text + UNIT_SEP + word
     return text
+
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")
+
+
+def fmt_date(iso: str) -> str:
+    """A date in French: ``"2022-12-14"`` (or an ISO 8601 timestamp) -> ``"14 décembre 2022"``,
+    ``"2018-09-01"`` -> ``"1er septembre 2018"``."""
+    year, month, day = (int(part) for part in str(iso)[:10].split("-"))
+    return f"{'1er' if day == 1 else day}{UNIT_SEP}{MONTHS[month - 1]} {year}"
 
 
 def fmt_ordinal(n: int, *, feminine: bool = False) -> str:

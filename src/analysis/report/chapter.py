@@ -19,7 +19,7 @@ from analysis.report import display, figures, methodology, positioning, series, 
 from analysis.report.context import ChapterContext
 from analysis.report.display import DEMO_WARNING
 from analysis.report.figures import NoFigure
-from analysis.report.tables import TABLE_NOTE, cell_text
+from analysis.report.tables import KEY_FIGURES_NOTE, TABLE_NOTE, cell_text
 
 __all__ = ["Chapter", "NoFigure", "DEMO_WARNING", "cell_text"]
 
@@ -29,6 +29,8 @@ class Chapter(ChapterContext):
 
     #: The legend of the marks of a table (``ch.table(..., note=ch.TABLE_NOTE)``).
     TABLE_NOTE = TABLE_NOTE
+    #: What the n.c. column of the key figures gives.
+    KEY_FIGURES_NOTE = KEY_FIGURES_NOTE
 
     # text (sentences and paragraphs): analysis.report.text
     sentence = text.sentence
@@ -41,6 +43,7 @@ class Chapter(ChapterContext):
     notes = text.notes
     sources_status = text.sources_status
     intro = text.intro
+    establishments = text.establishments
     secret_text = text.secret_text
     completeness_intro = text.completeness_intro
     experimentations_note = text.experimentations_note

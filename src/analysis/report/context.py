@@ -8,7 +8,10 @@ none, so that sentences, figures and tables never meet a missing key.
 
 Data coverage: when the data folder holds only part of France (e.g. the Occitanie files), a
 parent whose data are exactly those of the territory (France = Occitanie) is left out of the
-comparisons (:attr:`~ChapterContext.compared_parents`).
+comparisons (:attr:`~ChapterContext.compared_parents`). A territory the data do not cover at all
+(Paris with the Occitanie files) has no establishment in the table: its rows are read as « n.d. »
+(statut ``absent``) with the reason in ``motif``, not as « sans objet » (:func:`mark_uncovered`);
+so are the rows of a local source that does not cover it (:meth:`ChapterContext.absence_reason`).
 """
 
 from __future__ import annotations
@@ -21,17 +24,42 @@ import pandas as pd
 
 from analysis import indicators
 from analysis.core import territories
-from analysis.core.formatting import MISSING_MARKS, MISSING_WORDS, UNIT_SEP, fmt_source, is_missing
-from analysis.core.vocabulary import ENSEMBLE_TYPES, TYPE_ORDER, type_label
+from analysis.core.formatting import MISSING_MARKS, MISSING_WORDS, UNIT_SEP, fmt_pct, fmt_source, is_missing
+from analysis.core.vocabulary import ENSEMBLE_TYPES, LEVEL_NOUNS, TYPE_ORDER, type_label
 from analysis.report import narrative
 from analysis.report.chart_parts import nc_text
 from analysis.sources.store import Store
 
-__all__ = ["ChapterContext", "SUBLEVEL"]
+__all__ = ["ChapterContext", "SUBLEVEL", "UNCOVERED", "mark_uncovered"]
 
 #: The level of the sub-territories of an edition (mapped, ranked, tabulated): départements.
 SUBLEVEL = {"france": "departement", "region": "departement", "academie": "departement",
             "departement": None, territories.PERIMETRE: None}
+
+#: Why a row has no value when the data folder does not cover its territory (its ``motif``).
+UNCOVERED = "les fichiers de données ne couvrent pas ce territoire"
+
+
+def mark_uncovered(results: pd.DataFrame) -> pd.DataFrame:
+    """The indicator table with the rows of territories the data do not cover read as « n.d. ».
+
+    A row without value (statut ``vide`` or ``absent``) whose territory the data do not cover
+    (``couverture_donnees`` "aucune") while the indicator has establishments elsewhere is not
+    « sans objet »: its data are missing. It gets statut ``absent`` and ``motif`` :data:`UNCOVERED`.
+    A source absent everywhere (no establishment anywhere) keeps its rows as they are. Returns a
+    copy with a ``motif`` column (empty elsewhere).
+    """
+    out = results.copy()
+    if "motif" not in out:
+        out["motif"] = pd.Series(pd.NA, index=out.index, dtype="object")
+    if "couverture_donnees" not in out or out.empty:
+        return out
+    somewhere = ((out["univers"].fillna(0) > 0) & out["statut"].ne("absent")) \
+        .groupby([out["indicateur"], out["type"]]).transform("any")
+    uncovered = out["statut"].isin(["vide", "absent"]) & out["couverture_donnees"].eq("aucune") & somewhere
+    out.loc[uncovered, "statut"] = "absent"
+    out.loc[uncovered, "motif"] = UNCOVERED
+    return out
 
 
 class ChapterContext:
@@ -48,8 +76,8 @@ class ChapterContext:
         self.parents = territories.parents(self.territory)
         self.sublevel = SUBLEVEL[self.territory.level]
         self.children = territories.children(self.territory, self.sublevel) if self.sublevel else []
-        self.results = results if results is not None else indicators.load(
-            self.store, self.year, threshold=self.threshold)
+        self.results = mark_uncovered(results if results is not None else indicators.load(
+            self.store, self.year, threshold=self.threshold))
         ids = [self.territory.id] + [p.id for p in self.parents] + [c.id for c in self.children]
         data = self.results[self.results["territoire"].isin(ids)]
         self._index = {key: i for i, key in enumerate(zip(data["territoire"], data["indicateur"], data["type"]))}
@@ -169,7 +197,15 @@ class ChapterContext:
         return frame if set(frame["code"]) == codes else None  # a missing polygon: tile grid
 
     def subject(self, type_: str = "ensemble", *, public: bool = True) -> str:
-        return narrative.subject(type_, public=public, ensemble=self.etic_types)
+        """The establishments of the ETIC surveys the territory has ("collèges et lycées publics")."""
+        return narrative.subject(type_, public=public, ensemble=self.ensemble_for({"source": "ETIC"}))
+
+    @cached_property
+    def present_types(self) -> tuple[str, ...]:
+        """The types of establishment the territory has in the annuaire (a perimeter of collèges
+        and lycées has no école); every type when it has none (no data)."""
+        have = tuple(t for t in ENSEMBLE_TYPES if self.value("perimetre.etablissements", t) > 0)
+        return have or ENSEMBLE_TYPES
 
     def title(self, text: str) -> str:
         """A figure title naming the territory and the millésime."""
@@ -177,26 +213,85 @@ class ChapterContext:
 
     def public(self, ind: str) -> bool:
         """Whether the indicator is about public establishments only (the ETIC universe)."""
-        cat = indicators.catalogue().get(ind)
-        return cat.wording.public if cat else True
+        cat = indicators.catalogue().get(ind)       # a sentence may say "des {sujet} {publics} …" itself
+        return (cat.wording.public or "{sujet} {publics}" in (cat.wording.sentence or "")) if cat else True
 
     def ensemble_for(self, row) -> tuple[str, ...]:
-        """The types "ensemble" covers for a row: those of the ETIC surveys available, for ETIC."""
-        return self.etic_types if str(row.get("source", "")).startswith("ETIC") else ENSEMBLE_TYPES
+        """The types "ensemble" covers for a row: those of the ETIC surveys available, for ETIC;
+        of those, the types the territory has (:attr:`present_types`)."""
+        base = self.etic_types if str(row.get("source", "")).startswith("ETIC") else ENSEMBLE_TYPES
+        return tuple(t for t in base if t in self.present_types) or base
 
     # ------------------------------------------------------------------ rows
     def row(self, ind: str, type_: str = "ensemble", territory=None) -> pd.Series:
-        """The row of an indicator; a synthetic ``absent`` row when the table has none."""
+        """The row of an indicator; a synthetic ``absent`` row when the table has none. A row of a
+        local source that has no value here says why in its ``motif`` (:meth:`absence_reason`)."""
         tid = self._tid(territory)
         i = self._index.get((tid, ind, type_))
         if i is None and territory is not None and tid not in self._ids:
             rows = self.results[(self.results["territoire"] == tid) & (self.results["indicateur"] == ind)
                                 & (self.results["type"] == type_)]
-            if len(rows):
-                return rows.iloc[0]
-        if i is None:
-            return self._absent_row(ind, type_, tid)
-        return self.data.iloc[i]
+            found = rows.iloc[0] if len(rows) else self._absent_row(ind, type_, tid)
+        else:
+            found = self._absent_row(ind, type_, tid) if i is None else self.data.iloc[i]
+        if found["statut"] == "absent":         # a local source says which of its files is missing here
+            reason = self.absence_reason(ind, type_, tid)
+            if reason:
+                found = found.copy()
+                found["motif"] = reason
+        return found
+
+    def absence_reason(self, ind: str, type_: str = "ensemble", territory=None) -> str:
+        """Why a local source (``params/sources/``) gives no value for a type in a territory, in
+        French ("la source « Label numérique des collèges (académie de Montpellier) » ne couvre pas
+        le département …"); "" for the other indicators. The files of the source's group that
+        could cover the type are looked at in turn: absent from the data folder, undated, declared
+        for other départements, académies or régions, or without the millésime."""
+        cat = indicators.catalogue().get(ind)
+        if cat is None or not cat.local:
+            return ""
+        key = (cat.coverage_family, type_, self._tid(territory))
+        if key not in self._absence_reasons:
+            self._absence_reasons[key] = self._local_absence(cat.coverage_family, type_, key[2])
+        return self._absence_reasons[key]
+
+    @cached_property
+    def _absence_reasons(self) -> dict:
+        return {}
+
+    def _local_absence(self, group: str, type_: str, tid: str) -> str:
+        from analysis.core.vocabulary import COMBINED, the_territory
+
+        wanted = set(COMBINED.get(type_, (type_,)))
+        files = [s for s in self.store.registry.values() if (s.extra.get("join") or {}).get("group") == group]
+        relevant = [s for s in files if not s.extra["join"].get("coverage", {}).get("types")
+                    or wanted & set(s.extra["join"]["coverage"]["types"])]
+        if not relevant:
+            label = indicators.source_labels().get(group, group)
+            return f"aucune source «{UNIT_SEP}{label}{UNIT_SEP}» ne couvre les {self.subject(type_)}"
+        territory = territories.parse_territory(tid, self.vintage)
+        mine = self.departements(territory)
+        held = {r.source: r for r in self.store.records()}
+        hierarchy = territories.hierarchy(self.vintage)
+        reasons = []
+        for source in relevant:
+            name = f"la source «{UNIT_SEP}{source.title}{UNIT_SEP}»"
+            coverage = source.extra["join"].get("coverage") or {}
+            places = set()
+            for level, column in (("departements", "departement"), ("academies", "academie"), ("regions", "region")):
+                codes = {str(c) for c in coverage.get(level, ())}
+                if level == "departements":
+                    codes = {territories.normalise_departement_code(c) for c in codes}
+                places |= set(hierarchy.loc[hierarchy[column].astype(str).isin(codes), "departement"])
+            if source.key not in held:
+                reasons.append(f"{name} est absente du dossier de données")
+            elif source.millesime_column is None:
+                reasons.append(f"{name}, non datée, n'est rattachée à aucun millésime")
+            elif places and not places & mine:
+                reasons.append(f"{name} ne couvre pas {the_territory(territory.label, territory.level)}")
+            elif self.year not in held[source.key].millesimes:
+                reasons.append(f"{name} ne couvre pas le millésime {self.year}")
+        return narrative.join(list(dict.fromkeys(reasons)))
 
     @cached_property
     def _ids(self) -> set[str]:
@@ -217,7 +312,7 @@ class ChapterContext:
                           "unite": cat.unit if cat else "%", "valeur": np.nan, "taux_nc": np.nan,
                           "statut": "absent", "source": f"{source} {self.year}".strip(),
                           "base": (cat.base or ind) if cat else ind, "modalite": cat.level if cat else None,
-                          "non_communique": pd.NA, "univers": 0})
+                          "non_communique": pd.NA, "univers": 0, "motif": pd.NA})
 
     def value(self, ind: str, type_: str = "ensemble", territory=None) -> float:
         """The value (NaN unless statut is ok), as in ``indicators.load``."""
@@ -322,6 +417,52 @@ class ChapterContext:
         rates = frame[rated]
         text = nc_text(rates, by=by) if len(rates) else None
         return fmt_source(" ; ".join(sources), text)
+
+    def short_name(self, territory) -> str:
+        """How a territory is named in a list of rates: "Haute-Garonne", "académie de Toulouse",
+        "France", "périmètre" (the edition's custom perimeter)."""
+        t = territory if isinstance(territory, territories.Territory) else \
+            territories.parse_territory(str(territory), self.vintage)
+        if t.level == "departement":
+            return t.nom
+        if t.level == territories.PERIMETRE:
+            return "périmètre"
+        return t.label if t.level == "france" else t.label[:1].lower() + t.label[1:]
+
+    def compared_nc(self, frame: pd.DataFrame) -> str | None:
+        """The n.c. rate of each territory of ``frame`` (rows of several territories, nearest
+        first), for the source line of a figure that compares them: "n.c. : Haute-Garonne 12 %,
+        académie de Toulouse 20 %"; "12 % n.c." for one territory; None when none has a rate."""
+        rated = [(r["territoire"], r["taux_nc"]) for _, r in frame.iterrows() if narrative.nc_paren(r)]
+        if not rated:
+            return None
+        if len(rated) == 1:
+            return narrative.nc_paren(frame[frame["territoire"] == rated[0][0]].iloc[0])[1:-1]
+        return f"n.c.{UNIT_SEP}: " + ", ".join(f"{self.short_name(t)} {fmt_pct(rate)}" for t, rate in rated)
+
+    def comparison_source(self, frame: pd.DataFrame) -> str:
+        """The source line of a comparison of territories, with the n.c. rate of each one."""
+        sources = list(dict.fromkeys(frame["source"].astype(str)))
+        return fmt_source(" ; ".join(sources), self.compared_nc(frame))
+
+    def sublevel_source(self, ind: str, type_: str = "ensemble") -> str:
+        """The source line of a figure of the sub-territories: the n.c. rate of the territory and
+        the spread of those of its départements ("25 % n.c. ; de 5 à 40 % n.c. selon les
+        départements")."""
+        row = self.row(ind, type_)
+        parts = [narrative.nc_paren(row)[1:-1]]
+        kids = self.sublevel_values(ind, type_)
+        rates = [float(r["taux_nc"]) for _, r in kids.iterrows() if narrative.nc_paren(r)] if len(kids) else []
+        if rates and self.sublevel:
+            noun = LEVEL_NOUNS[self.sublevel]
+            lo, hi = fmt_pct(min(rates)), fmt_pct(max(rates))
+            if lo != hi:
+                parts.append(f"de {lo.split(UNIT_SEP)[0]} à {hi}{UNIT_SEP}n.c. selon les {noun.plural}")
+            elif parts[0] == f"{lo}{UNIT_SEP}n.c.":
+                parts[0] += f" dans chaque {noun.singular}"
+            else:
+                parts.append(f"{lo}{UNIT_SEP}n.c. dans chaque {noun.singular}")
+        return fmt_source(str(row["source"]), f"{UNIT_SEP}; ".join(p for p in parts if p) or None)
 
     def no_data(self, ind: str, types: Sequence[str] | None = None) -> str:
         """Why there is nothing to draw for an indicator ("*Accès à internet : secret…*")."""

@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 
 DEMO_WARNING = "Données de démonstration : chiffres synthétiques, non officiels"
 #: A cell that reads as a number (right-aligned): "63 059", "97 %", "−2,5", or a mark of a
-#: missing value ("n.c.", "s.", "n.d.", "–").
-_NUMERIC = re.compile(r"^([−+-]?\d[\d\u202f,.]*(\u00a0%)?( [†‡])?|n\.c\.|s\.|n\.d\.|–)$")
+#: missing value ("n.c.", "s.", "n.d.", "–"), or several of them ("12 % / 20 % / –").
+_ONE = r"(?:[−+-]?\d[\d\u202f,.]*(?:\u00a0%)?(?: [†‡])?|n\.c\.|s\.|n\.d\.|–)"
+_NUMERIC = re.compile(rf"^{_ONE}(?: / {_ONE})*$")
 
 
 # ------------------------------------------------------------------ Markdown

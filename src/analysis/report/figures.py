@@ -79,7 +79,7 @@ def chart_comparison(ch: Chapter, ind: str, type_: str = "ensemble", title: str 
         return NoFigure(ch.no_data(ind, [type_]))
     row = frame.iloc[0]
     kwargs.setdefault("taux_nc", "")
-    return charts.bar_comparison(frame, _subject_title(ch, ind, type_, row, title), ch.source_line(ind, type_),
+    return charts.bar_comparison(frame, _subject_title(ch, ind, type_, row, title), ch.comparison_source(frame),
                                  unit=str(row["unite"]), highlight=ch.territory.id, label_col="libelle", **kwargs)
 
 
@@ -106,13 +106,15 @@ def chart_distribution(ch: Chapter, base: str, title: str | None = None, *, type
         types = types or ch.published_types(ids[0])
         frame = pd.concat([ch.rows(i, types) for i in ids], ignore_index=True)
         bar_labels, order = None, [t for t in TYPE_ORDER if t in set(frame["type"])] if len(frame) else None
-    frame = frame[~frame["statut"].isin(["absent", "vide"])]
+    # a type without establishment or source has no bar; a territory without data keeps its bar (n.d.)
+    frame = frame[~frame["statut"].isin(["absent", "vide"]) | (by == "territoire")]
     if not ch.has_data(frame):
         return NoFigure(ch.no_data(ids[0], types))
     bar_by = "territoire" if by == "territoire" else "type"
     if bar_by == "type" and len(ids) > 3 and "figsize" not in kwargs:
         kwargs["figsize"] = (6.4, 4.2)  # room for the legend of many levels
-    source = ch.source_of(frame[frame["indicateur"] == ids[0]], by=bar_by if bar_by == "type" else None)
+    first = frame[frame["indicateur"] == ids[0]]
+    source = ch.source_of(first) if bar_by == "type" else ch.comparison_source(first)  # each territory's n.c.
     kwargs.setdefault("taux_nc", "")
     kwargs.setdefault("note", ch.levels_note(base))  # the levels the year's questionnaire does not have
     return charts.stacked_distribution(frame, ids, [lab for _, lab in levels], ch.title(title or cat[ids[0]].title),
@@ -152,7 +154,10 @@ def chart_grouped(ch: Chapter, inds: Sequence[str] | Mapping[str, str], title: s
         bars = frame["type"].nunique() * len(present)
         kwargs["figsize"] = (min(6.4, max(4.8, 1.4 + 0.55 * bars)), 3.8)
     kwargs.setdefault("taux_nc", "")
-    return charts.grouped_bars(frame, "type", "indicateur", ch.title(title), ch.source_of(frame),
+    # one rate per type when the bars of a type share it, else the range of every bar's rate
+    shared = frame.dropna(subset=["taux_nc"]).assign(r=lambda f: f["taux_nc"].round()).groupby("type")["r"].nunique()
+    source = ch.source_of(frame, by="type" if (shared <= 1).all() else None)
+    return charts.grouped_bars(frame, "type", "indicateur", ch.title(title), source,
                                unit=str(frame["unite"].iloc[0]), hue_order=present, hue_labels=labels, **kwargs)
 
 
@@ -188,7 +193,7 @@ def chart_sublevel(ch: Chapter, ind: str, type_: str = "ensemble", title: str | 
                  float(row["valeur"])) if row["statut"] == "ok" else None
     kwargs.setdefault("taux_nc", "")
     return charts.ranked_bars(frame, ch.title(_subject_title(ch, ind, type_, row, title, by_sublevel=True)),
-                              ch.source_line(ind, type_), unit=str(row["unite"]), label_col="nom",
+                              ch.sublevel_source(ind, type_), unit=str(row["unite"]), label_col="nom",
                               reference=reference, **kwargs)
 
 
@@ -213,8 +218,10 @@ def choropleth_map(ch: Chapter, ind: str, type_: str = "ensemble", title: str | 
     from analysis.report import maps
 
     row = ch.row(ind, type_)
-    values = frame.assign(statut=frame["statut"].where(frame["statut"].isin(["ok", "secret"]), "nc"))
-    source = ch.source_line(ind, type_)
+    # n.d. where the data do not cover a département, – where it has no establishment concerned
+    values = frame.assign(statut=frame["statut"].where(frame["statut"].isin(["ok", "secret", "absent", "vide"]),
+                                                        "nc"))
+    source = ch.sublevel_source(ind, type_)
     if ch.geometries is not None:
         registry = ch.store.registry
         producer = registry["departements_geo"].producer if "departements_geo" in registry else ""

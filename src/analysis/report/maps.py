@@ -169,7 +169,7 @@ def choropleth(
         insets: dict[str, object] = {}
         if basemap == "tilegrid":
             map_ax = _draw_tilegrid(fig, band, geo, tiles_dep, style_of, patches, level=level,
-                                    show_labels=show_labels, labels_map=labels_map)
+                                    show_labels=show_labels, labels_map=labels_map, vintage=vintage)
         elif use_insets:
             map_ax = _draw_with_insets(fig, band, geo, overseas, style_of, patches, insets)
         else:
@@ -247,34 +247,44 @@ def _footer_lines(values: pd.DataFrame, source: str | None, taux_nc, basemap: st
         taux_nc = float(rates.iloc[0]) if len(rates) and rates.nunique() == 1 else None
     lines = [fmt_source(source, taux_nc)] if source else []
     if basemap == "tilegrid":
-        lines.append(TILEGRID_NOTE + ("" if level == "departement" else
-                                      f", contour épais{UNIT_SEP}: {LEVEL_NOUNS[level].singular}"))
+        noun = LEVEL_NOUNS[level]
+        lines.append(TILEGRID_NOTE if level == "departement" else
+                     f"Carte en tuiles{UNIT_SEP}: chaque {noun.singular} réunit les cases de ses départements")
     return lines
 
 
 def _draw_tilegrid(fig: Figure, band, geo, tiles_dep, style_of, patches, *, level: str, show_labels: bool,
-                   labels_map) -> object:
+                   labels_map, vintage=None) -> object:
     ax = fig.add_axes((0.0, band[0], MAP_WIDTH, band[1] - band[0]))
     if tiles_dep is None:
         draw_territories(ax, geo, style_of, patches, edge="white", linewidth=0.8)
     else:
-        # académies / régions: unions of tiles with a thick dark outline, the département tiles
-        # inside in thin white lines
+        # académies / régions: unions of tiles with a dark outline; a map of académies shows
+        # académies, not the départements they are made of (no inner line, no département code)
         draw_territories(ax, geo, style_of, patches, edge=PARENT_OUTLINE, linewidth=1.3)
-        ax.add_collection(LineCollection(boundary_segments(tiles_dep.geometry), colors="white",
-                                         linewidths=0.6, zorder=2.1))
         ax.add_collection(LineCollection(boundary_segments(geo.geometry), colors=PARENT_OUTLINE,
                                          linewidths=1.3, zorder=2.2, capstyle="round", joinstyle="round"))
     if show_labels:
         tile_font = float(np.clip(6.5 * _tile_inches(fig, ax) / 0.41, 5.5, 10.0))
-        grid = tilegrid_table().set_index("code")
-        parent_of = dict(zip(tiles_dep["code"], tiles_dep["parent"], strict=True)) if tiles_dep is not None else {}
-        for c in (tiles_dep["code"] if tiles_dep is not None else geo["code"]):
-            owner = parent_of.get(c, c)
-            fc = patches[owner].get_facecolor() if owner in patches else NC_COLOR
-            ax.text(grid.loc[c, "col"] + 0.5, -grid.loc[c, "row"] - 0.5, labels_map.get(c, c) if labels_map else c,
-                    ha="center", va="center", fontsize=tile_font * (1.0 if tiles_dep is None else 0.85),
-                    color=text_color_on(to_hex(fc)), zorder=4)
+        if tiles_dep is None:
+            grid = tilegrid_table().set_index("code")
+            for c in geo["code"]:
+                fc = patches[c].get_facecolor() if c in patches else NC_COLOR
+                ax.text(grid.loc[c, "col"] + 0.5, -grid.loc[c, "row"] - 0.5, labels_map.get(c, c) if labels_map else c,
+                        ha="center", va="center", fontsize=tile_font, color=text_color_on(to_hex(fc)), zorder=4)
+        else:                              # one name per académie or région, inside its tiles
+            names = dict(labels_map) if labels_map else default_labels(level, vintage)
+            inches = _tile_inches(fig, ax)
+            for code, geom in zip(geo["code"], geo.geometry, strict=True):
+                p = geom.representative_point()
+                x0, _, x1, _ = geom.bounds           # the width of the territory on the label's row
+                width = geom.intersection(shapely.LineString([(x0, p.y), (x1, p.y)])).length
+                lines = textwrap.wrap(names.get(code, code), max(6, int(7 * width)), break_long_words=False)
+                # the name fits in its tiles: about 0.6 em per character
+                size = min(tile_font * 0.8, 0.92 * width * inches * 72 / (0.6 * max(map(len, lines))))
+                fc = patches[code].get_facecolor() if code in patches else NC_COLOR
+                ax.text(p.x, p.y, "\n".join(lines), ha="center", va="center", fontsize=size, linespacing=1.0,
+                        color=text_color_on(to_hex(fc)), zorder=4)
     if any(p.startswith("97") for p in geo["code"]) and level == "departement":
         ax.text(0.0, -13.0 - 1.12, "Outre-mer", ha="left", va="top", fontsize=6.5, color=MUTED_COLOR)
     finish_map_axes(ax)

@@ -8,7 +8,8 @@ the typography of :mod:`analysis.core.formatting` (no-break spaces before units,
 - :func:`statement` — the headline clause: "98 % des collèges et lycées publics déclarent un
   accès à internet (27 % n.c.)"; a missing value is *said*, never printed as ``nan`` or
   ``0 %``: secret statistique, non communiqué, source absente, sans objet;
-- :func:`comparison` — "contre 95 % dans l'académie de Toulouse et 98 % en France";
+- :func:`comparison` — "contre 95 % (20 % n.c.) dans l'académie de Toulouse et 98 % (30 % n.c.)
+  en France";
 - :func:`evolution` — "+3 points depuis 2018", or why there is no change to give;
 - :func:`sentence` — the three together, capitalised, with a final full stop;
 - :func:`sub_range` — the spread over the sub-territories ("de 85 % (Lozère) à 100 % (Gers)");
@@ -38,11 +39,13 @@ from analysis.core.vocabulary import (
 from analysis.indicators.catalogue import Wording
 
 __all__ = [
+    "absent_reason",
     "absent_sentence",
     "capitalize",
     "comparison",
     "distribution",
     "evolution",
+    "indicator_label",
     "join",
     "missing_reason",
     "nc_paren",
@@ -140,10 +143,9 @@ def missing_reason(row, *, threshold: int = 5) -> str:
     if statut == "secret":
         return f"secret statistique (moins de {threshold}{UNIT_SEP}répondants)"
     if statut == "absent":
-        return (f"donnée non disponible (la source « {source_name(row)} » n'est pas "
-                f"disponible pour ce millésime)")
+        return f"donnée non disponible{UNIT_SEP}; {absent_reason(row)}"  # the reason may hold parentheses
     if statut == "hors_questionnaire":
-        return "donnée non disponible (modalité absente du questionnaire de l'année)"
+        return f"donnée non disponible{UNIT_SEP}; modalité absente du questionnaire de l'année"
     if statut == "vide":
         return "sans objet (aucun établissement concerné dans ce territoire)"
     universe = _get(row, "univers")
@@ -154,6 +156,15 @@ def missing_reason(row, *, threshold: int = 5) -> str:
     return "non communiqué"
 
 
+def absent_reason(row) -> str:
+    """Why a row with statut absent has no value: its ``motif`` (the data do not cover the
+    territory, a local source does not cover it…), else the source is absent this millésime."""
+    motif = _get(row, "motif")
+    if motif:
+        return str(motif)
+    return f"la source « {source_name(row)} » n'est pas disponible pour ce millésime"
+
+
 # ------------------------------------------------------------------------------- clauses
 def wording(row) -> Wording:
     """How the indicator of a row is said (a default wording for an undeclared indicator)."""
@@ -161,20 +172,25 @@ def wording(row) -> Wording:
     return ind.wording if ind else Wording()
 
 
-def _ensemble_for(row, ensemble: Sequence[str]) -> Sequence[str]:
+def _ensemble_for(row, ensemble: Sequence[str], present: Sequence[str] | None = None) -> Sequence[str]:
     """The types "ensemble" covers: those of the ETIC surveys available, for ETIC rows only
-    (the annuaire and the coverage files cover écoles, collèges and lycées alike)."""
-    return ensemble if str(_get(row, "source", "ETIC")).startswith("ETIC") else ENSEMBLE_TYPES
+    (the annuaire and the coverage files cover écoles, collèges and lycées alike); of those,
+    the types the territory has (``present``: a perimeter of collèges and lycées has no école)."""
+    base = ensemble if str(_get(row, "source", "ETIC")).startswith("ETIC") else ENSEMBLE_TYPES
+    return [t for t in base if t in present] or base if present else base
 
 
-def _label(row, *, ensemble: Sequence[str]) -> str:
-    """"Accès à internet (collèges et lycées publics)" — for rows without a value."""
+def indicator_label(row, *, ensemble: Sequence[str] = ENSEMBLE_TYPES,
+                    present: Sequence[str] | None = None) -> str:
+    """"Accès à internet (collèges et lycées publics)": what a row is about, said where it has no
+    value or where its spread over the sub-territories is given."""
     title = re.sub(r"\s*\([^()]*\)$", "", str(_get(row, "titre", _get(row, "indicateur", "Indicateur"))))
     words = wording(row)
     type_ = _get(row, "type")
     if type_ is None or type_ == "tous" or (words.counts and words.counted):
         return title  # a count of other things (départements, projets) is not about a type
-    return f"{title} ({subject(type_, public=words.public, ensemble=_ensemble_for(row, ensemble))})"
+    public = words.public or "{sujet} {publics}" in (words.sentence or "")  # "des {sujet} {publics} couverts…"
+    return f"{title} ({subject(type_, public=public, ensemble=_ensemble_for(row, ensemble, present))})"
 
 
 def _shown_below_two(shown: str) -> bool:
@@ -187,7 +203,7 @@ def _shown_below_two(shown: str) -> bool:
 
 
 def statement(row, *, ensemble: Sequence[str] = ENSEMBLE_TYPES, threshold: int = 5,
-              with_nc: bool = True, short: bool = False) -> str:
+              with_nc: bool = True, short: bool = False, present: Sequence[str] | None = None) -> str:
     """The headline clause of a row, not capitalised, no final stop.
 
     ok: "98 % des écoles publiques déclarent un accès à internet (27 % n.c.)";
@@ -196,11 +212,11 @@ def statement(row, *, ensemble: Sequence[str] = ENSEMBLE_TYPES, threshold: int =
     """
     reason = missing_reason(row, threshold=threshold)
     if reason:
-        return f"{_label(row, ensemble=ensemble)}{COLON} {reason}"
+        return f"{indicator_label(row, ensemble=ensemble, present=present)}{COLON} {reason}"
     value = float(_get(row, "valeur"))
     unit = str(_get(row, "unite", "%"))
     type_ = str(_get(row, "type", "ensemble"))
-    ensemble = _ensemble_for(row, ensemble)
+    ensemble = _ensemble_for(row, ensemble, present)
     words = wording(row)
     members = _members(type_, ensemble)
     gender = words.counted.gender if words.counted else _gender(members)
@@ -233,16 +249,37 @@ def statement(row, *, ensemble: Sequence[str] = ENSEMBLE_TYPES, threshold: int =
         title = str(_get(row, "titre", ""))
         text = f"{title} ({fields['sujet']}){COLON} {shown}"
     if with_nc and nc_paren(row):
-        text += " " + nc_paren(row)
+        text = with_nc_rate(text, nc_paren(row)[1:-1])
     return text
 
 
-def comparison(row, others: Iterable[tuple[str, object]]) -> str:
-    """"contre 95 % dans l'académie de Toulouse et 98 % en France".
+def with_nc_rate(text: str, rate: str) -> str:
+    """``text`` followed by its n.c. rate in parentheses, merged into a parenthesis that ends it:
+    "… (RTC)" + "12 % n.c." -> "… (RTC ; 12 % n.c.)", never "(RTC) (12 % n.c.)"."""
+    if not rate:
+        return text
+    if text.endswith(")") and _closing_paren_opens_at(text) is not None:
+        return f"{text[:-1]}{UNIT_SEP}; {rate})"
+    return f"{text} ({rate})"
 
-    ``others``: (locative phrase or territory label, row) pairs, nearest first. Rows without a
-    value are left out (their reason is not the point of this sentence); "" when none is left
-    or when ``row`` itself has no value.
+
+def _closing_paren_opens_at(text: str) -> int | None:
+    """Where the parenthesis closed by the last character of ``text`` opens (None if unbalanced)."""
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[i], 0)
+        if depth == 0:
+            return i
+    return None
+
+
+def comparison(row, others: Iterable[tuple[str, object]]) -> str:
+    """"contre 95 % (20 % n.c.) dans l'académie de Toulouse et 98 % (30 % n.c.) en France".
+
+    ``others``: (locative phrase or territory label, row) pairs, nearest first, each with its
+    own n.c. rate (every compared figure states it). Rows without a value are left out (their
+    reason is not the point of this sentence); "" when none is left or when ``row`` itself has no
+    value.
     """
     if missing_reason(row):
         return ""
@@ -255,7 +292,8 @@ def comparison(row, others: Iterable[tuple[str, object]]) -> str:
             continue
         if not where.startswith(("en ", "dans ", "au ", "aux ")):
             where = in_territory(where)
-        parts.append(f"{fmt_value(_get(other, 'valeur'), unit)} {where}")
+        # the rate beside the value: a place may end with a parenthesis ("Hérault (34)")
+        parts.append(" ".join(x for x in (fmt_value(_get(other, 'valeur'), unit), nc_paren(other), where) if x))
     return "contre " + join(parts) if parts else ""
 
 
@@ -287,13 +325,14 @@ def evolution(row, previous_year: int | None) -> str:
 
 
 def sentence(row, *, others: Iterable[tuple[str, object]] = (), previous_year: int | None = None,
-             ensemble: Sequence[str] = ENSEMBLE_TYPES, threshold: int = 5, short: bool = False) -> str:
+             ensemble: Sequence[str] = ENSEMBLE_TYPES, threshold: int = 5, short: bool = False,
+             present: Sequence[str] | None = None) -> str:
     """A full French sentence: statement, comparison, change; capitalised, final full stop.
 
     "98 % des collèges et lycées publics déclarent un accès à internet (27 % n.c.), contre 97 %
-    dans l'académie de Toulouse et 98 % en France ; +3 points depuis 2018."
+    (20 % n.c.) dans l'académie de Toulouse et 98 % (30 % n.c.) en France ; +3 points depuis 2018."
     """
-    text = statement(row, ensemble=ensemble, threshold=threshold, short=short)
+    text = statement(row, ensemble=ensemble, threshold=threshold, short=short, present=present)
     versus = comparison(row, others)
     if versus:
         text += ", " + versus
@@ -303,27 +342,43 @@ def sentence(row, *, others: Iterable[tuple[str, object]] = (), previous_year: i
     return capitalize(text) + "."
 
 
-def absent_sentence(rows, *, ensemble: Sequence[str] = ENSEMBLE_TYPES) -> str:
-    """One sentence for several rows whose source is absent (same source): "Donnée non
-    disponible pour la couverture 3G…, la couverture 4G… : la source « … » n'est pas disponible
-    pour ce millésime." "" when there is no row."""
+def absent_sentence(rows, *, ensemble: Sequence[str] = ENSEMBLE_TYPES, present: Sequence[str] | None = None) -> str:
+    """One sentence for several rows without value for the same reason (:func:`absent_reason`):
+    "Donnée non disponible pour : couverture 3G…, couverture 4G… : la source « … » n'est pas
+    disponible pour ce millésime."; rows of one type and several indicators name the type
+    ("Donnée non disponible pour les collèges publics : …"). "" when there is no row."""
     rows = list(rows)
     if not rows:
         return ""
     if len(rows) == 1:
-        return capitalize(statement(rows[0], ensemble=ensemble)) + "."
+        return capitalize(statement(rows[0], ensemble=ensemble, present=present)) + "."
+    reason = absent_reason(rows[0])
+    ensemble = _ensemble_for(rows[0], ensemble, present)
+    types = {str(_get(r, "type", "ensemble")) for r in rows}
+    if len(types) == 1 and not types & {"ensemble", "tous"}:
+        words = wording(rows[0])
+        return (f"Donnée non disponible pour les {subject(types.pop(), public=words.public, ensemble=ensemble)}"
+                f"{COLON} {reason}.")
     names = [re.sub(r"\s*\([^()]*\)$", "", str(_get(r, "titre", ""))) for r in rows]
+    if len(set(names)) == 1:               # one indicator, several types
+        words = wording(rows[0])
+        types = [str(_get(r, "type", "ensemble")) for r in rows]
+        if "ensemble" in types:            # the types are part of their ensemble: name it alone
+            types = ["ensemble"]
+        whom = join([subject(t, public=words.public, ensemble=ensemble) for t in types])
+        return f"{capitalize(names[0])} ({whom}){COLON} donnée non disponible{UNIT_SEP}; {reason}."
     names = [n[:1].lower() + n[1:] for n in dict.fromkeys(names)]
-    return (f"Donnée non disponible pour{COLON} {join(names)}{COLON} la source « {source_name(rows[0])} » "
-            "n'est pas disponible pour ce millésime.")
+    return f"Donnée non disponible pour{COLON} {join(names)}{COLON} {reason}."
 
 
-def sub_range(rows, *, level: str = "departement", name_col: str = "nom") -> str:
+def sub_range(rows, *, level: str = "departement", name_col: str = "nom", what: str = "") -> str:
     """The spread of an indicator over sub-territories, as one sentence.
 
     "Selon les départements, la valeur va de 85 % (Lozère) à 100 % (Gers, Lot et 2 autres) ;
-    non communiqué pour 1 département." Rows with statut absent or vide are ignored; "" when
-    fewer than two sub-territories have a value.
+    non communiqué pour 1 département." With ``what``, the indicator and the establishments it
+    is about (:func:`indicator_label`): "Accès à un ENT (collèges publics) : selon les
+    départements, de 85 % (Lozère) à 100 % (…)". Rows with statut absent or vide are ignored;
+    "" when fewer than two sub-territories have a value.
     """
     import pandas as pd
 
@@ -344,10 +399,14 @@ def sub_range(rows, *, level: str = "departement", name_col: str = "nom") -> str
             "s" if len(hit) > 3 else "")
 
     if fmt_value(lo, unit) == fmt_value(hi, unit):
-        text = f"Même valeur dans les {len(ok)} {plural_word} ({fmt_value(hi, unit)})"
-    else:
-        text = (f"Selon les {plural_word}, la valeur va de {fmt_value(lo, unit)} ({names(lo)}) "
+        text = f"même valeur dans les {len(ok)} {plural_word} ({fmt_value(hi, unit)})"
+    elif what:
+        text = (f"selon les {plural_word}, de {fmt_value(lo, unit)} ({names(lo)}) "
                 f"à {fmt_value(hi, unit)} ({names(hi)})")
+    else:
+        text = (f"selon les {plural_word}, la valeur va de {fmt_value(lo, unit)} ({names(lo)}) "
+                f"à {fmt_value(hi, unit)} ({names(hi)})")
+    text = f"{what}{COLON} {text}" if what else capitalize(text)
     n_nc = int((frame["statut"] == "nc").sum())
     n_secret = int((frame["statut"] == "secret").sum())
     missing = []

@@ -14,7 +14,7 @@ import pandas as pd
 from analysis import indicators
 from analysis.core import territories
 from analysis.core.formatting import UNIT_SEP, fmt_pct, fmt_value, is_missing
-from analysis.core.vocabulary import TYPE_NOUNS, TYPE_ORDER, type_label
+from analysis.core.vocabulary import ENSEMBLE_TYPES, TYPE_NOUNS, TYPE_ORDER, type_label
 from analysis.indicators.catalogue import themes
 from analysis.report import narrative
 from analysis.report.display import bullet_list
@@ -26,9 +26,13 @@ if TYPE_CHECKING:
 
 #: The legend of the marks of a table (``ch.table(..., note=ch.TABLE_NOTE)``).
 TABLE_NOTE = (f"n.c.{UNIT_SEP}: non communiqué{UNIT_SEP}; s.{UNIT_SEP}: secret statistique{UNIT_SEP}; "
-              f"n.d.{UNIT_SEP}: source non disponible pour ce millésime{UNIT_SEP}; "
+              f"n.d.{UNIT_SEP}: non disponible (source absente pour ce millésime ou qui ne couvre pas le "
+              f"territoire){UNIT_SEP}; "
               f"–{UNIT_SEP}: sans objet")
 UNITS = {"%": "part (%)", "ratio": "ratio", "count": "nombre"}
+#: What the n.c. column of the key figures gives (``ch.table(..., note=ch.KEY_FIGURES_NOTE + …)``).
+KEY_FIGURES_NOTE = (f"Colonne n.c.{UNIT_SEP}: taux de non-réponse de chaque territoire, dans l'ordre des colonnes "
+                    f"(–{UNIT_SEP}: pas de taux).")
 
 
 #: A comparison territory the data cover only in part (its value is that of its covered part).
@@ -58,10 +62,12 @@ def scope_of(row, ensemble: Sequence[str]) -> str:
 def key_figures(ch: Chapter, specs: Sequence[tuple[str, str]] | None = None) -> pd.DataFrame:
     """The headline figures (by default those declared ``key_figure`` in ``indicators.yml``): one
     row per (indicator, type) with the establishments it is about, the territory then its
-    compared parents, the n.c. rate and the source."""
+    compared parents, the n.c. rate and the source; none for a type the territory has none of."""
     chain = [ch.territory] + ch.compared_parents
     records, last_theme = [], None
-    for ind, type_ in specs or indicators.key_figures():
+    # no line for a type the territory has none of (écoles in a perimeter of collèges and lycées)
+    for ind, type_ in [(i, t) for i, t in specs or indicators.key_figures()
+                       if t not in ENSEMBLE_TYPES or t in ch.present_types]:
         row = ch.row(ind, type_)
         cat = indicators.catalogue().get(ind)
         theme = themes().get(cat.theme if cat else "", "")
@@ -74,10 +80,19 @@ def key_figures(ch: Chapter, specs: Sequence[tuple[str, str]] | None = None) -> 
             partial = (t != ch.territory and cell["statut"] == "ok"
                        and ch.coverage_of(ind, type_, t) != "complète")
             record[t.label] = cell_text(cell) + (f" {PARTIAL_MARK}" if partial else "")
-        record["n.c."] = narrative.nc_paren(row)[1:-1].replace(UNIT_SEP + "n.c.", "")
+        record["n.c."] = nc_cell([ch.row(ind, type_, t) for t in chain])
         record["Source"] = str(row["source"])
         records.append(record)
     return pd.DataFrame(records)
+
+
+def nc_cell(rows) -> str:
+    """The n.c. rates of the rows of the territories a table compares, in their order: "12 %",
+    "12 % / 20 % / 25 %" ("–" for a territory without a rate), "" when none has one."""
+    rates = [narrative.nc_paren(r)[1:-1].replace(UNIT_SEP + "n.c.", "") for r in rows]
+    if not any(rates[1:]):
+        return rates[0] if rates else ""
+    return " / ".join(rate or "–" for rate in rates)
 
 
 def territories_table(ch: Chapter) -> pd.DataFrame:

@@ -17,7 +17,9 @@ from analysis.core import config
 from analysis.core.formatting import UNIT_SEP, fmt_value, plural
 from analysis.core.vocabulary import (
     LEVEL_NOUNS,
+    PUBLIC,
     SURVEY_NAMES,
+    TYPE_NOUNS,
     TYPE_ORDER,
     in_territory,
     of_territory,
@@ -42,54 +44,67 @@ def sentence(ch: Chapter, ind: str, type_: str = "ensemble", *, compare: bool = 
     others = [(in_territory(p.label, p.level), ch.row(ind, type_, p))
               for p in ch.comparable_parents(ind, type_)] if compare else []
     return narrative.sentence(row, others=others, previous_year=ch.previous_year if evolution else None,
-                              ensemble=ch.etic_types, threshold=ch.threshold, short=short)
+                              ensemble=ch.etic_types, threshold=ch.threshold, short=short, present=ch.present_types)
 
 
 def sentences(ch: Chapter, specs: Sequence[tuple[str, str] | str], **kwargs) -> list[str]:
-    """Sentences of several figures; those whose source is absent are said once per source."""
+    """Sentences of several figures; those without value for the same reason (a source absent
+    this millésime, data that do not cover the territory) are said once per reason; a type the
+    territory has no establishment of is left out (unless nothing else is left)."""
     out, absent = [], {}
-    for spec in specs:
-        ind, type_ = (spec, "ensemble") if isinstance(spec, str) else spec
+    pairs = [((spec, "ensemble") if isinstance(spec, str) else tuple(spec)) for spec in specs]
+    # a type the territory has none of (statut vide) is not worth a « sans objet » line
+    kept = [(i, t) for i, t in pairs if t == "ensemble" or ch.row(i, t)["statut"] != "vide"]
+    for ind, type_ in kept or pairs:
         row = ch.row(ind, type_)
         if row["statut"] == "absent":
-            key = narrative.source_name(row)
+            key = narrative.absent_reason(row)      # one sentence per reason
             if key not in absent:
                 absent[key] = []
                 out.append(key)  # placeholder, keeps the order
             absent[key].append(row)
         else:
             out.append(ch.sentence(ind, type_, **kwargs))
-    return [narrative.absent_sentence(absent[s], ensemble=ch.etic_types) if s in absent else s for s in out]
+    return [narrative.absent_sentence(absent[s], ensemble=ch.etic_types, present=ch.present_types)
+            if s in absent else s for s in out]
 
 
 def sub_range(ch: Chapter, ind: str, type_: str = "ensemble") -> str:
-    """Spread over the sub-territories ("Selon les départements, … de 85 % (Lozère) à …")."""
+    """Spread over the sub-territories, naming what varies: "Accès à un ENT (collèges publics) :
+    selon les départements, de 85 % (Lozère) à 100 % (Gers)." Said before the map or chart of
+    the sub-territories it describes (text, then figure, as in the 2018 report)."""
     if not ch.children:
         return ""
-    return narrative.sub_range(ch.sublevel_values(ind, type_), level=ch.sublevel)
+    what = narrative.indicator_label(ch.row(ind, type_), ensemble=ch.etic_types, present=ch.present_types)
+    return narrative.sub_range(ch.sublevel_values(ind, type_), level=ch.sublevel, what=what)
 
 
 def distribution_text(ch: Chapter, base: str, type_: str) -> str:
     """"Écoles : hors REP 93 %, REP 4 %, REP+ 3 %" for one type."""
     rows = [ch.row(i, type_) for i, _ in ch.levels(base)]
-    if all(r["statut"] != "ok" for r in rows):
-        return ""
+    if all(r["statut"] != "ok" for r in rows):    # no data is said; a type the territory has none of is not
+        reason = narrative.missing_reason(rows[0], threshold=ch.threshold) if rows[0]["statut"] != "vide" else ""
+        return f"{type_label(type_)}{UNIT_SEP}: {reason}" if reason else ""
     parts = [f"{label} {cell_text(r)}" for (_, label), r in zip(ch.levels(base), rows)]
     return f"{type_label(type_)}{UNIT_SEP}: {', '.join(parts)} {narrative.nc_paren(rows[0])}".rstrip()
 
 
 def top_resources(ch: Chapter, inds: Sequence[str], n: int = 3) -> str:
-    """"Les types de ressources les plus utilisés sont … (28 % n.c.)."""
+    """"Les types de ressources numériques les plus utilisés par les collèges et lycées publics
+    (28 % n.c.) sont : …", then the share that uses none, with its rate."""
     rows = [ch.row(i) for i in inds if i != "services.ressources_aucune"]
     ok = sorted([r for r in rows if r["statut"] == "ok"], key=lambda r: -float(r["valeur"]))
     if not ok:
         return narrative.capitalize(narrative.statement(ch.row(inds[0]), threshold=ch.threshold)) + "."
     items = [f"{str(r['titre'])[0].lower()}{str(r['titre'])[1:]} ({fmt_value(r['valeur'], '%')})" for r in ok[:n]]
-    text = (f"Les types de ressources numériques les plus utilisés par les {ch.subject()} sont{UNIT_SEP}: "
-            f"{narrative.join(items)} {narrative.nc_paren(ok[0])}".rstrip() + ".")
+    # the rate after the establishments it is about, not after the last item's parenthesis
+    whom = f"{ch.subject()} {narrative.nc_paren(ok[0])}".rstrip()
+    text = (f"Les types de ressources numériques les plus utilisés par les {whom} sont{UNIT_SEP}: "
+            f"{narrative.join(items)}.")
     none = ch.row("services.ressources_aucune")
     if none["statut"] == "ok":
-        text += " " + narrative.capitalize(narrative.statement(none, ensemble=ch.etic_types, with_nc=False)) + "."
+        text += " " + narrative.capitalize(narrative.statement(none, ensemble=ch.etic_types,
+                                                               present=ch.present_types)) + "."
     return text
 
 
@@ -178,6 +193,36 @@ def sources_status(ch: Chapter) -> tuple[list[str], list[str]]:
     return available, missing
 
 
+def _feminine(ch: Chapter) -> bool:
+    return all(TYPE_NOUNS[t].gender == "f" for t in ch.present_types)
+
+
+def establishments(ch: Chapter) -> str:
+    """What the territory has, by type and sector as found in the annuaire: "1 069 écoles,
+    collèges et lycées publics et privés sous contrat (860 écoles, 124 collèges et 85 lycées)",
+    "37 collèges et lycées publics (21 collèges et 16 lycées)", "12 écoles publiques"."""
+    types = ch.present_types
+    total = ch.value("perimetre.etablissements", "ensemble")
+    gender = "f" if _feminine(ch) else "m"
+    nouns = [TYPE_NOUNS[t] for t in types]
+    counted = plural(total, " ou ".join([", ".join(n.singular for n in nouns[:-1]), nouns[-1].singular]
+                                        if len(nouns) > 1 else [nouns[0].singular]),
+                     narrative.join([n.plural for n in nouns]))
+    public = ch.value("perimetre.part_public", "ensemble")
+    private = f"privé{'e' if gender == 'f' else ''}"
+    if public == 100:
+        sector = PUBLIC[gender][0 if total < 2 else 1]
+    elif public == 0:
+        sector = f"{private}{'s' if total >= 2 else ''} sous contrat"
+    else:
+        sector = f"{PUBLIC[gender][1]} et {private}s sous contrat"
+    text = f"{counted} {sector}"
+    if len(types) > 1:
+        text += " (" + narrative.join([plural(ch.value("perimetre.etablissements", t), TYPE_NOUNS[t].singular,
+                                              TYPE_NOUNS[t].plural) for t in types]) + ")"
+    return text
+
+
 def intro(ch: Chapter) -> list[str]:
     """Opening paragraphs: what the report covers, on which data."""
     where = in_territory(ch.label, ch.territory.level)
@@ -189,9 +234,8 @@ def intro(ch: Chapter) -> list[str]:
     rate = ch.row("perimetre.taux_reponse_etic", "ensemble")
     facts = []
     if n["statut"] == "ok":
-        counted = plural(n["valeur"], "école, collège ou lycée", "écoles, collèges et lycées")
-        facts.append(f"Le périmètre compte {counted} publics et privés sous contrat recensés dans l'annuaire "
-                     "de l'Éducation nationale")
+        facts.append(f"Le périmètre compte {establishments(ch)} recensé{'e' if _feminine(ch) else ''}s dans "
+                     "l'annuaire de l'Éducation nationale")
     if champ["statut"] == "ok":
         field = f"{fmt_value(champ['valeur'], 'count')} {ch.subject('ensemble')}"
         text = f"l'enquête ETIC porte sur les {field} de son champ"
