@@ -95,6 +95,16 @@ def test_a_group_of_peers_the_data_only_partly_cover_is_left_out(lozere, demo_st
     assert "13 sur 101" not in lozere.positioning_intro()
 
 
+def test_the_figures_of_peers_state_the_nc_rates_of_the_territory_and_the_peers(lozere):
+    strip = lozere.positioning_chart()
+    assert strip.source_text.startswith("Source")
+    assert "Lozère " in strip.source_text and "n.c. selon les départements de France et l'indicateur" \
+        in strip.source_text
+    fig = lozere.positioning_map()
+    footer = getattr(fig, "footer_text", "") or getattr(fig, "source_text", "")
+    assert "n.c. selon les départements de France" in footer and "et l'indicateur" not in footer
+
+
 def test_france_has_no_peers(demo_store):
     france = Chapter("france", 2018, store=demo_store)
     assert france.positioning_table().empty

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis import indicators
-from analysis.core.formatting import MISSING_MARKS, MISSING_WORDS, UNIT_SEP, fmt_ordinal, fmt_source, plural
+from analysis.core.formatting import MISSING_MARKS, MISSING_WORDS, UNIT_SEP, fmt_ordinal, fmt_pct, fmt_source, plural
 from analysis.core.vocabulary import LEVEL_NOUNS, the_territory
 from analysis.indicators.positioning import Position, ascending, peer_groups, position, ranking
 from analysis.report import narrative
@@ -168,8 +168,33 @@ def positioning_chart(ch: Chapter):
         sources.append(str(row["source"]))
     if not rows:
         return NoFigure(f"*Positionnement{UNIT_SEP}: aucun des {group.label} n'a de valeur publiée.*")
+    shown = [(i, t) for i, t in specs(ch) if ranking(ch.results, i, t, group)["rang"].notna().any()]
+    source = fmt_source(" ; ".join(dict.fromkeys(sources)), peers_nc(ch, group, shown))
     return peer_strips(rows, ch.territory.id, title=ch.title(f"Position parmi les {group.label}"),
-                       source=" ; ".join(dict.fromkeys(sources)), peers_label=group.label, reference=refs)
+                       source=source, peers_label=group.label, reference=refs)
+
+
+def peers_nc(ch: Chapter, group, shown: list[tuple[str, str]]) -> str | None:
+    """The n.c. rates behind a figure of peers: the territory's and the spread among the peers
+    ("12 % n.c. ; de 3 à 41 % n.c. selon les départements de France"). Counts and the exhaustive
+    sources have no n.c. rate (:func:`narrative.nc_paren`)."""
+    ids = {m.id for m in group.members}
+    res = ch.results
+    wanted = res["territoire"].isin(ids) & pd.Series(list(zip(res["indicateur"], res["type"])),
+                                                     index=res.index).isin(shown)
+    rates = [float(r["taux_nc"]) for _, r in res[wanted].iterrows() if narrative.nc_paren(r)]
+    own = [float(r["taux_nc"]) for r in (ch.row(i, t) for i, t in shown) if narrative.nc_paren(r)]
+    parts = []
+    if own:
+        lo, hi = fmt_pct(min(own)), fmt_pct(max(own))
+        parts.append(f"{ch.short_name(ch.territory)} " + (f"{lo}{UNIT_SEP}n.c." if lo == hi
+                                                           else f"de {lo.split(UNIT_SEP)[0]} à {hi}{UNIT_SEP}n.c."))
+    if rates:
+        lo, hi = fmt_pct(min(rates)), fmt_pct(max(rates))
+        among = f"selon les {group.label}" + (" et l'indicateur" if len(shown) > 1 else "")
+        parts.append(f"{lo}{UNIT_SEP}n.c. pour chacun des {group.label}" if lo == hi
+                     else f"de {lo.split(UNIT_SEP)[0]} à {hi}{UNIT_SEP}n.c. {among}")
+    return f"{UNIT_SEP}; ".join(p for p in parts if p) or None
 
 
 def positioning_map(ch: Chapter, ind: str | None = None, type_: str = "ensemble", **kwargs):
@@ -200,8 +225,9 @@ def positioning_map(ch: Chapter, ind: str | None = None, type_: str = "ensemble"
     title = (f"{row['titre']} — {scope_of(row, ch.ensemble_for(row))}, {ch.year}{UNIT_SEP}: {ch.label} "
              f"parmi les {group.label}")
     kwargs.setdefault("taux_nc", "")
+    source = fmt_source(str(row["source"]), peers_nc(ch, group, [(ind, type_)]))
     fig = maps.choropleth(table[["code", "valeur", "statut"]], geometries, level=level, title=title,
-                          source=ch.source_line(ind, type_), unit=str(row["unite"]), vintage=ch.vintage,
+                          source=source, unit=str(row["unite"]), vintage=ch.vintage,
                           outline=[ch.territory.code], **kwargs)
     fig.alt_text += (f" {narrative.capitalize(the_territory(ch.label, ch.territory.level))} est cerné"
                      f"{'e' if _feminine(ch) else ''} d'un trait épais"
