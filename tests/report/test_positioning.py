@@ -62,6 +62,8 @@ def test_the_intro_says_which_figures_rank_their_lowest_value_first(lozere):
     assert "par valeur décroissante (1 = valeur la plus élevée), sauf pour" in intro
     assert "Nombre d'élèves par terminal\u00a0», classé par valeur croissante (1 = valeur la plus faible)" in intro
     assert intro.count("Nombre d'élèves par terminal") == 1        # three types, one title
+    note = lozere.positioning_note()
+    assert note.startswith("Rang par valeur décroissante (1 = valeur la plus élevée), sauf pour «\u00a0Nombre")
 
 
 def test_chart_and_map_show_every_peer_and_outline_the_territory(lozere):

@@ -73,6 +73,7 @@ class Chapter(ChapterContext):
     positioning_intro = positioning.positioning_intro
     positioning_table = positioning.positioning_table
     positioning_source = positioning.positioning_source
+    positioning_note = positioning.positioning_note
     positioning_chart = positioning.positioning_chart
     positioning_map = positioning.positioning_map
 

@@ -105,6 +105,13 @@ def positioning_table(ch: Chapter) -> pd.DataFrame:
     return pd.DataFrame(records)
 
 
+def positioning_note(ch: Chapter) -> str:
+    """How the ranks of the table read (French), the figures ranked lowest first named."""
+    return (f"Rang par valeur décroissante (1 = valeur la plus élevée){_ascending_note(ch)}, parmi les "
+            f"territoires dont la valeur est publiée{UNIT_SEP}; ex aequo{UNIT_SEP}: même valeur affichée{UNIT_SEP}; "
+            "entre parenthèses, les territoires sans valeur publiée.")
+
+
 def positioning_source(ch: Chapter) -> str:
     """"Sources : ETIC 2018 ; Observatoire France THD, Arcep 2018" — those of the ranked figures."""
     found = dict.fromkeys(str(ch.row(ind, type_)["source"]) for ind, type_ in specs(ch))
@@ -182,7 +189,9 @@ def peers_nc(ch: Chapter, group, shown: list[tuple[str, str]]) -> str | None:
     res = ch.results
     wanted = res["territoire"].isin(ids) & pd.Series(list(zip(res["indicateur"], res["type"])),
                                                      index=res.index).isin(shown)
-    rates = [float(r["taux_nc"]) for _, r in res[wanted].iterrows() if narrative.nc_paren(r)]
+    # the peers drawn: those whose value is published (the others are counted apart)
+    rates = [float(r["taux_nc"]) for _, r in res[wanted & res["statut"].eq("ok")].iterrows()
+             if narrative.nc_paren(r)]
     own = [float(r["taux_nc"]) for r in (ch.row(i, t) for i, t in shown) if narrative.nc_paren(r)]
     parts = []
     if own:
