@@ -45,14 +45,29 @@ def _cell(value) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|")
 
 
+def _width(header: str, col: pd.Series) -> int:
+    """The dashes of a column in the separator line: pandoc (hence Quarto and the typst PDF) gives a
+    wrapped table's columns widths in proportion to them. Equal dashes squeeze a long indicator
+    name beside columns of short numbers; the mean cell length is a better share (no word cut,
+    a header of several words on two lines)."""
+    filled = [v for v in col if v]
+    mean = -(-sum(map(len, filled)) // len(filled)) if filled else 0           # rounded up
+    longest_word = max((len(w) for v in [header, *filled] for w in v.split()), default=0)
+    return max(MIN_DASHES, min(MAX_DASHES, max(longest_word, min(len(header), HEADER_DASHES), mean)))
+
+
+MIN_DASHES, MAX_DASHES, HEADER_DASHES = 3, 24, 18
+
+
 def table_markdown(df: pd.DataFrame, *, source: str | None = None, note: str | None = None) -> str:
     """A Markdown pipe table (columns of numbers right-aligned, ``|`` escaped), then the source
     line and the note as plain paragraphs: the renderers caption it from the cell's ``tbl-cap``."""
     cells = df.astype(object).map(_cell)
     numeric = [bool(len(col)) and col.map(lambda v: v == "" or bool(_NUMERIC.match(v))).all()
                and (col != "").any() for _, col in cells.items()]
+    widths = [_width(_cell(c), col) for c, (_, col) in zip(df.columns, cells.items())]
     lines = ["| " + " | ".join(_cell(c) for c in df.columns) + " |",
-             "|" + "|".join("---:" if n else "---" for n in numeric) + "|"]
+             "|" + "|".join("-" * w + (":" if n else "") for w, n in zip(widths, numeric)) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in cells.itertuples(index=False)]
     return "\n\n".join(["\n".join(lines)] + [text for text in (source, note) if text])
 
