@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import geopandas as gpd
 import pytest
 import shapely
@@ -54,3 +56,22 @@ def reference(results, territory: str, ind: str, type_: str = "ensemble"):
     """The row of the indicator table, or None."""
     rows = results[(results["territoire"] == territory) & (results["indicateur"] == ind) & (results["type"] == type_)]
     return rows.iloc[0] if len(rows) else None
+
+
+def same(a, b) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or abs(a - b) < 1e-9
+
+
+def check_values_match(ch, results, territory: str, indicators, types) -> int:
+    """Assert that the chapter's value and statut are those of the indicator table for every
+    (indicator, type) the table has; return how many were checked."""
+    checked = 0
+    for ind in indicators:
+        for type_ in types:
+            ref = reference(results, territory, ind, type_)
+            if ref is None:
+                continue
+            assert same(ch.value(ind, type_), ref["valeur"] if ref["statut"] == "ok" else math.nan), (ind, type_)
+            assert ch.row(ind, type_)["statut"] == ref["statut"]
+            checked += 1
+    return checked

@@ -5,8 +5,6 @@ data, on any machine: test_context, test_text, test_figures, test_tables, test_m
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
@@ -14,6 +12,7 @@ from matplotlib.figure import Figure
 from analysis import indicators
 from analysis.core.formatting import UNIT_SEP, fmt_nc, fmt_value
 from analysis.report.chapter import DEMO_WARNING, Chapter, NoFigure, cell_text
+from tests.report.conftest import check_values_match, reference, same
 
 NB = UNIT_SEP
 INDICATORS = ["connectivite.acces_internet", "connectivite.classes_internet_50_plus", "connectivite.wifi_absent",
@@ -40,15 +39,6 @@ def dep31(occitanie_store, results_2018):
     return Chapter("departement:31", 2018, store=occitanie_store)
 
 
-def reference(results, territory, ind, type_):
-    rows = results[(results["territoire"] == territory) & (results["indicateur"] == ind) & (results["type"] == type_)]
-    return rows.iloc[0] if len(rows) else None
-
-
-def same(a, b) -> bool:
-    return (math.isnan(a) and math.isnan(b)) or abs(a - b) < 1e-9
-
-
 # ------------------------------------------------------------------------------ context
 def test_context(region, dep31):
     assert region.territory.id == "region:76" and region.year == 2018 and region.vintage == "2016"
@@ -69,16 +59,7 @@ def test_parents_with_the_same_data_are_not_compared(region, dep31):
 @pytest.mark.parametrize("territory", ["region:76", "departement:31"])
 def test_values_are_those_of_indicators_load(occitanie_store, results_2018, territory):
     ch = Chapter(territory, 2018, store=occitanie_store, results=results_2018)
-    checked = 0
-    for ind in INDICATORS:
-        for type_ in TYPES:
-            ref = reference(results_2018, territory, ind, type_)
-            if ref is None:
-                continue
-            expected = ref["valeur"] if ref["statut"] == "ok" else math.nan
-            assert same(ch.value(ind, type_), expected), (ind, type_)
-            assert ch.row(ind, type_)["statut"] == ref["statut"]
-            checked += 1
+    checked = check_values_match(ch, results_2018, territory, INDICATORS, TYPES)
     assert checked > 30
 
 
