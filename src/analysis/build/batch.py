@@ -194,6 +194,7 @@ def build_editions(selected: list[territories.Territory], year: int, *, formats=
     None (Quarto when a recent one is installed, else builtin).
     """
     from analysis import indicators
+    from analysis.indicators.results import extents
     from analysis.render import quarto
     from analysis.sources.store import Store
 
@@ -219,8 +220,8 @@ def build_editions(selected: list[territories.Territory], year: int, *, formats=
     present = set(results["territoire"])
     # the départements with data of each territory (the best covered source): an edition with none
     # would say « Aucune donnée » on every page (the Occitanie files and the other 88 départements)
-    with_data = results.groupby("territoire")["departements_avec_donnees"].max() \
-        if "departements_avec_donnees" in results else pd.Series(dtype=int)
+    with_data = extents(results)["departements_avec_donnees"] if "departements_avec_donnees" in results \
+        else pd.Series(dtype=int)
     plans: list[tuple[EditionOutcome, dict, dict]] = []
     for territory in selected:
         if territory.id in present and with_data.get(territory.id, 1) == 0:

@@ -23,13 +23,9 @@ import pandas as pd
 from analysis.core import territories
 from analysis.core.errors import MissingDataError
 from analysis.core.formatting import plural
+from analysis.indicators.results import extents
 
 COLUMNS = ["departements_avec_donnees", "departements_total"]
-
-
-def extents(results: pd.DataFrame) -> pd.DataFrame:
-    """Per territory id: the départements with data (the best covered source) and in all."""
-    return results.groupby("territoire")[COLUMNS].max()
 
 
 def extent(results: pd.DataFrame, territory_id: str) -> tuple[int, int]:

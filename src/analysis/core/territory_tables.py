@@ -98,19 +98,23 @@ OF_NAME = {"0": "de ", "1": "d'", "2": "du ", "3": "de la ", "4": "des ", "5": "
 def departement_of(code: str) -> str | None:
     """"de la Haute-Garonne", "de l'Hérault", "du Gard", "des Landes", "de Paris", "d'Eure-et-Loir"
     (the ``tncc`` column of departements.csv); None for a code it does not know."""
-    rows = _read_table("departements")
-    found = rows[rows["departement"] == str(code)]
-    if found.empty:
-        return None
-    row = found.iloc[-1]
-    return OF_NAME[row["tncc"]] + row["departement_nom"]
+    found = _departement_names().get(str(code))
+    return found[0] if found else None
 
 
 def departement_statut(code: str) -> str | None:
     """"departement" or "com" (collectivité d'outre-mer and Nouvelle-Calédonie)."""
+    found = _departement_names().get(str(code))
+    return found[1] if found else None
+
+
+@cache
+def _departement_names() -> dict[str, tuple[str, str]]:
+    """Code -> (its name with "of", its statut), the latest vintage winning."""
     rows = _read_table("departements")
-    found = rows[rows["departement"] == str(code)]
-    return None if found.empty else str(found.iloc[-1]["statut"])
+    return {code: (OF_NAME[tncc] + name, statut)
+            for code, name, tncc, statut in zip(rows["departement"], rows["departement_nom"], rows["tncc"],
+                                                rows["statut"])}
 
 
 # --------------------------------------------------------------------------------------------

@@ -13,6 +13,12 @@ from analysis.indicators.compute import compute, with_evolution
 COVERAGE_COLUMNS = ("couverture_donnees", "departements_avec_donnees", "departements_total")
 
 
+def extents(results: pd.DataFrame) -> pd.DataFrame:
+    """Per territory id: ``departements_avec_donnees`` (the best covered source) and
+    ``departements_total``, the extent of the data over the territory."""
+    return results.groupby("territoire")[list(COVERAGE_COLUMNS[1:])].max()
+
+
 def load(store=None, year: int = 2018, *, threshold: int = SECRET_THRESHOLD,
          refresh: bool = False) -> pd.DataFrame:
     """Every indicator for every territory of a millésime, with the change since the previous one.

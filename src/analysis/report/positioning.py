@@ -36,18 +36,25 @@ def specs(ch: Chapter) -> list[tuple[str, str]]:
 
 def groups(ch: Chapter):
     """The groups of peers the data cover: :func:`left_out` gives the others."""
-    return [g for g in peer_groups(ch.territory) if _covered_members(ch, g) is None]
+    return _by_coverage(ch)[0]
 
 
 def left_out(ch: Chapter) -> list[tuple[str, int, int]]:
     """(label, members covered, members) of the groups of peers only part of which the data cover
     (the « départements de France » of the Occitanie files): no rank among them means anything."""
-    out = []
+    return _by_coverage(ch)[1]
+
+
+def _by_coverage(ch: Chapter):
+    """The groups of peers the data cover, and (label, covered, members) of the others."""
+    kept, out = [], []
     for group in peer_groups(ch.territory):
         covered = _covered_members(ch, group)
-        if covered is not None:
+        if covered is None:
+            kept.append(group)
+        else:
             out.append((group.label, covered, len(group.members)))
-    return out
+    return kept, out
 
 
 def _covered_members(ch: Chapter, group) -> int | None:
@@ -120,9 +127,9 @@ def positioning_source(ch: Chapter) -> str:
 
 def positioning_intro(ch: Chapter) -> str:
     """What the section shows, and the rules of the ranks (French)."""
-    found = groups(ch)
+    found, partial_groups = _by_coverage(ch)
     partial = "".join(f" Pas de positionnement parmi les {label}{UNIT_SEP}: les données n'en couvrent que "
-                      f"{covered} sur {total}." for label, covered, total in left_out(ch))
+                      f"{covered} sur {total}." for label, covered, total in partial_groups)
     if not found and not partial:
         what = "un périmètre sur mesure, qui n'a" if ch.is_perimeter else "la France, qui n'a"
         return (f"Pas de positionnement pour {what} pas de territoires de même niveau auxquels se comparer.")
@@ -163,11 +170,12 @@ def positioning_chart(ch: Chapter):
     if not found:
         return NoFigure("")
     group = found[0]
-    rows, refs, sources = [], [], []
+    rows, refs, sources, shown = [], [], [], []
     for ind, type_ in specs(ch):
         table = ranking(ch.results, ind, type_, group)
         if not table["rang"].notna().any():
             continue
+        shown.append((ind, type_))
         row = ch.row(ind, type_)
         rows.append((f"{row['titre']} — {scope_of(row, ch.ensemble_for(row))}", table, str(row["unite"])))
         france = [p for p in ch.compared_parents if p.level == "france"]
@@ -175,7 +183,6 @@ def positioning_chart(ch: Chapter):
         sources.append(str(row["source"]))
     if not rows:
         return NoFigure(f"*Positionnement{UNIT_SEP}: aucun des {group.label} n'a de valeur publiée.*")
-    shown = [(i, t) for i, t in specs(ch) if ranking(ch.results, i, t, group)["rang"].notna().any()]
     source = fmt_source(" ; ".join(dict.fromkeys(sources)), peers_nc(ch, group, shown))
     return peer_strips(rows, ch.territory.id, title=ch.title(f"Position parmi les {group.label}"),
                        source=source, peers_label=group.label, reference=refs)
@@ -193,17 +200,18 @@ def peers_nc(ch: Chapter, group, shown: list[tuple[str, str]]) -> str | None:
     rates = [float(r["taux_nc"]) for _, r in res[wanted & res["statut"].eq("ok")].iterrows()
              if narrative.nc_paren(r)]
     own = [float(r["taux_nc"]) for r in (ch.row(i, t) for i, t in shown) if narrative.nc_paren(r)]
-    parts = []
-    if own:
-        lo, hi = fmt_pct(min(own)), fmt_pct(max(own))
-        parts.append(f"{ch.short_name(ch.territory)} " + (f"{lo}{UNIT_SEP}n.c." if lo == hi
-                                                           else f"de {lo.split(UNIT_SEP)[0]} à {hi}{UNIT_SEP}n.c."))
+    parts = [f"{ch.short_name(ch.territory)} {_nc_range(own)}"] if own else []
     if rates:
-        lo, hi = fmt_pct(min(rates)), fmt_pct(max(rates))
+        spread = _nc_range(rates)
         among = f"selon les {group.label}" + (" et l'indicateur" if len(shown) > 1 else "")
-        parts.append(f"{lo}{UNIT_SEP}n.c. pour chacun des {group.label}" if lo == hi
-                     else f"de {lo.split(UNIT_SEP)[0]} à {hi}{UNIT_SEP}n.c. {among}")
-    return f"{UNIT_SEP}; ".join(p for p in parts if p) or None
+        parts.append(f"{spread} {among}" if spread.startswith("de ") else f"{spread} pour chacun des {group.label}")
+    return f"{UNIT_SEP}; ".join(parts) or None
+
+
+def _nc_range(rates: list[float]) -> str:
+    """"12 % n.c." when the rates print alike, else "de 3 à 41 % n.c."."""
+    lo, hi = fmt_pct(min(rates)), fmt_pct(max(rates))
+    return f"{lo}{UNIT_SEP}n.c." if lo == hi else f"de {lo.split(UNIT_SEP)[0]} à {hi}{UNIT_SEP}n.c."
 
 
 def positioning_map(ch: Chapter, ind: str | None = None, type_: str = "ensemble", **kwargs):

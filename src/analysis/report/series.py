@@ -44,9 +44,10 @@ def series_table(ch: Chapter) -> pd.DataFrame:
 
 
 def series_intro(ch: Chapter) -> str:
-    found = years(ch)
+    held = available_years(ch.store)
+    found = [y for y in held if y <= ch.year]
     if len(found) < 2:
-        later = [y for y in available_years(ch.store) if y > ch.year]
+        later = [y for y in held if y > ch.year]
         return (f"Aucun millésime antérieur à {ch.year} dans le dossier de données{UNIT_SEP}: pas d'évolution "
                 "à présenter" + (f" (l'édition {later[0]} la présente)." if later else "."))
     return (f"Les chiffres clés sur les millésimes {', '.join(map(str, found[:-1]))} et {found[-1]}. Quand une "
