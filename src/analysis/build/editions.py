@@ -254,7 +254,7 @@ def sources_present(store, records=None) -> list[str]:
         if source.is_geo:
             names.append(f"{source.producer.split(',')[0].strip()} (fonds de carte)")
             continue
-        family = (source.extra.get("join") or {}).get("group") or ("etic" if key.startswith("etic") else key)
+        family = source.join.group if source.join else ("etic" if key.startswith("etic") else key)
         names.append(labels.get(family, source.title))
     return list(dict.fromkeys(names))
 

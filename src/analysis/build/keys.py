@@ -124,7 +124,8 @@ def departement_digests(table: pd.DataFrame) -> dict[str, str]:
 
 def printed_values(results: pd.DataFrame) -> dict[str, str]:
     """Digest of every territory's indicators *as printed* (value, change, n.c. rate)."""
-    from analysis.core.formatting import fmt_change, fmt_nc, fmt_value
+    from analysis.core import nc
+    from analysis.core.formatting import fmt_change, fmt_value
 
     rows = results[results["type"].isin(COMPARED_TYPES)].sort_values(["territoire", "indicateur", "type"])
     evolution = rows["evolution"] if "evolution" in rows else pd.Series(float("nan"), index=rows.index)
@@ -133,7 +134,7 @@ def printed_values(results: pd.DataFrame) -> dict[str, str]:
         unit = r.unite
         shown = fmt_value(r.valeur, unit, reason=r.statut)
         delta = fmt_change(change, unit, 1 if unit == "ratio" else 0) if not pd.isna(change) else ""
-        out.setdefault(r.territoire, []).append(f"{r.indicateur}|{r.type}|{shown}|{delta}|{fmt_nc(r.taux_nc)}")
+        out.setdefault(r.territoire, []).append(f"{r.indicateur}|{r.type}|{shown}|{delta}|{nc.rate(r.taux_nc)}")
     return {ident: _sha(*lines) for ident, lines in out.items()}
 
 

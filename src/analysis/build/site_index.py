@@ -7,9 +7,9 @@ their HTML and PDF, a few chiffres clés (French formatting, ``n.c.`` / ``s.`` w
 non-response rate, ``‡`` on a value of a territory the data cover in part) and a search box
 filtering by name or code. A banner marks demo data.
 
-``reports/<year>/indicateurs-<year>.csv`` and ``.xlsx`` hold the indicators of every territory
-(:func:`analysis.indicators.export.write`; rows of status ``vide``, i.e. no establishment of that type in
-the territory, are left out).
+``reports/<year>/indicateurs-<year>.csv`` and ``.xlsx`` hold the indicators of every territory,
+every statut (:func:`analysis.indicators.export.rows`, the same selection as ``etat-des-lieux
+indicators``).
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.build import manifest as cache
-from analysis.core import territories
+from analysis.core import nc, territories
 from analysis.core.digests import file_sha256
-from analysis.core.formatting import fmt_missing, fmt_value
+from analysis.core.formatting import fmt_value
+from analysis.core.statuts import SECRET_THRESHOLD, Extent, Statut
 from analysis.core.vocabulary import LEVEL_TITLES
 from analysis.indicators import index_figures
-from analysis.report import narrative
 from analysis.report.tables import PARTIAL_MARK, PARTIAL_NOTE
 
 #: (indicator, type, heading) of the chiffres clés shown for every edition: the indicators declared
@@ -104,21 +104,29 @@ def key_figures(results: pd.DataFrame, territory_id: str) -> list[tuple[str, str
     out = []
     for ident, typ, _ in KEY_FIGURES:
         if (ident, typ) not in rows.index:
-            out.append((fmt_missing("absent"), ""))
+            out.append((Statut.ABSENT.mark, ""))
             continue
         row = rows.loc[(ident, typ)]
         value = fmt_value(row["valeur"], row["unite"], reason=row["statut"])
-        if row["statut"] != "ok":
+        if row["statut"] != Statut.OK:
             out.append((value, ""))
             continue
-        if row.get("couverture_donnees", "complète") == "partielle":
+        if row.get("couverture_donnees") == Extent.PARTIAL:
             value += f" {PARTIAL_MARK}"
-        out.append((value, narrative.nc_paren(row)[1:-1]))
+        out.append((value, nc.of_row(row)))
     return out
 
 
+def marks_note(threshold: int = SECRET_THRESHOLD) -> str:
+    """The legend of the marks under the index's key figures (French)."""
+    return (f"« {Statut.SECRET.mark} » : {Statut.SECRET.words} (moins de {threshold} répondants) ; "
+            f"« {Statut.ABSENT.mark} » : {Statut.ABSENT.words} (source absente pour ce millésime, ou qui ne "
+            f"couvre pas le territoire) ; « {Statut.VIDE.mark} » : {Statut.VIDE.words} (aucun établissement "
+            "de ce type).")
+
+
 def render_index(editions: list[dict], results: pd.DataFrame, year: int, *, demo: bool,
-                 xlsx: bool = True) -> str:
+                 xlsx: bool = True, threshold: int = SECRET_THRESHOLD) -> str:
     e = html.escape
     sections, partial = [], False
     for level, title in LEVEL_TITLES.items():
@@ -168,31 +176,21 @@ def render_index(editions: list[dict], results: pd.DataFrame, year: int, *, demo
 <span id="compte" class="count"></span></div>
 {body}
 <footer>Chiffres clés : valeur du millésime {year} ; sous la valeur, part des établissements n'ayant
-pas répondu (n.c.). « s. » : secret statistique (moins de 5 répondants) ; « n.d. » : non disponible
-(source absente pour ce millésime) ; « – » : sans objet (aucun établissement de ce type).{partial_note} Tous les
+pas répondu (n.c.). {e(marks_note(threshold))}{partial_note} Tous les
 indicateurs de tous les territoires : <a href="indicateurs-{year}.csv">indicateurs-{year}.csv</a>{xlsx_link}.</footer>
 </main><script>{JS}</script></body></html>
 """
 
 
-def export_rows(results: pd.DataFrame) -> pd.DataFrame:
-    from analysis import indicators
-    from analysis.indicators import export
-
-    rows = results[results["type"].isin(indicators.DEFAULT_TYPES + ("tous",)) & (results["statut"] != "vide")]
-    order = {level: n for n, level in enumerate(territories.LEVELS)}
-    rows = rows.assign(_o=rows["niveau"].map(order)).sort_values(["_o", "code", "indicateur", "type"])
-    return rows[[c for c in export.COLUMNS if c in rows]].reset_index(drop=True)
-
-
-def write_all(year_dir: Path, results: pd.DataFrame, year: int, *, xlsx: bool = True) -> dict[str, Path]:
+def write_all(year_dir: Path, results: pd.DataFrame, year: int, *, xlsx: bool = True,
+              threshold: int = SECRET_THRESHOLD) -> dict[str, Path]:
     """Write ``index.html`` and ``indicateurs-<year>.csv`` (and ``.xlsx`` with ``xlsx``) in ``year_dir``."""
     from analysis.indicators import export
 
     year_dir = Path(year_dir)
     year_dir.mkdir(parents=True, exist_ok=True)
     demo = bool(results["demo"].any()) if "demo" in results else False
-    rows = export_rows(results)
+    rows = export.rows(results)
     paths = {"csv": export.write(rows, year_dir / f"indicateurs-{year}.csv", "csv")}
     if xlsx:
         # The workbook takes seconds: rewritten only when the table (the CSV) changed.
@@ -200,12 +198,12 @@ def write_all(year_dir: Path, results: pd.DataFrame, year: int, *, xlsx: bool = 
         stamp = year_dir / f".indicateurs-{year}.xlsx.sha256"
         digest = file_sha256(paths["csv"])
         if not target.exists() or not stamp.exists() or stamp.read_text().strip() != digest:
-            export.write(rows, target, "xlsx")
+            export.write(rows, target, "xlsx", threshold=threshold)
             stamp.write_text(digest, encoding="utf-8")
         paths["xlsx"] = target
     # A single build leaves the workbook to `build --all` (seconds of work): linked when there.
     page = render_index(built_editions(year_dir), results, year, demo=demo,
-                        xlsx=(year_dir / f"indicateurs-{year}.xlsx").exists())
+                        xlsx=(year_dir / f"indicateurs-{year}.xlsx").exists(), threshold=threshold)
     index = year_dir / "index.html"
     tmp = index.with_name("index.html.tmp")
     tmp.write_text(page, encoding="utf-8")

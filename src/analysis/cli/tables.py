@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +12,7 @@ from rich.table import Table
 from analysis.cli.app import Command, DataDir, Year, app, console, open_store, out, year_option
 from analysis.core.errors import UsageError
 from analysis.core.formatting import plural
+from analysis.core.statuts import SECRET_THRESHOLD
 
 LEVEL_NAMES = {"region": "régions académiques", "academie": "académies", "departement": "départements",
                "perimetre": "périmètres sur mesure", "france": "France"}
@@ -55,8 +55,8 @@ Threshold = Annotated[int, typer.Option(help="Secret statistique : en dessous de
 def check_threshold(threshold: int) -> int:
     if threshold < 1:
         raise UsageError(f"--threshold {threshold} : le seuil du secret statistique est un nombre de répondants, "
-                         "au moins 1.\n  → par exemple --threshold 5 (la valeur par défaut) : moins de répondants, "
-                         "aucune valeur publiée")
+                         f"au moins 1.\n  → par exemple --threshold {SECRET_THRESHOLD} (la valeur par défaut) : "
+                         "moins de répondants, aucune valeur publiée")
     return threshold
 
 
@@ -67,7 +67,7 @@ def check_threshold(threshold: int) -> int:
                   "aucune).")
 def indicators_cmd(territory: Territory, year: Year = 2018,
                    level_below: LevelBelow = False, fmt: FormatOption = "csv", output: Output = None,
-                   threshold: Threshold = 5, data_dir: DataDir = None):
+                   threshold: Threshold = SECRET_THRESHOLD, data_dir: DataDir = None):
     """Every indicator of a territory and millésime, with its n.c. rate and the data coverage of
     the territory (column couverture_donnees)."""
     from analysis import indicators
@@ -88,9 +88,7 @@ def indicators_cmd(territory: Territory, year: Year = 2018,
     t = territories.parse_territory(territory, territories.vintage_for_year(year))
     check_millesime(store, year)
     rows = export.select(indicators.load(store, year, threshold=threshold), t, level_below=level_below)
+    export.write(rows, output, fmt, threshold=threshold)
     if output is None:
-        sys.stdout.write(rows.to_csv(index=False) if fmt == "csv"
-                         else rows.to_json(orient="records", force_ascii=False, indent=1))
         return
-    export.write(rows, output, fmt)
     console.print(f"{plural(len(rows), 'ligne', 'lignes')} → {escape(str(output))}", highlight=False)

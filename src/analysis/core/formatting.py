@@ -14,9 +14,8 @@ Typographic choices (French usage, Imprimerie nationale / Lexique des règles ty
   ``-2,5 -> −3``), as in a spreadsheet's ROUND, not Python's banker's rounding. The decision is
   taken on the shortest decimal representation of the float (``repr``), so ``2.675`` displays
   as ``2,68`` although its binary value is slightly below 2.675;
-- missing values print as ``n.c.`` (non communiqué), ``s.`` (secret statistique), ``n.d.`` (non
-  disponible: the source does not cover the year, or the level is not in that year's
-  questionnaire) or ``–`` (sans objet);
+- a missing value prints as the mark of its statut (:class:`analysis.core.statuts.Statut`:
+  ``n.c.``, ``s.``, ``n.d.``, ``–``); the n.c. rate and the source line are :mod:`analysis.core.nc`;
 - a no-break space also precedes the colon (``Source : ETIC 2018``), as French typography wants.
 
 Percent inputs are *already in percent* (``98.2`` means 98,2 %), as in the indicator table
@@ -32,27 +31,19 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
+from analysis.core.statuts import NC, Statut
+
 __all__ = [
     "THOUSANDS_SEP",
     "UNIT_SEP",
     "MINUS",
-    "NC",
-    "SECRET",
-    "ND",
-    "EMPTY",
-    "MISSING_MARKS",
-    "MISSING_WORDS",
-    "missing_reason",
     "round_half_up",
     "fmt_number",
     "fmt_pct",
     "fmt_ratio",
-    "fmt_nc",
     "fmt_value",
     "fmt_change",
     "fmt_date",
-    "fmt_missing",
-    "fmt_source",
     "fmt_ordinal",
     "plural",
     "is_missing",
@@ -61,10 +52,6 @@ __all__ = [
 THOUSANDS_SEP = "\u202f"  # NARROW NO-BREAK SPACE, inside numbers
 UNIT_SEP = "\u00a0"  # NO-BREAK SPACE, between a number and its unit
 MINUS = "\u2212"  # MINUS SIGN
-NC = "n.c."  # non communiqué
-SECRET = "s."  # secret statistique
-ND = "n.d."  # non disponible (the source does not cover the year)
-EMPTY = "\u2013"  # EN DASH: sans objet (no establishment of that type)
 
 _UNIT_ALIASES = {
     "%": "%",
@@ -119,43 +106,6 @@ def _group(digits: str) -> str:
     return THOUSANDS_SEP.join(parts)
 
 
-MISSING_MARKS = {
-    "nc": NC,  # non communiqué: establishments did not answer
-    "secret": SECRET,  # secret statistique: too few respondents to publish
-    "absent": ND,  # non disponible: the source does not cover this year
-    "hors_questionnaire": ND,  # non disponible: a level (answer) the year's questionnaire does not have
-    "vide": EMPTY,  # sans objet: no establishment of that type
-}
-MISSING_WORDS = {
-    "nc": "non communiqué",
-    "secret": "secret statistique",
-    "absent": "non disponible",
-    "hors_questionnaire": "modalité absente du questionnaire de l'année",
-    "vide": "sans objet",
-}
-_REASON_ALIASES = {
-    "secret": "secret", "s": "secret", "s.": "secret", "secret statistique": "secret",
-    "absent": "absent", "nd": "absent", "n.d.": "absent", "non disponible": "absent",
-    "hors_questionnaire": "hors_questionnaire",
-    "vide": "vide", "sans objet": "vide", "so": "vide",
-}
-
-
-def missing_reason(reason: str | None) -> str:
-    """Canonical reason of a missing value: "secret", "absent", "hors_questionnaire", "vide",
-    else "nc"."""
-    if reason is None or is_missing(reason):
-        return "nc"
-    return _REASON_ALIASES.get(str(reason).strip().lower(), "nc")
-
-
-def fmt_missing(reason: str | None = None) -> str:
-    """The mark of a missing value: ``"s."`` (secret statistique), ``"n.d."`` (non disponible:
-    ``reason="absent"`` or ``"hors_questionnaire"``), ``"–"`` (sans objet: ``reason="vide"``), else
-    ``"n.c."``."""
-    return MISSING_MARKS[missing_reason(reason)]
-
-
 def fmt_number(x: Real | None, decimals: int = 0, *, sign: bool = False, missing: str = NC) -> str:
     """French number: ``63059 -> "63 059"``, ``(1234.5, 1) -> "1 234,5"``, ``-2 -> "−2"``.
 
@@ -208,16 +158,6 @@ def fmt_ratio(
     return out + UNIT_SEP + suffix if suffix else out
 
 
-def fmt_nc(taux_nc: Real | None, decimals: int = 0) -> str:
-    """Share of non-respondents, in percent: ``27 -> "27 % n.c."``.
-
-    A missing rate gives ``""`` (nothing to say).
-    """
-    if is_missing(taux_nc):
-        return ""
-    return fmt_pct(taux_nc, decimals) + UNIT_SEP + NC
-
-
 def _canonical_unit(unit: str | None) -> str:
     if unit is None:
         return "count"
@@ -239,16 +179,16 @@ def fmt_value(
 
     Shares (``'%'``) have no decimal, except that a share that is neither 0 nor 100 never *reads*
     0 % or 100 % (``0.4 -> "0,4 %"``, ``99.6 -> "99,6 %"``); ratios have one decimal, counts none.
-    ``decimals`` forces a precision. Missing -> ``"n.c."``, or the mark of ``reason`` (the
-    ``statut`` column can be passed directly: ``reason=row.statut``): ``"s."`` for "secret",
-    ``"n.d."`` for "absent", ``"–"`` for "vide"; any statut other than "ok" masks a stray value
-    (secrecy wins).
+    ``decimals`` forces a precision. ``reason``: the row's statut (``reason=row.statut``); any
+    statut but ok prints its mark (:attr:`analysis.core.statuts.Statut.mark`) and masks a stray
+    value (secrecy wins). A missing value without a statut is « n.c. ».
     """
     u = _canonical_unit(unit)
-    if reason is not None and not is_missing(reason) and str(reason).strip().lower() != "ok":
-        return fmt_missing(reason)  # nc, secret, absent, vide: the value is never shown
+    statut = None if reason is None or is_missing(reason) else Statut.parse(reason)
+    if statut not in (None, Statut.OK):
+        return statut.mark  # nc, secret, absent, hors_questionnaire, vide: the value is never shown
     if is_missing(valeur):
-        return fmt_missing(reason)
+        return NC
     if u == "%":
         if decimals is not None:
             return fmt_pct(valeur, decimals)
@@ -313,22 +253,3 @@ def plural(n: Real, singular: str, plural_form: str, *, with_number: bool = True
         return word
     decimals = 0 if float(n) == int(float(n)) else 1
     return fmt_number(n, decimals) + UNIT_SEP + word
-
-
-def fmt_source(source: str, taux_nc: Real | str | None = None) -> str:
-    """The source line printed under a chart: ``("ETIC 2018", 27) -> "Source : ETIC 2018 (27 % n.c.)"``.
-
-    ``source`` may already start with "Source" / "Sources" (kept as is). ``taux_nc`` is a rate in
-    percent, or a ready-made French text (``"13 % n.c. pour les écoles, …"``), or missing (no
-    parenthesis). A source that already mentions "n.c." is returned unchanged.
-    """
-    text = str(source).strip()
-    if not text.lower().startswith("source"):
-        text = "Source" + UNIT_SEP + ": " + text
-    if "n.c." in text:
-        return text
-    if isinstance(taux_nc, str):
-        return f"{text} ({taux_nc})" if taux_nc.strip() else text
-    if is_missing(taux_nc):
-        return text
-    return f"{text} ({fmt_nc(taux_nc)})"

@@ -27,9 +27,12 @@ __all__ = [
     "TYPE_LABELS",
     "TYPE_NOUNS",
     "TYPE_ORDER",
+    "gender_of",
     "in_territory",
+    "join",
     "of_territory",
     "the_territory",
+    "subject",
     "the_types",
     "type_label",
 ]
@@ -71,6 +74,41 @@ TYPE_LABELS = {
     "ensemble": "Ensemble",
     "tous": "Tous (EREA compris)",
 }
+
+
+def join(items, last: str = "et") -> str:
+    """"a, b et c" (empty items dropped)."""
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {last} " + items[-1]
+
+
+def subject(type_: str, *, public: bool = True, ensemble: tuple[str, ...] | list[str] = ENSEMBLE_TYPES,
+            singular: bool = False) -> str:
+    """The establishments a row is about, plural, without article.
+
+    ``subject("ecole") -> "écoles publiques"``; ``subject("ensemble", ensemble=("college",
+    "lycee")) -> "collèges et lycées publics"`` (the types the source covers this millésime);
+    ``public=False`` for the annuaire ("écoles, collèges et lycées").
+    """
+    if type_ in ("ensemble", "tous"):
+        members = [t for t in ENSEMBLE_TYPES if t in ensemble] or list(ENSEMBLE_TYPES)
+        if type_ == "tous":
+            members = members + ["erea"]
+    else:
+        members = [type_]
+    one = singular and len(members) == 1
+    nouns = [(TYPE_NOUNS[t].singular if one else TYPE_NOUNS[t].plural) if t in TYPE_NOUNS else t for t in members]
+    gender = gender_of(members)
+    text = join(nouns)
+    if public:
+        text += " " + PUBLIC[gender][0 if one else 1]
+    return text
+
+
+def gender_of(members: tuple[str, ...] | list[str]) -> str:
+    return "f" if all(t in TYPE_NOUNS and TYPE_NOUNS[t].gender == "f" for t in members) else "m"
 
 
 def type_label(type_: str) -> str:

@@ -35,29 +35,21 @@ def groups(registry) -> dict[str, list]:
     """Declared sources with a ``join``, by group (registry order)."""
     out: dict[str, list] = {}
     for source in registry.values():
-        join = source.extra.get("join") if source.schema == declared.SCHEMA else None
-        if join:
-            out.setdefault(join["group"], []).append(source)
+        if source.join is not None:
+            out.setdefault(source.join.group, []).append(source)
     return out
 
 
-def coverage_mask(table: pd.DataFrame, coverage: dict, vintage: str) -> pd.Series:
+def coverage_mask(table: pd.DataFrame, coverage: declared.Extent, vintage: str) -> pd.Series:
     """The establishments of the table inside a file's declared coverage."""
     mask = pd.Series(True, index=table.index)
-    if coverage.get("types"):
-        mask &= table["type"].isin(coverage["types"])
-    if coverage.get("secteur"):
-        mask &= table["secteur"].eq(coverage["secteur"])
-    places = territories.hierarchy(vintage)
-    deps: set[str] = set()
-    for key, column in (("departements", "departement"), ("academies", "academie"), ("regions", "region")):
-        if coverage.get(key):
-            wanted = {str(v) for v in coverage[key]}
-            if key == "departements":
-                wanted = {territories.normalise_departement_code(v) for v in wanted}
-            deps |= set(places.loc[places[column].isin(wanted), "departement"])
-    if any(coverage.get(k) for k in ("departements", "academies", "regions")):
-        mask &= table["departement"].isin(deps)
+    if coverage.types:
+        mask &= table["type"].isin(coverage.types)
+    if coverage.secteur:
+        mask &= table["secteur"].eq(coverage.secteur)
+    places = coverage.departement_codes(vintage)
+    if places is not None:
+        mask &= table["departement"].isin(places)
     return mask
 
 
@@ -70,8 +62,8 @@ def join(table: pd.DataFrame, year: int, registry, read, report) -> None:
     for group, sources in groups(registry).items():
         covered = pd.Series(False, index=table.index)
         for source in sources:
-            spec = source.extra["join"]
-            for name in spec["columns"].values():
+            spec = source.join
+            for _, name in spec.columns:
                 if name not in table:
                     table[name] = pd.Series(pd.NA, index=table.index, dtype="object")
             frames = read(source)
@@ -89,7 +81,7 @@ def join(table: pd.DataFrame, year: int, registry, read, report) -> None:
             if rows.empty:
                 continue
             rows = rows.assign(uai=rows["uai"].str.strip().str.upper()).drop_duplicates("uai").set_index("uai")
-            inside = coverage_mask(table, spec.get("coverage") or {}, vintage)
+            inside = coverage_mask(table, spec.coverage, vintage)
             unmatched = sorted(rows.index[~rows.index.isin(table["uai"])])
             if unmatched:
                 report.notes.append(f"{source.title} {year}{COLON} {plural(len(unmatched), 'ligne', 'lignes')} "
@@ -101,10 +93,10 @@ def join(table: pd.DataFrame, year: int, registry, read, report) -> None:
                 report.notes.append(f"{source.title} {year}{COLON} "
                                     f"{plural(len(outside), 'établissement', 'établissements')} hors de la "
                                     f"couverture déclarée de la source, {kept} ({_listed(outside)}).")
-            for raw, name in spec["columns"].items():
+            for raw, name in spec.columns:
                 values = table.loc[inside, "uai"].map(rows[raw].replace("", None))
-                if "absent" in spec:
-                    values = values.fillna(str(spec["absent"]))
+                if spec.absent is not None:
+                    values = values.fillna(spec.absent)
                 table.loc[inside, name] = values
             covered |= inside
         table[COVERED.format(group=group)] = covered.to_numpy()

@@ -5,9 +5,9 @@ indicator for every territory of a millésime (tidy table, one row per territory
 indicator, with its n.c. rate and status).
 """
 
+from analysis.core.statuts import SECRET_THRESHOLD
 from analysis.core.vocabulary import DEFAULT_TYPES
 from analysis.indicators.catalogue import (
-    SECRET_THRESHOLD,
     THEMES,
     Indicator,
     catalogue,
@@ -19,7 +19,6 @@ from analysis.indicators.catalogue import (
     unavailable,
 )
 from analysis.indicators.compute import (
-    OUTSIDE_QUESTIONNAIRE,
     compute,
     contributions,
     for_territory,
@@ -27,6 +26,6 @@ from analysis.indicators.compute import (
 )
 from analysis.indicators.results import load
 
-__all__ = ["DEFAULT_TYPES", "OUTSIDE_QUESTIONNAIRE", "SECRET_THRESHOLD", "THEMES", "Indicator", "catalogue",
+__all__ = ["DEFAULT_TYPES", "SECRET_THRESHOLD", "THEMES", "Indicator", "catalogue",
            "completeness_columns", "compute", "contributions", "for_territory", "index_figures", "key_figures",
            "load", "members", "source_labels", "unavailable", "with_evolution"]

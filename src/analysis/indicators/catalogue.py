@@ -25,7 +25,6 @@ from analysis.core import config
 from analysis.core.vocabulary import DEFAULT_TYPES, Noun
 from analysis.indicators.declarations import check_document, condition_columns
 
-SECRET_THRESHOLD = 5
 # The report's themes, in chapter order, with their French titles.
 THEMES = {"perimetre": "Périmètre", "connectivite": "Connectivité", "equipement": "Équipement",
           "services": "Services et ressources", "experimentations": "Expérimentations"}
@@ -84,12 +83,12 @@ class Indicator:
     index_figure: tuple[tuple[str, str], ...] = ()  # (type, heading) on the index page
     completeness_column: str | None = None
     local: bool = False              # declared in params/indicateurs/ (on a local source)
-    coverage: str | None = None      # the source family whose coverage it follows (default: its own)
+    coverage: str | None = None      # the source family whose data extent it follows (default: its own)
     rank_order: str = "descending"   # among peers, rank 1 = the highest value (or the lowest: ascending)
 
     @property
-    def coverage_family(self) -> str:
-        """The source family of :mod:`analysis.harmonise.coverage` its rows are covered by: the
+    def extent_family(self) -> str:
+        """The source family of :mod:`analysis.harmonise.extent` whose data extent its rows follow: the
         declared ``coverage``, else the local group of its universe, else its source."""
         if self.coverage:
             return self.coverage

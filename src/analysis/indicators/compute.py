@@ -10,11 +10,12 @@ territorial level:
 - ``N`` its contribution to the numerator, ``D`` to the denominator.
 
 Every result carries ``valeur, numerateur, denominateur, non_communique (= U - A), univers,
-taux_nc`` and a ``statut``: ``ok``; ``secret`` (fewer respondents than the threshold: value kept
-missing, never 0); ``nc`` (nobody answered); ``vide`` (no establishment of that type);
-``absent`` (the source has no data for the millésime); ``hors_questionnaire`` (a level the
+taux_nc`` and a :class:`~analysis.core.statuts.Statut`: ok; secret (fewer respondents than the
+threshold: value kept missing, never 0); nc (nobody answered); vide (no establishment of that
+type); absent (the source has no data for the millésime); hors_questionnaire (a level the
 millésime's questionnaire does not have, e.g. « moins de 20 % » of the connected classes in 2019:
-never 0 %, and no change computed against another millésime).
+never 0 %, and no change computed against another millésime). A territory the data folder does not
+cover is read as absent afterwards, with the extent (:func:`analysis.indicators.results.load`).
 """
 
 from __future__ import annotations
@@ -23,14 +24,12 @@ import numpy as np
 import pandas as pd
 
 from analysis.core import territories
+from analysis.core.statuts import PRECEDENCE, SECRET_THRESHOLD, Statut
 from analysis.core.territories import LEVELS
 from analysis.core.vocabulary import COMBINED, TYPES
-from analysis.indicators.catalogue import OUTPUT_COLUMNS, SECRET_THRESHOLD, Indicator, catalogue, source_labels
+from analysis.indicators.catalogue import OUTPUT_COLUMNS, Indicator, catalogue, source_labels
 from analysis.indicators.declarations import answered_rule
 from analysis.sources.questionnaires import levels_in_year
-
-#: The statut of a level that the millésime's questionnaire does not have (printed « n.d. »).
-OUTSIDE_QUESTIONNAIRE = "hors_questionnaire"
 
 
 # ------------------------------------------------------------------------- per establishment
@@ -186,7 +185,7 @@ def compute(table: pd.DataFrame, *, year: int | None = None, levels=LEVELS,
             part.index = pd.MultiIndex.from_arrays([part.index, [name] * len(part)], names=["code", "type"])
             combined.append(part)
         sums = pd.concat(combined)
-        # territories with no establishment of a type still get a row (statut "vide")
+        # territories with no establishment of a type still get a row (statut vide)
         full = pd.MultiIndex.from_product([sorted(editions), TYPES], names=["code", "type"])
         sums = sums.reindex(full, fill_value=0.0)
         long = sums.stack(level=0, future_stack=True)
@@ -242,7 +241,7 @@ def _finish(long: pd.DataFrame, cat: dict[str, Indicator], year: int, threshold:
     long["non_communique"] = (U - A).astype(int)
     long["univers"] = U.astype(int)
     long.loc[count, "taux_nc"] = np.where(U[count] > 0, 0.0, np.nan)
-    # statut: absent source > vide > nc > secret > ok
+    # statut: the first condition that holds, in the order of PRECEDENCE, else ok
     available = _available_types(table)
     type_available = long["type"].map(
         lambda t: any(m in available for m in COMBINED.get(t, (t,))))
@@ -256,12 +255,12 @@ def _finish(long: pd.DataFrame, cat: dict[str, Indicator], year: int, threshold:
     # A local source covers part of France: where it covers nothing, its figures are "n.d.".
     source_present &= ~(long["local"].astype(bool) & (U == 0))
     outside = long["indicateur"].isin(outside_questionnaire(cat, year))
-    statut = np.select(
-        [~source_present, outside, U == 0, (A == 0) & ~count, (A < threshold) & ~count],
-        ["absent", OUTSIDE_QUESTIONNAIRE, "vide", "nc", "secret"], default="ok")
-    long["statut"] = statut
-    long.loc[long["statut"] != "ok", "valeur"] = np.nan
-    undefined = long["statut"].isin(["absent", OUTSIDE_QUESTIONNAIRE])
+    conditions = {Statut.ABSENT: ~source_present, Statut.HORS_QUESTIONNAIRE: outside, Statut.VIDE: U == 0,
+                  Statut.NC: (A == 0) & ~count, Statut.SECRET: (A < threshold) & ~count}
+    long["statut"] = np.select([conditions[s] for s in PRECEDENCE], [s.value for s in PRECEDENCE],
+                               default=Statut.OK.value)
+    long.loc[long["statut"] != Statut.OK, "valeur"] = np.nan
+    undefined = long["statut"].isin([Statut.ABSENT, Statut.HORS_QUESTIONNAIRE])
     long.loc[undefined, ["numerateur", "denominateur", "taux_nc"]] = np.nan
     long["non_communique"] = long["non_communique"].astype("Int64").mask(undefined)
     long["annee"] = year
@@ -299,7 +298,8 @@ def _distinct(table, ind: Indicator, year, groupings, names) -> pd.DataFrame:
                          "indicateur": ind.id, "titre": ind.title, "theme": ind.theme, "unite": ind.unit,
                          "valeur": n if present else np.nan, "numerateur": n if present else np.nan,
                          "denominateur": np.nan, "non_communique": 0, "univers": int(n),
-                         "taux_nc": 0.0 if present else np.nan, "statut": "ok" if present else "absent",
+                         "taux_nc": 0.0 if present else np.nan,
+                         "statut": Statut.OK.value if present else Statut.ABSENT.value,
                          "source": f"{source_labels()[ind.source]} {year}", "base": ind.id, "modalite": None})
     return pd.DataFrame(rows)
 
@@ -317,8 +317,8 @@ def _subterritories(result: pd.DataFrame, ind: Indicator, vintage: str) -> pd.Da
         members = [c.code for c in territories.children(territory, spec["level"])] \
             if level != "france" else list(base.index)
         values = base.reindex(members)
-        known = values[values["statut"] == "ok"]
-        absent = (values["statut"] == "absent").all()
+        known = values[values["statut"] == Statut.OK]
+        absent = (values["statut"] == Statut.ABSENT).all()
         n = float((known["valeur"] >= spec["at_least"] - 1e-9).sum())
         rows.append({**{k: first[k] for k in ("territoire", "niveau", "code", "nom", "annee")},
                      "type": "ensemble", "indicateur": ind.id, "titre": ind.title, "theme": ind.theme,
@@ -326,7 +326,7 @@ def _subterritories(result: pd.DataFrame, ind: Indicator, vintage: str) -> pd.Da
                      "denominateur": float(len(known)), "non_communique": int(len(values) - len(known)),
                      "univers": int(len(values)),
                      "taux_nc": 100 * (len(values) - len(known)) / len(values) if len(values) else np.nan,
-                     "statut": "absent" if absent else "ok", "source": first["source"],
+                     "statut": (Statut.ABSENT if absent else Statut.OK).value, "source": first["source"],
                      "base": ind.id, "modalite": None})
     return pd.DataFrame(rows)
 
@@ -344,7 +344,7 @@ def with_evolution(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.D
     key = pd.MultiIndex.from_frame(out[["territoire", "type", "indicateur"]])
     out["valeur_precedente"] = prev.reindex(key).to_numpy()
     # a level one of the two questionnaires does not have has no previous value to compare with
-    out.loc[out["statut"] == OUTSIDE_QUESTIONNAIRE, "valeur_precedente"] = np.nan
+    out.loc[out["statut"] == Statut.HORS_QUESTIONNAIRE, "valeur_precedente"] = np.nan
     prev_year = int(previous["annee"].iloc[0])
     since = out["indicateur"].map(lambda i: catalogue()[i].comparable_since if i in catalogue() else None)
     out["comparable"] = [bool(pd.isna(s) or prev_year >= s) for s in since]

@@ -26,13 +26,14 @@ import pandas as pd
 
 from analysis.core import territories
 from analysis.core.formatting import fmt_value
+from analysis.core.statuts import Statut
 from analysis.indicators.catalogue import catalogue
 
 #: Fewer ranked peers than this have no quarters ("2e sur 2" is in no meaningful quarter).
 MIN_FOR_QUARTILES = 4
 
 #: Reasons a peer has no published value, by statut, in the order they are told.
-UNRANKED = ("nc", "secret", "absent", "hors_questionnaire", "vide")
+UNRANKED = (Statut.NC, Statut.SECRET, Statut.ABSENT, Statut.HORS_QUESTIONNAIRE, Statut.VIDE)
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,8 @@ def ranking(results: pd.DataFrame, indicator: str, type_: str, group: PeerGroup)
                    & results["territoire"].isin(ids)].drop_duplicates("territoire").set_index("territoire")
     frame = pd.DataFrame({"territoire": ids, "code": [m.code for m in group.members],
                           "nom": [m.nom for m in group.members], "libelle": [m.label for m in group.members]})
-    frame["statut"] = rows["statut"].reindex(ids).fillna("absent").to_numpy()
-    ok = frame["statut"].eq("ok")
+    frame["statut"] = rows["statut"].reindex(ids).fillna(Statut.ABSENT.value).to_numpy()
+    ok = frame["statut"].eq(Statut.OK)
     values = rows["valeur"].reindex(ids).to_numpy(dtype=float)
     frame["valeur"] = values
     frame.loc[~ok, "valeur"] = float("nan")

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.indicators.catalogue import SECRET_THRESHOLD, catalogue
+from analysis.core.statuts import SECRET_THRESHOLD, Statut
+from analysis.indicators.catalogue import catalogue
 
 COLUMNS = ["territoire", "indicateur", "type", "annee", "valeur", "statut", "taux_nc", "unite", "rupture"]
 
@@ -36,7 +37,7 @@ def series(tables: dict[int, pd.DataFrame], territory_id: str, specs) -> pd.Data
             records.append({
                 "territoire": territory_id, "indicateur": indicator, "type": type_, "annee": year,
                 "valeur": found["valeur"] if found is not None else float("nan"),
-                "statut": found["statut"] if found is not None else "absent",
+                "statut": found["statut"] if found is not None else Statut.ABSENT.value,
                 "taux_nc": found["taux_nc"] if found is not None else float("nan"),
                 "unite": found["unite"] if found is not None else catalogue()[indicator].unit,
                 "rupture": bool(n and is_break(indicator, years[n - 1], year)),

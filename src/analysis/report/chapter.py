@@ -15,7 +15,7 @@ first argument. To find the code behind ``ch.something``, look up ``something`` 
 
 from __future__ import annotations
 
-from analysis.report import display, figures, methodology, positioning, series, tables, text
+from analysis.report import display, figures, methodology, positioning, series, source_lines, tables, text
 from analysis.report.context import ChapterContext
 from analysis.report.display import DEMO_WARNING
 from analysis.report.figures import NoFigure
@@ -39,7 +39,6 @@ class Chapter(ChapterContext):
     distribution_text = text.distribution_text
     top_resources = text.top_resources
     question_change = staticmethod(text.question_change)
-    check_values = text.check_values
     notes = text.notes
     sources_status = text.sources_status
     intro = text.intro
@@ -47,6 +46,15 @@ class Chapter(ChapterContext):
     secret_text = text.secret_text
     completeness_intro = text.completeness_intro
     experimentations_note = text.experimentations_note
+
+    # source lines with their n.c. rates, and why nothing is drawn: analysis.report.source_lines
+    source_line = source_lines.source_line
+    source_of = source_lines.source_of
+    comparison_source = source_lines.comparison_source
+    sublevel_source = source_lines.sublevel_source
+    short_name = source_lines.short_name
+    no_data = source_lines.no_data
+    levels_note = source_lines.levels_note
 
     # figures (charts and maps, or why there is none): analysis.report.figures
     chart_by_type = figures.chart_by_type

@@ -15,19 +15,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from analysis.core.formatting import (
-    MISSING_MARKS,
-    MISSING_WORDS,
-    NC,
-    UNIT_SEP,
-    fmt_nc,
-    fmt_number,
-    fmt_pct,
-    fmt_source,
-    fmt_value,
-    is_missing,
-)
-from analysis.core.vocabulary import TYPE_LABELS, TYPE_ORDER, the_types
+from analysis.core import nc
+from analysis.core.formatting import UNIT_SEP, fmt_number, fmt_pct, fmt_value, is_missing
+from analysis.core.statuts import Statut
+from analysis.core.vocabulary import TYPE_LABELS, TYPE_ORDER
 from analysis.report.style import (
     MUTED_COLOR,
     NC_COLOR,
@@ -51,9 +42,8 @@ LABELS: dict[str, str] = {
     "prive": "Privé",
     "france": "France",
 }
-NC_NOTE = f"n.c.{UNIT_SEP}: non communiqué{UNIT_SEP}; s.{UNIT_SEP}: secret statistique"
-STATUTS = ("ok", "nc", "secret", "absent", "hors_questionnaire", "vide")
-HATCHES = {"nc": NC_HATCH, "secret": SECRET_HATCH, "absent": None, "hors_questionnaire": None, "vide": None}
+NC_NOTE = nc.SEP.join(f"{s.mark}{UNIT_SEP}: {s.words}" for s in (Statut.NC, Statut.SECRET))
+HATCHES = {Statut.NC: NC_HATCH, Statut.SECRET: SECRET_HATCH}
 
 STUB_FRACTION = 0.035  # height of an n.c. stub, as a share of the value axis span
 
@@ -66,15 +56,17 @@ def label(code: object, labels: Mapping[str, str] | None = None) -> str:
 
 
 def statut_of(df: pd.DataFrame) -> pd.Series:
-    """ok / nc / secret per row; a missing valeur is never "ok"."""
+    """The statut of each row (:class:`~analysis.core.statuts.Statut` codes); without a
+    ``statut`` column, ok when there is a value; a missing valeur is never ok."""
     valeur = pd.to_numeric(df["valeur"], errors="coerce")
     if "statut" in df.columns:
+        known = {s.value for s in Statut}
         st = df["statut"].astype("string").str.strip().str.lower().fillna("")
-        st = st.where(st.isin(list(STATUTS)), "")
+        st = st.where(st.isin(known), "")
     else:
         st = pd.Series("", index=df.index, dtype="string")
-    st = st.mask((st == "") & valeur.isna(), "nc").mask(st == "", "ok")
-    st = st.mask((st == "ok") & valeur.isna(), "nc")
+    st = st.mask(st == "", Statut.OK.value)
+    st = st.mask((st == Statut.OK) & valeur.isna(), Statut.NC.value)
     return st.astype(str)
 
 
@@ -84,23 +76,23 @@ def prepare(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     out["valeur"] = pd.to_numeric(out["valeur"], errors="coerce").astype(float)
     out["statut"] = statut_of(out)
-    out.loc[out["statut"] != "ok", "valeur"] = np.nan  # secrecy wins over a stray value
+    out.loc[out["statut"] != Statut.OK, "valeur"] = np.nan  # secrecy wins over a stray value
     return out
 
 
 def marks_note(statuts) -> str | None:
     """The legend of the marks drawn, in French, e.g. "n.c. : non communiqué ; s. : secret
     statistique" (n.c. and s. always together, as in the report; n.d. and – when drawn)."""
-    present = {str(s) for s in statuts} - {"ok"}
+    present = {Statut.parse(s) for s in statuts} - {Statut.OK}
     if not present:
         return None
     parts = []
-    if present & {"nc", "secret"}:
+    if present & {Statut.NC, Statut.SECRET}:
         parts.append(NC_NOTE)
-    for st in ("absent", "hors_questionnaire", "vide"):
+    for st in (Statut.ABSENT, Statut.HORS_QUESTIONNAIRE, Statut.VIDE):
         if st in present:
-            parts.append(f"{MISSING_MARKS[st]}{UNIT_SEP}: {MISSING_WORDS[st]}")
-    return f"{UNIT_SEP}; ".join(parts)
+            parts.append(f"{st.mark}{UNIT_SEP}: {st.words}")
+    return nc.SEP.join(parts)
 
 
 def display_col(df: pd.DataFrame, label_col: str | None) -> str:
@@ -112,54 +104,12 @@ def display_col(df: pd.DataFrame, label_col: str | None) -> str:
     raise ValueError("no territory column ('territoire', 'libelle' or 'nom')")
 
 
-def _agg_rate(df: pd.DataFrame) -> float | None:
-    if {"non_communique", "univers"} <= set(df.columns):
-        nc = pd.to_numeric(df["non_communique"], errors="coerce")
-        un = pd.to_numeric(df["univers"], errors="coerce")
-        ok = nc.notna() & un.notna()
-        if ok.any() and un[ok].sum() > 0:
-            return float(100 * nc[ok].sum() / un[ok].sum())
-    return None
-
-
-def nc_text(
-    df: pd.DataFrame,
-    *,
-    by: str | None = None,
-    aggregate: bool = False,
-    labels: Mapping[str, str] | None = None,
-) -> str | None:
-    """French text of the n.c. rate of ``df`` for the source line ("27 % n.c."), or None.
-
-    ``aggregate=True``: the rows partition one population, use Σ non_communique / Σ univers.
-    Otherwise the ``taux_nc`` column: one rate if every row rounds to the same, else one rate per
-    value of ``by`` ("13 % n.c. pour les écoles, 20 % n.c. pour les collèges"), else the range.
-    """
-    if aggregate:
-        rate = _agg_rate(df)
-        if rate is not None:
-            return fmt_nc(rate)
-    if "taux_nc" not in df.columns:
-        return None
-    rates = pd.to_numeric(df["taux_nc"], errors="coerce")
-    if rates.notna().sum() == 0:
-        return None
-    shown = {fmt_nc(r) for r in rates.dropna()}
-    if len(shown) == 1:
-        return shown.pop()
-    if by is not None and by in df.columns:
-        parts = []
-        grouped = dict(tuple(df.assign(_r=rates).dropna(subset=["_r"]).groupby(by, sort=False)))
-        keys = list(grouped)
-        if by == "type":
-            keys = [t for t in TYPE_ORDER if t in grouped] + [k for k in keys if k not in TYPE_ORDER]
-        for key in keys:
-            sub = grouped[key]
-            r = sub["_r"].iloc[0]
-            name = the_types(str(key)) if by == "type" else label(key, labels)
-            parts.append(f"{fmt_nc(r)} pour {name}")
-        return ", ".join(parts)
-    return f"de {fmt_pct(rates.min())} à {fmt_nc(rates.max())}"
+def nc_text(df: pd.DataFrame, *, by: str | None = None, aggregate: bool = False,
+            labels: Mapping[str, str] | None = None) -> str | None:
+    """The n.c. text of the rows a chart draws (:func:`analysis.core.nc.of_rows`), the values of
+    ``by`` named as the chart names them (:func:`label`)."""
+    name = None if by == "type" else (lambda key: label(key, labels))
+    return nc.of_rows(df, by=by, aggregate=aggregate, name=name)
 
 
 def french_tick_formatter(unit: str = "%") -> FuncFormatter:
@@ -185,15 +135,15 @@ def finish(
     fig: Figure,
     title: str,
     source: str | None,
-    taux_nc: str | float | None,
     alt_text: str,
     *,
     statuts=(),
     extra_note: str | None = None,
     wrap: int = 70,
 ) -> Figure:
+    """Title, footer (the finished source line, the legend of the marks drawn, a note) and alt text."""
     fig.suptitle(textwrap.fill(title, wrap), x=0.01, ha="left")
-    lines = [fmt_source(source, taux_nc)] if source else []
+    lines = [source] if source else []
     note = marks_note(statuts)
     if note:
         lines.append(note)
@@ -213,33 +163,29 @@ def alt_list(names: Sequence[str], values: Sequence[float], statuts: Sequence[st
              decimals: int | None) -> str:
     parts = []
     for n, v, s in zip(names, values, statuts, strict=True):
-        if s != "ok" or is_missing(v):
-            parts.append(f"{n}{UNIT_SEP}: {MISSING_WORDS.get(s, MISSING_WORDS['nc'])}")
+        if s != Statut.OK or is_missing(v):
+            st = Statut.parse(s)
+            parts.append(f"{n}{UNIT_SEP}: {(st if st is not Statut.OK else Statut.NC).words}")
         else:
             parts.append(f"{n}{UNIT_SEP}: {fmt_value(v, unit, decimals)}")
     return " ; ".join(parts)
 
 
 def bar_statut(statuts: pd.Series) -> str:
-    """One statut for a stacked bar made of several rows: ok if any share is published, else
-    the most telling reason (absent > hors_questionnaire > vide > secret > nc)."""
-    found = set(statuts)
-    if "ok" in found:
-        return "ok"
-    for st in ("absent", "hors_questionnaire", "vide", "secret"):
-        if st in found:
-            return st
-    return "nc"
+    """One statut for a stacked bar made of several rows (:meth:`Statut.most_telling`)."""
+    return Statut.most_telling(statuts).value
 
 
-def source_of(df: pd.DataFrame, source: str | None) -> str | None:
+def source_line(df: pd.DataFrame, source: str | None, **nc_options) -> str | None:
+    """The finished source line of a chart: ``source`` when given (a bare name gets « Source : »,
+    no rate is added), else the rows' sources with their n.c. text (:func:`nc_text` with
+    ``nc_options``); None when neither is known."""
     if source is not None:
-        return source
-    if "source" in df.columns:
-        found = df["source"].dropna().astype(str).unique()
-        if len(found):
-            return ", ".join(found)
-    return None
+        return nc.source_line(source)
+    if "source" not in df.columns:
+        return None
+    found = list(df["source"].dropna().astype(str).unique())
+    return nc.source_line(found, nc_text(df, **nc_options)) if found else None
 
 
 def unit_of(df: pd.DataFrame, unit: str | None) -> str:
@@ -290,14 +236,14 @@ def draw_bars(
     stub = span * STUB_FRACTION
     offset = 3  # points between the bar end and its label
     for pos, v, st, col in zip(positions, values, statuts, colors, strict=True):
-        missing = st != "ok" or np.isnan(v)
-        if missing and st == "ok":
-            st = "nc"
-        length = (0.0 if st == "vide" else stub) if missing else float(v)
+        missing = st != Statut.OK or np.isnan(v)
+        if missing and st == Statut.OK:
+            st = Statut.NC.value
+        length = (0.0 if st == Statut.VIDE else stub) if missing else float(v)
         kw = dict(
             color=NC_COLOR if missing else col,
             edgecolor=NC_EDGE_COLOR if missing else "none",
-            linewidth=0.6 if missing and st != "vide" else 0,
+            linewidth=0.6 if missing and st != Statut.VIDE else 0,
             hatch=HATCHES.get(st) if missing else None,
         )
         if horizontal:
@@ -340,7 +286,7 @@ def order_types(df: pd.DataFrame, types: Sequence[str] | None) -> pd.DataFrame:
         if len(sub):
             rows.append(sub.iloc[0])
         else:  # requested but absent: shown as n.c.
-            rows.append(pd.Series({"type": t, "valeur": np.nan, "statut": "nc"}))
+            rows.append(pd.Series({"type": t, "valeur": np.nan, "statut": Statut.NC.value}))
     return pd.DataFrame(rows).reset_index(drop=True)
 
 
@@ -351,7 +297,7 @@ def shares_table(df: pd.DataFrame, categories: list[str], by: str, order: Sequen
     bar and category, categories in ``indicateur``) or wide (the categories are columns)."""
     if all(c in df.columns for c in categories):
         table = df.set_index(df[by].astype(str))[categories].apply(pd.to_numeric, errors="coerce")
-        statut = pd.Series("ok", index=table.index)
+        statut = pd.Series(Statut.OK.value, index=table.index)
         if "statut" in df.columns:
             total = table.sum(axis=1, min_count=1).to_numpy()
             statut = pd.Series(statut_of(df.assign(valeur=total)).to_numpy(), index=table.index)
@@ -370,7 +316,7 @@ def shares_table(df: pd.DataFrame, categories: list[str], by: str, order: Sequen
         keys = [str(k) for k in order]
     elif by == "type":
         keys = [t for t in TYPE_ORDER if t in keys] + [k for k in keys if k not in TYPE_ORDER]
-    return table.reindex(keys), statut.reindex(keys).fillna("nc")
+    return table.reindex(keys), statut.reindex(keys).fillna(Statut.NC.value)
 
 
 def percent_axis(ax: Axes, pos, names: Sequence[str], *, horizontal: bool) -> None:
@@ -388,16 +334,17 @@ def percent_axis(ax: Axes, pos, names: Sequence[str], *, horizontal: bool) -> No
 def missing_stacked_bar(ax: Axes, pos: float, statut: str, *, horizontal: bool) -> None:
     """A stacked bar without any share: a full hatched grey bar and its mark ("n.c.", "s.",
     "n.d."), or only "–" when there is no establishment (sans objet)."""
-    st = statut if statut != "ok" else "nc"
-    if st != "vide":
+    st = Statut.parse(statut) if statut != Statut.OK else Statut.NC
+    if st is not Statut.VIDE:
         kw = dict(color=NC_COLOR, edgecolor=NC_EDGE_COLOR, linewidth=0.6, hatch=HATCHES.get(st))
         if horizontal:
             ax.barh([pos], [100], height=0.62, **kw)
         else:
             ax.bar([pos], [100], width=0.62, **kw)
     xy = (50, pos) if horizontal else (pos, 50)
-    ax.text(*xy, MISSING_MARKS.get(st, NC), ha="center", va="center", fontsize=8, color=MUTED_COLOR,
-            fontstyle="italic", bbox=dict(facecolor=NC_COLOR if st != "vide" else "white", edgecolor="none", pad=1))
+    ax.text(*xy, st.mark, ha="center", va="center", fontsize=8, color=MUTED_COLOR,
+            fontstyle="italic", bbox=dict(facecolor=NC_COLOR if st is not Statut.VIDE else "white", edgecolor="none",
+                                          pad=1))
 
 
 def shares_description(names: Sequence[str], table: pd.DataFrame, categories: Sequence[str], labels: Sequence[str],
@@ -406,8 +353,8 @@ def shares_description(names: Sequence[str], table: pd.DataFrame, categories: Se
     descr = []
     for i, name in enumerate(names):
         if missing_bar[i]:
-            st = statut.iloc[i] if statut.iloc[i] != "ok" else "nc"
-            descr.append(f"{name}{UNIT_SEP}: {MISSING_WORDS.get(st, 'non communiqué')}")
+            st = Statut.parse(statut.iloc[i]) if statut.iloc[i] != Statut.OK else Statut.NC
+            descr.append(f"{name}{UNIT_SEP}: {st.words}")
             continue
         shares = ", ".join(f"{fmt_value(table.iloc[i][c], '%', decimals)} {lab}"
                            for c, lab in zip(categories, labels, strict=True) if not is_missing(table.iloc[i][c]))

@@ -2,7 +2,7 @@
 
 Every function takes a tidy slice of the indicator table (columns ``territoire, annee, type,
 indicateur, valeur, numerateur, denominateur, non_communique, univers, taux_nc`` and optionally
-``statut`` in {"ok", "nc", "secret", "absent", "hors_questionnaire", "vide"} and a display label column
+``statut`` (:class:`analysis.core.statuts.Statut`) and a display label column
 ``libelle``/``nom``), and
 returns a :class:`matplotlib.figure.Figure` (not registered with pyplot: no duplicate display in
 notebooks, no "too many open figures"; show it with ``ch.show_figure``, save it with
@@ -25,10 +25,12 @@ does not cover the year (``statut == "absent"``) or the year's questionnaire has
 :func:`analysis.core.formatting.fmt_value`, as the sentences do; the parts every chart shares
 (stubs, value axis, source line, alt text) are in :mod:`analysis.report.chart_parts`.
 
-The n.c. rate of the source line comes, in this order, from the ``taux_nc`` argument (a number
-in percent, or a ready French text), from ``non_communique / univers`` summed over the rows
-(when the rows partition one population, e.g. the types or the sub-territories), or from the
-``taux_nc`` column (one rate if all rows agree once rounded, else one rate per type or the range).
+``source`` is the finished source line, its n.c. rate included (the report's chapters give it:
+:mod:`analysis.report.source_lines`); it is printed as it is (« Source : » added to a bare name).
+Without it, the line is made of the rows' ``source`` and n.c. rates (:mod:`analysis.core.nc`):
+``non_communique / univers`` summed over the rows when they partition one population (the
+sub-territories), else the ``taux_nc`` column (one rate if all rows agree once rounded, else one
+rate per type, or the range).
 """
 
 from __future__ import annotations
@@ -41,10 +43,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from analysis.core.formatting import (
-    UNIT_SEP,
-    fmt_value,
-)
+from analysis.core.formatting import UNIT_SEP, fmt_value
+from analysis.core.statuts import Statut
 from analysis.core.vocabulary import TYPE_LABELS, TYPE_ORDER
 from analysis.report import chart_parts as parts
 from analysis.report.style import (
@@ -70,7 +70,6 @@ def bar_by_type(
     *,
     types: Sequence[str] | None = None,
     decimals: int | None = None,
-    taux_nc: str | float | None = None,
     ylabel: str | None = None,
     color: str = HIGHLIGHT_COLOR,
     figsize: tuple[float, float] = (5.6, 3.4),
@@ -81,7 +80,7 @@ def bar_by_type(
     bars (a listed type with no row is drawn as n.c.); by default the types present, in the order
     écoles, collèges, lycées, ensemble.
     """
-    source, unit = parts.source_of(df, source), parts.unit_of(df, unit)
+    unit = parts.unit_of(df, unit)
     parts.single(df, "territoire", "bar_by_type")
     parts.single(df, "indicateur", "bar_by_type")
     data = parts.order_types(parts.prepare(df), types)
@@ -89,8 +88,7 @@ def bar_by_type(
     names = [TYPE_LABELS.get(t, parts.label(t)) for t in data["type"]]
     values = data["valeur"].to_numpy(float)
     statuts = list(data["statut"])
-    if taux_nc is None:
-        taux_nc = parts.nc_text(df, by="type")
+    source = parts.source_line(df, source, by="type")
     with house_style():
         fig, ax = parts.new_figure(figsize)
         vmax = np.nanmax(values) if np.isfinite(values).any() else (100.0 if unit == "%" else 1.0)
@@ -105,7 +103,7 @@ def bar_by_type(
         alt = f"Diagramme en barres par type d'établissement — {title.rstrip('.')}{UNIT_SEP}: " + parts.alt_list(
             [n.lower() for n in names], values, statuts, unit, decimals
         ) + "."
-        return parts.finish(fig, title, source, taux_nc, alt, statuts=statuts)
+        return parts.finish(fig, title, source, alt, statuts=statuts)
 
 
 def stacked_distribution(
@@ -120,7 +118,6 @@ def stacked_distribution(
     bar_labels: Mapping[str, str] | None = None,
     orientation: str | None = None,
     colors: Sequence[str] | None = None,
-    taux_nc: str | float | None = None,
     decimals: int | None = None,
     min_label: float = 5.0,
     figsize: tuple[float, float] | None = None,
@@ -137,7 +134,6 @@ def stacked_distribution(
     drawn as given (not renormalised); a bar with no share is drawn as an n.c. bar. ``note``: a
     line under the source (e.g. the levels that the year's questionnaire does not have).
     """
-    source = parts.source_of(df, source)
     if len(categories) != len(labels):
         raise ValueError("categories and labels must have the same length")
     categories = [str(c) for c in categories]
@@ -153,8 +149,7 @@ def stacked_distribution(
     names = [TYPE_LABELS.get(k, parts.label(k, label_map)) if by == "type" else parts.label(k, label_map) for k in keys]
     horizontal = (orientation or ("vertical" if by == "type" else "horizontal")) == "horizontal"
     colors = list(colors) if colors is not None else sequential_colors(len(categories), reverse=True)
-    if taux_nc is None:
-        taux_nc = parts.nc_text(df, by=by if by == "type" else None)
+    source = parts.source_line(df, source, by=by if by == "type" else None)
     if figsize is None:
         figsize = (6.4, 1.3 + 0.42 * len(keys)) if horizontal else (max(4.2, 1.6 + 1.1 * len(keys)), 3.8)
 
@@ -162,7 +157,7 @@ def stacked_distribution(
         fig, ax = parts.new_figure(figsize)
         pos = np.arange(len(keys))[::-1] if horizontal else np.arange(len(keys))
         base = np.zeros(len(keys))
-        missing_bar = table.isna().all(axis=1).to_numpy() | (statut.to_numpy() != "ok")
+        missing_bar = table.isna().all(axis=1).to_numpy() | (statut.to_numpy() != Statut.OK)
         for cat, lab, col in zip(categories, labels, colors, strict=True):
             vals = table[cat].fillna(0).to_numpy(float, copy=True)
             vals[missing_bar] = 0
@@ -185,9 +180,9 @@ def stacked_distribution(
         descr = parts.shares_description([n.lower() for n in names] if by == "type" else names, table,
                                          categories, labels, missing_bar, statut, decimals)
         alt = f"Barres empilées à 100{UNIT_SEP}% — {title.rstrip('.')}{UNIT_SEP}: " + " ; ".join(descr) + "."
-        bar_statuts = [statut.iloc[i] if not missing_bar[i] or statut.iloc[i] != "ok" else "nc"
+        bar_statuts = [statut.iloc[i] if not missing_bar[i] or statut.iloc[i] != Statut.OK else Statut.NC.value
                        for i in range(len(keys))]
-        return parts.finish(fig, title, source, taux_nc, alt, statuts=bar_statuts, extra_note=note)
+        return parts.finish(fig, title, source, alt, statuts=bar_statuts, extra_note=note)
 
 
 def bar_comparison(
@@ -200,7 +195,6 @@ def bar_comparison(
     label_col: str | None = None,
     order: Sequence[str] | None = None,
     decimals: int | None = None,
-    taux_nc: str | float | None = None,
     figsize: tuple[float, float] | None = None,
 ) -> Figure:
     """The same indicator for the edition territory, its parents and France, top to bottom in
@@ -209,7 +203,7 @@ def bar_comparison(
     Bars are labelled with ``label_col`` (default ``libelle``/``nom`` if present, else
     ``territoire``). The n.c. rate of the source line is the highlighted territory's.
     """
-    source, unit = parts.source_of(df, source), parts.unit_of(df, unit)
+    unit = parts.unit_of(df, unit)
     parts.single(df, "indicateur", "bar_comparison")
     data = parts.prepare(df).reset_index(drop=True)
     if "type" in data.columns and data["type"].nunique() > 1:
@@ -224,8 +218,9 @@ def bar_comparison(
     colors = [HIGHLIGHT_COLOR if k == hl else CONTEXT_COLOR for k in keys]
     values = data["valeur"].to_numpy(float)
     statuts = list(data["statut"])
-    if taux_nc is None:
-        taux_nc = parts.nc_text(data[data[key_col].astype(str) == hl]) or parts.nc_text(data)
+    if source is None:       # the highlighted territory's rate, else every row's
+        mine = data[data[key_col].astype(str) == hl]
+        source = parts.source_line(mine if parts.nc_text(mine) else data, None)
     if figsize is None:
         figsize = (6.0, 1.2 + 0.5 * len(keys))
     with house_style():
@@ -243,7 +238,7 @@ def bar_comparison(
         ax.set_ylim(-0.6, len(keys) - 0.4)
         alt = f"Comparaison territoriale — {title.rstrip('.')}{UNIT_SEP}: " + parts.alt_list(
             [n.replace("\n", " ") for n in names], values, statuts, unit, decimals) + "."
-        return parts.finish(fig, title, source, taux_nc, alt, statuts=statuts)
+        return parts.finish(fig, title, source, alt, statuts=statuts)
 
 
 def ranked_bars(
@@ -257,7 +252,6 @@ def ranked_bars(
     highlight: str | Sequence[str] | None = None,
     reference: tuple[str, float] | None = None,
     decimals: int | None = None,
-    taux_nc: str | float | None = None,
     figsize: tuple[float, float] | None = None,
 ) -> Figure:
     """Horizontal bars of sub-territories sorted by value (largest on top; ``ascending=True``
@@ -266,14 +260,14 @@ def ranked_bars(
     value(s) drawn in the accent colour (default: all bars in the accent colour). The n.c. rate
     of the source line is Σ non_communique / Σ univers over the rows when available.
     """
-    source, unit = parts.source_of(df, source), parts.unit_of(df, unit)
+    unit = parts.unit_of(df, unit)
     parts.single(df, "indicateur", "ranked_bars")
     data = parts.prepare(df)
     disp = parts.display_col(data, label_col)
     key_col = "territoire" if "territoire" in data.columns else disp
-    ok = data[data["statut"] == "ok"].sort_values("valeur", ascending=not ascending, kind="mergesort")
+    ok = data[data["statut"] == Statut.OK].sort_values("valeur", ascending=not ascending, kind="mergesort")
     # barh draws bottom-up: positions 0.. are the n.c. rows, then the values, first in rank on top
-    rest = data[data["statut"] != "ok"]
+    rest = data[data["statut"] != Statut.OK]
     rest = rest.sort_values(disp, kind="mergesort", ascending=False)
     data = pd.concat([rest, ok]).reset_index(drop=True)  # bottom to top
     names = data[disp].astype(str).tolist()
@@ -282,8 +276,7 @@ def ranked_bars(
     colors = [HIGHLIGHT_COLOR if (not hl or k in hl) else CONTEXT_COLOR for k in keys]
     values = data["valeur"].to_numpy(float)
     statuts = list(data["statut"])
-    if taux_nc is None:
-        taux_nc = parts.nc_text(df, aggregate=True)
+    source = parts.source_line(df, source, aggregate=True)
     if figsize is None:
         figsize = (6.2, 1.1 + 0.24 * len(keys))
     with house_style():
@@ -317,7 +310,7 @@ def ranked_bars(
             + parts.alt_list(names[::-1], values[::-1], statuts[::-1], unit, decimals)
             + "."
         )
-        return parts.finish(fig, title, source, taux_nc, alt, statuts=statuts)
+        return parts.finish(fig, title, source, alt, statuts=statuts)
 
 
 def grouped_bars(
@@ -334,7 +327,6 @@ def grouped_bars(
     hue_labels: Mapping[str, str] | None = None,
     colors: Sequence[str] | None = None,
     decimals: int | None = None,
-    taux_nc: str | float | None = None,
     ylabel: str | None = None,
     figsize: tuple[float, float] | None = None,
 ) -> Figure:
@@ -342,7 +334,7 @@ def grouped_bars(
     (e.g. REP / hors REP), e.g. élèves par terminal by type × éducation prioritaire. Groups
     default to the type order when ``group_col == "type"``; labels default to :data:`LABELS`.
     """
-    source, unit = parts.source_of(df, source), parts.unit_of(df, unit)
+    unit = parts.unit_of(df, unit)
     data = parts.prepare(df)
     for col in (group_col, hue_col):
         if col not in data.columns:
@@ -359,8 +351,7 @@ def grouped_bars(
         raise ValueError("grouped_bars: several rows for one (group, hue); filter first")
     idx = data.set_index([group_col, hue_col])
     hue_colors = list(colors) if colors is not None else categorical_colors(len(hues))
-    if taux_nc is None:
-        taux_nc = parts.nc_text(df, by=group_col if group_col == "type" else None)
+    source = parts.source_line(df, source, by=group_col if group_col == "type" else None)
     if figsize is None:
         figsize = (max(4.8, 1.4 + 0.55 * len(groups) * len(hues)), 3.8)
     width = 0.8 / len(hues)
@@ -382,7 +373,7 @@ def grouped_bars(
                     sts.append(str(row["statut"]))
                 else:
                     vals.append(np.nan)
-                    sts.append("nc")
+                    sts.append(Statut.NC.value)
             all_statuts += sts
             parts.draw_bars(ax, pos, np.array(vals), sts, [hue_colors[j]] * len(groups), width=width * 0.92,
                        span=span, horizontal=False, unit=unit, decimals=decimals,
@@ -404,4 +395,4 @@ def grouped_bars(
         ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(hues),
                   handlelength=1.0, handleheight=1.0, borderaxespad=0.2)
         alt = f"Diagramme en barres groupées — {title.rstrip('.')}{UNIT_SEP}: " + " ; ".join(descr) + "."
-        return parts.finish(fig, title, source, taux_nc, alt, statuts=all_statuts)
+        return parts.finish(fig, title, source, alt, statuts=all_statuts)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from analysis import indicators
 from analysis.core.formatting import UNIT_SEP
+from analysis.core.statuts import Statut
 from analysis.core.vocabulary import LEVEL_NOUNS, TYPE_ORDER, the_territory
 from analysis.report import narrative
 
@@ -41,6 +42,11 @@ class NoFigure:
         return self.text
 
 
+def _not_available(frame: pd.DataFrame) -> pd.Series:
+    """Rows without a source or without establishment (absent, vide): no bar, not even a stub."""
+    return frame["statut"].map(lambda s: Statut.parse(s).not_available).astype(bool)
+
+
 def _labels(inds: Sequence[str] | Mapping[str, str]) -> dict[str, str]:
     """Indicator -> bar label: those given, else each declaration's ``chart_label``."""
     if isinstance(inds, Mapping):
@@ -63,7 +69,6 @@ def chart_by_type(ch: Chapter, ind: str, title: str | None = None, *, types: Seq
     if not ch.has_data(frame):
         return NoFigure(ch.no_data(ind, types))
     row = frame.iloc[0]
-    kwargs.setdefault("taux_nc", "")  # the source line already states the n.c. rate
     return charts.bar_by_type(frame, ch.title(title or str(row["titre"])), ch.source_of(frame),
                               unit=str(row["unite"]), **kwargs)
 
@@ -73,12 +78,11 @@ def chart_comparison(ch: Chapter, ind: str, type_: str = "ensemble", title: str 
     from analysis.report import charts
 
     frame = ch.comparison(ind, type_)
-    if len(frame) < 2 or frame["statut"].eq("absent").all():
+    if len(frame) < 2 or frame["statut"].eq(Statut.ABSENT).all():
         return NoFigure("")  # France has no parent; an absent source is said by the text
     if not ch.has_data(frame):
         return NoFigure(ch.no_data(ind, [type_]))
     row = frame.iloc[0]
-    kwargs.setdefault("taux_nc", "")
     return charts.bar_comparison(frame, _subject_title(ch, ind, type_, row, title), ch.comparison_source(frame),
                                  unit=str(row["unite"]), highlight=ch.territory.id, label_col="libelle", **kwargs)
 
@@ -107,7 +111,7 @@ def chart_distribution(ch: Chapter, base: str, title: str | None = None, *, type
         frame = pd.concat([ch.rows(i, types) for i in ids], ignore_index=True)
         bar_labels, order = None, [t for t in TYPE_ORDER if t in set(frame["type"])] if len(frame) else None
     # a type without establishment or source has no bar; a territory without data keeps its bar (n.d.)
-    frame = frame[~frame["statut"].isin(["absent", "vide"]) | (by == "territoire")]
+    frame = frame[~_not_available(frame) | (by == "territoire")]
     if not ch.has_data(frame):
         return NoFigure(ch.no_data(ids[0], types))
     bar_by = "territoire" if by == "territoire" else "type"
@@ -115,7 +119,6 @@ def chart_distribution(ch: Chapter, base: str, title: str | None = None, *, type
         kwargs["figsize"] = (6.4, 4.2)  # room for the legend of many levels
     first = frame[frame["indicateur"] == ids[0]]
     source = ch.source_of(first) if bar_by == "type" else ch.comparison_source(first)  # each territory's n.c.
-    kwargs.setdefault("taux_nc", "")
     kwargs.setdefault("note", ch.levels_note(base))  # the levels the year's questionnaire does not have
     return charts.stacked_distribution(frame, ids, [lab for _, lab in levels], ch.title(title or cat[ids[0]].title),
                                        source, by=bar_by, order=order, bar_labels=bar_labels, **kwargs)
@@ -130,7 +133,6 @@ def chart_yes_no(ch: Chapter, ind: str, yes: str, no: str, title: str | None = N
     if not ch.has_data(frame):
         return NoFigure(ch.no_data(ind, types))
     wide = frame.assign(oui=frame["valeur"], non=100 - frame["valeur"])
-    kwargs.setdefault("taux_nc", "")
     return charts.stacked_distribution(wide, ["oui", "non"], [yes, no], ch.title(title or str(frame.iloc[0]["titre"])),
                                        ch.source_of(frame), by="type", **kwargs)
 
@@ -153,7 +155,6 @@ def chart_grouped(ch: Chapter, inds: Sequence[str] | Mapping[str, str], title: s
     if "figsize" not in kwargs:  # never wider than the text: many bars get thinner, not smaller text
         bars = frame["type"].nunique() * len(present)
         kwargs["figsize"] = (min(6.4, max(4.8, 1.4 + 0.55 * bars)), 3.8)
-    kwargs.setdefault("taux_nc", "")
     # one rate per type when the bars of a type share it, else the range of every bar's rate
     shared = frame.dropna(subset=["taux_nc"]).assign(r=lambda f: f["taux_nc"].round()).groupby("type")["r"].nunique()
     source = ch.source_of(frame, by="type" if (shared <= 1).all() else None)
@@ -168,12 +169,11 @@ def chart_ranked(ch: Chapter, inds: Sequence[str] | Mapping[str, str], title: st
 
     labels = _labels(inds)
     frame = pd.DataFrame([ch.row(i, type_) for i in labels]).reset_index(drop=True)
-    frame = frame[~frame["statut"].isin(["absent", "vide"])]
+    frame = frame[~_not_available(frame)]
     if not ch.has_data(frame):
         return NoFigure(ch.no_data(next(iter(labels)), [type_]))
     source = ch.source_of(frame, by=None)
     frame = frame.assign(libelle=frame["indicateur"].map(labels), indicateur="ensemble_des_modalites")
-    kwargs.setdefault("taux_nc", "")
     return charts.ranked_bars(frame.drop(columns=["territoire"]), ch.title(title), source,
                               unit=str(frame["unite"].iloc[0]), label_col="libelle", **kwargs)
 
@@ -185,13 +185,12 @@ def chart_sublevel(ch: Chapter, ind: str, type_: str = "ensemble", title: str | 
     frame = ch.sublevel_values(ind, type_)
     if frame.empty:
         return NoFigure("")
-    frame = frame[~frame["statut"].isin(["absent", "vide"])]
+    frame = frame[~_not_available(frame)]
     if not ch.has_data(frame):
         return NoFigure(ch.no_data(ind, [type_]))
     row = ch.row(ind, type_)
     reference = (ch.territory.nom if ch.territory.level != "france" else "France",
-                 float(row["valeur"])) if row["statut"] == "ok" else None
-    kwargs.setdefault("taux_nc", "")
+                 float(row["valeur"])) if row["statut"] == Statut.OK else None
     return charts.ranked_bars(frame, ch.title(_subject_title(ch, ind, type_, row, title, by_sublevel=True)),
                               ch.sublevel_source(ind, type_), unit=str(row["unite"]), label_col="nom",
                               reference=reference, **kwargs)
@@ -209,24 +208,23 @@ def choropleth_map(ch: Chapter, ind: str, type_: str = "ensemble", title: str | 
             text += f" La comparaison avec {names} en tient lieu."
         return NoFigure(text)
     frame = ch.sublevel_values(ind, type_)
-    if frame["statut"].eq("absent").all():
+    if frame["statut"].eq(Statut.ABSENT).all():
         return NoFigure(f"Pas de carte{UNIT_SEP}: "
                         + narrative.missing_reason(ch.row(ind, type_), threshold=ch.threshold) + ".")
-    if not (frame["statut"] == "ok").any():
+    if not (frame["statut"] == Statut.OK).any():
         noun = LEVEL_NOUNS[ch.sublevel].singular
         return NoFigure(f"Pas de carte{UNIT_SEP}: aucun {noun} n'a de valeur publiable.")
     from analysis.report import maps
 
     row = ch.row(ind, type_)
     # n.d. where the data do not cover a département, – where it has no establishment concerned
-    values = frame.assign(statut=frame["statut"].where(frame["statut"].isin(["ok", "secret", "absent", "vide"]),
-                                                        "nc"))
+    values = frame.assign(statut=frame["statut"].where(
+        frame["statut"].isin([Statut.OK, Statut.SECRET, Statut.ABSENT, Statut.VIDE]), Statut.NC.value))
     source = ch.sublevel_source(ind, type_)
     if ch.geometries is not None:
         registry = ch.store.registry
         producer = registry["departements_geo"].producer if "departements_geo" in registry else ""
         source += f"{UNIT_SEP}; fond de carte{UNIT_SEP}: {producer.split(',')[0].strip() or 'IGN'}"
-    kwargs.setdefault("taux_nc", "")
     return maps.choropleth(values, ch.geometries, level=ch.sublevel,
                            title=ch.title(_subject_title(ch, ind, type_, row, title, by_sublevel=True)),
                            source=source, unit=str(row["unite"]), vintage=ch.vintage, **kwargs)

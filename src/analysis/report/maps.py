@@ -35,8 +35,10 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, PathPatch
 
-from analysis.core.formatting import MISSING_WORDS, UNIT_SEP, fmt_source, plural
+from analysis.core.formatting import UNIT_SEP, plural
+from analysis.core.statuts import Statut
 from analysis.core.vocabulary import LEVEL_NOUNS, Noun
+from analysis.report import chart_parts
 from analysis.report.map_classes import classify
 from analysis.report.map_geometry import (
     OVERSEAS_ORDER,
@@ -66,17 +68,14 @@ from analysis.report.style import (
 __all__ = ["TILEGRID_NOTE", "choropleth"]
 
 TILEGRID_NOTE = f"Carte en tuiles{UNIT_SEP}: une case par département"
-NC_LABEL = "n.c. (non communiqué)"
-SECRET_LABEL = "secret statistique"
-ND_LABEL = "n.d. (non disponible)"
-EMPTY_LABEL = "sans objet"
 # How territories without a published value are drawn, and their legend entries, by statut.
 _MISSING_STYLE = {
-    "nc": dict(facecolor=NC_COLOR, hatch=NC_HATCH, label=NC_LABEL),
-    "secret": dict(facecolor=NC_COLOR, hatch=SECRET_HATCH, label=SECRET_LABEL),
-    "absent": dict(facecolor=NC_COLOR, hatch=None, label=ND_LABEL),
-    "hors_questionnaire": dict(facecolor=NC_COLOR, hatch=None, label=f"n.d. ({MISSING_WORDS['hors_questionnaire']})"),
-    "vide": dict(facecolor="white", hatch=None, label=EMPTY_LABEL),
+    Statut.NC: dict(facecolor=NC_COLOR, hatch=NC_HATCH, label=f"{Statut.NC.mark} ({Statut.NC.words})"),
+    Statut.SECRET: dict(facecolor=NC_COLOR, hatch=SECRET_HATCH, label=Statut.SECRET.words),
+    Statut.ABSENT: dict(facecolor=NC_COLOR, hatch=None, label=f"{Statut.ABSENT.mark} ({Statut.ABSENT.words})"),
+    Statut.HORS_QUESTIONNAIRE: dict(facecolor=NC_COLOR, hatch=None,
+                                    label=f"{Statut.HORS_QUESTIONNAIRE.mark} ({Statut.HORS_QUESTIONNAIRE.words})"),
+    Statut.VIDE: dict(facecolor="white", hatch=None, label=Statut.VIDE.words),
 }
 PARENT_OUTLINE = "#3A3A3A"  # outline of académies / régions on the tile grid
 MAP_WIDTH = 0.74  # share of the figure's width taken by the map, the legend on its right
@@ -97,14 +96,16 @@ def choropleth(
     mapping: Mapping[str, str] | None = None,
     vintage: str | None = None,
     legend_title: str | None = None,
-    taux_nc: str | float | None = None,
     reverse: bool = False,
     show_labels: bool | None = None,
     figsize: tuple[float, float] | None = None,
     outline: Sequence[str] = (),
 ) -> Figure:
-    """Choropleth of ``values`` (columns ``code``, ``valeur``, ``statut`` in ok/nc/secret, also
-    "absent" = n.d., drawn grey without hatching, and "vide" = sans objet, drawn white).
+    """Choropleth of ``values`` (columns ``code``, ``valeur``, ``statut``: nc and secret drawn grey
+    and hatched, absent and hors_questionnaire (n.d.) grey without hatching, vide (sans objet) white).
+
+    ``source``: the finished source line, printed as it is; by default made of the rows' sources
+    and n.c. rates (Σ non-respondents / Σ universe of the territories drawn, :mod:`analysis.core.nc`).
 
     The territories drawn are those of ``values`` (the edition's sub-territories). When
     ``geometries`` lacks some of them (e.g. a file without the DROM) the map falls back to the tile
@@ -124,9 +125,7 @@ def choropleth(
     """
     if level not in LEVEL_NOUNS:
         raise ValueError(f"unknown level {level!r}; expected departement, academie or region")
-    if source is None and "source" in values.columns:
-        found = values["source"].dropna().astype(str).unique()
-        source = ", ".join(found) if len(found) else None
+    source = chart_parts.source_line(values, source, aggregate=True)
     if unit is None:
         found = values["unite"].dropna().astype(str).unique() if "unite" in values.columns else []
         unit = found[0] if len(found) == 1 else "%"
@@ -139,7 +138,7 @@ def choropleth(
                       stacklevel=2)
         return choropleth(values, None, level=level, title=title, source=source, unit=unit, k=k, scheme=scheme,
                           bins=bins, labels_map=labels_map, mapping=mapping, vintage=vintage,
-                          legend_title=legend_title, taux_nc=taux_nc, reverse=reverse,
+                          legend_title=legend_title, reverse=reverse,
                           show_labels=show_labels, figsize=figsize, outline=outline)
     if missing:
         raise ValueError(f"no tile for code(s) {missing} at level {level!r}")
@@ -155,7 +154,7 @@ def choropleth(
     if show_labels is None:
         show_labels = basemap == "tilegrid" or len(geo) <= 20
 
-    lines = _footer_lines(values, source, taux_nc, basemap, level)
+    lines = _footer_lines(source, basemap, level)
     footer = "\n".join(lines)
     title_text = textwrap.fill(title, 70) if title else ""
     top_in = 0.15 + (0.24 * (title_text.count("\n") + 1) + 0.12 if title_text else 0)
@@ -228,7 +227,7 @@ def _styler(by_code: pd.DataFrame, colors: Sequence[str]) -> Callable[[str], dic
 
     def style_of(code: str) -> dict:
         row = by_code.loc[code]
-        if row["statut"] == "ok":
+        if row["statut"] == Statut.OK:
             return dict(facecolor=colors[int(row["classe"])], hatch=None)
         style = _MISSING_STYLE[row["statut"]]
         return dict(facecolor=style["facecolor"], hatch=style["hatch"])
@@ -236,16 +235,9 @@ def _styler(by_code: pd.DataFrame, colors: Sequence[str]) -> Callable[[str], dic
     return style_of
 
 
-def _footer_lines(values: pd.DataFrame, source: str | None, taux_nc, basemap: str, level: str) -> list[str]:
-    """The source line (with the n.c. rate of the territories drawn) and the tile grid note."""
-    if taux_nc is None and {"non_communique", "univers"} <= set(values.columns):
-        nc_sum = pd.to_numeric(values["non_communique"], errors="coerce").sum()
-        un_sum = pd.to_numeric(values["univers"], errors="coerce").sum()
-        taux_nc = 100 * nc_sum / un_sum if un_sum > 0 else None
-    elif taux_nc is None and "taux_nc" in values.columns:
-        rates = pd.to_numeric(values["taux_nc"], errors="coerce").dropna()
-        taux_nc = float(rates.iloc[0]) if len(rates) and rates.nunique() == 1 else None
-    lines = [fmt_source(source, taux_nc)] if source else []
+def _footer_lines(source: str | None, basemap: str, level: str) -> list[str]:
+    """The source line and the tile grid note."""
+    lines = [source] if source else []
     if basemap == "tilegrid":
         noun = LEVEL_NOUNS[level]
         lines.append(TILEGRID_NOTE if level == "departement" else
@@ -364,11 +356,11 @@ def _values_frame(values: pd.DataFrame) -> pd.DataFrame:
         st = values["statut"].astype("string").str.strip().str.lower().fillna("").to_numpy()
     else:
         st = np.array([""] * len(values), dtype=object)
-    st = np.where(np.isin(st, ["ok", *_MISSING_STYLE]), st, "")
-    st = np.where(st == "", np.where(np.isnan(out["valeur"]), "nc", "ok"), st)
-    st = np.where((st == "ok") & np.isnan(out["valeur"]), "nc", st)
+    st = np.where(np.isin(st, [s.value for s in Statut]), st, "")
+    st = np.where(st == "", np.where(np.isnan(out["valeur"]), Statut.NC.value, Statut.OK.value), st)
+    st = np.where((st == Statut.OK.value) & np.isnan(out["valeur"]), Statut.NC.value, st)
     out["statut"] = st.astype(str)
-    out.loc[out["statut"] != "ok", "valeur"] = np.nan
+    out.loc[out["statut"] != Statut.OK, "valeur"] = np.nan
     if out["code"].duplicated().any():
         raise ValueError(f"values: duplicated codes {sorted(out.loc[out['code'].duplicated(), 'code'])}")
     return out
@@ -381,7 +373,7 @@ def _nc_summary(values: pd.DataFrame, level: str) -> str:
     for st in _MISSING_STYLE:
         n = int((values["statut"] == st).sum())
         if n:
-            parts.append(f"{MISSING_WORDS[st]} pour {plural(n, sing, plur)}")
+            parts.append(f"{st.words} pour {plural(n, sing, plur)}")
     return " ; ".join(parts)
 
 

@@ -47,8 +47,7 @@ def _sources(ch: Chapter) -> dict:
     (``params/sources/``) only where it covers some establishment of the territory."""
     out = {}
     for key, source in ch.store.registry.items():
-        group = (source.extra.get("join") or {}).get("group")
-        if group is None or ch.local_source_applies(group):
+        if source.join is None or ch.local_source_applies(source.join.group):
             out[key] = source
     return out
 
@@ -256,18 +255,18 @@ def local_source_lines(ch: Chapter, group: str) -> list[str]:
     lines = []
     held = {r.source: r for r in ch.store.records()}
     for key, source in ch.store.registry.items():
-        join = source.extra.get("join") or {}
-        if join.get("group") != group:
+        if source.join is None or source.join.group != group:
             continue
-        coverage = join.get("coverage") or {}
-        types = [t for t in coverage.get("types", ()) if t in TYPE_NOUNS]
+        coverage = source.join.coverage
+        types = [t for t in coverage.types if t in TYPE_NOUNS]
         what = " et ".join(TYPE_NOUNS[t].plural for t in types) or "établissements"
-        if coverage.get("secteur") == "public":
+        if coverage.secteur == "public":
             feminine = bool(types) and all(TYPE_NOUNS[t].gender == "f" for t in types)
             what += " " + PUBLIC["f" if feminine else "m"][1]
         areas = []
-        for level, name in (("academies", "academie"), ("regions", "region"), ("departements", "departement")):
-            for code in coverage.get(level, ()):
+        for name, codes in (("academie", coverage.academies), ("region", coverage.regions),
+                            ("departement", coverage.departements)):
+            for code in codes:
                 try:
                     areas.append(territories.parse_territory(f"{name}:{code}", ch.vintage).label)
                 except territories.TerritoryError:

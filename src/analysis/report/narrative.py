@@ -6,8 +6,9 @@ the change since the previous millésime, ``evolution, comparable``) and returns
 the typography of :mod:`analysis.core.formatting` (no-break spaces before units, ``%`` and ``:``).
 
 - :func:`statement` — the headline clause: "98 % des collèges et lycées publics déclarent un
-  accès à internet (27 % n.c.)"; a missing value is *said*, never printed as ``nan`` or
-  ``0 %``: secret statistique, non communiqué, source absente, sans objet;
+  accès à internet (27 % n.c.)" (the rate as :mod:`analysis.core.nc` prints it); a missing value
+  is *said*, never printed as ``nan`` or ``0 %``: secret statistique, non communiqué, source
+  absente, sans objet (the statut, :class:`analysis.core.statuts.Statut`);
 - :func:`comparison` — "contre 95 % (20 % n.c.) dans l'académie de Toulouse et 98 % (30 % n.c.)
   en France";
 - :func:`evolution` — "+3 points depuis 2018", or why there is no change to give;
@@ -26,16 +27,20 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from analysis import indicators
-from analysis.core.formatting import UNIT_SEP, fmt_change, fmt_nc, fmt_number, fmt_value, is_missing, plural
+from analysis.core import nc
+from analysis.core.formatting import UNIT_SEP, fmt_change, fmt_number, fmt_value, is_missing, plural
+from analysis.core.statuts import SECRET_THRESHOLD, Statut
 from analysis.core.vocabulary import (
     ENSEMBLE_TYPES,
     LEVEL_NOUNS,
     PUBLIC,
     SURVEY_NAMES,
     SURVEY_OF_TYPE,
-    TYPE_NOUNS,
     in_territory,
+    join,
+    subject,
 )
+from analysis.core.vocabulary import gender_of as _gender
 from analysis.indicators.catalogue import Wording
 
 __all__ = [
@@ -48,7 +53,6 @@ __all__ = [
     "indicator_label",
     "join",
     "missing_reason",
-    "nc_paren",
     "sentence",
     "source_name",
     "statement",
@@ -74,56 +78,10 @@ def capitalize(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def join(items: Sequence[str], last: str = "et") -> str:
-    """"a, b et c" (empty items dropped)."""
-    items = [i for i in items if i]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + f" {last} " + items[-1]
-
-
-def subject(type_: str, *, public: bool = True, ensemble: Sequence[str] = ENSEMBLE_TYPES,
-            singular: bool = False) -> str:
-    """The establishments a row is about, plural, without article.
-
-    ``subject("ecole") -> "écoles publiques"``; ``subject("ensemble", ensemble=("college",
-    "lycee")) -> "collèges et lycées publics"`` (the types the source covers this millésime);
-    ``public=False`` for the annuaire ("écoles, collèges et lycées").
-    """
-    if type_ in ("ensemble", "tous"):
-        members = [t for t in ENSEMBLE_TYPES if t in ensemble] or list(ENSEMBLE_TYPES)
-        if type_ == "tous":
-            members = members + ["erea"]
-    else:
-        members = [type_]
-    one = singular and len(members) == 1
-    nouns = [(TYPE_NOUNS[t].singular if one else TYPE_NOUNS[t].plural) if t in TYPE_NOUNS else t for t in members]
-    gender = _gender(members)
-    text = join(nouns)
-    if public:
-        text += " " + PUBLIC[gender][0 if one else 1]
-    return text
-
-
-def _gender(members: Sequence[str]) -> str:
-    return "f" if all(t in TYPE_NOUNS and TYPE_NOUNS[t].gender == "f" for t in members) else "m"
-
-
 def _members(type_: str, ensemble: Sequence[str]) -> list[str]:
     if type_ in ("ensemble", "tous"):
         return [t for t in ENSEMBLE_TYPES if t in ensemble] or list(ENSEMBLE_TYPES)
     return [type_]
-
-
-def nc_paren(row) -> str:
-    """"(27 % n.c.)", or "" when there is no rate (counts, absent sources)."""
-    rate = _get(row, "taux_nc")
-    if rate is None or str(_get(row, "unite", "")) == "count":
-        return ""
-    if float(rate) == 0 and (str(_get(row, "theme", "")) == "perimetre"
-                             or str(_get(row, "indicateur", "")).startswith("perimetre.")):
-        return ""  # the annuaire is exhaustive; the response rate is its own completeness
-    return f"({fmt_nc(rate)})"
 
 
 def source_name(row) -> str:
@@ -135,19 +93,19 @@ def source_name(row) -> str:
     return name
 
 
-def missing_reason(row, *, threshold: int = 5) -> str:
+def missing_reason(row, *, threshold: int = SECRET_THRESHOLD) -> str:
     """Why a row has no value, in French; "" for a row with a value (statut ok)."""
-    statut = str(_get(row, "statut", "nc"))
-    if statut == "ok" and _get(row, "valeur") is not None:
+    statut = Statut.parse(_get(row, "statut", Statut.NC))
+    if statut is Statut.OK and _get(row, "valeur") is not None:
         return ""
-    if statut == "secret":
-        return f"secret statistique (moins de {threshold}{UNIT_SEP}répondants)"
-    if statut == "absent":
+    if statut is Statut.SECRET:
+        return f"{statut.words} (moins de {threshold}{UNIT_SEP}répondants)"
+    if statut is Statut.ABSENT:
         return f"donnée non disponible{UNIT_SEP}; {absent_reason(row)}"  # the reason may hold parentheses
-    if statut == "hors_questionnaire":
-        return f"donnée non disponible{UNIT_SEP}; modalité absente du questionnaire de l'année"
-    if statut == "vide":
-        return "sans objet (aucun établissement concerné dans ce territoire)"
+    if statut is Statut.HORS_QUESTIONNAIRE:
+        return f"donnée non disponible{UNIT_SEP}; {statut.words}"
+    if statut is Statut.VIDE:
+        return f"{statut.words} (aucun établissement concerné dans ce territoire)"
     universe = _get(row, "univers")
     if universe:
         return (f"non communiqué (aucun des {fmt_number(universe)} établissements "
@@ -202,7 +160,7 @@ def _shown_below_two(shown: str) -> bool:
         return False
 
 
-def statement(row, *, ensemble: Sequence[str] = ENSEMBLE_TYPES, threshold: int = 5,
+def statement(row, *, ensemble: Sequence[str] = ENSEMBLE_TYPES, threshold: int = SECRET_THRESHOLD,
               with_nc: bool = True, short: bool = False, present: Sequence[str] | None = None) -> str:
     """The headline clause of a row, not capitalised, no final stop.
 
@@ -248,8 +206,8 @@ def statement(row, *, ensemble: Sequence[str] = ENSEMBLE_TYPES, threshold: int =
     else:
         title = str(_get(row, "titre", ""))
         text = f"{title} ({fields['sujet']}){COLON} {shown}"
-    if with_nc and nc_paren(row):
-        text = with_nc_rate(text, nc_paren(row)[1:-1])
+    if with_nc:
+        text = with_nc_rate(text, nc.of_row(row))
     return text
 
 
@@ -293,7 +251,7 @@ def comparison(row, others: Iterable[tuple[str, object]]) -> str:
         if not where.startswith(("en ", "dans ", "au ", "aux ")):
             where = in_territory(where)
         # the rate beside the value: a place may end with a parenthesis ("Hérault (34)")
-        parts.append(" ".join(x for x in (fmt_value(_get(other, 'valeur'), unit), nc_paren(other), where) if x))
+        parts.append(" ".join(x for x in (fmt_value(_get(other, 'valeur'), unit), nc.paren(other), where) if x))
     return "contre " + join(parts) if parts else ""
 
 
@@ -325,7 +283,7 @@ def evolution(row, previous_year: int | None) -> str:
 
 
 def sentence(row, *, others: Iterable[tuple[str, object]] = (), previous_year: int | None = None,
-             ensemble: Sequence[str] = ENSEMBLE_TYPES, threshold: int = 5, short: bool = False,
+             ensemble: Sequence[str] = ENSEMBLE_TYPES, threshold: int = SECRET_THRESHOLD, short: bool = False,
              present: Sequence[str] | None = None) -> str:
     """A full French sentence: statement, comparison, change; capitalised, final full stop.
 
@@ -385,8 +343,8 @@ def sub_range(rows, *, level: str = "departement", name_col: str = "nom", what: 
     frame = pd.DataFrame(rows)
     if frame.empty:
         return ""
-    frame = frame[~frame["statut"].isin(["absent", "vide"])]
-    ok = frame[(frame["statut"] == "ok") & frame["valeur"].notna()]
+    frame = frame[~frame["statut"].map(lambda s: Statut.parse(s).not_available)]
+    ok = frame[(frame["statut"] == Statut.OK) & frame["valeur"].notna()]
     singular, plural_word = LEVEL_NOUNS[level].singular, LEVEL_NOUNS[level].plural
     if len(ok) < 2:
         return ""
@@ -407,13 +365,8 @@ def sub_range(rows, *, level: str = "departement", name_col: str = "nom", what: 
         text = (f"selon les {plural_word}, la valeur va de {fmt_value(lo, unit)} ({names(lo)}) "
                 f"à {fmt_value(hi, unit)} ({names(hi)})")
     text = f"{what}{COLON} {text}" if what else capitalize(text)
-    n_nc = int((frame["statut"] == "nc").sum())
-    n_secret = int((frame["statut"] == "secret").sum())
-    missing = []
-    if n_nc:
-        missing.append(f"non communiqué pour {plural(n_nc, singular, plural_word)}")
-    if n_secret:
-        missing.append(f"secret statistique pour {plural(n_secret, singular, plural_word)}")
+    missing = [f"{s.words} pour {plural(n, singular, plural_word)}"
+               for s in (Statut.NC, Statut.SECRET) if (n := int((frame["statut"] == s).sum()))]
     if missing:
         text += " ; " + " ; ".join(missing)
     return text + "."

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis.core.formatting import MISSING_MARKS, UNIT_SEP, fmt_value
+from analysis.core.formatting import UNIT_SEP, fmt_value
+from analysis.core.statuts import Statut
 from analysis.report.chart_parts import finish, french_tick_formatter
 from analysis.report.style import CONTEXT_COLOR, HIGHLIGHT_COLOR, MUTED_COLOR, TEXT_COLOR, house_style
 
@@ -41,7 +42,7 @@ def _value_limits(ax, values: np.ndarray, unit: str, ref) -> None:
 
 def _unplaced(frame: pd.DataFrame) -> str:
     counts = frame.loc[frame["rang"].isna(), "statut"].value_counts()
-    return ", ".join(f"{n}{UNIT_SEP}{MISSING_MARKS.get(s, s)}" for s, n in counts.items())
+    return ", ".join(f"{n}{UNIT_SEP}{Statut.parse(s).mark}" for s, n in counts.items())
 
 
 def peer_strips(rows: Sequence[tuple[str, pd.DataFrame, str]], territory_id: str, *, title: str,
@@ -70,7 +71,7 @@ def peer_strips(rows: Sequence[tuple[str, pd.DataFrame, str]], territory_id: str
                             color=HIGHLIGHT_COLOR, fontweight="bold")
                 shown = f"{fmt_value(mine['valeur'], unit)}, rang {int(mine['rang'])} sur {len(placed)}"
             else:
-                shown = MISSING_MARKS.get(str(mine["statut"]), "n.c.")
+                shown = Statut.parse(mine["statut"]).mark or Statut.NC.mark
             _value_limits(ax, placed["valeur"].to_numpy(dtype=float), unit, ref)
             ax.set_ylim(-0.5, 0.8)
             ax.set_yticks([])
@@ -87,5 +88,5 @@ def peer_strips(rows: Sequence[tuple[str, pd.DataFrame, str]], territory_id: str
         note = textwrap.fill("Chaque point est un des " + peers_label + " ; le point foncé est le territoire de "
                              "l'édition" + (", la ligne pointillée la valeur de la France."
                                             if any(r is not None for r in reference) else "."), 110)
-        return finish(fig, title, source, "", f"Position parmi les {peers_label} — " + " ; ".join(alt) + ".",
+        return finish(fig, title, source, f"Position parmi les {peers_label} — " + " ; ".join(alt) + ".",
                       extra_note=note)

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis import indicators
-from analysis.core.formatting import MISSING_MARKS, MISSING_WORDS, UNIT_SEP, fmt_ordinal, fmt_pct, fmt_source, plural
+from analysis.core import nc
+from analysis.core.formatting import UNIT_SEP, fmt_ordinal, plural
+from analysis.core.statuts import Extent, Statut
 from analysis.core.vocabulary import LEVEL_NOUNS, the_territory
 from analysis.indicators.positioning import Position, ascending, peer_groups, position, ranking
 from analysis.report import narrative
@@ -67,9 +69,9 @@ def _covered_members(ch: Chapter, group) -> int | None:
     for ind, type_ in specs(ch):
         sub = rows[(rows["indicateur"] == ind) & (rows["type"] == type_)].drop_duplicates("territoire")
         status = sub.set_index("territoire")["couverture_donnees"].reindex(list(ids)) \
-            if "couverture_donnees" in sub else pd.Series("complète", index=list(ids))
-        complete = int(status.eq("complète").sum())
-        if 0 < complete < len(ids) or (complete == 0 and status.eq("partielle").any()):
+            if "couverture_donnees" in sub else pd.Series(Extent.COMPLETE.value, index=list(ids))
+        complete = int(status.eq(Extent.COMPLETE).sum())
+        if 0 < complete < len(ids) or (complete == 0 and status.eq(Extent.PARTIAL).any()):
             return complete
     return None
 
@@ -81,13 +83,13 @@ def _feminine(ch: Chapter) -> bool:
 def rank_text(p: Position, *, feminine: bool = False) -> str:
     """"12e sur 95", "3e ex aequo sur 95", or the mark of an unranked value ("s.", "n.c.")."""
     if not p.has_rank:
-        return MISSING_MARKS.get(p.statut, "n.c.")
+        return Statut.parse(p.statut).mark or Statut.NC.mark
     tie = " ex aequo" if p.tied_with else ""
     return f"{fmt_ordinal(p.rank, feminine=feminine)}{tie} sur {p.ranked}"
 
 
 def _unranked_note(p: Position) -> str:
-    return ", ".join(f"{n}{UNIT_SEP}{MISSING_MARKS.get(s, s)}" for s, n in p.unranked.items())
+    return ", ".join(f"{n}{UNIT_SEP}{Statut.parse(s).mark}" for s, n in p.unranked.items())
 
 
 def positioning_table(ch: Chapter) -> pd.DataFrame:
@@ -121,8 +123,7 @@ def positioning_note(ch: Chapter) -> str:
 
 def positioning_source(ch: Chapter) -> str:
     """"Sources : ETIC 2018 ; Observatoire France THD, Arcep 2018" — those of the ranked figures."""
-    found = dict.fromkeys(str(ch.row(ind, type_)["source"]) for ind, type_ in specs(ch))
-    return fmt_source(" ; ".join(found)).replace("Source" + UNIT_SEP, "Sources" + UNIT_SEP, len(found) > 1)
+    return nc.source_line([str(ch.row(ind, type_)["source"]) for ind, type_ in specs(ch)])
 
 
 def positioning_intro(ch: Chapter) -> str:
@@ -183,35 +184,29 @@ def positioning_chart(ch: Chapter):
         sources.append(str(row["source"]))
     if not rows:
         return NoFigure(f"*Positionnement{UNIT_SEP}: aucun des {group.label} n'a de valeur publiée.*")
-    source = fmt_source(" ; ".join(dict.fromkeys(sources)), peers_nc(ch, group, shown))
+    source = nc.source_line(sources, peers_nc(ch, group, shown))
     return peer_strips(rows, ch.territory.id, title=ch.title(f"Position parmi les {group.label}"),
                        source=source, peers_label=group.label, reference=refs)
 
 
 def peers_nc(ch: Chapter, group, shown: list[tuple[str, str]]) -> str | None:
     """The n.c. rates behind a figure of peers: the territory's and the spread among the peers
-    ("12 % n.c. ; de 3 à 41 % n.c. selon les départements de France"). Counts and the exhaustive
-    sources have no n.c. rate (:func:`narrative.nc_paren`)."""
+    ("Lozère 12 % n.c. ; de 3 à 41 % n.c. selon les départements de France"). Counts and the
+    exhaustive sources have no n.c. rate (:func:`analysis.core.nc.stated_rate`)."""
     ids = {m.id for m in group.members}
     res = ch.results
     wanted = res["territoire"].isin(ids) & pd.Series(list(zip(res["indicateur"], res["type"])),
                                                      index=res.index).isin(shown)
     # the peers drawn: those whose value is published (the others are counted apart)
-    rates = [float(r["taux_nc"]) for _, r in res[wanted & res["statut"].eq("ok")].iterrows()
-             if narrative.nc_paren(r)]
-    own = [float(r["taux_nc"]) for r in (ch.row(i, t) for i, t in shown) if narrative.nc_paren(r)]
-    parts = [f"{ch.short_name(ch.territory)} {_nc_range(own)}"] if own else []
+    rates = [r for _, row in res[wanted & res["statut"].eq(Statut.OK)].iterrows()
+             if (r := nc.stated_rate(row)) is not None]
+    own = [r for row in (ch.row(i, t) for i, t in shown) if (r := nc.stated_rate(row)) is not None]
+    parts = [f"{ch.short_name(ch.territory)} {nc.spread(own)}"] if own else []
     if rates:
-        spread = _nc_range(rates)
+        spread = nc.spread(rates)
         among = f"selon les {group.label}" + (" et l'indicateur" if len(shown) > 1 else "")
         parts.append(f"{spread} {among}" if spread.startswith("de ") else f"{spread} pour chacun des {group.label}")
-    return f"{UNIT_SEP}; ".join(parts) or None
-
-
-def _nc_range(rates: list[float]) -> str:
-    """"12 % n.c." when the rates print alike, else "de 3 à 41 % n.c."."""
-    lo, hi = fmt_pct(min(rates)), fmt_pct(max(rates))
-    return f"{lo}{UNIT_SEP}n.c." if lo == hi else f"de {lo.split(UNIT_SEP)[0]} à {hi}{UNIT_SEP}n.c."
+    return nc.SEP.join(parts) or None
 
 
 def positioning_map(ch: Chapter, ind: str | None = None, type_: str = "ensemble", **kwargs):
@@ -228,7 +223,7 @@ def positioning_map(ch: Chapter, ind: str | None = None, type_: str = "ensemble"
     group = found[0]
     level = group.members[0].level
     table = ranking(ch.results, ind, type_, group)
-    if not (table["statut"] == "ok").any():
+    if not (table["statut"] == Statut.OK).any():
         return NoFigure(f"Pas de carte{UNIT_SEP}: aucun des {group.label} n'a de valeur publiée.")
     try:
         geometries = boundaries.for_level(ch.store, level, ch.vintage)
@@ -237,12 +232,11 @@ def positioning_map(ch: Chapter, ind: str | None = None, type_: str = "ensemble"
     if geometries is not None and not set(table["code"]) <= set(geometries["code"]):
         geometries = None
     row = ch.row(ind, type_)
-    missing = ", ".join(f"{MISSING_WORDS[s]}{UNIT_SEP}: {n}" for s, n in
-                        table.loc[table["statut"] != "ok", "statut"].value_counts().items())
+    missing = ", ".join(f"{Statut.parse(s).words}{UNIT_SEP}: {n}" for s, n in
+                        table.loc[table["statut"] != Statut.OK, "statut"].value_counts().items())
     title = (f"{row['titre']} — {scope_of(row, ch.ensemble_for(row))}, {ch.year}{UNIT_SEP}: {ch.label} "
              f"parmi les {group.label}")
-    kwargs.setdefault("taux_nc", "")
-    source = fmt_source(str(row["source"]), peers_nc(ch, group, [(ind, type_)]))
+    source = nc.source_line(str(row["source"]), peers_nc(ch, group, [(ind, type_)]))
     fig = maps.choropleth(table[["code", "valeur", "statut"]], geometries, level=level, title=title,
                           source=source, unit=str(row["unite"]), vintage=ch.vintage,
                           outline=[ch.territory.code], **kwargs)

@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 
 from analysis import indicators
-from analysis.core import territories
+from analysis.core import nc, territories
 from analysis.core.formatting import UNIT_SEP, fmt_pct, fmt_value, is_missing
+from analysis.core.statuts import Extent, Statut
 from analysis.core.vocabulary import ENSEMBLE_TYPES, TYPE_NOUNS, TYPE_ORDER, type_label
 from analysis.indicators.catalogue import themes
 from analysis.report import narrative
@@ -25,14 +26,14 @@ if TYPE_CHECKING:
     from analysis.report.chapter import Chapter
 
 #: The legend of the marks of a table (``ch.table(..., note=ch.TABLE_NOTE)``).
-TABLE_NOTE = (f"n.c.{UNIT_SEP}: non communiqué{UNIT_SEP}; s.{UNIT_SEP}: secret statistique{UNIT_SEP}; "
-              f"n.d.{UNIT_SEP}: non disponible (source absente pour ce millésime ou qui ne couvre pas le "
-              f"territoire){UNIT_SEP}; "
-              f"–{UNIT_SEP}: sans objet")
+TABLE_NOTE = nc.SEP.join([
+    f"{Statut.NC.mark}{UNIT_SEP}: {Statut.NC.words}", f"{Statut.SECRET.mark}{UNIT_SEP}: {Statut.SECRET.words}",
+    f"{Statut.ABSENT.mark}{UNIT_SEP}: {Statut.ABSENT.words} (source absente pour ce millésime ou qui ne couvre pas "
+    "le territoire)", f"{Statut.VIDE.mark}{UNIT_SEP}: {Statut.VIDE.words}"])
 UNITS = {"%": "part (%)", "ratio": "ratio", "count": "nombre"}
 #: What the n.c. column of the key figures gives (``ch.table(..., note=ch.KEY_FIGURES_NOTE + …)``).
 KEY_FIGURES_NOTE = (f"Colonne n.c.{UNIT_SEP}: taux de non-réponse de chaque territoire, dans l'ordre des colonnes "
-                    f"(–{UNIT_SEP}: pas de taux).")
+                    f"({Statut.VIDE.mark}{UNIT_SEP}: pas de taux).")
 
 
 #: A comparison territory the data cover only in part (its value is that of its covered part).
@@ -43,7 +44,7 @@ PARTIAL_NOTE = (f"{PARTIAL_MARK}{UNIT_SEP}: territoire couvert en partie par les
 
 def cell_text(row, decimals: int | None = None) -> str:
     """A value for a table cell: the number, or "s.", "n.c.", "n.d." (absent), "–" (vide)."""
-    return fmt_value(row.get("valeur"), str(row.get("unite", "%")), decimals, reason=str(row.get("statut", "nc")))
+    return fmt_value(row.get("valeur"), str(row.get("unite", "%")), decimals, reason=str(row.get("statut", Statut.NC)))
 
 
 def _territory_name(t: territories.Territory) -> str:
@@ -77,22 +78,13 @@ def key_figures(ch: Chapter, specs: Sequence[tuple[str, str]] | None = None) -> 
         for t in chain:
             cell = ch.row(ind, type_, t)
             # the mark qualifies a value (that of the covered part only), never a missing one
-            partial = (t != ch.territory and cell["statut"] == "ok"
-                       and ch.coverage_of(ind, type_, t) != "complète")
+            partial = (t != ch.territory and cell["statut"] == Statut.OK
+                       and ch.extent_of(ind, type_, t) != Extent.COMPLETE)
             record[t.label] = cell_text(cell) + (f" {PARTIAL_MARK}" if partial else "")
-        record["n.c."] = nc_cell([ch.row(ind, type_, t) for t in chain])
+        record["n.c."] = nc.cell([ch.row(ind, type_, t) for t in chain])
         record["Source"] = str(row["source"])
         records.append(record)
     return pd.DataFrame(records)
-
-
-def nc_cell(rows) -> str:
-    """The n.c. rates of the rows of the territories a table compares, in their order: "12 %",
-    "12 % / 20 % / 25 %" ("–" for a territory without a rate), "" when none has one."""
-    rates = [narrative.nc_paren(r)[1:-1].replace(UNIT_SEP + "n.c.", "") for r in rows]
-    if not any(rates[1:]):
-        return rates[0] if rates else ""
-    return " / ".join(rate or "–" for rate in rates)
 
 
 def territories_table(ch: Chapter) -> pd.DataFrame:
@@ -107,7 +99,7 @@ def territories_table(ch: Chapter) -> pd.DataFrame:
         "Région académique": h["region_nom"].where(h["region_statut"] == "region-academique", "—"),
         "Académie": h["academie_nom"].where(h["academie_statut"] == "academie", h["academie_nom"] + " (vice-rectorat)"),
         "Département": h["departement_nom"] + " (" + h["departement"] + ")",
-        "Données": np.where(h["departement"].isin(ch.coverage), "oui", "non"),
+        "Données": np.where(h["departement"].isin(ch.departements_with_data), "oui", "non"),
     })
     return out.sort_values(["Région académique", "Académie", "Département"]).reset_index(drop=True)
 
@@ -128,7 +120,7 @@ def _published_for(ch: Chapter, ind) -> str:
     else:
         ids = [i.id for i in indicators.members(ind.base or ind.id)]
         rows = ch.results[(ch.results["territoire"] == ch.territory.id) & ch.results["indicateur"].isin(ids)]
-        published = set(rows.loc[rows["statut"] != "absent", "type"])
+        published = set(rows.loc[rows["statut"] != Statut.ABSENT, "type"])
         types = ([t for t in ind.types if t in published] or [t for t in ind.types if t in set(rows["type"])]
                  or list(ind.types))
         single = [t for t in types if t in TYPE_NOUNS]
@@ -149,7 +141,7 @@ def dictionary_table(ch: Chapter) -> pd.DataFrame:
         if key in seen:
             continue
         seen.add(key)
-        if ind.local and not ch.local_source_applies(ind.coverage_family):
+        if ind.local and not ch.local_source_applies(ind.extent_family):
             continue
         records.append({"Thème": themes().get(ind.theme, ind.theme), "Indicateur": key,
                         "Intitulé": ind.title, "Unité": UNITS.get(ind.unit, ind.unit),
@@ -180,7 +172,7 @@ def _completeness_rows(ch: Chapter) -> pd.DataFrame:
                    & ~ch.data["theme"].isin(["perimetre"])]
     cat = indicators.catalogue()
     rows = rows.assign(source_key=rows["indicateur"].map(lambda i: cat[i].source if i in cat else ""))
-    present = rows.groupby(["theme", "source_key"])["statut"].transform(lambda s: (s != "absent").any())
+    present = rows.groupby(["theme", "source_key"])["statut"].transform(lambda s: (s != Statut.ABSENT).any())
     return rows[present.astype(bool)]
 
 
@@ -195,14 +187,13 @@ def completeness_by_theme(ch: Chapter) -> pd.DataFrame:
         record = {"Famille": themes().get(theme, theme), "Source": labels.get(key, key),
                   "Indicateurs": str(group["base"].nunique())}
         for t in TYPE_ORDER:
-            rates = group.loc[(group["type"] == t) & (group["statut"] != "absent"), "taux_nc"].dropna()
+            rates = group.loc[(group["type"] == t) & (group["statut"] != Statut.ABSENT), "taux_nc"].dropna()
             if group[group["type"] == t].empty:
-                record[type_label(t)] = "–"
+                record[type_label(t)] = Statut.VIDE.mark
             elif rates.empty:
-                record[type_label(t)] = "n.d."
+                record[type_label(t)] = Statut.ABSENT.mark
             else:
-                lo, hi = fmt_pct(rates.min()), fmt_pct(rates.max())
-                record[type_label(t)] = lo if lo == hi else f"{lo} à {hi}"
+                record[type_label(t)] = nc.percent_range(rates)
         records.append(record)
     order = list(themes().values())
     out = pd.DataFrame(records)
@@ -214,10 +205,8 @@ def completeness_by_theme(ch: Chapter) -> pd.DataFrame:
 def completeness_sources(ch: Chapter) -> str:
     """The source line of :func:`completeness_by_theme`: every source of its rows, with its
     millésime ("Sources : ETIC 2018 ; Observatoire France THD, Arcep 2018")."""
-    found = list(dict.fromkeys(_completeness_rows(ch)["source"].astype(str)))
-    if not found:
-        return ""
-    return f"Source{'s' if len(found) > 1 else ''}{UNIT_SEP}: " + f"{UNIT_SEP}; ".join(found)
+    found = list(_completeness_rows(ch)["source"].astype(str))
+    return nc.source_line(found) if found else ""
 
 
 def completeness_by_subterritory(ch: Chapter) -> pd.DataFrame:
@@ -232,7 +221,7 @@ def completeness_by_subterritory(ch: Chapter) -> pd.DataFrame:
                   "Réponse": cell_text(ch.row("perimetre.taux_reponse_etic", "ensemble", t))}
         for label, ind in indicators.completeness_columns().items():
             row = ch.row(ind, "ensemble", t)
-            record[label] = (fmt_pct(row["taux_nc"]) if row["statut"] not in ("absent", "vide")
+            record[label] = (fmt_pct(row["taux_nc"]) if not Statut.parse(row["statut"]).not_available
                              and not is_missing(row["taux_nc"]) else cell_text(row))
         records.append(record)
     return pd.DataFrame(records)
@@ -242,7 +231,7 @@ def experimentations_table(ch: Chapter) -> pd.DataFrame:
     """Counts of the experimentation programmes (the indicators of that theme, headed by their
     chart label) by sub-territory, then the territory; empty when the source is absent."""
     inds = {i.id: i.chart_label for i in indicators.catalogue().values() if i.theme == "experimentations"}
-    if all(ch.row(i)["statut"] == "absent" for i in inds):
+    if all(ch.row(i)["statut"] == Statut.ABSENT for i in inds):
         return pd.DataFrame()
     records = []
     for t in ch.children + [ch.territory]:

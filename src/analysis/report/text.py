@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis import indicators
-from analysis.core import config
+from analysis.core import config, nc
 from analysis.core.formatting import UNIT_SEP, fmt_value, plural
+from analysis.core.statuts import Extent, Statut
 from analysis.core.vocabulary import (
     LEVEL_NOUNS,
     PUBLIC,
@@ -54,10 +55,10 @@ def sentences(ch: Chapter, specs: Sequence[tuple[str, str] | str], **kwargs) -> 
     out, absent = [], {}
     pairs = [((spec, "ensemble") if isinstance(spec, str) else tuple(spec)) for spec in specs]
     # a type the territory has none of (statut vide) is not worth a « sans objet » line
-    kept = [(i, t) for i, t in pairs if t == "ensemble" or ch.row(i, t)["statut"] != "vide"]
+    kept = [(i, t) for i, t in pairs if t == "ensemble" or ch.row(i, t)["statut"] != Statut.VIDE]
     for ind, type_ in kept or pairs:
         row = ch.row(ind, type_)
-        if row["statut"] == "absent":
+        if row["statut"] == Statut.ABSENT:
             key = narrative.absent_reason(row)      # one sentence per reason
             if key not in absent:
                 absent[key] = []
@@ -82,27 +83,27 @@ def sub_range(ch: Chapter, ind: str, type_: str = "ensemble") -> str:
 def distribution_text(ch: Chapter, base: str, type_: str) -> str:
     """"Écoles : hors REP 93 %, REP 4 %, REP+ 3 %" for one type."""
     rows = [ch.row(i, type_) for i, _ in ch.levels(base)]
-    if all(r["statut"] != "ok" for r in rows):    # no data is said; a type the territory has none of is not
-        reason = narrative.missing_reason(rows[0], threshold=ch.threshold) if rows[0]["statut"] != "vide" else ""
+    if all(r["statut"] != Statut.OK for r in rows):  # no data is said; a type the territory has none of is not
+        reason = narrative.missing_reason(rows[0], threshold=ch.threshold) if rows[0]["statut"] != Statut.VIDE else ""
         return f"{type_label(type_)}{UNIT_SEP}: {reason}" if reason else ""
     parts = [f"{label} {cell_text(r)}" for (_, label), r in zip(ch.levels(base), rows)]
-    return f"{type_label(type_)}{UNIT_SEP}: {', '.join(parts)} {narrative.nc_paren(rows[0])}".rstrip()
+    return f"{type_label(type_)}{UNIT_SEP}: {', '.join(parts)} {nc.paren(rows[0])}".rstrip()
 
 
 def top_resources(ch: Chapter, inds: Sequence[str], n: int = 3) -> str:
     """"Les types de ressources numériques les plus utilisés par les collèges et lycées publics
     (28 % n.c.) sont : …", then the share that uses none, with its rate."""
     rows = [ch.row(i) for i in inds if i != "services.ressources_aucune"]
-    ok = sorted([r for r in rows if r["statut"] == "ok"], key=lambda r: -float(r["valeur"]))
+    ok = sorted([r for r in rows if r["statut"] == Statut.OK], key=lambda r: -float(r["valeur"]))
     if not ok:
         return narrative.capitalize(narrative.statement(ch.row(inds[0]), threshold=ch.threshold)) + "."
     items = [f"{str(r['titre'])[0].lower()}{str(r['titre'])[1:]} ({fmt_value(r['valeur'], '%')})" for r in ok[:n]]
     # the rate after the establishments it is about, not after the last item's parenthesis
-    whom = f"{ch.subject()} {narrative.nc_paren(ok[0])}".rstrip()
+    whom = f"{ch.subject()} {nc.paren(ok[0])}".rstrip()
     text = (f"Les types de ressources numériques les plus utilisés par les {whom} sont{UNIT_SEP}: "
             f"{narrative.join(items)}.")
     none = ch.row("services.ressources_aucune")
-    if none["statut"] == "ok":
+    if none["statut"] == Statut.OK:
         text += " " + narrative.capitalize(narrative.statement(none, ensemble=ch.etic_types,
                                                                present=ch.present_types)) + "."
     return text
@@ -116,26 +117,6 @@ def question_change(ind: str) -> str:
              for var, spec in questionnaire(name)["variables"].items()
              if var in variables and "change_note" in spec]
     return " ".join(dict.fromkeys(notes))
-
-
-def check_values(ch: Chapter, specs: Sequence[tuple[str, str]]) -> None:
-    """Assert that the chapter's values and sentences are those of the indicator table
-    (:func:`analysis.indicators.load`, read again): run by the notebooks' ``key-values``
-    cells, silent when everything agrees."""
-    reference = indicators.load(ch.store, ch.year, threshold=ch.threshold)
-    reference = reference[reference["territoire"] == ch.territory.id].set_index(["indicateur", "type"])
-    for ind, type_ in specs:
-        row = reference.loc[(ind, type_)]
-        mine, said = ch.value(ind, type_), ch.sentence(ind, type_)
-        if row["statut"] == "ok":
-            assert abs(mine - row["valeur"]) < 1e-9, (ind, type_, mine, row["valeur"])
-            if row["unite"] == "count" and row["valeur"] == 0:
-                assert "ucun" in said, (ind, said)      # "Aucun établissement…", not "0 établissement"
-            else:
-                assert fmt_value(row["valeur"], row["unite"]) in said, (ind, type_, said)
-        else:
-            assert mine != mine, (ind, type_, mine)      # NaN: never a number for a missing value
-            assert "nan" not in said, (ind, said)
 
 
 # ------------------------------------------------------------------ paragraphs of the edition
@@ -170,7 +151,7 @@ def notes(ch: Chapter) -> list[str]:
                        f"limitent à celles {of_territory(last.label, last.level)}.")
     for p in ch.compared_parents:        # partial for the survey: no point of comparison
         row = ch.row("perimetre.taux_reponse_etic", "ensemble", p)
-        if ch.coverage_of("perimetre.taux_reponse_etic", "ensemble", p) != "complète":
+        if ch.extent_of("perimetre.taux_reponse_etic", "ensemble", p) != Extent.COMPLETE:
             have, total = row.get("departements_avec_donnees"), row.get("departements_total")
             share = (f"ne couvrent que {int(have)} de ses {int(total)} départements"
                      if pd.notna(have) and pd.notna(total) else "ne la couvrent qu'en partie")
@@ -189,7 +170,7 @@ def sources_status(ch: Chapter) -> tuple[list[str], list[str]]:
     available, missing = [], []
     for name, ind, type_ in checks:
         row = ch.row(ind, type_, "france")
-        (missing if row["statut"] == "absent" else available).append(name)
+        (missing if row["statut"] == Statut.ABSENT else available).append(name)
     return available, missing
 
 
@@ -233,13 +214,13 @@ def intro(ch: Chapter) -> list[str]:
     champ = ch.row("perimetre.champ_etic", "ensemble")
     rate = ch.row("perimetre.taux_reponse_etic", "ensemble")
     facts = []
-    if n["statut"] == "ok":
+    if n["statut"] == Statut.OK:
         facts.append(f"Le périmètre compte {establishments(ch)} recensé{'e' if _feminine(ch) else ''}s dans "
                      "l'annuaire de l'Éducation nationale")
-    if champ["statut"] == "ok":
+    if champ["statut"] == Statut.OK:
         field = f"{fmt_value(champ['valeur'], 'count')} {ch.subject('ensemble')}"
         text = f"l'enquête ETIC porte sur les {field} de son champ"
-        if rate["statut"] == "ok":
+        if rate["statut"] == Statut.OK:
             text += f", dont {fmt_value(rate['valeur'], '%')} ont répondu"
         facts.append(text)
     second = narrative.capitalize(" ; ".join(facts)) + "." if facts else ""
@@ -254,8 +235,8 @@ def intro(ch: Chapter) -> list[str]:
 def secret_text(ch: Chapter) -> str:
     """The secrecy threshold and how many values of the territory it hides."""
     rows = ch.data[(ch.data["territoire"] == ch.territory.id) & ch.data["type"].isin(TYPE_ORDER)]
-    n_secret = int((rows["statut"] == "secret").sum())
-    n_nc = int((rows["statut"] == "nc").sum())
+    n_secret = int((rows["statut"] == Statut.SECRET).sum())
+    n_nc = int((rows["statut"] == Statut.NC).sum())
     the = the_territory(ch.label, ch.territory.level)
     text = f"Seuil du secret statistique{UNIT_SEP}: {plural(ch.threshold, 'répondant', 'répondants')}. "
     if n_secret:
@@ -288,7 +269,7 @@ def completeness_intro(ch: Chapter) -> str:
 def experimentations_note(ch: Chapter) -> str:
     """Why there is no territorial breakdown of the experimentations, or what follows."""
     row = ch.row("experimentations.colleges_lab")
-    if row["statut"] == "absent":
+    if row["statut"] == Statut.ABSENT:
         return ("Pas de répartition territoriale" + UNIT_SEP + ": "
                 + narrative.missing_reason(row, threshold=ch.threshold) + ".")
     if not ch.children:

@@ -34,11 +34,13 @@ every value may be empty unless ``required: true``. Rows are unique per ``uai`` 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
+from analysis.core import territories
 from analysis.core.errors import InputError, RegistryError
 from analysis.core.uai import check_uais
 from analysis.sources.layouts import normalised
@@ -48,6 +50,60 @@ CHECKS = ("uai", "year", "count", "text")
 JOIN_KEYS = {"group", "columns", "absent", "coverage"}
 COVERAGE_KEYS = {"types", "secteur", "departements", "academies", "regions"}
 UNDATED = "sans date"
+
+
+@dataclass(frozen=True)
+class Extent:
+    """Where a local file is complete (its ``join.coverage``): types of establishment, sector,
+    and places (départements, académies, régions; none: everywhere)."""
+
+    types: tuple[str, ...] = ()
+    secteur: str | None = None
+    departements: tuple[str, ...] = ()
+    academies: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+
+    @property
+    def places(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(level, codes) of the places declared, each level once."""
+        return (("departement", self.departements), ("academie", self.academies), ("region", self.regions))
+
+    def departement_codes(self, vintage: str) -> set[str] | None:
+        """The départements of the places declared (codes of the vintage's map); None when no
+        place is declared (the file speaks for all of France)."""
+        if not any(codes for _, codes in self.places):
+            return None
+        hierarchy = territories.hierarchy(vintage)
+        found: set[str] = set()
+        for level, codes in self.places:
+            wanted = {territories.normalise_departement_code(c) if level == "departement" else c for c in codes}
+            found |= set(hierarchy.loc[hierarchy[level].astype(str).isin(wanted), "departement"])
+        return found
+
+
+@dataclass(frozen=True)
+class LocalJoin:
+    """How the harmonised table takes a local file (its ``join``): the ``group`` of files it
+    belongs to, its columns (file name -> table name), the value of a covered establishment the
+    file omits (``absent``), and where it is complete (``coverage``)."""
+
+    group: str
+    columns: tuple[tuple[str, str], ...]
+    absent: str | None = None
+    coverage: Extent = Extent()
+
+    @classmethod
+    def from_entry(cls, join: dict) -> LocalJoin:
+        coverage = join.get("coverage") or {}
+        return cls(group=str(join["group"]), columns=tuple((str(k), str(v)) for k, v in join["columns"].items()),
+                   absent=None if join.get("absent") is None else str(join["absent"]),
+                   coverage=Extent(types=tuple(coverage.get("types") or ()), secteur=coverage.get("secteur"),
+                                   **{key: tuple(str(c) for c in coverage.get(key) or ())
+                                      for key in ("departements", "academies", "regions")}))
+
+    def covers_type(self, types) -> bool:
+        """Whether the file may cover some of ``types`` (a file without declared types covers all)."""
+        return not self.coverage.types or bool(set(types) & set(self.coverage.types))
 
 
 def check_entry(key: str, entry: dict, path: Path) -> None:

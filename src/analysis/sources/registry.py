@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -56,6 +56,15 @@ class Source:
     @property
     def is_geo(self) -> bool:
         return self.format == "geojson"
+
+    @cached_property
+    def join(self):
+        """How the harmonised table takes this local source (:class:`analysis.sources.declared.LocalJoin`),
+        None for the national sources."""
+        from analysis.sources import declared
+
+        entry = self.extra.get("join") if self.schema == declared.SCHEMA else None
+        return declared.LocalJoin.from_entry(entry) if entry else None
 
     def matches_name(self, name: str) -> int | None:
         """Priority (0 = best) of the first pattern matching a file name, else None."""
