@@ -10,16 +10,12 @@ import pytest
 
 from analysis.core.formatting import (
     MINUS,
-    MISSING_WORDS,
     THOUSANDS_SEP,
     UNIT_SEP,
     fmt_change,
-    fmt_missing,
-    fmt_nc,
     fmt_number,
     fmt_pct,
     fmt_ratio,
-    fmt_source,
     fmt_value,
     plural,
     round_half_up,
@@ -98,7 +94,6 @@ def test_missing_values_print_nc(missing):
     assert fmt_value(missing, "%") == "n.c."
     assert fmt_value(missing, "count", reason="secret") == "s."
     assert fmt_change(missing) == "n.c."
-    assert fmt_nc(missing) == ""
 
 
 def test_infinite():
@@ -120,12 +115,6 @@ def test_fmt_ratio():
     assert fmt_ratio(4.55, 1) == "4,6"
     assert fmt_ratio(12.4) == "12"
     assert fmt_ratio(3.25, 1, suffix="élèves par terminal") == f"3,3{NBSP}élèves par terminal"
-
-
-def test_fmt_nc():
-    assert fmt_nc(27) == f"27{NBSP}%{NBSP}n.c."
-    assert fmt_nc(26.5) == f"27{NBSP}%{NBSP}n.c."
-    assert fmt_nc(0) == f"0{NBSP}%{NBSP}n.c."
 
 
 def test_fmt_value_never_reads_0_or_100_percent_for_a_share_that_is_not():
@@ -153,13 +142,6 @@ def test_fmt_value_dispatches_on_unit():
         fmt_value(1, "km")
 
 
-def test_fmt_missing():
-    assert fmt_missing() == "n.c."
-    assert fmt_missing("nc") == "n.c."
-    assert fmt_missing("secret") == "s."
-    assert fmt_missing("SECRET") == "s."
-
-
 def test_fmt_change():
     assert fmt_change(3) == f"+3{NBSP}points"
     assert fmt_change(-2) == f"{MINUS}2{NBSP}points"
@@ -183,29 +165,13 @@ def test_plural():
     assert plural(3, "école", "écoles", with_number=False) == "écoles"
 
 
-def test_fmt_source():
-    assert fmt_source("ETIC 2018", 27) == f"Source{NBSP}: ETIC 2018 (27{NBSP}%{NBSP}n.c.)"
-    assert fmt_source("ETIC 2018") == f"Source{NBSP}: ETIC 2018"
-    assert fmt_source("ETIC 2018", float("nan")) == f"Source{NBSP}: ETIC 2018"
-    # a source that already states its n.c. rate is kept as is
-    assert fmt_source("Source : ETIC 2018 (27 % n.c.)", 30) == "Source : ETIC 2018 (27 % n.c.)"
-    assert fmt_source("ETIC 2018", "13 % n.c. pour les écoles") == (
-        f"Source{NBSP}: ETIC 2018 (13 % n.c. pour les écoles)"
-    )
-
-
 def test_missing_marks_for_every_statut():
     assert fmt_value(12, "%", reason="absent") == "n.d."
     assert fmt_value(float("nan"), "%", reason="vide") == "\u2013"
     assert fmt_value(12, "%", reason="ok") == f"12{NBSP}%"
-    assert fmt_missing("absent") == "n.d." and fmt_missing("vide") == "\u2013"
-    assert fmt_missing(float("nan")) == "n.c."
-
-
-def test_a_level_absent_from_the_questionnaire_is_nd_with_its_own_words():
+    assert fmt_value(float("nan"), "%", reason="ok") == "n.c."     # ok without a value: nothing to show
+    assert fmt_value(12, "%", reason="n'importe quoi") == "n.c."    # never a value by mistake
     assert fmt_value(0.0, "%", reason="hors_questionnaire") == "n.d."
-    assert fmt_missing("hors_questionnaire") == "n.d."
-    assert MISSING_WORDS["hors_questionnaire"] == "modalité absente du questionnaire de l'année"
 
 
 def test_dates_in_french():

@@ -1,11 +1,11 @@
-"""The coverage of each territory, per source: what a comparison with "France" really covers."""
+"""The data extent of each territory, per source: what a comparison with "France" really covers."""
 
 from __future__ import annotations
 
 import pytest
 
 from analysis import indicators
-from analysis.harmonise.coverage import coverage_table, of_territory
+from analysis.harmonise.extent import extent_table, of_territory
 from analysis.harmonise.table import load_etablissements
 
 pytestmark = pytest.mark.shared_data
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.shared_data
 @pytest.fixture(scope="module")
 def coverage(occitanie_store):
     table, _ = load_etablissements(occitanie_store, 2018)
-    return coverage_table(table, 2018)
+    return extent_table(table, 2018)
 
 
 def test_france_built_on_occitanie_is_partial(coverage):

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from analysis import indicators
+from analysis.core.statuts import Statut
 from analysis.sources.questionnaires import levels_in_year
 
 
@@ -29,12 +30,12 @@ def test_a_level_the_questionnaire_does_not_have_is_nd_not_zero(demo_tables):
     """2018 has no « moins de 50 % », 2019 no « moins de 20 % » nor « de 20 à 50 % »: n.d.
     (statut hors_questionnaire), never 0 % ok, and no previous value nor change against them."""
     r18 = _rows(demo_tables[2018], "connectivite.classes_internet")
-    assert r18.loc["moins_50", "statut"] == indicators.OUTSIDE_QUESTIONNAIRE
+    assert r18.loc["moins_50", "statut"] == Statut.HORS_QUESTIONNAIRE
     assert np.isnan(r18.loc["moins_50", "valeur"]) and np.isnan(r18.loc["moins_50", "numerateur"])
     assert (r18.loc[["50_plus", "20_50", "moins_20"], "statut"] == "ok").all()
     r19 = _rows(demo_tables[2019], "connectivite.classes_internet")
     for level in ("moins_20", "20_50"):
-        assert r19.loc[level, "statut"] == indicators.OUTSIDE_QUESTIONNAIRE
+        assert r19.loc[level, "statut"] == Statut.HORS_QUESTIONNAIRE
         assert np.isnan(r19.loc[level, "valeur"])
         assert np.isnan(r19.loc[level, "valeur_precedente"]) and np.isnan(r19.loc[level, "evolution"])
     assert r19.loc["moins_50", "statut"] == "ok" and np.isnan(r19.loc["moins_50", "valeur_precedente"])
@@ -44,4 +45,4 @@ def test_a_level_the_questionnaire_does_not_have_is_nd_not_zero(demo_tables):
         assert rows.loc[levels, "valeur"].sum() == pytest.approx(100)
     # a source that is absent stays absent (no ETIC premier degré in 2019? then écoles are « absent »)
     ecoles = _rows(demo_tables[2019], "connectivite.classes_internet", type_="ecole")
-    assert set(ecoles["statut"]) <= {"ok", "absent", indicators.OUTSIDE_QUESTIONNAIRE}
+    assert set(ecoles["statut"]) <= {"ok", "absent", Statut.HORS_QUESTIONNAIRE}

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis import indicators
+from analysis.core.statuts import UNCOVERED
 from analysis.harmonise.table import load_etablissements
 from tests.conftest import OCCITANIE
 
@@ -175,8 +176,17 @@ def test_small_counts_are_secret_not_zero(occitanie_store, results, raw):
     assert again["statut"] == "ok" and again["valeur"] >= 0
 
 
-def test_territory_without_establishments_is_vide(results):
+def test_a_territory_the_data_do_not_cover_is_not_available_never_empty(results):
+    """Paris with the Occitanie files: no establishment in the table because no file covers it,
+    not because it has none: « n.d. » with its reason, in the table itself."""
     row = _row(results, 2018, "departement:75", "college", "connectivite.acces_internet")
+    assert row["statut"] == "absent" and row["motif"] == UNCOVERED and np.isnan(row["valeur"])
+    assert row["univers"] == 0 and row["couverture_donnees"] == "aucune"
+
+
+def test_a_covered_territory_without_establishment_of_a_type_is_vide(results):
+    """The TNE perimeter of the Hérault lists collèges and lycées: it has no école (sans objet)."""
+    row = _row(results, 2018, "perimetre:tne-34", "ecole", "perimetre.etablissements")
     assert row["statut"] == "vide" and row["univers"] == 0 and np.isnan(row["valeur"])
 
 

@@ -10,7 +10,8 @@ import pytest
 from matplotlib.figure import Figure
 
 from analysis import indicators
-from analysis.core.formatting import UNIT_SEP, fmt_nc, fmt_value
+from analysis.core import nc
+from analysis.core.formatting import UNIT_SEP, fmt_value
 from analysis.report.chapter import DEMO_WARNING, Chapter, NoFigure, cell_text
 from tests.report.conftest import check_values_match, reference, same
 
@@ -87,7 +88,7 @@ def test_source_line_states_the_nc_rate(region, dep31, results_2018):
     for ch, territory in ((region, "region:76"), (dep31, "departement:31")):
         ref = reference(results_2018, territory, "connectivite.acces_internet", "ensemble")
         line = ch.source_line("connectivite.acces_internet")
-        assert line == f"Source{NB}: ETIC 2018 ({fmt_nc(ref['taux_nc'])})"
+        assert line == f"Source{NB}: ETIC 2018 ({nc.rate(ref['taux_nc'])})"
     several = region.source_line("equipement.eleves_par_terminal", ["college", "lycee"])
     assert several.startswith(f"Source{NB}: ETIC 2018 (") and "n.c." in several
     # absent source: no rate; exhaustive annuaire: no 0 % n.c.
@@ -98,11 +99,11 @@ def test_source_line_states_the_nc_rate(region, dep31, results_2018):
 def test_sentences_match_the_table(region, dep31, results_2018):
     ref = reference(results_2018, "region:76", "connectivite.acces_internet", "ensemble")
     text = region.sentence("connectivite.acces_internet")
-    assert fmt_value(ref["valeur"], "%") in text and fmt_nc(ref["taux_nc"]) in text
+    assert fmt_value(ref["valeur"], "%") in text and nc.rate(ref["taux_nc"]) in text
     assert "collèges et lycées publics" in text and "écoles" not in text
     text31 = dep31.sentence("connectivite.acces_fibre")
     toulouse = reference(results_2018, "academie:toulouse", "connectivite.acces_fibre", "ensemble")
-    assert (f"contre {fmt_value(toulouse['valeur'], '%')} ({fmt_nc(toulouse['taux_nc'])}) "
+    assert (f"contre {fmt_value(toulouse['valeur'], '%')} ({nc.rate(toulouse['taux_nc'])}) "
             "dans l'académie de Toulouse") in text31
     assert "en France" not in text31
     absent = region.sentences(["connectivite.thd", "connectivite.couverture_3g", "connectivite.couverture_4g"])

@@ -25,7 +25,7 @@ def test_nc_rate_of_the_source_line():
     assert parts.nc_text(df, by="type") == f"13{NB}%{NB}n.c. pour les écoles, 20{NB}%{NB}n.c. pour les collèges"
     assert parts.nc_text(df, aggregate=True) == f"17{NB}%{NB}n.c."  # 33 of 200
     assert parts.nc_text(df.assign(taux_nc=[20.2, 19.8])) == f"20{NB}%{NB}n.c."  # one rate once rounded
-    assert parts.nc_text(df) == f"de 13{NB}% à 20{NB}%{NB}n.c."
+    assert parts.nc_text(df) == f"de 13 à 20{NB}%{NB}n.c."           # one form of the range (core.nc)
     assert parts.nc_text(df.drop(columns="taux_nc")) is None
 
 

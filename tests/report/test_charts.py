@@ -52,12 +52,13 @@ def by_type() -> pd.DataFrame:
             "univers": [34, 870, 20],
             "taux_nc": [42.0, 13.0, 20.0],
             "statut": ["ok", "ok", "nc"],
+            "source": "ETIC 2018",
         }
     )
 
 
 def test_bar_by_type(by_type):
-    fig = charts.bar_by_type(by_type, "Part des établissements connectés", "ETIC 2018")
+    fig = charts.bar_by_type(by_type, "Part des établissements connectés")   # the line from the rows
     assert isinstance(fig, Figure)
     assert fig.get_suptitle() == "Part des établissements connectés"
     ax = fig.axes[0]
@@ -87,7 +88,7 @@ def test_bar_by_type(by_type):
 
 def test_bar_by_type_secret_and_single_rate(by_type):
     df = by_type.assign(statut=["ok", "ok", "secret"], taux_nc=27.0)
-    fig = charts.bar_by_type(df, "Titre", "ETIC 2018")
+    fig = charts.bar_by_type(df, "Titre")
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.texts][1] == "s."
     assert ax.patches[1].get_hatch() == SECRET_HATCH
@@ -129,7 +130,8 @@ def test_stacked_distribution_tidy():
         ]
     )
     labels = ["50 % ou plus", "de 20 à 50 %", "moins de 20 %"]
-    fig = charts.stacked_distribution(df, cats, labels, "Proportion des classes avec internet", "ETIC 2018")
+    fig = charts.stacked_distribution(df.assign(source="ETIC 2018"), cats, labels,
+                                      "Proportion des classes avec internet")
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Écoles", "Collèges", "Lycées"]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
@@ -170,7 +172,7 @@ def test_bar_comparison_highlights_the_edition():
             "taux_nc": [30.0, 28.0, np.nan, 27.0],
         }
     )
-    fig = charts.bar_comparison(df, "Part des établissements ayant un ENT", "ETIC 2018")
+    fig = charts.bar_comparison(df.assign(source="ETIC 2018"), "Part des établissements ayant un ENT")
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels[0] == "Haute-Garonne" and labels[-1] == "France"
@@ -197,7 +199,8 @@ def test_ranked_bars_sorted_with_missing_at_the_bottom():
             "univers": [10, 10, 10, 10, 10],
         }
     )
-    fig = charts.ranked_bars(df, "Élèves par terminal", "ETIC 2018", unit="ratio", reference=("Occitanie", 9.0))
+    fig = charts.ranked_bars(df.assign(source="ETIC 2018"), "Élèves par terminal", unit="ratio",
+                             reference=("Occitanie", 9.0))
     ax = fig.axes[0]
     ticks = sorted(ax.get_yticklabels(), key=lambda t: -t.get_position()[1])  # top to bottom
     assert [t.get_text() for t in ticks] == ["Aude", "Gard", "Ariège", "Aveyron", "Haute-Garonne"]
@@ -221,7 +224,7 @@ def test_grouped_bars():
             "taux_nc": 20.0,
         }
     )
-    fig = charts.grouped_bars(df, "type", "rep", "Élèves par terminal", "ETIC 2018", unit="ratio",
+    fig = charts.grouped_bars(df.assign(source="ETIC 2018"), "type", "rep", "Élèves par terminal", unit="ratio",
                               hue_order=["rep", "hors_rep"])
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Écoles", "Collèges"]
@@ -231,6 +234,12 @@ def test_grouped_bars():
     assert _same_color(ax.patches[3].get_facecolor(), PALETTE[1])
     assert _same_color(ax.patches[2].get_facecolor(), NC_COLOR)
     assert "n.c." in fig.source_text and "REP" in fig.alt_text
+
+
+def test_a_given_source_line_is_printed_as_it_is(by_type):
+    line = f"Source{NBSP}: ETIC 2018 (n.c.{NBSP}: Lot 12{NBSP}%, académie de Toulouse 20{NBSP}%)"
+    assert charts.bar_by_type(by_type, "T", line).source_text == line           # no rate added, none removed
+    assert charts.bar_by_type(by_type, "T", "ETIC 2018").source_text == f"Source{NBSP}: ETIC 2018"
 
 
 def test_absent_and_vide_statuts_and_inferred_source_and_unit(by_type):

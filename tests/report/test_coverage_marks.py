@@ -4,6 +4,7 @@ the chapter's header)."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from analysis.core.vocabulary import the_territory
@@ -14,8 +15,8 @@ from analysis.report.tables import PARTIAL_MARK
 def test_a_region_a_local_list_covers_in_part_is_not_compared(labelled_demo_store):
     store, _ = labelled_demo_store
     ch = Chapter("departement:34", 2018, store=store)
-    assert ch.coverage_of("label.labellise", "college", "region:76") == "partielle"
-    assert ch.coverage_of("label.labellise", "college", "academie:montpellier") == "complète"
+    assert ch.extent_of("label.labellise", "college", "region:76") == "partielle"
+    assert ch.extent_of("label.labellise", "college", "academie:montpellier") == "complète"
     assert [p.id for p in ch.comparable_parents("label.labellise", "college")] == ["academie:montpellier"]
     said = ch.sentence("label.labellise", "college")
     assert "académie de Montpellier" in said and "région académique" not in said
@@ -40,7 +41,8 @@ def test_france_built_on_the_occitanie_files_is_said_partial(occitanie_store):
 def test_rows_of_a_territory_the_data_do_not_cover_are_not_available_not_empty():
     import pandas as pd
 
-    from analysis.report.context import UNCOVERED, mark_uncovered
+    from analysis.core.statuts import UNCOVERED
+    from analysis.indicators.results import mark_uncovered
 
     rows = pd.DataFrame({
         "territoire": ["departement:31", "departement:75", "departement:75", "departement:31", "departement:75",
@@ -58,7 +60,7 @@ def test_rows_of_a_territory_the_data_do_not_cover_are_not_available_not_empty()
 
 @pytest.mark.shared_data
 def test_a_territory_without_data_says_so_in_every_figure(occitanie_store):
-    from analysis.report.context import UNCOVERED
+    from analysis.core.statuts import UNCOVERED
 
     paris = Chapter("departement:75", 2018, store=occitanie_store)
     for ind, type_ in [("connectivite.acces_internet", "ensemble"), ("perimetre.etablissements", "ensemble"),
@@ -91,7 +93,7 @@ def test_a_local_source_says_which_list_does_not_cover_the_territory(labelled_de
     said = toulouse.sentences([("label.eleves_par_terminal_labellises", "college"),
                                ("label.ent_labellises", "college")], compare=False)
     assert len(said) == 1 and said[0].startswith("Donnée non disponible pour les collèges publics")
-    assert toulouse.absence_reason("connectivite.acces_internet", "college") == ""
+    assert pd.isna(toulouse.row("connectivite.acces_internet", "college")["motif"])  # a national source
 
 
 @pytest.mark.shared_data

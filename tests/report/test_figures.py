@@ -87,6 +87,6 @@ def test_grouped_bars_whose_rates_differ_within_a_type_give_their_range(demo_cha
     rates = {round(float(dep.row(i, "college")["taux_nc"])) for i in inds}
     fig = dep.chart_grouped(inds, "T", types=("college",))
     if len(rates) > 1:        # never the rate of the first bar alone
-        assert fig.source_text.endswith(f"(de {min(rates)}{UNIT_SEP}% à {max(rates)}{UNIT_SEP}%{UNIT_SEP}n.c.)")
+        assert fig.source_text.endswith(f"(de {min(rates)} à {max(rates)}{UNIT_SEP}%{UNIT_SEP}n.c.)")
     else:
         assert f"{rates.pop()}{UNIT_SEP}%{UNIT_SEP}n.c." in fig.source_text

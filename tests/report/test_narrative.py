@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis import indicators
+from analysis.core import nc
 from analysis.core.formatting import THOUSANDS_SEP, UNIT_SEP
 from analysis.report import narrative
 
@@ -183,7 +184,7 @@ def test_annuaire_rows_do_not_print_zero_nc():
     r = row(indicateur="perimetre.part_public", theme="perimetre", taux_nc=0.0, valeur=86.0,
             source="Annuaire de l'Éducation nationale 2018")
     assert "n.c." not in narrative.sentence(r)
-    assert narrative.nc_paren(row(taux_nc=0.0)) == f"(0{NB}%{NB}n.c.)"  # a survey rate of 0 is a fact
+    assert nc.paren(row(taux_nc=0.0)) == f"(0{NB}%{NB}n.c.)"  # a survey rate of 0 is a fact
 
 
 WORDED = sorted(i.id for i in indicators.catalogue().values() if i.wording.sentence or i.wording.counts)

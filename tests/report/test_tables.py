@@ -71,7 +71,7 @@ def test_no_partial_mark_on_a_missing_value(demo_chapters, monkeypatch):
     from analysis.report import context
 
     dep = demo_chapters["departement:31"]
-    monkeypatch.setattr(context.ChapterContext, "coverage_of", lambda self, ind, type_, t: "partielle")
+    monkeypatch.setattr(context.ChapterContext, "extent_of", lambda self, ind, type_, t: "partielle")
     key = dep.key_figures([("connectivite.acces_internet", "ensemble"), ("equipement.eleves_par_terminal", "tous")])
     assert key.iloc[0]["France"].endswith(" ‡")
     assert key.iloc[1]["France"] == "n.d."                   # no row for « tous »: n.d., no mark
