@@ -8,6 +8,7 @@ import pandas as pd
 
 from analysis import indicators
 from analysis.core import territories
+from analysis.core.publication import DEMO_BANNER, TITLE
 from analysis.core.vocabulary import TYPES
 from analysis.indicators.catalogue import themes
 
@@ -55,8 +56,8 @@ def write(rows: pd.DataFrame, path: Path, fmt: str) -> Path:
 def _xlsx(rows: pd.DataFrame, path: Path) -> None:
     demo = bool(rows.get("demo", pd.Series([False])).any())
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        notice = [["État des lieux du numérique éducatif — indicateurs"],
-                  ["DONNÉES DE DÉMONSTRATION — chiffres synthétiques, non officiels" if demo else
+        notice = [[f"{TITLE} — indicateurs"],
+                  [DEMO_BANNER if demo else
                    "Données ouvertes officielles (voir la provenance dans le rapport)"],
                   ["Parts en %, calculées sur les établissements ayant répondu ; taux de n.c. = "
                    "non-répondants / univers. Valeur vide : statut secret (moins de 5 répondants), "

@@ -28,6 +28,7 @@ from pathlib import Path
 import yaml
 
 from analysis.core.errors import BookConfigError, RenderError
+from analysis.core.publication import DEMO_BANNER, DEMO_MARK, TITLE
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,6 @@ FILTERS_DIR = RENDER_DIR / "filters"
 LUA_FILTER = FILTERS_DIR / "notebook.lua"
 MARKDOWN_FORMAT = "markdown-citations"  # "@fig-x" is resolved by us, never a citation
 
-DEFAULT_TITLE = "État des lieux du numérique éducatif"
 SUPPORTED_FORMATS = ("html", "pdf")
 
 
@@ -220,13 +220,16 @@ def locate_pandoc_failure(args: list[str], chapters: Sequence[tuple[Path, str]],
 # ---------------------------------------------------------------------------------------------
 
 def _metadata(meta: dict, book: Book | None, formats_opts: dict) -> dict:
-    title = meta.get("title") or (book.title if book else DEFAULT_TITLE)
+    title = meta.get("title") or (book.title if book else TITLE)
     out = {
         "title": title,
         "pagetitle": re.sub(r"[*_`]", "", title + (f" — {meta['subtitle']}" if meta.get("subtitle") else "")),
         "lang": meta.get("lang") or (book.lang if book else "fr"),
         "toc-title": meta.get("toc-title", "Table des matières"),
         "demo": bool(meta.get("demo", False)),
+        # the words of the demo marking, for the templates (book.html, book.typ)
+        "demo-text": DEMO_BANNER,
+        "demo-mark": DEMO_MARK,
     }
     subtitle = meta.get("subtitle") or (book.subtitle if book else None)
     for key, value in (("subtitle", subtitle), ("territory", meta.get("territory")),
