@@ -158,7 +158,7 @@ def _ascending_note(ch: Chapter) -> str:
     if not titles:
         return ""
     named = " et ".join(f"«{UNIT_SEP}{title}{UNIT_SEP}»" for title in titles)
-    return (f", sauf pour {named}, {'classés' if len(titles) > 1 else 'classé'} par valeur croissante "
+    return (f", sauf pour {named}, {plural(len(titles), 'classé', 'classés', with_number=False)} par valeur croissante "
             "(1 = valeur la plus faible)")
 
 

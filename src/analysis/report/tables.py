@@ -13,7 +13,7 @@ import pandas as pd
 
 from analysis import indicators
 from analysis.core import territories
-from analysis.core.formatting import UNIT_SEP, fmt_pct, fmt_value, is_missing
+from analysis.core.formatting import UNIT_SEP, fmt_pct, fmt_value, is_missing, plural
 from analysis.core.vocabulary import ENSEMBLE_TYPES, TYPE_NOUNS, TYPE_ORDER, type_label
 from analysis.indicators.catalogue import themes
 from analysis.report import narrative
@@ -217,7 +217,7 @@ def completeness_sources(ch: Chapter) -> str:
     found = list(dict.fromkeys(_completeness_rows(ch)["source"].astype(str)))
     if not found:
         return ""
-    return f"Source{'s' if len(found) > 1 else ''}{UNIT_SEP}: " + f"{UNIT_SEP}; ".join(found)
+    return f"{plural(len(found), 'Source', 'Sources', with_number=False)}{UNIT_SEP}: " + f"{UNIT_SEP}; ".join(found)
 
 
 def completeness_by_subterritory(ch: Chapter) -> pd.DataFrame:
