@@ -243,9 +243,10 @@ def positioning_map(ch: Chapter, ind: str | None = None, type_: str = "ensemble"
              f"parmi les {group.label}")
     kwargs.setdefault("taux_nc", "")
     source = fmt_source(str(row["source"]), peers_nc(ch, group, [(ind, type_)]))
-    fig = maps.choropleth(table[["code", "valeur", "statut"]], geometries, level=level, title=title,
-                          source=source, unit=str(row["unite"]), vintage=ch.vintage,
-                          outline=[ch.territory.code], **kwargs)
+    options = maps.MapOptions(title=title, source=source, unit=str(row["unite"]), outline=(ch.territory.code,),
+                              **kwargs)
+    fig = maps.choropleth(table[["code", "valeur", "statut"]], geometries, level=level, vintage=ch.vintage,
+                          options=options)
     fig.alt_text += (f" {narrative.capitalize(the_territory(ch.label, ch.territory.level))} est cerné"
                      f"{'e' if _feminine(ch) else ''} d'un trait épais"
                      + (f" ; sans valeur publiée{UNIT_SEP}: {missing}." if missing else "."))
