@@ -26,6 +26,7 @@ import pandas as pd  # noqa: E402
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from analysis.core.publication import TITLE  # noqa: E402
 from analysis.render import render_book  # noqa: E402
 
 CHAPTERS = ["Synthèse", "Méthodologie", "Connectivité", "Équipement", "Services et ressources",
@@ -80,7 +81,7 @@ def main() -> None:
     parser.add_argument("--figures", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    meta = {"title": "État des lieux du numérique éducatif",
+    meta = {"title": TITLE,
             "subtitle": "Région académique Occitanie — millésime 2018",
             "territory": "Région académique Occitanie", "date": "juin 2024", "demo": True,
             "source": "Sources : données synthétiques"}

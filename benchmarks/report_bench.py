@@ -56,7 +56,8 @@ def chart_by_type() -> None:
 def tilegrid_map() -> None:
     codes = map_geometry.tilegrid()["code"]
     values = pd.DataFrame({"code": codes, "valeur": np.linspace(5, 95, len(codes)), "statut": "ok"})
-    figure_bytes(maps.choropleth(values, None, title="Titre", source="ETIC 2018"), "png", dpi=150)
+    options = maps.MapOptions(title="Titre", source="ETIC 2018")
+    figure_bytes(maps.choropleth(values, None, options=options), "png", dpi=150)
 
 
 def boundaries(path: Path, repeat: int) -> None:
@@ -65,7 +66,7 @@ def boundaries(path: Path, repeat: int) -> None:
     geo = gpd.read_file(path)
     values = pd.DataFrame({"code": geo["code"], "valeur": np.linspace(5, 95, len(geo)), "statut": "ok"})
     start = time.perf_counter()
-    maps.choropleth(values, geo, title="Titre", source="ETIC 2018")
+    maps.choropleth(values, geo, options=maps.MapOptions(title="Titre", source="ETIC 2018"))
     line("France on real boundaries, first draw (projects, simplifies)", 1000 * (time.perf_counter() - start),
          "(was < 3 s; budget 1 s)")
     line("prepare_geometries again (cached)", median_ms(lambda: map_geometry.prepare_geometries(geo), repeat),

@@ -17,6 +17,7 @@ import shapely  # noqa: E402
 
 from analysis.core.formatting import round_half_up  # noqa: E402
 from analysis.report import map_geometry, maps  # noqa: E402
+from analysis.report.maps import MapOptions  # noqa: E402
 from analysis.report.style import NC_COLOR, NC_HATCH, SECRET_HATCH, save_figure  # noqa: E402
 from tests.conftest import SHARED_RAW  # noqa: E402
 from tests.report.conftest import ALL_CODES, OCCITANIE  # noqa: E402
@@ -51,7 +52,8 @@ def test_choropleth_tilegrid_france():
     vals.loc[vals["code"] == "32", ["valeur", "statut"]] = [np.nan, "nc"]
     vals.loc[vals["code"] == "48", ["valeur", "statut"]] = [np.nan, "secret"]
     vals.loc[vals["code"] == "971", "statut"] = "nc"  # a stray value with statut nc is hidden
-    fig = maps.choropleth(vals, None, level="departement", title="Titre", source="ETIC 2018", taux_nc=27)
+    vals = vals.assign(source="ETIC 2018", non_communique=27, univers=100)   # the line from the rows: 27 %
+    fig = maps.choropleth(vals, None, level="departement", options=MapOptions(title="Titre"))
     assert fig.basemap == "tilegrid"
     ax = fig.map_ax
     assert len(ax.patches) == 101
@@ -72,7 +74,7 @@ def test_choropleth_tilegrid_france():
 
 def test_choropleth_tilegrid_classes_match_legend():
     vals = _values(ALL_CODES, seed=4)
-    fig = maps.choropleth(vals, None, scheme="fixed", bins=[25, 50, 75], title="T", source="S")
+    fig = maps.choropleth(vals, None, options=MapOptions(scheme="fixed", bins=(25, 50, 75), title="T", source="S"))
     assert fig.legend_labels == [f"75{NBSP}% et plus", f"de 50 à 75{NBSP}%", f"de 25 à 50{NBSP}%",
                                  f"moins de 25{NBSP}%"]
     colors = {c["label"]: c["color"] for c in fig.classes}
@@ -87,10 +89,10 @@ def test_choropleth_tilegrid_classes_match_legend():
 
 
 def test_choropleth_tilegrid_partial_and_academies():
-    fig = maps.choropleth(_values(OCCITANIE), None, title="Occitanie", source="ETIC 2018")
+    fig = maps.choropleth(_values(OCCITANIE), None, options=MapOptions(title="Occitanie", source="ETIC 2018"))
     assert fig.basemap == "tilegrid" and len(fig.map_ax.patches) == 13
     acad = pd.DataFrame({"code": ["toulouse", "montpellier"], "valeur": [40.0, 60.0], "statut": "ok"})
-    fig = maps.choropleth(acad, None, level="academie", title="Par académie", source="ETIC 2018")
+    fig = maps.choropleth(acad, None, level="academie", options=MapOptions(title="Par académie", source="ETIC 2018"))
     assert fig.basemap == "tilegrid"
     assert set(fig.patches_by_code) == {"toulouse", "montpellier"}
     # a map of académies shows académies: their names, not the codes nor the borders of their départements
@@ -104,7 +106,8 @@ def test_choropleth_tilegrid_partial_and_academies():
 
 def test_choropleth_rejects_unknown_codes_and_levels():
     with pytest.raises(ValueError, match="no tile"):
-        maps.choropleth(pd.DataFrame({"code": ["99"], "valeur": [1.0]}), None, title="T", source="S")
+        maps.choropleth(pd.DataFrame({"code": ["99"], "valeur": [1.0]}), None,
+                        options=MapOptions(title="T", source="S"))
     with pytest.raises(ValueError, match="level"):
         maps.choropleth(_values(["31"]), None, level="commune")
 
@@ -115,7 +118,8 @@ def test_choropleth_rejects_unknown_codes_and_levels():
 def test_choropleth_boundaries_france_with_insets(synthetic_boundaries):
     vals = _values(ALL_CODES, seed=2)
     vals.loc[vals["code"].isin(["973", "2A"]), ["valeur", "statut"]] = [np.nan, "nc"]
-    fig = maps.choropleth(vals, synthetic_boundaries, title="Part des écoles connectées", source="ETIC 2018")
+    fig = maps.choropleth(vals, synthetic_boundaries,
+                          options=MapOptions(title="Part des écoles connectées", source="ETIC 2018"))
     assert fig.basemap == "boundaries"
     assert list(fig.insets) == ["Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte"]
     assert [ax.get_title() for ax in fig.insets.values()] == list(fig.insets)
@@ -129,7 +133,8 @@ def test_choropleth_boundaries_france_with_insets(synthetic_boundaries):
 
 
 def test_choropleth_boundaries_region_has_no_insets_and_labels(synthetic_boundaries, tmp_path):
-    fig = maps.choropleth(_values(OCCITANIE), synthetic_boundaries, title="Occitanie", source="ETIC 2018")
+    fig = maps.choropleth(_values(OCCITANIE), synthetic_boundaries,
+                          options=MapOptions(title="Occitanie", source="ETIC 2018"))
     assert fig.basemap == "boundaries" and fig.insets == {}
     assert len(fig.map_ax.patches) == 13
     assert {t.get_text() for t in fig.map_ax.texts} == set(OCCITANIE)
@@ -145,7 +150,8 @@ def test_choropleth_boundaries_academies_by_dissolve(synthetic_boundaries):
     mapping = dict(zip(h["departement"], h["academie"], strict=True))
     acad = pd.DataFrame({"code": sorted(set(mapping.values()))})
     acad["valeur"] = np.linspace(10, 90, len(acad))
-    fig = maps.choropleth(acad, synthetic_boundaries, level="academie", mapping=mapping, title="T", source="S")
+    fig = maps.choropleth(acad, synthetic_boundaries, level="academie", mapping=mapping,
+                          options=MapOptions(title="T", source="S"))
     assert fig.basemap == "boundaries" and len(fig.patches_by_code) == len(acad)
     assert len(fig.insets) == 5
     d = map_geometry.dissolve(synthetic_boundaries, mapping)
@@ -157,14 +163,15 @@ def test_choropleth_falls_back_to_tiles_when_boundaries_lack_codes(synthetic_bou
                                       & (synthetic_boundaries["code"] != "31")]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fig = maps.choropleth(_values(OCCITANIE), without_31, title="T", source="S")
+        fig = maps.choropleth(_values(OCCITANIE), without_31, options=MapOptions(title="T", source="S"))
     assert fig.basemap == "tilegrid"
     assert any("tile grid" in str(w.message) for w in caught)
 
 
 @pytest.mark.shared_data
 def test_real_boundaries_in_lambert_93_simplified(departements_geo):
-    fig = maps.choropleth(_values(ALL_CODES, seed=2), departements_geo, title="T", source="ETIC 2018")
+    fig = maps.choropleth(_values(ALL_CODES, seed=2), departements_geo,
+                          options=MapOptions(title="T", source="ETIC 2018"))
     x0, x1 = fig.map_ax.get_xlim()
     assert 50_000 < x0 < 200_000 and 1_000_000 < x1 < 1_300_000  # Lambert-93 metres for the mainland
     prepared = map_geometry.prepare_geometries(departements_geo)
@@ -177,7 +184,7 @@ def test_choropleth_absent_and_vide_and_inferred_source():
     vals = _values(OCCITANIE).assign(source="ETIC 2018", unite="ratio")
     vals.loc[vals["code"] == "31", "statut"] = "absent"
     vals.loc[vals["code"] == "48", ["valeur", "statut"]] = [np.nan, "vide"]
-    fig = maps.choropleth(vals, None, title="T")
+    fig = maps.choropleth(vals, None, options=MapOptions(title="T"))
     assert fig.source_text == f"Source{NBSP}: ETIC 2018"
     assert "n.d. (non disponible)" in fig.legend_labels and "sans objet" in fig.legend_labels
     absent, vide = fig.patches_by_code["31"], fig.patches_by_code["48"]
@@ -189,7 +196,7 @@ def test_choropleth_absent_and_vide_and_inferred_source():
 
 def test_choropleth_of_a_level_absent_from_the_questionnaire_is_nd_not_nc():
     vals = _values(OCCITANIE).assign(source="ETIC 2019", valeur=np.nan, statut="hors_questionnaire")
-    fig = maps.choropleth(vals, None, title="T")
+    fig = maps.choropleth(vals, None, options=MapOptions(title="T"))
     assert "n.d. (modalité absente du questionnaire de l'année)" in fig.legend_labels
     assert not any("non communiqué" in lab for lab in fig.legend_labels)
     assert fig.patches_by_code["31"].get_hatch() is None

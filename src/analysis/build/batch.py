@@ -84,7 +84,7 @@ class BatchReport:
     @staticmethod
     def _nodata(counts: dict[str, int]) -> str:
         n = counts["nodata"]
-        return f", {n} sans données (non construite{'s' if n > 1 else ''})" if n else ""
+        return f", {n} sans données ({plural(n, 'non construite', 'non construites', with_number=False)})" if n else ""
 
     def summary(self) -> str:
         """One line in French, counts agreed: ``13 éditions 2018 : 12 construites, 1 à jour (cache)…``."""

@@ -18,9 +18,7 @@ from pathlib import Path
 from analysis.build.kernels import KERNEL
 from analysis.core import config, territories
 from analysis.core.errors import BookConfigError, BuildError
-
-TITLE = "État des lieux du numérique éducatif"
-AUTHOR = "Projet « État des lieux du numérique éducatif » — données ouvertes"
+from analysis.core.publication import AUTHOR, TITLE
 
 
 @dataclass

@@ -22,7 +22,8 @@ import pandas as pd
 from analysis.build import manifest as cache
 from analysis.core import nc, territories
 from analysis.core.digests import file_sha256
-from analysis.core.formatting import fmt_value
+from analysis.core.formatting import fmt_value, plural
+from analysis.core.publication import DEMO_WARNING, TITLE
 from analysis.core.statuts import SECRET_THRESHOLD, Extent, Statut
 from analysis.core.vocabulary import LEVEL_TITLES
 from analysis.indicators import index_figures
@@ -31,8 +32,6 @@ from analysis.report.tables import PARTIAL_MARK, PARTIAL_NOTE
 #: (indicator, type, heading) of the chiffres clés shown for every edition: the indicators declared
 #: ``index_figure`` in ``resources/indicators.yml``.
 KEY_FIGURES = index_figures()
-DEMO_TEXT = ("DONNÉES DE DÉMONSTRATION — chiffres synthétiques, non officiels : "
-             "ne pas diffuser ni citer.")
 
 CSS = """
 :root{--b:#0b4f8a;--g:#555;--l:#e6eef6}
@@ -158,18 +157,19 @@ def render_index(editions: list[dict], results: pd.DataFrame, year: int, *, demo
             f'<div class="scroll" role="region" tabindex="0" aria-label="{e(title)}">'
             f"<table><thead><tr><th>Territoire</th><th>Rapport</th>{head}</tr></thead>"
             f"<tbody>{''.join(lines)}</tbody></table></div></section>")
-    banner = f'<div class="demo" role="alert">{e(DEMO_TEXT)}</div>' if demo else ""
+    banner = f'<div class="demo" role="alert">{e(DEMO_WARNING)}</div>' if demo else ""
     xlsx_link = f', <a href="indicateurs-{year}.xlsx">indicateurs-{year}.xlsx</a>' if xlsx else ""
     total = len(editions)
+    counted = f"{total} {plural(total, 'édition', 'éditions', with_number=False)}"
     partial_note = f" {e(PARTIAL_NOTE)}" if partial else ""
     body = "".join(sections) or "<p>Aucune édition construite pour ce millésime.</p>"
     return f"""<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>État des lieux du numérique éducatif — éditions {year}</title>
+<title>{e(TITLE)} — éditions {year}</title>
 <style>{CSS}</style></head>
-<body>{banner}<header><h1>État des lieux du numérique éducatif — millésime {year}</h1>
-<p>{total} édition{'s' if total > 1 else ''} : France, régions académiques, académies et départements.</p></header>
+<body>{banner}<header><h1>{e(TITLE)} — millésime {year}</h1>
+<p>{counted} : France, régions académiques, académies et départements.</p></header>
 <main>
 <div class="search"><label for="recherche">Rechercher un territoire (nom ou code)</label>
 <input id="recherche" type="search" placeholder="ex. Haute-Garonne, 31, Toulouse" autocomplete="off">

@@ -16,6 +16,7 @@ from rich.console import Console
 from typer.core import TyperCommand, TyperGroup
 
 from analysis.core.errors import UsageError
+from analysis.core.publication import TITLE
 
 #: Typer's help and error panels in French: their titles and the notes in brackets. The usage
 #: line and the errors of the command-line parser itself (an unknown option, a missing
@@ -57,7 +58,7 @@ class Group(_FrenchHelpOption, TyperGroup):
 
 _french_panels()
 app = typer.Typer(cls=Group, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="État des lieux du numérique éducatif : données, indicateurs et rapports.")
+                  help=f"{TITLE} : données, indicateurs et rapports.")
 data_app = typer.Typer(cls=Group, no_args_is_help=True,
                        help="Importer, télécharger, vérifier et décrire les fichiers sources.")
 app.add_typer(data_app, name="data")

@@ -116,9 +116,9 @@ def partial_warning(results: pd.DataFrame, ids: list[str], year: int, *, batch: 
             f"{extent(results, 'france')[1]}" if covered else "les données ne couvrent aucun département")
     parts = []
     if not empty.empty:
-        verb = "n'a" if len(empty) < 2 else "n'ont"
+        verb = plural(len(empty), "n'a", "n'ont", with_number=False)
         parts.append(f"{plural(len(empty), 'édition', 'éditions')} sur {len(table)} {verb} aucune donnée "
-                     f"({'non construite' if len(empty) < 2 else 'non construites'})")
+                     f"({plural(len(empty), 'non construite', 'non construites', with_number=False)})")
     if not partial.empty:
         parts.append(f"{plural(len(partial), 'édition est partielle', 'éditions sont partielles')} "
                      f"({_labels(partial.index, year)})")

@@ -223,7 +223,7 @@ def show_report(report, *, single: bool) -> int:
         command = " ".join(shlex.quote(a) for a in ["etat-des-lieux", *sys.argv[1:]])
         console.print(f"[yellow]interrompu[/] (Ctrl-C) : "
                       f"{plural(finished, 'édition terminée', 'éditions terminées')} pendant ce lancement "
-                      f"{'est enregistrée' if finished < 2 else 'sont enregistrées'}, "
+                      f"{plural(finished, 'est enregistrée', 'sont enregistrées', with_number=False)}, "
                       f"{plural(unfinished, 'non terminée', 'non terminées')}.\n"
                       f"  → pour reprendre, relancez la même commande : {command}\n"
                       f"    (les éditions terminées ne sont pas refaites)", highlight=False)

@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from analysis.core.formatting import plural
+from analysis.core.publication import DEMO_MARK
 
 #: A file's state (``FileState.state``): the word in the table, the sentence below it.
 STATES = {
@@ -90,7 +91,7 @@ def show_status(store, data_dir_given: bool, output: Console, errors: Console, *
                  soft_wrap=True)
     states = store.verify()
     if store.is_demo():
-        output.print("[magenta]DONNÉES DE DÉMONSTRATION[/] (synthétiques, marquées sur chaque page)")
+        output.print(f"[magenta]{DEMO_MARK}[/] (synthétiques, marquées sur chaque page)")
     if not states:
         output.print(f"Aucun fichier dans {escape(str(store.raw))}.", highlight=False, soft_wrap=True)
         output.print("  → importez des fichiers officiels (`etat-des-lieux data import CHEMIN`), "

@@ -218,7 +218,7 @@ def fmt_change(delta: Real | None, unit: str | None = "%", decimals: int = 0) ->
     text = fmt_number(delta, decimals, sign=True)
     if u == "%":
         magnitude = abs(round_half_up(delta, decimals))
-        word = "point" if magnitude < 2 else "points"  # French: singular below 2
+        word = plural(magnitude, "point", "points", with_number=False)
         return text + UNIT_SEP + word
     return text
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 import zlib
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -290,130 +291,204 @@ def _table(values: dict[str, str], keys: np.ndarray) -> np.ndarray:
     return texts[order][position]
 
 
+@dataclass(frozen=True)
+class _Rows:
+    """The establishments as arrays, in the annuaire's row order, and the masks its columns use."""
+
+    est: pd.DataFrame
+    dep_idx: np.ndarray
+    dep: np.ndarray          # COG code of the département
+    kind: np.ndarray
+    nature: np.ndarray
+    public: np.ndarray
+    uai: np.ndarray
+    is_ecole: np.ndarray
+    is_college: np.ndarray
+    is_lycee: np.ndarray
+    hier: pd.DataFrame       # the territories of each département, on the annuaire's (current) map
+
+    @classmethod
+    def of(cls, est: pd.DataFrame) -> _Rows:
+        geo = geography()
+        dep_idx = est["dep_idx"].to_numpy()
+        kind = est["kind"].to_numpy().astype(str)
+        return cls(est=est, dep_idx=dep_idx, dep=geo.codes[dep_idx], kind=kind,
+                   nature=est["nature"].to_numpy().astype(str), public=est["public"].to_numpy().astype(bool),
+                   uai=est["uai"].to_numpy().astype(object), is_ecole=kind == "ecole",
+                   is_college=kind == "college", is_lycee=kind == "lycee",
+                   hier=territories.hierarchy(ANNUAIRE_VINTAGE).set_index("departement").reindex(geo.codes))
+
+    @property
+    def n(self) -> int:
+        return len(self.dep_idx)
+
+    def lookup(self, column: str) -> np.ndarray:
+        """A column of the territories table, for each establishment's département."""
+        return self.hier[column].to_numpy().astype(object)[self.dep_idx]
+
+    def bits(self, rng: np.random.Generator, p: float) -> np.ndarray:
+        """"1" with probability ``p``, else "0" (one draw per establishment)."""
+        return _where(rng.random(self.n) < p, "1", "0")
+
+
+_EMPTY = _o("")
+_NAME_PREFIX = {"101": "Ecole maternelle", "151": "Ecole élémentaire", "340": "Collège",
+                "300": "Lycée général et technologique", "302": "Lycée général et technologique",
+                "301": "Lycée technologique", "306": "Lycée polyvalent", "320": "Lycée professionnel",
+                "307": "Lycée agricole", "310": "Lycée climatique", "370": "EREA"}
+# Optional sections of collèges and lycées, with the share of them that have one.
+_SECTIONS = (("Apprentissage", 0.1), ("Segpa", 0.25), ("Section_arts", 0.05), ("Section_cinema", 0.03),
+             ("Section_theatre", 0.04), ("Section_sport", 0.1), ("Section_internationale", 0.03),
+             ("Section_europeenne", 0.2), ("GRETA", 0.15))
+
+
 def annuaire_frame(est: pd.DataFrame, seed: int) -> pd.DataFrame:
-    """The annuaire de l'éducation (69 columns, official order) for the establishments."""
+    """The annuaire de l'éducation (69 columns, official order) for the establishments.
+
+    The columns are written by groups, in a fixed order: each group draws from one random
+    generator in turn, so the order of the calls below decides every drawn value.
+    """
     rng = rng_for(seed, "annuaire-columns")
-    n = len(est)
-    geo = geography()
-    hier = territories.hierarchy(ANNUAIRE_VINTAGE).set_index("departement").reindex(geo.codes)
-    dep_idx = est["dep_idx"].to_numpy()
-    dep = geo.codes[dep_idx]
-    kind = est["kind"].to_numpy().astype(str)
-    nature = est["nature"].to_numpy().astype(str)
-    public = est["public"].to_numpy().astype(bool)
-    uai = est["uai"].to_numpy().astype(object)
-    lookup = lambda col: hier[col].to_numpy().astype(object)[dep_idx]  # noqa: E731
-    is_ecole = kind == "ecole"
-    is_lycee = kind == "lycee"
-    is_college = kind == "college"
-    is_2d = ~is_ecole
-    bit = lambda p: _where(rng.random(n) < p, "1", "0")  # noqa: E731
+    rows = _Rows.of(est)
+    out: dict[str, np.ndarray] = {c: np.full(rows.n, "", dtype=object) for c in layouts.ANNUAIRE}
+    out.update(_name_columns(rows, rng))
+    out.update(_address_columns(rows, rng))
+    out.update(_territory_columns(rows))
+    out.update(_teaching_columns(rows, rng))
+    out.update(_service_columns(rows, rng))
+    out.update(_pupil_columns(rows, rng))
+    out.update(_location_columns(rows))
+    out.update(_status_columns(rows, rng))
+    return object_frame(out, layouts.ANNUAIRE, rows.n)
 
-    empty = _o("")
-    out: dict[str, np.ndarray] = {c: np.full(n, "", dtype=object) for c in layouts.ANNUAIRE}
 
-    # Names.
+def _name_columns(rows: _Rows, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """« Collège privé Sainte-Marie », « Ecole élémentaire publique Jules Ferry », its type and sector."""
+    n, public, is_ecole = rows.n, rows.public, rows.is_ecole
     patron = _PATRONS.astype(object)[rng.integers(0, len(_PATRONS), n)]
     saint = _SAINTS.astype(object)[rng.integers(0, len(_SAINTS), n)]
-    prefix = _table({"101": "Ecole maternelle", "151": "Ecole élémentaire", "340": "Collège",
-                     "300": "Lycée général et technologique", "302": "Lycée général et technologique",
-                     "301": "Lycée technologique", "306": "Lycée polyvalent", "320": "Lycée professionnel",
-                     "307": "Lycée agricole", "310": "Lycée climatique", "370": "EREA"}, nature)
-    prefix = _where((nature == "151") & (rng.random(n) < 0.4), "Ecole primaire", prefix)
+    prefix = _table(_NAME_PREFIX, rows.nature)
+    prefix = _where((rows.nature == "151") & (rng.random(n) < 0.4), "Ecole primaire", prefix)
     sector_word = _where(public, _where(is_ecole, " publique ", " "), _where(is_ecole, " privée ", " privé "))
-    out["Nom_etablissement"] = prefix + sector_word + _where(public, patron, saint)
-    out["Type_etablissement"] = _table(TYPE_ETABLISSEMENT, kind)
-    out["Statut_public_prive"] = _where(public, "Public", "Privé")
+    return {"Nom_etablissement": prefix + sector_word + _where(public, patron, saint),
+            "Type_etablissement": _table(TYPE_ETABLISSEMENT, rows.kind),
+            "Statut_public_prive": _where(public, "Public", "Privé")}
 
-    # Commune: a few communes per département, the first one (chef-lieu) larger.
-    counts = np.bincount(dep_idx, minlength=len(geo))[dep_idx]
+
+def _address_columns(rows: _Rows, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Commune (a few per département, the first one, the chef-lieu, larger), postcode, street."""
+    n, dep = rows.n, rows.dep
+    counts = np.bincount(rows.dep_idx, minlength=len(rows.hier))[rows.dep_idx]
     n_communes = np.maximum(1, np.rint(counts * 0.55)).astype(np.int64)
-    commune_no = 1 + np.floor(est["commune_u"].to_numpy() ** 2.0 * n_communes).astype(np.int64)
+    commune_no = 1 + np.floor(rows.est["commune_u"].to_numpy() ** 2.0 * n_communes).astype(np.int64)
     is_drom = np.char.str_len(dep.astype(str)) == 3
     three = np.array([f"{i:03d}" for i in range(1000)], dtype=object)
     two = three[:100].copy()
     two[:] = [f"{i:02d}" for i in range(100)]
     dep_o = dep.astype(object)
     code_commune = dep_o + _where(is_drom, two[commune_no % 100], three[commune_no % 1000])
-    out["Code_commune"] = code_commune
     unique_codes, inverse = np.unique(code_commune.astype(str), return_inverse=True)
     names = np.array([_commune_name(c) for c in unique_codes.tolist()], dtype=object)
-    out["Nom_commune"] = names[inverse]
     upper_names = np.array([_ascii_upper(c) for c in names.tolist()], dtype=object)[inverse]
+    corsica = np.isin(dep, ["2A", "2B"])
     corsica_digit = _where(dep == "2A", "1", "2")
-    cp_dep = _where(np.isin(dep, ["2A", "2B"]), "20", dep_o)
     cp_tail = _where(is_drom, two[commune_no % 100],
-                     _where(np.isin(dep, ["2A", "2B"]), corsica_digit + two[commune_no % 100],
-                            three[commune_no * 10 % 1000]))
-    code_postal = cp_dep + cp_tail
-    out["Code postal"] = code_postal
+                     _where(corsica, corsica_digit + two[commune_no % 100], three[commune_no * 10 % 1000]))
+    code_postal = _where(corsica, "20", dep_o) + cp_tail
     street = _STREETS.astype(object)[rng.integers(0, len(_STREETS), n)]
     numbers = np.array([str(i) for i in range(200)], dtype=object)
-    out["Adresse_1"] = numbers[rng.integers(1, 120, n)] + " " + street
-    out["Adresse_3"] = code_postal + " " + upper_names
+    return {"Code_commune": code_commune, "Nom_commune": names[inverse], "Code postal": code_postal,
+            "Adresse_1": numbers[rng.integers(1, 120, n)] + " " + street,
+            "Adresse_3": code_postal + " " + upper_names}
 
-    # Territories (current map: the annuaire is a snapshot).
-    out["Code_departement"] = _where(np.char.str_len(dep.astype(str)) == 2, "0" + dep_o, dep_o)
-    out["Code_academie"] = lookup("academie_code")
-    out["Code_region"] = lookup("region")
-    out["Libelle_departement"] = lookup("departement_nom")
-    out["Libelle_academie"] = lookup("academie_nom")
-    out["Libelle_region"] = lookup("region_nom")
 
-    out["Ecole_maternelle"] = _where(is_ecole, _where((nature == "101") | (rng.random(n) < 0.4), "1", "0"), empty)
-    out["Ecole_elementaire"] = _where(is_ecole, _where(nature == "151", "1", "0"), empty)
-    gen = np.isin(nature, ["300", "302", "306", "310"])
-    tech = np.isin(nature, ["300", "301", "306", "307"])
-    pro = np.isin(nature, ["306", "320", "307"])
-    for column, flag in (("Voie_generale", gen), ("Voie_technologique", tech), ("Voie_professionnelle", pro)):
-        out[column] = _where(is_lycee, _where(flag, "1", "0"), _where(is_college, "0", empty))
-    out["Mail"] = _where(public, "ce." + uai + "@ac-" + lookup("academie") + ".fr", empty)
-    out["Restauration"] = bit(0.85)
-    out["Hebergement"] = _where(is_lycee | (kind == "erea"), bit(0.6), "0")
-    out["ULIS"] = bit(0.15)
-    for column, p in (("Apprentissage", 0.1), ("Segpa", 0.25), ("Section_arts", 0.05),
-                      ("Section_cinema", 0.03), ("Section_theatre", 0.04), ("Section_sport", 0.1),
-                      ("Section_internationale", 0.03), ("Section_europeenne", 0.2), ("GRETA", 0.15)):
-        out[column] = _where(is_2d, bit(p), empty)
-    out["Lycee_Agricole"] = _where(is_lycee, _where(nature == "307", "1", "0"), empty)
-    out["Lycee_militaire"] = _where(is_lycee, "0", empty)
-    out["Lycee_des_metiers"] = _where(is_lycee, _where(pro, bit(0.3), "0"), empty)
-    out["Post_BAC"] = _where(is_lycee, bit(0.45), empty)
-    out["Appartenance_Education_Prioritaire"] = est["rep"].to_numpy().astype(object)
-    pupils = est["pupils"].to_numpy()
-    no_pupils = (nature == "307") | (~public & (rng.random(n) < 0.15))
+def _territory_columns(rows: _Rows) -> dict[str, np.ndarray]:
+    """Département, académie and région (current map: the annuaire is a snapshot)."""
+    dep_o = rows.dep.astype(object)
+    return {"Code_departement": _where(np.char.str_len(rows.dep.astype(str)) == 2, "0" + dep_o, dep_o),
+            "Code_academie": rows.lookup("academie_code"), "Code_region": rows.lookup("region"),
+            "Libelle_departement": rows.lookup("departement_nom"),
+            "Libelle_academie": rows.lookup("academie_nom"), "Libelle_region": rows.lookup("region_nom")}
+
+
+def _teaching_columns(rows: _Rows, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Levels of an école (maternelle, élémentaire) and tracks of a lycée (générale, techno, pro)."""
+    nature, is_ecole = rows.nature, rows.is_ecole
+    maternelle = (nature == "101") | (rng.random(rows.n) < 0.4)
+    out = {"Ecole_maternelle": _where(is_ecole, _where(maternelle, "1", "0"), _EMPTY),
+           "Ecole_elementaire": _where(is_ecole, _where(nature == "151", "1", "0"), _EMPTY)}
+    for column, flag in (("Voie_generale", np.isin(nature, ["300", "302", "306", "310"])),
+                         ("Voie_technologique", np.isin(nature, ["300", "301", "306", "307"])),
+                         ("Voie_professionnelle", _professional(nature))):
+        out[column] = _where(rows.is_lycee, _where(flag, "1", "0"), _where(rows.is_college, "0", _EMPTY))
+    return out
+
+
+def _professional(nature: np.ndarray) -> np.ndarray:
+    """The natures of a lycée with a voie professionnelle."""
+    return np.isin(nature, ["306", "320", "307"])
+
+
+def _service_columns(rows: _Rows, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """E-mail, canteen, boarding, ULIS, sections, and what a lycée offers (lycée des métiers, post-bac)."""
+    is_lycee, is_2d = rows.is_lycee, ~rows.is_ecole
+    out = {"Mail": _where(rows.public, "ce." + rows.uai + "@ac-" + rows.lookup("academie") + ".fr", _EMPTY),
+           "Restauration": rows.bits(rng, 0.85),
+           "Hebergement": _where(is_lycee | (rows.kind == "erea"), rows.bits(rng, 0.6), "0"),
+           "ULIS": rows.bits(rng, 0.15)}
+    for column, p in _SECTIONS:
+        out[column] = _where(is_2d, rows.bits(rng, p), _EMPTY)
+    out["Lycee_Agricole"] = _where(is_lycee, _where(rows.nature == "307", "1", "0"), _EMPTY)
+    out["Lycee_militaire"] = _where(is_lycee, "0", _EMPTY)
+    out["Lycee_des_metiers"] = _where(is_lycee, _where(_professional(rows.nature), rows.bits(rng, 0.3), "0"), _EMPTY)
+    out["Post_BAC"] = _where(is_lycee, rows.bits(rng, 0.45), _EMPTY)
+    return out
+
+
+def _pupil_columns(rows: _Rows, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Éducation prioritaire and pupils (not given for agricultural lycées and some private ones)."""
+    pupils = rows.est["pupils"].to_numpy()
+    no_pupils = (rows.nature == "307") | (~rows.public & (rng.random(rows.n) < 0.15))
     pupil_text = np.array([str(i) for i in range(int(pupils.max()) + 1)], dtype=object)[pupils]
-    out["Nombre_d_eleves"] = _where(no_pupils, empty, pupil_text)
+    return {"Appartenance_Education_Prioritaire": rows.est["rep"].to_numpy().astype(object),
+            "Nombre_d_eleves": _where(no_pupils, _EMPTY, pupil_text)}
 
-    lat = est["lat"].to_numpy()
-    lon = est["lon"].to_numpy()
+
+def _location_columns(rows: _Rows) -> dict[str, np.ndarray]:
+    """WGS84 position, and projected coordinates with their EPSG code."""
+    lat = rows.est["lat"].to_numpy()
+    lon = rows.est["lon"].to_numpy()
     lat_s = _fmt(lat, "%.6f")
     lon_s = _fmt(lon, "%.6f")
-    out["position"] = lat_s + "," + lon_s
-    out["latitude"] = lat_s
-    out["longitude"] = lon_s
-    x, y, epsg = _lambert(lat, lon, dep)
-    out["coordonnee_X"] = _fmt(x, "%.1f")
-    out["coordonnee_Y"] = _fmt(y, "%.1f")
-    out["epsg"] = _table({str(c): f"EPSG:{c}" for c in sorted(set(EPSG.values()) | {2154})}, epsg.astype(str))
-    out["precision_localisation"] = np.full(n, "Numéro de rue", dtype=object)
-    simple = is_ecole & (rng.random(n) < 0.2)
-    out["Type_contrat_prive"] = _where(public, "SANS OBJET", _where(simple, "CONTRAT SIMPLE TOUTES CLASSES",
-                                                                  "CONTRAT D'ASSOCIATION TOUTES CLASSES"))
-    out["Code_type_contrat_prive"] = _where(public, "99", _where(simple, "21", "30"))
-    days = est["opened"].to_numpy()
+    x, y, epsg = _lambert(lat, lon, rows.dep)
+    epsg_names = {str(c): f"EPSG:{c}" for c in sorted(set(EPSG.values()) | {2154})}
+    return {"position": lat_s + "," + lon_s, "latitude": lat_s, "longitude": lon_s,
+            "coordonnee_X": _fmt(x, "%.1f"), "coordonnee_Y": _fmt(y, "%.1f"),
+            "epsg": _table(epsg_names, epsg.astype(str)),
+            "precision_localisation": np.full(rows.n, "Numéro de rue", dtype=object)}
+
+
+def _status_columns(rows: _Rows, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Private contract, opening date, state, ministry, nature and identifier."""
+    n, public, nature = rows.n, rows.public, rows.nature
+    simple = rows.is_ecole & (rng.random(n) < 0.2)
+    days = rows.est["opened"].to_numpy()
     unique_days, day_index = np.unique(days, return_inverse=True)
     dates = np.datetime_as_string(np.datetime64("1965-01-01") + unique_days.astype("timedelta64[D]"), unit="D")
-    out["date_ouverture"] = dates.astype(object)[day_index]
-    out["date_maj_ligne"] = np.full(n, ANNUAIRE_DATE, dtype=object)
-    out["etat"] = np.full(n, "OUVERT", dtype=object)
-    out["ministere_tutelle"] = _where(nature == "307", "AGRICULTURE", MEN)
-    out["etablissement_multi_lignes"] = np.full(n, "0", dtype=object)
-    out["rpi_concentre"] = _where(is_ecole, "0", empty)
-    out["code_nature"] = nature.astype(object)
-    out["libelle_nature"] = _table(LIBELLE_NATURE, nature)
-    out["Identifiant_de_l_etablissement"] = uai
-    return object_frame(out, layouts.ANNUAIRE, n)
+    return {
+        "Type_contrat_prive": _where(public, "SANS OBJET", _where(simple, "CONTRAT SIMPLE TOUTES CLASSES",
+                                                                  "CONTRAT D'ASSOCIATION TOUTES CLASSES")),
+        "Code_type_contrat_prive": _where(public, "99", _where(simple, "21", "30")),
+        "date_ouverture": dates.astype(object)[day_index],
+        "date_maj_ligne": np.full(n, ANNUAIRE_DATE, dtype=object),
+        "etat": np.full(n, "OUVERT", dtype=object),
+        "ministere_tutelle": _where(nature == "307", "AGRICULTURE", MEN),
+        "etablissement_multi_lignes": np.full(n, "0", dtype=object),
+        "rpi_concentre": _where(rows.is_ecole, "0", _EMPTY),
+        "code_nature": nature.astype(object),
+        "libelle_nature": _table(LIBELLE_NATURE, nature),
+        "Identifiant_de_l_etablissement": rows.uai,
+    }
 
 
 def object_frame(columns: dict[str, np.ndarray], layout: tuple[str, ...], n: int) -> pd.DataFrame:

@@ -8,6 +8,7 @@ least one terminal; the "ensemble" covers écoles, collèges and lycées (EREA e
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -60,89 +61,131 @@ def perimeter(annuaire: pd.DataFrame) -> list[tuple]:
     return rows
 
 
+@dataclass(frozen=True)
+class _Answers:
+    """The ETIC answers of one millésime (both degrees), with the kind and éducation prioritaire of
+    each establishment, and the size of the public universe of each kind (the n.c. denominator)."""
+
+    etic: pd.DataFrame
+    n_universe: dict[str, int]
+
+    @classmethod
+    def of(cls, data: dict[str, pd.DataFrame], year: int) -> _Answers:
+        a = data["annuaire"]
+        universe = a[(a["Statut_public_prive"] == "Public") & a["code_nature"].isin(list(KIND_OF_NATURE))].copy()
+        universe["kind"] = universe["code_nature"].map(KIND_OF_NATURE)
+        rep = a.set_index("Identifiant_de_l_etablissement")["Appartenance_Education_Prioritaire"]
+        etic = pd.concat([data["etic_2d"], data["etic_1d"]], ignore_index=True)
+        etic = etic[etic["Millesime"] == str(year)].copy()
+        etic["kind"] = etic["Code_nature"].map(KIND_OF_NATURE)
+        etic["rep"] = etic["Code_UAI"].map(rep).fillna("")
+        size = universe["kind"].value_counts()
+        return cls(etic, {k: int(size.get(k, 0)) for k in KIND_OF_NATURE.values()})
+
+    def of_kind(self, kind: str) -> pd.Series:
+        return self.etic["kind"] == kind
+
+    def number(self, column: str) -> pd.Series:
+        return _num(self.etic[column])
+
+    def nc(self, answered: pd.Series, kinds=ENSEMBLE) -> float:
+        """Share (%) of the universe of ``kinds`` without an answer (``answered`` False)."""
+        n_answered = (answered & self.etic["kind"].isin(kinds)).sum()
+        total = sum(self.n_universe[k] for k in kinds)
+        return 100 * (1 - n_answered / total)
+
+    def share(self, column: str, value, kinds=ENSEMBLE) -> tuple[float, float]:
+        """Share (%) of the answers of ``kinds`` equal to ``value``, and the n.c. rate of ``column``."""
+        answered = self.etic[column] != ""
+        sub = self.etic[answered & self.etic["kind"].isin(kinds)]
+        return 100 * (sub[column] == value).mean(), self.nc(answered, kinds)
+
+
 def etic_year(data: dict[str, pd.DataFrame], year: int) -> list[tuple]:
-    a = data["annuaire"]
-    universe = a[(a["Statut_public_prive"] == "Public") & a["code_nature"].isin(list(KIND_OF_NATURE))].copy()
-    universe["kind"] = universe["code_nature"].map(KIND_OF_NATURE)
-    rep = a.set_index("Identifiant_de_l_etablissement")["Appartenance_Education_Prioritaire"]
-    etic = pd.concat([data["etic_2d"], data["etic_1d"]], ignore_index=True)
-    etic = etic[etic["Millesime"] == str(year)].copy()
-    etic["kind"] = etic["Code_nature"].map(KIND_OF_NATURE)
-    etic["rep"] = etic["Code_UAI"].map(rep).fillna("")
-    size = universe["kind"].value_counts()
-    n_universe = {k: int(size.get(k, 0)) for k in KIND_OF_NATURE.values()}
-    ens = etic["kind"].isin(ENSEMBLE)
+    """(year, theme, figure, type, target, value, n.c. target, n.c.) of the ETIC figures of ``year``."""
+    answers = _Answers.of(data, year)
+    rows = (_connectivity_rows(answers, year) + _terminal_rows(answers) + _equipment_rows(answers)
+            + _service_rows(answers, year))
+    return [(year, *row) for row in rows]
+
+
+def _connectivity_rows(answers: _Answers, year: int) -> list[tuple]:
     rows = []
-
-    def nc(mask_answered: pd.Series, kinds=ENSEMBLE) -> float:
-        answered = (mask_answered & etic["kind"].isin(kinds)).sum()
-        total = sum(n_universe[k] for k in kinds)
-        return 100 * (1 - answered / total)
-
-    def share(column: str, value, kinds=ENSEMBLE) -> tuple[float, float]:
-        answered = etic[column] != ""
-        sub = etic[answered & etic["kind"].isin(kinds)]
-        return 100 * (sub[column] == value).mean(), nc(answered, kinds)
-
     for label, column, target in (("acces_internet", "AccWeb_Aucun", 98), ("acces_adsl", "AccWeb_ADSL", 71),
                                   ("acces_fibre", "AccWeb_CableFibreOptique", 23), ("acces_rtc", "AccWeb_RTC", 10)):
-        value, n = share(column, "non" if label == "acces_internet" else "oui")
+        value, n = answers.share(column, "non" if label == "acces_internet" else "oui")
         rows.append(("connectivite", label, "ensemble", target, value, 27, n))
     top = "50pctOuPlus" if year <= 2018 else "50OuPlus"
     for kinds, label, target in ((ENSEMBLE, "ensemble", 77), (("ecole",), "ecole", 74),
                                  (("college",), "college", 95), (("lycee",), "lycee", 93)):
-        value, n = share("SalleInternet", top, kinds)
+        value, n = answers.share("SalleInternet", top, kinds)
         rows.append(("connectivite", "classes_internet_50_plus", label, target, value, 26, n))
-    value, n = share("SiWifi", "Non")
+    value, n = answers.share("SiWifi", "Non")
     rows.append(("connectivite", "wifi_absent", "ensemble", 17, value, 54, n))
+    return rows
 
-    terminals = _num(etic["NbTerminaux"])
-    pupils = _num(etic["NbEleve"])
+
+def _terminal_rows(answers: _Answers) -> list[tuple]:
+    """Pupils per terminal, by type and éducation prioritaire; shares of mobile and recent terminals."""
+    terminals, pupils = answers.number("NbTerminaux"), answers.number("NbEleve")
     with_terminals = terminals >= 1
+    rows = []
     for kind, target in (("ecole", 16), ("college", 5), ("lycee", 3)):
-        m = with_terminals & (etic["kind"] == kind)
-        n = nc(terminals.notna(), (kind,))
+        m = with_terminals & answers.of_kind(kind)
         rows.append(("equipement", "eleves_par_terminal", kind, target, pupils[m].sum() / terminals[m].sum(),
-                     {"ecole": 14, "college": 21, "lycee": 43}[kind], n))
+                     {"ecole": 14, "college": 21, "lycee": 43}[kind], answers.nc(terminals.notna(), (kind,))))
     for kind, groups in (("ecole", {"": 14, "REP": 24, "REP+": 30}), ("college", {"": 5, "REP": 4, "REP+": 4})):
         for group, target in groups.items():
-            m = with_terminals & (etic["kind"] == kind) & (etic["rep"] == group)
+            m = with_terminals & answers.of_kind(kind) & (answers.etic["rep"] == group)
             rows.append(("equipement", f"eleves_par_terminal_{group or 'hors_rep'}", kind, target,
                          pupils[m].sum() / terminals[m].sum(), None, None))
     # Same definition as the indicator: every asked component known (a blank is not a zero).
-    parts = [c for c in ("NbTablette", "NbTablettePC", "NbMicroPortable") if _num(etic[c]).notna().any()]
-    mobile = sum(_num(etic[c]) for c in parts)
-    recent = _num(etic["NbMicroMoins5"])
+    parts = [c for c in ("NbTablette", "NbTablettePC", "NbMicroPortable") if answers.number(c).notna().any()]
+    mobile = sum(answers.number(c) for c in parts)
+    recent = answers.number("NbMicroMoins5")
     for kind, target_m, target_r in (("ecole", 43, 31), ("college", 25, 35), ("lycee", 10, 21)):
-        m = with_terminals & (etic["kind"] == kind)
+        m = with_terminals & answers.of_kind(kind)
         mm = m & mobile.notna()
         rows.append(("equipement", "part_terminaux_mobiles", kind, target_m,
                      100 * mobile[mm].sum() / terminals[mm].sum(), 17, None))
         mr = m & recent.notna()
         rows.append(("equipement", "part_terminaux_moins_5_ans", kind, target_r,
                      100 * recent[mr].sum() / terminals[mr].sum(), 17, None))
+    return rows
+
+
+def _equipment_rows(answers: _Answers) -> list[tuple]:
+    """Maintenance by the collectivité, interactive boards, 3D printers."""
+    etic, rows = answers.etic, []
     answered = etic["Maint_PersCollect"] != ""
     collectivite = (etic["Maint_PersCollect"] == "oui") | (etic["Maint_PrestaExt"] == "oui")
     for kind, target in (("ecole", 75), ("college", 68), ("lycee", 78)):
-        m = answered & (etic["kind"] == kind)
+        m = answered & answers.of_kind(kind)
         rows.append(("equipement", "maintenance_collectivite", kind, target, 100 * collectivite[m].mean(), 20,
-                     nc(answered)))
-    tbi = _num(etic["NbTBI"])
+                     answers.nc(answered)))
+    tbi = answers.number("NbTBI")
+    ens = etic["kind"].isin(ENSEMBLE)
     rows.append(("equipement", "tni_au_moins_un", "ensemble", 70, 100 * (tbi[ens & tbi.notna()] >= 1).mean(), 16,
-                 nc(tbi.notna())))
-    printers = _num(etic["NbImpr3D"])
+                 answers.nc(tbi.notna())))
+    printers = answers.number("NbImpr3D")
     for kind, target in (("ecole", 1), ("college", 63), ("lycee", 47)):
-        m = printers.notna() & (etic["kind"] == kind)
+        m = printers.notna() & answers.of_kind(kind)
         rows.append(("equipement", "imprimante_3d_au_moins_une", kind, target, 100 * (printers[m] >= 1).mean(), 41,
-                     nc(printers.notna())))
+                     answers.nc(printers.notna())))
+    return rows
+
+
+def _service_rows(answers: _Answers, year: int) -> list[tuple]:
+    """ENT (by type, and the départements / régions where every collège / lycée has one), resources."""
+    etic, rows = answers.etic, []
     ent_column = "SiEntDisponible" if year <= 2018 else "SiEntUtilise"
     for kind, target, target_nc in (("ecole", 19, 13), ("college", 82, 20), ("lycee", 87, 42)):
-        value, n = share(ent_column, "oui", (kind,))
+        value, n = answers.share(ent_column, "oui", (kind,))
         rows.append(("services", "ent", kind, target, value, target_nc, n))
-    colleges = etic[(etic["kind"] == "college") & (etic[ent_column] != "")]
+    colleges = etic[answers.of_kind("college") & (etic[ent_column] != "")]
     by_dep = colleges.groupby("Departement")[ent_column].apply(lambda s: (s == "oui").all())
     rows.append(("services", "departements_100pct_colleges_ent", "ensemble", 39, int(by_dep.sum()), None, None))
-    lycees = etic[(etic["kind"] == "lycee") & (etic[ent_column] != "")]
+    lycees = etic[answers.of_kind("lycee") & (etic[ent_column] != "")]
     by_reg = lycees.groupby("Code_region")[ent_column].apply(lambda s: (s == "oui").all())
     rows.append(("services", "regions_100pct_lycees_ent", "ensemble", 3, int(by_reg.sum()), None, None))
     for label, column, target in (("entrainement", "TpRess_ResEntrainement", 49),
@@ -151,9 +194,9 @@ def etic_year(data: dict[str, pd.DataFrame], year: int) -> list[tuple]:
                                   ("manuels_numeriques", "TpRess_ManuelNum", 26),
                                   ("animations_simulation", "TpRess_AnimScienLogiSimu", 25),
                                   ("autres", "TpRess_Autres", 23), ("aucune", "TpRess_aucune", 15)):
-        value, n = share(column, "oui")
+        value, n = answers.share(column, "oui")
         rows.append(("services", f"ressources_{label}", "ensemble", target, value, 46, n))
-    return [(year, *row) for row in rows]
+    return rows
 
 
 def coverage_year(data: dict[str, pd.DataFrame], year: int) -> list[tuple]:

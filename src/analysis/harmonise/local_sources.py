@@ -89,7 +89,7 @@ def join(table: pd.DataFrame, year: int, registry, read, report) -> None:
                                     f"({_listed(unmatched)}).")
             outside = sorted(rows.index[~rows.index.isin(table.loc[inside, "uai"]) & rows.index.isin(table["uai"])])
             if outside:
-                kept = "non retenu" if len(outside) < 2 else "non retenus"
+                kept = plural(len(outside), "non retenu", "non retenus", with_number=False)
                 report.notes.append(f"{source.title} {year}{COLON} "
                                     f"{plural(len(outside), 'établissement', 'établissements')} hors de la "
                                     f"couverture déclarée de la source, {kept} ({_listed(outside)}).")

@@ -16,6 +16,7 @@ import pandas as pd
 
 from analysis import indicators
 from analysis.core import territories
+from analysis.core.publication import DEMO_BANNER, TITLE
 from analysis.core.statuts import SECRET_THRESHOLD, Statut
 from analysis.core.vocabulary import TYPES
 from analysis.indicators.catalogue import themes
@@ -98,8 +99,8 @@ def statuts_notice(threshold: int = SECRET_THRESHOLD) -> str:
 def _xlsx(rows: pd.DataFrame, path: Path, threshold: int) -> None:
     demo = bool(rows.get("demo", pd.Series([False])).any())
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        notice = [["État des lieux du numérique éducatif — indicateurs"],
-                  ["DONNÉES DE DÉMONSTRATION — chiffres synthétiques, non officiels" if demo else
+        notice = [[f"{TITLE} — indicateurs"],
+                  [DEMO_BANNER if demo else
                    "Données ouvertes officielles (voir la provenance dans le rapport)"],
                   [statuts_notice(threshold)]]
         pd.DataFrame(notice).to_excel(writer, sheet_name="Lisez-moi", index=False, header=False)

@@ -28,6 +28,7 @@ from pathlib import Path
 import yaml
 
 from analysis.core.errors import BookConfigError, RenderError
+from analysis.core.publication import DEMO_BANNER, DEMO_MARK, TITLE
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,6 @@ FILTERS_DIR = RENDER_DIR / "filters"
 LUA_FILTER = FILTERS_DIR / "notebook.lua"
 MARKDOWN_FORMAT = "markdown-citations"  # "@fig-x" is resolved by us, never a citation
 
-DEFAULT_TITLE = "État des lieux du numérique éducatif"
 SUPPORTED_FORMATS = ("html", "pdf")
 
 
@@ -220,13 +220,16 @@ def locate_pandoc_failure(args: list[str], chapters: Sequence[tuple[Path, str]],
 # ---------------------------------------------------------------------------------------------
 
 def _metadata(meta: dict, book: Book | None, formats_opts: dict) -> dict:
-    title = meta.get("title") or (book.title if book else DEFAULT_TITLE)
+    title = meta.get("title") or (book.title if book else TITLE)
     out = {
         "title": title,
         "pagetitle": re.sub(r"[*_`]", "", title + (f" — {meta['subtitle']}" if meta.get("subtitle") else "")),
         "lang": meta.get("lang") or (book.lang if book else "fr"),
         "toc-title": meta.get("toc-title", "Table des matières"),
         "demo": bool(meta.get("demo", False)),
+        # the words of the demo marking, for the templates (book.html, book.typ)
+        "demo-text": DEMO_BANNER,
+        "demo-mark": DEMO_MARK,
     }
     subtitle = meta.get("subtitle") or (book.subtitle if book else None)
     for key, value in (("subtitle", subtitle), ("territory", meta.get("territory")),
@@ -260,78 +263,22 @@ def render_book(notebooks: list[Path], out_dir: Path, basename: str,
     a temporary folder, removed on success and kept (and named in the error) on failure.
     Returns ``{"html": path, "pdf": path}`` for the requested formats.
     """
-    from . import html as html_mod
-    from . import pdf as pdf_mod
-    from .notebook import NotebookError, Numbering, convert_notebook, resolve_crossrefs
+    from .notebook import NotebookError
 
     meta = dict(meta or {})
-    formats = tuple(dict.fromkeys("pdf" if f == "typst" else f for f in formats))
-    unknown = [f for f in formats if f not in SUPPORTED_FORMATS]
-    if unknown or not formats:
-        raise ValueError(f"unsupported format(s) {unknown}: choose among {SUPPORTED_FORMATS}")
+    formats = _requested_formats(formats)
     notebooks = [Path(p) for p in notebooks]
     appendices = [Path(p) for p in appendices]
     if not notebooks:
         raise ValueError("render_book needs at least one notebook")
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-
-    keep = build_dir is not None
-    if build_dir is None:
-        build = Path(tempfile.mkdtemp(prefix=f"render-{basename}-"))
-    else:
-        build = Path(build_dir).resolve()
-        if build.exists():
-            shutil.rmtree(build)
-        build.mkdir(parents=True)
+    build, keep = _build_folder(basename, build_dir)
     try:
-        # 1. Notebooks -> Markdown (book-wide numbering, then cross-references).
-        numbering = Numbering()
-        chapters = []
-        demo = bool(meta.get("demo", False))
-        for i, path in enumerate(notebooks):
-            chapters.append(convert_notebook(path, build, index=i, numbering=numbering,
-                                             demo=demo))
-        for j, path in enumerate(appendices):
-            chapters.append(convert_notebook(path, build, index=len(notebooks) + j,
-                                             numbering=numbering,
-                                             appendix_letter=chr(ord("A") + j), demo=demo))
-        resolved = [(ch.path, resolve_crossrefs(ch.markdown, numbering)) for ch in chapters]
-        for label in dict.fromkeys(numbering.unresolved):
-            log.warning("unresolved cross-reference @%s (no figure, table or section has "
-                        "this label)", label)
-        markdown_file = build / "book.md"
-        markdown_file.write_text("\n\n".join(md for _, md in resolved), encoding="utf-8")
-
-        html_opts, typst_opts = _options(book)
-        results: dict[str, Path] = {}
-        jobs = {}
-        # 2. pandoc, both formats at once.
-        if "pdf" in formats:
-            meta_file = build / "meta-typst.yaml"
-            meta_file.write_text(yaml.safe_dump(_metadata(meta, book, typst_opts),
-                                                allow_unicode=True), encoding="utf-8")
-            jobs["pdf"] = pdf_mod.start(markdown_file, meta_file, build, typst_opts)
-        if "html" in formats:
-            meta_file = build / "meta-html.yaml"
-            meta_file.write_text(yaml.safe_dump(_metadata(meta, book, html_opts),
-                                                allow_unicode=True), encoding="utf-8")
-            target = out_dir / f"{basename}.html"
-            jobs["html"] = html_mod.start(markdown_file, meta_file, build, target, html_opts)
-        # 3. typst while pandoc writes the HTML.
-        for fmt in ("pdf", "html"):
-            if fmt not in jobs:
-                continue
-            try:
-                jobs[fmt].wait()
-            except RenderError as exc:
-                chapter = locate_pandoc_failure(jobs[fmt].args, resolved, build)
-                raise RenderError(exc.message, engine=exc.engine, chapter=chapter) from None
-            if fmt == "pdf":
-                results["pdf"] = pdf_mod.compile_pdf(build / pdf_mod.TYP_NAME,
-                                                     out_dir / f"{basename}.pdf")
-            else:
-                results["html"] = out_dir / f"{basename}.html"
+        markdown_file, chapters = _write_markdown(notebooks, appendices, build,
+                                                  demo=bool(meta.get("demo", False)))
+        jobs = _start_pandoc_jobs(formats, markdown_file, meta, book, build, out_dir / f"{basename}.html")
+        results = _finish_jobs(jobs, chapters, build, out_dir, basename)
     except NotebookError as exc:
         raise RenderError(str(exc), engine="notebook") from exc
     except RenderError as exc:
@@ -344,3 +291,88 @@ def render_book(notebooks: list[Path], out_dir: Path, basename: str,
         if not keep:
             shutil.rmtree(build, ignore_errors=True)
     return {fmt: results[fmt] for fmt in formats}
+
+
+def _requested_formats(formats: Sequence[str]) -> tuple[str, ...]:
+    """The formats asked for, once each ("typst" is "pdf"); ``ValueError`` on an unknown one."""
+    formats = tuple(dict.fromkeys("pdf" if f == "typst" else f for f in formats))
+    unknown = [f for f in formats if f not in SUPPORTED_FORMATS]
+    if unknown or not formats:
+        raise ValueError(f"unsupported format(s) {unknown}: choose among {SUPPORTED_FORMATS}")
+    return formats
+
+
+def _build_folder(basename: str, build_dir: Path | None) -> tuple[Path, bool]:
+    """The folder of the intermediate files, emptied, and whether to keep it after success."""
+    if build_dir is None:
+        return Path(tempfile.mkdtemp(prefix=f"render-{basename}-")), False
+    build = Path(build_dir).resolve()
+    if build.exists():
+        shutil.rmtree(build)
+    build.mkdir(parents=True)
+    return build, True
+
+
+def _write_markdown(notebooks: list[Path], appendices: list[Path], build: Path, *,
+                    demo: bool) -> tuple[Path, list[tuple[Path, str]]]:
+    """Step 1: the notebooks as one pandoc Markdown file ``book.md`` (book-wide numbering, then
+    cross-references). Returns it and each chapter's (notebook, Markdown)."""
+    from .notebook import Numbering, convert_notebook, resolve_crossrefs
+
+    numbering = Numbering()
+    chapters = [convert_notebook(path, build, index=i, numbering=numbering, demo=demo)
+                for i, path in enumerate(notebooks)]
+    chapters += [convert_notebook(path, build, index=len(notebooks) + j, numbering=numbering,
+                                  appendix_letter=chr(ord("A") + j), demo=demo)
+                 for j, path in enumerate(appendices)]
+    resolved = [(ch.path, resolve_crossrefs(ch.markdown, numbering)) for ch in chapters]
+    for label in dict.fromkeys(numbering.unresolved):
+        log.warning("unresolved cross-reference @%s (no figure, table or section has "
+                    "this label)", label)
+    markdown_file = build / "book.md"
+    markdown_file.write_text("\n\n".join(md for _, md in resolved), encoding="utf-8")
+    return markdown_file, resolved
+
+
+def _start_pandoc_jobs(formats: Sequence[str], markdown_file: Path, meta: dict, book: Book | None,
+                       build: Path, html_target: Path) -> dict[str, PandocJob]:
+    """Step 2: one pandoc process per format, both started at once (the PDF's first)."""
+    from . import html as html_mod
+    from . import pdf as pdf_mod
+
+    html_opts, typst_opts = _options(book)
+    jobs = {}
+    if "pdf" in formats:
+        meta_file = _write_meta(build / "meta-typst.yaml", _metadata(meta, book, typst_opts))
+        jobs["pdf"] = pdf_mod.start(markdown_file, meta_file, build, typst_opts)
+    if "html" in formats:
+        meta_file = _write_meta(build / "meta-html.yaml", _metadata(meta, book, html_opts))
+        jobs["html"] = html_mod.start(markdown_file, meta_file, build, html_target, html_opts)
+    return jobs
+
+
+def _write_meta(path: Path, metadata: dict) -> Path:
+    path.write_text(yaml.safe_dump(metadata, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _finish_jobs(jobs: dict[str, PandocJob], chapters: Sequence[tuple[Path, str]], build: Path,
+                 out_dir: Path, basename: str) -> dict[str, Path]:
+    """Step 3: wait for pandoc (naming the chapter it rejects), compile the PDF with typst while
+    pandoc writes the HTML. Returns the output files by format."""
+    from . import pdf as pdf_mod
+
+    results: dict[str, Path] = {}
+    for fmt in ("pdf", "html"):
+        if fmt not in jobs:
+            continue
+        try:
+            jobs[fmt].wait()
+        except RenderError as exc:
+            chapter = locate_pandoc_failure(jobs[fmt].args, chapters, build)
+            raise RenderError(exc.message, engine=exc.engine, chapter=chapter) from None
+        if fmt == "pdf":
+            results["pdf"] = pdf_mod.compile_pdf(build / pdf_mod.TYP_NAME, out_dir / f"{basename}.pdf")
+        else:
+            results["html"] = out_dir / f"{basename}.html"
+    return results

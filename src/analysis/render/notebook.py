@@ -31,6 +31,7 @@ from pathlib import Path
 import yaml
 
 from analysis.core.errors import NotebookError
+from analysis.core.publication import DEMO_BANNER
 from analysis.render.crossrefs import (  # noqa: F401 - part of this module's API
     Numbering,
     Ref,
@@ -46,8 +47,7 @@ from analysis.render.pandoc_text import nb_text, raw_block
 
 log = logging.getLogger(__name__)
 
-DEMO_TEXT = "DONNÉES DE DÉMONSTRATION — chiffres synthétiques, non officiels"
-DEMO_BANNER_HTML = f'<div class="demo-banner demo-chapter" role="note">{DEMO_TEXT}</div>'
+DEMO_BANNER_HTML = f'<div class="demo-banner demo-chapter" role="note">{DEMO_BANNER}</div>'
 _IMAGE_RE = re.compile(
     r"!\[(?P<alt>[^\]]*)\]\((?P<src><[^>]*>|[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)")
 _PAGEBREAK_RE = re.compile(r"^[ \t]*\{\{<\s*pagebreak\s*>\}\}[ \t]*$", re.MULTILINE)

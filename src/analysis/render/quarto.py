@@ -28,12 +28,12 @@ from pathlib import Path
 import yaml
 
 from analysis.core.errors import RenderError, UsageError
+from analysis.core.publication import DEMO_BANNER, DEMO_WARNING, TITLE
 
 MIN_VERSION = (1, 9, 18)
 ENV_PATH = "QUARTO_PATH"
 RENDERERS = ("quarto", "builtin")
 OUTPUT_DIR = "_book"
-DEMO_TEXT = "DONNÉES DE DÉMONSTRATION — chiffres synthétiques, non officiels"
 #: Quarto's French language file says "Table" and "Liste des Tables".
 LANGUAGE = {
     "crossref-tbl-title": "Tableau",
@@ -129,7 +129,7 @@ def choose(requested: str | None = None) -> Renderer:
 def edition_config(meta: dict, chapters: list[str], appendices: list[str], basename: str,
                    book=None) -> dict:
     """The ``_quarto.yml`` of one edition (paths relative to the edition folder)."""
-    title = meta.get("title") or (book.title if book else "État des lieux du numérique éducatif")
+    title = meta.get("title") or (book.title if book else TITLE)
     identity = meta.get("subtitle") or meta.get("territory") or ""
     html = {"toc": True, "number-sections": True, "html-math-method": "plain",
             "include-before-body": [MARKS_HTML], "fig-responsive": True}
@@ -146,10 +146,10 @@ def edition_config(meta: dict, chapters: list[str], appendices: list[str], basen
         "language": dict(LANGUAGE),
         "book": {
             "title": title,
-            "subtitle": identity + (f" — {DEMO_TEXT}" if meta.get("demo") else ""),
+            "subtitle": identity + (f" — {DEMO_BANNER}" if meta.get("demo") else ""),
             # The typst book template needs an author; no `date`: Quarto would read
             # "Millésime 2018" as 1 January 2018.
-            "author": meta.get("author") or "État des lieux du numérique éducatif",
+            "author": meta.get("author") or TITLE,
             "output-file": basename,
             "chapters": [HOME, *chapters],
             **({"appendices": appendices} if appendices else {}),
@@ -170,7 +170,7 @@ def home_notebook(meta: dict) -> dict:
     lines = [f"# {meta.get('subtitle') or meta.get('territory') or 'Édition'} {{.unnumbered}}", ""]
     if meta.get("demo"):
         lines += ["::: {.callout-warning title=\"Données de démonstration\"}",
-                  f"{DEMO_TEXT} : ne pas diffuser ni citer.", ":::", ""]
+                  DEMO_WARNING, ":::", ""]
     for key in ("date", "source"):
         if meta.get(key):
             lines += [str(meta[key]), ""]
@@ -187,12 +187,12 @@ def marks(meta: dict) -> tuple[str, str]:
 
     identity = meta.get("subtitle") or meta.get("territory") or ""
     demo = bool(meta.get("demo"))
-    banner = html_lib.escape(identity + (f" — {DEMO_TEXT}" if demo else ""))
+    banner = html_lib.escape(identity + (f" — {DEMO_BANNER}" if demo else ""))
     page = (f'<div class="edition-identity{" demo-banner" if demo else ""}" role="note" '
             f'style="font-weight:bold;padding:.4rem 1rem;text-align:center;'
             f'{"background:#b00020;color:#fff" if demo else "background:#e6eef6;color:#1d1d1d"}">'
             f"{banner}</div>\n")
-    text = json.dumps(identity + (f" — {DEMO_TEXT}" if demo else ""), ensure_ascii=False)
+    text = json.dumps(identity + (f" — {DEMO_BANNER}" if demo else ""), ensure_ascii=False)
     fill = 'rgb("#b00020")' if demo else "luma(90)"
     typ = ("// Edition identity and demo marking on every page (written by analysis.render.quarto).\n"
            "#set page(foreground: place(top + center, dy: 0.6cm, text(size: 8pt, weight: \"bold\", "

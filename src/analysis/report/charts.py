@@ -341,11 +341,7 @@ def grouped_bars(
             raise ValueError(f"grouped_bars: no column {col!r}")
     data[group_col] = data[group_col].astype(str)
     data[hue_col] = data[hue_col].astype(str)
-    groups = list(dict.fromkeys(data[group_col]))
-    if group_order is not None:
-        groups = [str(g) for g in group_order]
-    elif group_col == "type":
-        groups = [t for t in TYPE_ORDER if t in groups] + [g for g in groups if g not in TYPE_ORDER]
+    groups = _group_order(data[group_col], group_col, group_order)
     hues = [str(h) for h in hue_order] if hue_order is not None else list(dict.fromkeys(data[hue_col]))
     if data.duplicated([group_col, hue_col]).any():
         raise ValueError("grouped_bars: several rows for one (group, hue); filter first")
@@ -355,6 +351,7 @@ def grouped_bars(
     if figsize is None:
         figsize = (max(4.8, 1.4 + 0.55 * len(groups) * len(hues)), 3.8)
     width = 0.8 / len(hues)
+    group_names = [_group_name(g, group_col, group_labels) for g in groups]  # as the alt text says them
     with house_style():
         fig, ax = parts.new_figure(figsize)
         vals_all = data["valeur"].to_numpy(float)
@@ -364,35 +361,55 @@ def grouped_bars(
         all_statuts: list[str] = []
         descr = []
         for j, h in enumerate(hues):
-            pos = base - 0.4 + width * (j + 0.5)
-            vals, sts = [], []
-            for g in groups:
-                if (g, h) in idx.index:
-                    row = idx.loc[(g, h)]
-                    vals.append(float(row["valeur"]))
-                    sts.append(str(row["statut"]))
-                else:
-                    vals.append(np.nan)
-                    sts.append(Statut.NC.value)
+            vals, sts = _hue_values(idx, groups, h)
             all_statuts += sts
-            parts.draw_bars(ax, pos, np.array(vals), sts, [hue_colors[j]] * len(groups), width=width * 0.92,
-                       span=span, horizontal=False, unit=unit, decimals=decimals,
-                       label_fontsize=8 if len(hues) > 2 else 8.5)
-            hname = parts.label(h, hue_labels)
-            descr.append(
-                f"{hname}{UNIT_SEP}: "
-                + ", ".join(
-                    f"{parts.label(g, group_labels).lower() if group_col == 'type' else parts.label(g, group_labels)} "
-                    f"{fmt_value(v, unit, decimals, reason=s)}"
-                    for g, v, s in zip(groups, vals, sts, strict=True)
-                )
-            )
+            parts.draw_bars(ax, base - 0.4 + width * (j + 0.5), np.array(vals), sts, [hue_colors[j]] * len(groups),
+                            width=width * 0.92, span=span, horizontal=False, unit=unit, decimals=decimals,
+                            label_fontsize=8 if len(hues) > 2 else 8.5)
+            descr.append(f"{parts.label(h, hue_labels)}{UNIT_SEP}: "
+                         + ", ".join(f"{name} {fmt_value(v, unit, decimals, reason=s)}"
+                                     for name, v, s in zip(group_names, vals, sts, strict=True)))
         ax.set_xticks(base, [parts.label(g, group_labels) for g in groups])
         ax.set_xlim(-0.6, len(groups) - 0.4)
         if ylabel:
             ax.set_ylabel(ylabel)
-        handles = [Patch(facecolor=hue_colors[j], label=parts.label(h, hue_labels)) for j, h in enumerate(hues)]
-        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(hues),
-                  handlelength=1.0, handleheight=1.0, borderaxespad=0.2)
+        _hue_legend(ax, hues, hue_colors, hue_labels)
         alt = f"Diagramme en barres groupées — {title.rstrip('.')}{UNIT_SEP}: " + " ; ".join(descr) + "."
         return parts.finish(fig, title, source, alt, statuts=all_statuts)
+
+
+def _group_order(values: pd.Series, group_col: str, group_order: Sequence[str] | None) -> list[str]:
+    """The groups from left to right: ``group_order``, else the type order for types, else as met."""
+    if group_order is not None:
+        return [str(g) for g in group_order]
+    groups = list(dict.fromkeys(values))
+    if group_col == "type":
+        return [t for t in TYPE_ORDER if t in groups] + [g for g in groups if g not in TYPE_ORDER]
+    return groups
+
+
+def _hue_values(idx: pd.DataFrame, groups: Sequence[str], hue: str) -> tuple[list[float], list[str]]:
+    """The value and statut of each group for one hue; a group without a row is n.c."""
+    vals, sts = [], []
+    for g in groups:
+        if (g, hue) in idx.index:
+            row = idx.loc[(g, hue)]
+            vals.append(float(row["valeur"]))
+            sts.append(str(row["statut"]))
+        else:
+            vals.append(np.nan)
+            sts.append(Statut.NC.value)
+    return vals, sts
+
+
+def _group_name(group: str, group_col: str, group_labels: Mapping[str, str] | None) -> str:
+    """A group as the alt text names it (« écoles » in lower case inside a sentence)."""
+    name = parts.label(group, group_labels)
+    return name.lower() if group_col == "type" else name
+
+
+def _hue_legend(ax, hues: Sequence[str], hue_colors: Sequence[str], hue_labels: Mapping[str, str] | None) -> None:
+    """One swatch per hue, in a row above the plot."""
+    handles = [Patch(facecolor=hue_colors[j], label=parts.label(h, hue_labels)) for j, h in enumerate(hues)]
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(hues),
+              handlelength=1.0, handleheight=1.0, borderaxespad=0.2)

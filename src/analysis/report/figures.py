@@ -225,6 +225,6 @@ def choropleth_map(ch: Chapter, ind: str, type_: str = "ensemble", title: str | 
         registry = ch.store.registry
         producer = registry["departements_geo"].producer if "departements_geo" in registry else ""
         source += f"{UNIT_SEP}; fond de carte{UNIT_SEP}: {producer.split(',')[0].strip() or 'IGN'}"
-    return maps.choropleth(values, ch.geometries, level=ch.sublevel,
-                           title=ch.title(_subject_title(ch, ind, type_, row, title, by_sublevel=True)),
-                           source=source, unit=str(row["unite"]), vintage=ch.vintage, **kwargs)
+    options = maps.MapOptions(title=ch.title(_subject_title(ch, ind, type_, row, title, by_sublevel=True)),
+                              source=source, unit=str(row["unite"]), **kwargs)
+    return maps.choropleth(values, ch.geometries, level=ch.sublevel, vintage=ch.vintage, options=options)

@@ -1,6 +1,7 @@
 """Choropleth maps of the sub-territories of an edition, on real boundaries or on a tile grid.
 
-One function, :func:`choropleth`, draws both basemaps (:mod:`.map_geometry`):
+One function, :func:`choropleth`, draws both basemaps (:mod:`.map_geometry`); its title, source,
+classes and labels are a :class:`MapOptions`:
 
 - ``geometries`` given (a GeoDataFrame with ``code`` + polygons in WGS84, e.g. the départements
   of IGN Admin Express): mainland France is drawn in Lambert-93; territories lying overseas (the
@@ -25,6 +26,7 @@ from __future__ import annotations
 import textwrap
 import warnings
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import numpy as np
@@ -65,7 +67,7 @@ from analysis.report.style import (
     text_color_on,
 )
 
-__all__ = ["TILEGRID_NOTE", "choropleth"]
+__all__ = ["TILEGRID_NOTE", "MapOptions", "choropleth"]
 
 TILEGRID_NOTE = f"Carte en tuiles{UNIT_SEP}: une case par département"
 # How territories without a published value are drawn, and their legend entries, by statut.
@@ -81,31 +83,53 @@ PARENT_OUTLINE = "#3A3A3A"  # outline of académies / régions on the tile grid
 MAP_WIDTH = 0.74  # share of the figure's width taken by the map, the legend on its right
 
 
+@dataclass(frozen=True)
+class MapOptions:
+    """How a choropleth presents its values: its words, its classes, what it prints on the map.
+
+    Words: ``title``; ``source``, the finished source line, printed as it is (by default made of
+    the values' ``source`` column and n.c. rates: Σ non-respondents / Σ universe of the territories
+    drawn, :mod:`analysis.core.nc`); ``unit`` of the values and classes (by default their ``unite``
+    column, else "%"); ``legend_title``.
+
+    Classes (:func:`analysis.report.map_classes.classify`): ``scheme`` "quantiles" (default),
+    "natural_breaks" (Fisher-Jenks), "equal_interval" or "fixed" (``bins`` = thresholds between
+    classes, e.g. (5, 10, 20) for élèves par terminal); ``k`` classes. Darker = higher value
+    (``reverse=True`` flips it).
+
+    On the map: ``labels_map``, code -> text printed instead of the code; ``show_labels``, by
+    default True on the tile grid and for editions of at most 20 territories on real boundaries
+    (never for the whole of France); ``outline``, codes drawn with a thick dark border on top
+    (the edition's territory on a map of its peers); ``figsize`` in inches (by default from the
+    shape of the map).
+    """
+
+    title: str = ""
+    source: str | None = None
+    unit: str | None = None
+    legend_title: str | None = None
+    scheme: str = "quantiles"
+    k: int = 4
+    bins: Sequence[float] | None = None
+    reverse: bool = False
+    labels_map: Mapping[str, str] | None = None
+    show_labels: bool | None = None
+    outline: Sequence[str] = ()
+    figsize: tuple[float, float] | None = None
+
+
 def choropleth(
     values: pd.DataFrame,
     geometries: gpd.GeoDataFrame | None = None,
     *,
     level: str = "departement",
-    title: str = "",
-    source: str | None = None,
-    unit: str | None = None,
-    k: int = 4,
-    scheme: str = "quantiles",
-    bins: Sequence[float] | None = None,
-    labels_map: Mapping[str, str] | None = None,
     mapping: Mapping[str, str] | None = None,
     vintage: str | None = None,
-    legend_title: str | None = None,
-    reverse: bool = False,
-    show_labels: bool | None = None,
-    figsize: tuple[float, float] | None = None,
-    outline: Sequence[str] = (),
+    options: MapOptions | None = None,
 ) -> Figure:
     """Choropleth of ``values`` (columns ``code``, ``valeur``, ``statut``: nc and secret drawn grey
-    and hatched, absent and hors_questionnaire (n.d.) grey without hatching, vide (sans objet) white).
-
-    ``source``: the finished source line, printed as it is; by default made of the rows' sources
-    and n.c. rates (Σ non-respondents / Σ universe of the territories drawn, :mod:`analysis.core.nc`).
+    and hatched, absent and hors_questionnaire (n.d.) grey without hatching, vide (sans objet)
+    white), presented as ``options`` say (:class:`MapOptions`: title, source line, classes, labels).
 
     The territories drawn are those of ``values`` (the edition's sub-territories). When
     ``geometries`` lacks some of them (e.g. a file without the DROM) the map falls back to the tile
@@ -115,20 +139,10 @@ def choropleth(
     geometries with ``mapping`` (département -> parent code) to dissolve them; with
     ``geometries=None`` the tile grid is used and, above the département level, dissolved with
     ``mapping`` or, by default, the territories reference of ``vintage``.
-
-    ``scheme``: "quantiles" (default), "natural_breaks" (Fisher-Jenks), "equal_interval" or
-    "fixed" (``bins`` = thresholds between classes, e.g. [5, 10, 20] for élèves par terminal).
-    Darker = higher value (``reverse=True`` flips it). ``labels_map``: code -> text printed on
-    the map instead of the code. ``show_labels``: default True on the tile grid and for editions
-    of at most 20 territories on real boundaries (never for the whole of France). ``outline``:
-    codes drawn with a thick dark border on top (the edition's territory on a map of its peers).
     """
     if level not in LEVEL_NOUNS:
         raise ValueError(f"unknown level {level!r}; expected departement, academie or region")
-    source = chart_parts.source_line(values, source, aggregate=True)
-    if unit is None:
-        found = values["unite"].dropna().astype(str).unique() if "unite" in values.columns else []
-        unit = found[0] if len(found) == 1 else "%"
+    options = _with_source_and_unit(values, options or MapOptions())
     vals = _values_frame(values)
     codes = set(vals["code"])
     geo, tiles_dep = _basemap(geometries, level, codes, mapping, vintage)
@@ -136,67 +150,33 @@ def choropleth(
     if missing and geometries is not None:
         warnings.warn(f"no boundary for code(s) {missing} at level {level!r}: drawing the tile grid instead",
                       stacklevel=2)
-        return choropleth(values, None, level=level, title=title, source=source, unit=unit, k=k, scheme=scheme,
-                          bins=bins, labels_map=labels_map, mapping=mapping, vintage=vintage,
-                          legend_title=legend_title, reverse=reverse,
-                          show_labels=show_labels, figsize=figsize, outline=outline)
+        return choropleth(values, None, level=level, mapping=mapping, vintage=vintage, options=options)
     if missing:
         raise ValueError(f"no tile for code(s) {missing} at level {level!r}")
     geo = geo[geo["code"].isin(codes)].reset_index(drop=True)
-    basemap = "boundaries" if geometries is not None else "tilegrid"
-
-    thresholds, class_labels, idx = classify(vals["valeur"].to_numpy(), scheme=scheme, k=k, bins=bins, unit=unit)
-    colors = sequential_colors(len(class_labels), reverse=reverse) if class_labels else []
-    style_of = _styler(vals.assign(classe=idx).set_index("code"), colors)
-    overseas = [p for p in OVERSEAS_ORDER if p in set(geo["part"])]
-    overseas += sorted(set(geo["part"]) - {"metropole", "tuiles", *overseas})
-    use_insets = basemap == "boundaries" and (geo["part"] == "metropole").any() and bool(overseas)
-    if show_labels is None:
-        show_labels = basemap == "tilegrid" or len(geo) <= 20
-
-    lines = _footer_lines(source, basemap, level)
-    footer = "\n".join(lines)
-    title_text = textwrap.fill(title, 70) if title else ""
-    top_in = 0.15 + (0.24 * (title_text.count("\n") + 1) + 0.12 if title_text else 0)
-    bottom_in = 0.1 + (0.17 * len(lines) + 0.08 if lines else 0)
+    drawn = _Territories(geo, tiles_dep, "boundaries" if geometries is not None else "tilegrid", level, vintage)
+    classes = _Classes.of(vals, options)
+    texts = _Texts.of(options, drawn.basemap, level)
 
     with house_style():
-        figsize = figsize or _figsize(geo, basemap, use_insets, top_in + bottom_in)
+        figsize = options.figsize or _figsize(geo, drawn.basemap, bool(drawn.inset_parts), texts.margins_in)
         fig = Figure(figsize=figsize)
-        band = (bottom_in / figsize[1], 1 - top_in / figsize[1])  # the map's vertical extent
+        band = (texts.bottom_in / figsize[1], 1 - texts.top_in / figsize[1])  # the map's vertical extent
         patches: dict[str, PathPatch] = {}
         insets: dict[str, object] = {}
-        if basemap == "tilegrid":
-            map_ax = _draw_tilegrid(fig, band, geo, tiles_dep, style_of, patches, level=level,
-                                    show_labels=show_labels, labels_map=labels_map, vintage=vintage)
-        elif use_insets:
-            map_ax = _draw_with_insets(fig, band, geo, overseas, style_of, patches, insets)
-        else:
-            map_ax = _draw_boundaries(fig, band, geo, style_of, patches, level=level, vintage=vintage,
-                                      show_labels=show_labels, labels_map=labels_map)
-        for code in outline:                   # an unfilled copy on top: neighbours' borders and labels stay
-            if code in patches:
-                drawn = patches[code]
-                drawn.axes.add_patch(PathPatch(drawn.get_path(), transform=drawn.get_transform(), fill=False,
-                                               edgecolor=TEXT_COLOR, linewidth=1.8, zorder=5))
-        counts = np.bincount(idx[idx >= 0], minlength=len(class_labels)) if class_labels else []
-        legend, legend_labels = _legend(fig, band[1], class_labels, colors, vals["statut"], legend_title)
-        if title_text:
-            fig.text(0.0, 1.0 - 0.1 / figsize[1], title_text, ha="left", va="top", fontsize=11,
-                     fontweight="bold", color=TEXT_COLOR)
-        if footer:
-            fig.text(0.0, 0.04 / figsize[1], footer, ha="left", va="bottom", fontsize=7.5, color=MUTED_COLOR,
-                     linespacing=1.4)
+        style_of = _styler(vals.assign(classe=classes.index).set_index("code"), classes.colors)
+        map_ax = _draw_map(fig, band, drawn, style_of, patches, insets, options)
+        _draw_outlines(patches, options.outline)
+        legend, legend_labels = _legend(fig, band[1], classes.labels, classes.colors, vals["statut"],
+                                        options.legend_title)
+        texts.write(fig, figsize)
 
-        fig.basemap = basemap
-        fig.alt_text = _alt_text(basemap, len(geo), level, title, class_labels, counts, vals)
-        fig.source_text = lines[0] if source else ""
-        fig.footer_text = footer
-        fig.classes = [
-            dict(label=class_labels[i], lower=(thresholds[i - 1] if i > 0 else None),
-                 upper=(thresholds[i] if i < len(thresholds) else None), color=colors[i], count=int(counts[i]))
-            for i in range(len(class_labels))
-        ]
+        fig.basemap = drawn.basemap
+        fig.alt_text = _alt_text(drawn.basemap, len(geo), level, options.title, classes.labels, classes.counts(),
+                                 vals)
+        fig.source_text = texts.lines[0] if options.source else ""
+        fig.footer_text = texts.footer
+        fig.classes = classes.records()
         fig.legend_labels = legend_labels
         fig.patches_by_code = patches
         fig.insets = insets
@@ -206,6 +186,125 @@ def choropleth(
 
 
 # ------------------------------------------------------------------ the steps of a map
+def _with_source_and_unit(values: pd.DataFrame, options: MapOptions) -> MapOptions:
+    """``options`` with the finished source line, and the unit of the values' column where it gives none."""
+    source, unit = chart_parts.source_line(values, options.source, aggregate=True), options.unit
+    if unit is None:
+        found = values["unite"].dropna().astype(str).unique() if "unite" in values.columns else []
+        unit = found[0] if len(found) == 1 else "%"
+    return replace(options, source=source, unit=unit)
+
+
+@dataclass(frozen=True)
+class _Territories:
+    """What the map draws: the territories' geometries (with their ``part``), on which basemap
+    ("boundaries" or "tilegrid"), at which level; on the tile grid above the département level,
+    the département tiles inside the drawn parents (``tiles_dep``)."""
+
+    geo: gpd.GeoDataFrame
+    tiles_dep: gpd.GeoDataFrame | None
+    basemap: str
+    level: str
+    vintage: str | None
+
+    @property
+    def inset_parts(self) -> list[str]:
+        """The overseas territories drawn as insets under mainland France: none unless both are
+        drawn, on real boundaries."""
+        parts = set(self.geo["part"])
+        overseas = [p for p in OVERSEAS_ORDER if p in parts]
+        overseas += sorted(parts - {"metropole", "tuiles", *overseas})
+        mainland = (self.geo["part"] == "metropole").any()
+        return overseas if self.basemap == "boundaries" and mainland and overseas else []
+
+
+@dataclass(frozen=True)
+class _Classes:
+    """The classes of the values: thresholds, French labels, colours, and each value's class."""
+
+    thresholds: Sequence[float]
+    labels: list[str]
+    colors: list[str]
+    index: np.ndarray  # class of each value, -1 without a value
+
+    @classmethod
+    def of(cls, vals: pd.DataFrame, options: MapOptions) -> _Classes:
+        thresholds, labels, index = classify(vals["valeur"].to_numpy(), scheme=options.scheme, k=options.k,
+                                             bins=options.bins, unit=options.unit)
+        colors = sequential_colors(len(labels), reverse=options.reverse) if labels else []
+        return cls(thresholds, labels, colors, index)
+
+    def counts(self):
+        """How many territories in each class."""
+        return np.bincount(self.index[self.index >= 0], minlength=len(self.labels)) if self.labels else []
+
+    def records(self) -> list[dict]:
+        """``fig.classes``: label, lower and upper bounds, colour, count of each class."""
+        counts, thresholds = self.counts(), self.thresholds
+        return [dict(label=self.labels[i], lower=(thresholds[i - 1] if i > 0 else None),
+                     upper=(thresholds[i] if i < len(thresholds) else None), color=self.colors[i],
+                     count=int(counts[i]))
+                for i in range(len(self.labels))]
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """The title above the map and the footer lines under it, and the room (inches) they take."""
+
+    title: str          # wrapped
+    lines: list[str]    # the source line, the tile grid note
+    top_in: float
+    bottom_in: float
+
+    @classmethod
+    def of(cls, options: MapOptions, basemap: str, level: str) -> _Texts:
+        lines = _footer_lines(options.source, basemap, level)
+        title = textwrap.fill(options.title, 70) if options.title else ""
+        top_in = 0.15 + (0.24 * (title.count("\n") + 1) + 0.12 if title else 0)
+        bottom_in = 0.1 + (0.17 * len(lines) + 0.08 if lines else 0)
+        return cls(title, lines, top_in, bottom_in)
+
+    @property
+    def footer(self) -> str:
+        return "\n".join(self.lines)
+
+    @property
+    def margins_in(self) -> float:
+        return self.top_in + self.bottom_in
+
+    def write(self, fig: Figure, figsize: tuple[float, float]) -> None:
+        if self.title:
+            fig.text(0.0, 1.0 - 0.1 / figsize[1], self.title, ha="left", va="top", fontsize=11,
+                     fontweight="bold", color=TEXT_COLOR)
+        if self.footer:
+            fig.text(0.0, 0.04 / figsize[1], self.footer, ha="left", va="bottom", fontsize=7.5, color=MUTED_COLOR,
+                     linespacing=1.4)
+
+
+def _draw_map(fig: Figure, band, drawn: _Territories, style_of, patches, insets, options: MapOptions) -> object:
+    """The territories on their basemap (tile grid, France with insets, or real boundaries)."""
+    show_labels = options.show_labels
+    if show_labels is None:
+        show_labels = drawn.basemap == "tilegrid" or len(drawn.geo) <= 20
+    if drawn.basemap == "tilegrid":
+        return _draw_tilegrid(fig, band, drawn.geo, drawn.tiles_dep, style_of, patches, level=drawn.level,
+                              show_labels=show_labels, labels_map=options.labels_map, vintage=drawn.vintage)
+    if drawn.inset_parts:
+        return _draw_with_insets(fig, band, drawn.geo, drawn.inset_parts, style_of, patches, insets)
+    return _draw_boundaries(fig, band, drawn.geo, style_of, patches, level=drawn.level, vintage=drawn.vintage,
+                            show_labels=show_labels, labels_map=options.labels_map)
+
+
+def _draw_outlines(patches: dict[str, PathPatch], codes: Sequence[str]) -> None:
+    """A thick dark border around ``codes``: an unfilled copy on top, so that the neighbours'
+    borders and labels stay."""
+    for code in codes:
+        if code in patches:
+            drawn = patches[code]
+            drawn.axes.add_patch(PathPatch(drawn.get_path(), transform=drawn.get_transform(), fill=False,
+                                           edgecolor=TEXT_COLOR, linewidth=1.8, zorder=5))
+
+
 def _basemap(geometries, level: str, codes: set[str], mapping, vintage):
     """The geometries at the level of the codes (with their ``part``: mainland, an overseas
     territory, or "tuiles"), and on the tile grid above the département level, the département

@@ -159,7 +159,7 @@ def _ascending_note(ch: Chapter) -> str:
     if not titles:
         return ""
     named = " et ".join(f"«{UNIT_SEP}{title}{UNIT_SEP}»" for title in titles)
-    return (f", sauf pour {named}, {'classés' if len(titles) > 1 else 'classé'} par valeur croissante "
+    return (f", sauf pour {named}, {plural(len(titles), 'classé', 'classés', with_number=False)} par valeur croissante "
             "(1 = valeur la plus faible)")
 
 
@@ -237,9 +237,10 @@ def positioning_map(ch: Chapter, ind: str | None = None, type_: str = "ensemble"
     title = (f"{row['titre']} — {scope_of(row, ch.ensemble_for(row))}, {ch.year}{UNIT_SEP}: {ch.label} "
              f"parmi les {group.label}")
     source = nc.source_line(str(row["source"]), peers_nc(ch, group, [(ind, type_)]))
-    fig = maps.choropleth(table[["code", "valeur", "statut"]], geometries, level=level, title=title,
-                          source=source, unit=str(row["unite"]), vintage=ch.vintage,
-                          outline=[ch.territory.code], **kwargs)
+    options = maps.MapOptions(title=title, source=source, unit=str(row["unite"]), outline=(ch.territory.code,),
+                              **kwargs)
+    fig = maps.choropleth(table[["code", "valeur", "statut"]], geometries, level=level, vintage=ch.vintage,
+                          options=options)
     fig.alt_text += (f" {narrative.capitalize(the_territory(ch.label, ch.territory.level))} est cerné"
                      f"{'e' if _feminine(ch) else ''} d'un trait épais"
                      + (f" ; sans valeur publiée{UNIT_SEP}: {missing}." if missing else "."))

@@ -192,9 +192,9 @@ def establishments(ch: Chapter) -> str:
     public = ch.value("perimetre.part_public", "ensemble")
     private = f"privé{'e' if gender == 'f' else ''}"
     if public == 100:
-        sector = PUBLIC[gender][0 if total < 2 else 1]
+        sector = plural(total, *PUBLIC[gender], with_number=False)
     elif public == 0:
-        sector = f"{private}{'s' if total >= 2 else ''} sous contrat"
+        sector = f"{plural(total, private, private + 's', with_number=False)} sous contrat"
     else:
         sector = f"{PUBLIC[gender][1]} et {private}s sous contrat"
     text = f"{counted} {sector}"
@@ -241,12 +241,13 @@ def secret_text(ch: Chapter) -> str:
     text = f"Seuil du secret statistique{UNIT_SEP}: {plural(ch.threshold, 'répondant', 'répondants')}. "
     if n_secret:
         text += (f"Pour {the}, {plural(n_secret, 'valeur', 'valeurs')} (indicateur et type "
-                 f"d'établissement) {'est couverte' if n_secret < 2 else 'sont couvertes'} par le secret statistique")
+                 f"d'établissement) {plural(n_secret, 'est couverte', 'sont couvertes', with_number=False)} "
+                 "par le secret statistique")
     else:
         text += f"Pour {the}, aucune valeur n'est couverte par le secret statistique"
     if n_nc:
         text += (f" et {plural(n_nc, 'valeur est', 'valeurs sont')} non "
-                 f"{'communiquée' if n_nc < 2 else 'communiquées'}, faute de répondant.")
+                 f"{plural(n_nc, 'communiquée', 'communiquées', with_number=False)}, faute de répondant.")
     else:
         text += " et aucune n'est non communiquée faute de répondant."
     return text
