@@ -159,7 +159,12 @@ def test_exports_of_all_territories(built, results):
     year_dir, paths, _, _ = built
     table = pd.read_csv(paths["csv"], dtype={"territoire": str})
     assert {"france", "region:76", "academie:montpellier", "departement:31"} <= set(table["territoire"])
-    assert "vide" not in set(table["statut"])
+    # every row of the table, as `etat-des-lieux indicators` gives it: statut and motif included
+    from analysis.indicators import export
+
+    assert len(table) == len(export.rows(results)) and "motif" in table
+    absent = table[table["statut"] == "absent"]
+    assert absent["valeur"].isna().all() and absent["motif"].notna().any()
     sheets = pd.ExcelFile(paths["xlsx"]).sheet_names
     assert "Lisez-moi" in sheets and "Connectivité" in sheets
     # unchanged table: the workbook is not written again

@@ -13,7 +13,7 @@ import pandas as pd
 
 from analysis import indicators
 from analysis.core import nc, territories
-from analysis.core.formatting import UNIT_SEP, fmt_pct, fmt_value, is_missing, plural
+from analysis.core.formatting import UNIT_SEP, fmt_pct, fmt_value, is_missing
 from analysis.core.statuts import Extent, Statut
 from analysis.core.vocabulary import ENSEMBLE_TYPES, TYPE_NOUNS, TYPE_ORDER, type_label
 from analysis.indicators.catalogue import themes
