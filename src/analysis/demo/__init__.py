@@ -10,7 +10,7 @@ Same seed -> same bytes. The whole national dataset for two millésimes takes a 
 
 Modules: :mod:`.geography` (approximate départemental table), :mod:`.targets` (calibration
 targets), :mod:`.sampling` (vectorised primitives), :mod:`.annuaire`, :mod:`.etic` (and its
-``etic_*`` modules), :mod:`.coverage`, :mod:`.calibration` (national figures recomputed from the
+``etic_*`` modules), :mod:`.network` (network coverage and experimentations), :mod:`.calibration` (national figures recomputed from the
 written files).
 """
 
@@ -24,7 +24,7 @@ import pandas as pd
 from analysis.sources.registry import load_registry
 
 from .annuaire import annuaire_frame, establishments
-from .coverage import couverture_frame, experimentations_frame
+from .network import couverture_frame, experimentations_frame
 from .etic import etic_frames
 
 __all__ = ["DEMO_KEYS", "DEFAULT_SEED", "DEFAULT_YEARS", "DemoData", "generate_demo", "write_demo_files",

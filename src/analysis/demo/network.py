@@ -1,4 +1,4 @@
-"""Synthetic coverage (THD potential, 3G/4G) and PIA experimentations files.
+"""Synthetic network coverage (THD potential, 3G/4G: the ``couverture`` source) and PIA experimentations files.
 
 Coverage: one row per establishment of the annuaire (every sector) and millésime. THD = potential
 bandwidth ``debit_max_potentiel`` >= 30 Mbit/s; the share per département is drawn exactly from
