@@ -98,7 +98,7 @@ def change_first_departement(data_dir: Path, workdir: Path, selection, column: s
     deps = [t for t in selection if t.level == "departement"]
     if not deps:
         return None
-    from analysis.core.territories import _key  # noqa: PLC0415 - same matching as the importer
+    from analysis.core.territories import name_key  # noqa: PLC0415 - same matching as the importer
 
     store = Store(data_dir)
     source = store.files("etic_2d")[0]
@@ -109,7 +109,7 @@ def change_first_departement(data_dir: Path, workdir: Path, selection, column: s
     for dep in deps:                                  # the first one with ETIC answers
         for n, line in enumerate(lines[1:], start=1):
             fields = line.rstrip("\r\n").split(";")
-            if _key(fields[at["Departement"]]) == _key(dep.nom) and fields[at["Code_nature"]] == "340" \
+            if name_key(fields[at["Departement"]]) == name_key(dep.nom) and fields[at["Code_nature"]] == "340" \
                     and fields[at[column]] == "oui":
                 fields[at[column]] = "non"
                 lines[n] = ";".join(fields) + line[len(line.rstrip("\r\n")):]

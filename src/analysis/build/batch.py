@@ -115,7 +115,7 @@ def parse_levels(levels: Iterable[str] | None) -> tuple[str, ...]:
     for value in levels:
         for part in str(value).split(","):
             if part.strip():
-                wanted.add(territories._parse_level(part.strip()))
+                wanted.add(territories.parse_level(part.strip()))
     return tuple(level for level in territories.LEVELS + (territories.PERIMETRE,) if level in wanted)
 
 
