@@ -181,11 +181,17 @@ def test_options_are_refused_before_any_work(project, tmp_path, args, expected):
 
 
 def test_an_output_folder_that_cannot_be_written(monkeypatch, tmp_path):
-    from analysis.cli import editions as cli_editions
+    """The folder is probed by creating a file in it (permissions alone lie for root)."""
+    import tempfile
 
-    monkeypatch.setattr(os, "access", lambda path, mode: False)
-    with pytest.raises(UsageError, match="vous ne pouvez pas écrire"):
-        cli_editions.check_output(tmp_path / "rapports")
+    from analysis.cli import checks
+
+    def refused(*args, **kwargs):
+        raise PermissionError("lecture seule")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", refused)
+    with pytest.raises(UsageError, match=r"(?s)-o .*rapports : écriture impossible.*où vous pouvez écrire"):
+        checks.output_folder(tmp_path / "rapports", "-o")
 
 
 def test_quarto_asked_for_but_missing_is_a_usage_error(monkeypatch):

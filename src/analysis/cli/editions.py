@@ -10,7 +10,6 @@ build started; a warning at the end says when the data cover an edition in part.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -18,7 +17,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from analysis.cli import coverage
+from analysis.cli import checks, coverage
 from analysis.cli.app import Command, DataDir, Year, app, console
 from analysis.cli.build_report import ConsoleObserver, show_report
 from analysis.cli.data import activate, make_demo
@@ -38,24 +37,6 @@ def parse_formats(value: str) -> tuple[str, ...]:
     return output_formats(wanted)
 
 
-def check_output(folder: Path) -> Path:
-    """The reports folder can be created and written (checked before building anything)."""
-    folder = Path(folder).expanduser()
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"-o {folder} : c'est un fichier, pas un dossier.\n  → nommez un dossier pour les "
-                         "rapports (il est créé si besoin), par exemple -o reports")
-    existing = folder
-    while not existing.exists():
-        existing = existing.parent
-    if not existing.is_dir():
-        raise UsageError(f"-o {folder} : {existing} est un fichier, le dossier ne peut pas être créé.\n"
-                         "  → nommez un dossier dont les parents sont des dossiers")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise UsageError(f"-o {folder} : vous ne pouvez pas écrire dans {existing}.\n"
-                         "  → choisissez un dossier où vous pouvez écrire, ou corrigez ses droits")
-    return folder
-
-
 def check_options(*, formats: str, threshold: int, output: Path, jobs: int | None, renderer: str | None):
     """Every option of ``build``, checked before any work. Returns (formats, output, renderer)."""
     from analysis.cli.tables import check_threshold
@@ -66,7 +47,7 @@ def check_options(*, formats: str, threshold: int, output: Path, jobs: int | Non
     if jobs is not None and jobs < 1:
         raise UsageError(f"--jobs {jobs} : au moins 1 processus.\n  → omettez l'option pour un processus par "
                          "processeur")
-    return fmts, check_output(output), renderers.choose(renderer)
+    return fmts, checks.output_folder(Path(output).expanduser(), "-o"), renderers.choose(renderer)
 
 
 @dataclass
