@@ -41,6 +41,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -53,6 +54,9 @@ from analysis.build.tasks import BuildFailure, EditionAnswer, EditionTask
 from analysis.core import config, perimeters, territories
 from analysis.core.errors import InputError
 from analysis.render.renderers import Renderer
+
+if TYPE_CHECKING:
+    from analysis.sources.store import Store
 
 DEFAULT_LEVELS = ("france", "region", "academie", "departement")
 LOG = workers.LOG
@@ -142,7 +146,7 @@ class _Run:
     options: BuildOptions
     renderer: Renderer
     out_dir: Path                                   # the reports folder, absolute
-    store: object                                   # analysis.sources.store.Store
+    store: Store
     results: pd.DataFrame                           # the indicators of every territory
     notebooks: list[Path]                           # the chapters and appendices of the book
     context: keys.RunContext
@@ -172,14 +176,19 @@ def build_editions(selected: list[territories.Territory], year: int, options: Bu
 
     ``observer`` is told the steps, the plan, and each edition as it finishes (default: nobody).
     """
+    from analysis import indicators
+    from analysis.sources.store import Store
+
     observer = observer or QuietObserver()
     start = time.perf_counter()
     renderer = options.chosen_renderer()
     report = BatchReport(year, renderer=renderer.label)
+    store = Store(options.data_dir)
     observer.say(f"indicateurs {year} (tous territoires)")
     with _timed(report, "indicateurs"):
-        run = _prepare(year, options, renderer)
+        results = indicators.load(store, year, threshold=options.threshold)
     with _timed(report, "cles"):
+        run = _prepare(year, options, renderer, store, results)
         todo = [p for p in (_plan(run, t, report) for t in selected) if p is not None]
     observer.on_start(len(report.outcomes), len(todo))
     try:
@@ -211,14 +220,10 @@ def _timed(report: BatchReport, step: str) -> Iterator[None]:
         report.timings[step] = time.perf_counter() - start
 
 
-def _prepare(year: int, options: BuildOptions, renderer: Renderer) -> _Run:
-    """The indicators of every territory (cached in the data folder), the book, the run's keys."""
-    from analysis import indicators
+def _prepare(year: int, options: BuildOptions, renderer: Renderer, store: Store, results: pd.DataFrame) -> _Run:
+    """What the editions share: the book (its editorial files checked), the run's keys, the data extents."""
     from analysis.indicators.results import extents
-    from analysis.sources.store import Store
 
-    store = Store(options.data_dir)
-    results = indicators.load(store, year, threshold=options.threshold)
     book = editions.load_book()
     main, appendices = editions.chapters(book)
     editorial.check([nb.stem for nb in main + appendices])       # before any work: names the bad file

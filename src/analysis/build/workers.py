@@ -1,9 +1,12 @@
 """Worker processes that build editions, and how a run stops on Ctrl-C.
 
 Each worker (``spawn``: a forked child would share the parent's zmq state) builds the editions it
-is given with :func:`analysis.build.editions.build_edition`, keeping one kernel for all of them
-(:mod:`analysis.build.kernels`). An edition to execute when there is only one (``build SPEC``)
-is split: its chapters run on every worker, then one worker renders it.
+is given (:class:`analysis.build.tasks.EditionTask`) with
+:func:`analysis.build.editions.build_edition`, keeping one kernel for all of them
+(:mod:`analysis.build.kernels`), and answers an :class:`analysis.build.tasks.EditionAnswer`: the
+outputs, or why it failed (:class:`analysis.build.tasks.BuildFailure`). An edition to execute
+when there is only one (``build SPEC``) is split: its chapters run on every worker, then one
+worker renders it.
 
 Ctrl-C. The terminal sends SIGINT to the main process *and* its workers; a worker interrupted in
 the middle of nbclient's event loop took ~40 s to unwind. So workers ignore SIGINT and the main
