@@ -34,6 +34,7 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,9 +59,13 @@ if __name__ == "__main__":               # not in the spawned workers (they impo
     WORK = Path(tempfile.mkdtemp(prefix="batch-bench-"))
     snapshot(WORK / "projet")
 
+from rich.console import Console  # noqa: E402
+
 from analysis import indicators  # noqa: E402
 from analysis.build import batch  # noqa: E402
 from analysis.build import editions as pipeline  # noqa: E402
+from analysis.build.options import BuildOptions  # noqa: E402
+from analysis.cli.build_report import ConsoleObserver, failure_text, summary  # noqa: E402
 from analysis.sources.store import Store  # noqa: E402
 
 
@@ -98,7 +103,7 @@ def change_first_departement(data_dir: Path, workdir: Path, selection, column: s
     deps = [t for t in selection if t.level == "departement"]
     if not deps:
         return None
-    from analysis.core.territories import _key  # noqa: PLC0415 - same matching as the importer
+    from analysis.core.territories import name_key  # noqa: PLC0415 - same matching as the importer
 
     store = Store(data_dir)
     source = store.files("etic_2d")[0]
@@ -109,7 +114,7 @@ def change_first_departement(data_dir: Path, workdir: Path, selection, column: s
     for dep in deps:                                  # the first one with ETIC answers
         for n, line in enumerate(lines[1:], start=1):
             fields = line.rstrip("\r\n").split(";")
-            if _key(fields[at["Departement"]]) == _key(dep.nom) and fields[at["Code_nature"]] == "340" \
+            if name_key(fields[at["Departement"]]) == name_key(dep.nom) and fields[at["Code_nature"]] == "340" \
                     and fields[at[column]] == "oui":
                 fields[at[column]] = "non"
                 lines[n] = ";".join(fields) + line[len(line.rstrip("\r\n")):]
@@ -170,52 +175,53 @@ def main() -> None:
     numbers = {"editions": len(selection), "jobs": args.jobs, "cpus": os.cpu_count(),
                "formats": list(formats), "indicators_first_load_s": time.perf_counter() - start}
 
-    common = dict(levels=args.level, within=args.within, formats=formats, out_dir=out,
-                  data_dir=data_dir, jobs=args.jobs, progress=True, renderer=args.renderer)
-    cold = batch.build_all(args.year, force=True, **common)
-    print("cold:", cold.summary(), flush=True)
+    options = BuildOptions(formats=formats, out_dir=out, data_dir=data_dir, jobs=args.jobs, renderer=args.renderer)
+    common = dict(levels=args.level, within=args.within, observer=ConsoleObserver(Console(stderr=True)))
+    cold = batch.build_all(args.year, replace(options, force=True), **common)
+    print("cold:", summary(cold), flush=True)
     if args.fresh:
-        fresh = batch.build_all(args.year, force=True, reuse_kernel=False, **common)
-        print("cold, fresh kernels:", fresh.summary(), flush=True)
+        fresh = batch.build_all(args.year, replace(options, force=True, reuse_kernel=False), **common)
+        print("cold, fresh kernels:", summary(fresh), flush=True)
         numbers.update(cold_fresh_kernels_s=fresh.timings["total"])
-    warm = batch.build_all(args.year, **common)
-    print("warm:", warm.summary(), flush=True)
+    warm = batch.build_all(args.year, options, **common)
+    print("warm:", summary(warm), flush=True)
     numbers.update(cold_s=cold.timings["total"], cold_failed=len(cold.failures),
                    cold_timings=cold.timings, warm_s=warm.timings["total"], warm_timings=warm.timings,
-                   failures=[o.error for o in cold.failures])
+                   failures=[failure_text(o.failure) for o in cold.failures])
     built = [o for o in cold.outcomes if o.status == "built"]
     if built:
         numbers["per_edition_in_worker_s"] = sum(o.timings.get("notebooks", 0) + o.timings.get("rendu", 0)
                                                  for o in built) / len(built)
     if args.change:
         changed = change_first_departement(data_dir, work / "modifie", selection)
-        after = batch.build_all(args.year, **common)
+        after = batch.build_all(args.year, options, **common)
         rebuilt = [o.territory for o in after.outcomes if o.status in ("built", "rendered")]
-        print(f"one département changed ({changed}):", after.summary(), "rebuilt:", rebuilt, flush=True)
+        print(f"one département changed ({changed}):", summary(after), "rebuilt:", rebuilt, flush=True)
         numbers.update(change_s=after.timings["total"], change_departement=changed, change_rebuilt=rebuilt,
-                       change_failures=[o.error for o in after.failures])
+                       change_failures=[failure_text(o.failure) for o in after.failures])
         for o in after.failures:
-            print("  FAILED", o.error, flush=True)
+            print("  FAILED", failure_text(o.failure), flush=True)
 
     if args.peer_change:
         changed = change_first_departement(data_dir, work / "modifie-pairs", selection,
                                            column="TpRess_ResEntrainement", count=args.peer_change)
-        after = batch.build_all(args.year, **common)
+        after = batch.build_all(args.year, options, **common)
         rebuilt = [o for o in after.outcomes if o.status in ("built", "rendered")]
         executed = sum(1 for o in rebuilt for k in o.timings if k.startswith("chapitre "))
-        print(f"{args.peer_change} answers of {changed} changed (its peers rank it):", after.summary(),
+        print(f"{args.peer_change} answers of {changed} changed (its peers rank it):", summary(after),
               f"— {len(rebuilt)} editions rebuilt, {executed} chapters executed", flush=True)
         numbers.update(peer_change_s=after.timings["total"], peer_change_departement=changed,
                        peer_change_rebuilt=len(rebuilt), peer_change_chapters_executed=executed,
-                       peer_change_failures=[o.error for o in after.failures])
+                       peer_change_failures=[failure_text(o.failure) for o in after.failures])
 
     if args.chapter:
         edited = edit_chapter(work / "projet" / "notebooks" / args.chapter)
-        after = batch.build_all(args.year, **common)
+        after = batch.build_all(args.year, options, **common)
         executed = sum(1 for o in after.outcomes for k in o.timings if k.startswith("chapitre "))
-        print(f"one chapter changed ({edited}):", after.summary(), f"chapters executed: {executed}", flush=True)
+        print(f"one chapter changed ({edited}):", summary(after), f"chapters executed: {executed}", flush=True)
         numbers.update(chapter_s=after.timings["total"], chapter_edited=edited, chapter_executed=executed,
-                       chapter_timings=after.timings, chapter_failures=[o.error for o in after.failures])
+                       chapter_timings=after.timings,
+                       chapter_failures=[failure_text(o.failure) for o in after.failures])
 
     if args.naive:
         step = max(1, len(selection) // args.naive)          # evenly spread over the levels

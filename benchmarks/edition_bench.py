@@ -22,6 +22,7 @@ import papermill as pm
 
 from analysis.build import batch
 from analysis.build import editions as pipeline
+from analysis.build.options import BuildOptions
 from analysis.core import config
 
 
@@ -59,7 +60,7 @@ def main() -> None:
     print(f"kernel start (empty notebook): {kernel_start():.2f} s")
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
-        report = batch.build(territory, year, out_dir=out, data_dir=data, progress=False, renderer="builtin")
+        report = batch.build(territory, year, BuildOptions(out_dir=out, data_dir=data, renderer="builtin"))
         total = time.perf_counter() - start
         edition = pipeline.edition_for(territory, year, out)
         parts = {"calcul": 0.0, "graphiques": 0.0, "texte": 0.0}
@@ -67,7 +68,7 @@ def main() -> None:
             for key, value in split(nb).items():
                 parts[key] += value
         start = time.perf_counter()
-        batch.build(territory, year, out_dir=out, data_dir=data, progress=False, renderer="builtin")
+        batch.build(territory, year, BuildOptions(out_dir=out, data_dir=data, renderer="builtin"))
         warm = time.perf_counter() - start
     t, e = report.timings, report.outcomes[0].timings
     print(f"{territory} {year}: {total:.1f} s in all (chapters over the workers); unchanged again: {warm:.1f} s")

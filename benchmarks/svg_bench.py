@@ -115,15 +115,16 @@ def render(main: list[Path], appendices: list[Path], out: Path, repeat: int = 5)
 
 def main() -> None:
     from analysis.build import batch, editions
+    from analysis.build.options import BuildOptions
 
     data = Path(sys.argv[1])
     territory = sys.argv[2] if len(sys.argv) > 2 else "departement:48"
     year = int(sys.argv[3]) if len(sys.argv) > 3 else 2018
     with tempfile.TemporaryDirectory(prefix="svg-bench-") as tmp:
         tmp = Path(tmp)
-        report = batch.build(territory, year, out_dir=tmp / "reports", data_dir=data, progress=False,
-                             renderer="builtin", write_index=False)
-        assert report.ok, [o.error for o in report.outcomes]
+        report = batch.build(territory, year, BuildOptions(out_dir=tmp / "reports", data_dir=data,
+                                                            renderer="builtin", write_index=False))
+        assert report.ok, [o.failure for o in report.outcomes]
         edition = editions.edition_for(territory, year, tmp / "reports")
         book_main, book_appendices = editions.chapters()
         main = [edition.notebooks_dir / p.name for p in book_main]

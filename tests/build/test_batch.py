@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from analysis.build import batch, keys
 from analysis.build import manifest as edition_manifest
+from analysis.build.options import BuildOptions
 from analysis.core import digests, territories
 from tests.conftest import ROOT
 
@@ -132,12 +133,11 @@ def project(occitanie_store, tmp_path_factory):
         yield {"root": root, "store": store, "out": root / "reports", "base": base, "mp": mp}
 
 
-def run(project, **options):
-    args = dict(levels=["departement"], within="region:76", formats=("html",),
-                out_dir=project["out"], data_dir=project["store"].data_dir, progress=False,
+def run(project, within="region:76", **options):
+    args = dict(formats=("html",), out_dir=project["out"], data_dir=project["store"].data_dir,
                 jobs=2, index_xlsx=False, renderer="builtin")
     args.update(options)
-    return batch.build_all(2018, **args)
+    return batch.build_all(2018, BuildOptions(**args), levels=["departement"], within=within)
 
 
 def statuses(report) -> dict[str, str]:
@@ -163,7 +163,7 @@ def test_selection_counts():
 
 # ----------------------------------------------------------------------------- builds
 def test_cold_build_of_the_13_departements(project, cold):
-    assert cold.ok, [o.error for o in cold.failures]
+    assert cold.ok, [o.failure for o in cold.failures]
     assert statuses(cold) == {f"departement:{c}": "built" for c in OCCITANIE_DEPS}
     folder = project["out"] / "2018" / "departement-31"
     html = (folder / "etat-des-lieux-2018-departement-31.html").read_text(encoding="utf-8")
@@ -209,7 +209,7 @@ def test_changing_one_departement_rebuilds_only_it(project, cold):
     assert "donnees" in plan.output and "(simulation) : 1 à exécuter" in " ".join(plan.output.split())
     assert manifest.read_bytes() == before                  # a dry run builds nothing
     report = run(project)
-    assert report.ok, [o.error for o in report.failures]
+    assert report.ok, [o.failure for o in report.failures]
     got = statuses(report)
     assert got.pop("departement:31") == "built"
     assert set(got.values()) == {"skipped"}, got
@@ -227,7 +227,7 @@ def test_changing_one_chapter_executes_only_it_the_others_come_from_jupyter_cach
     nbformat.write(nb, str(fin))
     try:
         report = run(project, within="academie:montpellier")
-        assert report.ok, [o.error for o in report.failures]
+        assert report.ok, [o.failure for o in report.failures]
         assert set(statuses(report).values()) == {"built"}
         for outcome in report.outcomes:
             assert "chapitre 02-fin" in outcome.timings and "chapitre 01-chiffres" not in outcome.timings
@@ -289,7 +289,7 @@ def test_a_kernel_that_dies_is_replaced_and_the_edition_tried_again(project, col
     finally:
         project["mp"].delenv("FAKE_KILL")
     assert marker.exists()
-    assert report.ok, [o.error for o in report.failures]
+    assert report.ok, [o.failure for o in report.failures]
     assert set(statuses(report).values()) == {"built"}
     retried = {o.territory for o in report.outcomes if "nouvel_essai" in o.timings}
     assert retried == {"departement:48"}

@@ -19,6 +19,7 @@ import pytest
 
 from analysis.build import batch, site_index
 from analysis.build import manifest as edition_manifest
+from analysis.build.options import BuildOptions
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -52,9 +53,9 @@ def site(demo_store, tmp_path_factory):
     data = base / "data"
     shutil.copytree(demo_store.data_dir, data)
     out = base / "rapports"
-    report = batch.build("departement:48", 2018, formats=("html",), out_dir=out, data_dir=data,
-                         progress=False, renderer="builtin")
-    assert report.ok, [o.error for o in report.outcomes]
+    report = batch.build("departement:48", 2018, BuildOptions(formats=("html",), out_dir=out, data_dir=data,
+                                                               renderer="builtin"))
+    assert report.ok, [o.failure for o in report.outcomes]
     year_dir = out / "2018"
     for ident, label in (("departement:15", "Cantal (15)"), ("region:84", "Région académique Auvergne-Rhône-Alpes")):
         folder = year_dir / ident.replace(":", "-")

@@ -14,6 +14,7 @@ import pytest
 from analysis import indicators
 from analysis.build import batch
 from analysis.build import editions as pipeline
+from analysis.build.options import BuildOptions
 from analysis.core.formatting import fmt_pct, fmt_ratio
 
 pytestmark = pytest.mark.slow
@@ -29,9 +30,9 @@ class Built:
     """One edition built by the one build path: its edition and outputs."""
 
     def __init__(self, spec: str, year: int, out, data_dir, **options):
-        report = batch.build(spec, year, out_dir=out, data_dir=data_dir, progress=False,
-                             renderer="builtin", write_index=False, **options)
-        assert report.ok, [o.error for o in report.outcomes]
+        report = batch.build(spec, year, BuildOptions(out_dir=out, data_dir=data_dir, renderer="builtin",
+                                                      write_index=False, **options))
+        assert report.ok, [o.failure for o in report.outcomes]
         (outcome,) = report.outcomes
         self.edition = pipeline.edition_for(spec, year, out)
         self.outputs = {fmt: Path(p) for fmt, p in outcome.outputs.items()}

@@ -63,10 +63,39 @@ def edit(project, name: str, change) -> None:
     nbformat.write(nb, str(path))
 
 
+class Recorder:
+    """An observer that notes what the build tells it."""
+
+    def __init__(self):
+        self.events = []
+
+    def say(self, text):
+        self.events.append(("say", text))
+
+    def on_start(self, total, to_build):
+        self.events.append(("start", total, to_build))
+
+    def on_edition(self, outcome):
+        self.events.append(("edition", outcome.territory, outcome.status))
+
+    def on_end(self):
+        self.events.append(("end",))
+
+    def said(self) -> list[str]:
+        return [e[1] for e in self.events if e[0] == "say"]
+
+    def calls(self) -> list[tuple]:
+        return [e for e in self.events if e[0] != "say"]
+
+
 # ----------------------------------------------------------------------------- shared manifest
 def test_a_single_build_is_not_redone_by_the_batch(project):
-    single = batch.build("departement:48", 2018, **options(project))
+    seen = Recorder()
+    single = batch.build("departement:48", 2018, options(project), observer=seen)
     assert single.ok and outcome(single, "departement:48").status == "built"
+    # told as it goes: the plan, the one edition (its 2 chapters on the 2 workers, then rendered), the end
+    assert seen.calls() == [("start", 1, 1), ("edition", "departement:48", "built"), ("end",)]
+    assert seen.said() == ["indicateurs 2018 (tous territoires)", "departement:48 : chapitres exécutés, mise en page"]
     manifest = edition_manifest.read_manifest(project["out"] / "2018" / "departement-48")
     assert manifest["renderer"] == "builtin" and manifest["last_action"] == "execute"
     assert "departement:48 2018 :" in page(project, "departement-48")
@@ -74,10 +103,14 @@ def test_a_single_build_is_not_redone_by_the_batch(project):
     index = (project["out"] / "2018" / "index.html").read_text(encoding="utf-8")
     assert "departement:48" in index and "indicateurs-2018.csv" in index and "indicateurs-2018.xlsx" not in index
 
-    both = batch.build_all(2018, levels=["departement"], within="academie:montpellier", **options(project))
+    seen = Recorder()
+    both = batch.build_all(2018, options(project), levels=["departement"], within="academie:montpellier",
+                           observer=seen)
     assert outcome(both, "departement:48").status == "skipped"
     assert {o.status for o in both.outcomes if o.territory != "departement:48"} == {"built"}
-    again = batch.build("departement:34", 2018, **options(project))      # built by the batch
+    assert seen.calls()[0] == ("start", 5, 4) and seen.calls()[-1] == ("end",)
+    assert sorted(seen.calls()[1:-1]) == [("edition", f"departement:{c}", "built") for c in ("11", "30", "34", "66")]
+    again = batch.build("departement:34", 2018, options(project))      # built by the batch
     assert outcome(again, "departement:34").status == "skipped"
     assert outcome(again, "departement:34").outputs["html"].endswith("etat-des-lieux-2018-departement-34.html")
 
@@ -87,13 +120,13 @@ def test_a_new_markdown_cell_appears_in_the_next_single_and_batch_build(project)
     text = "Paragraphe ajouté dans JupyterLab."
     edit(project, "02-fin.ipynb", lambda nb: nb.cells.insert(1, new_markdown_cell(text)))
 
-    single = batch.build("departement:48", 2018, **options(project))
+    single = batch.build("departement:48", 2018, options(project))
     built = outcome(single, "departement:48")
     assert built.status == "built" and "modifié : notebooks" in built.reason
     assert "2/2 chapitres repris du cache" in built.reason        # outputs unchanged: no kernel
     assert text in page(project, "departement-48")
 
-    both = batch.build_all(2018, levels=["departement"], within="academie:montpellier", **options(project))
+    both = batch.build_all(2018, options(project), levels=["departement"], within="academie:montpellier")
     assert outcome(both, "departement:48").status == "skipped"
     for o in both.outcomes:
         if o.territory != "departement:48":
@@ -107,14 +140,14 @@ def test_a_changed_caption_appears_in_the_next_single_and_batch_build(project):
         cell.source = cell.source.replace("Tableau d'essai", "Tableau d'essai revu")
 
     edit(project, "02-fin.ipynb", recaption)
-    single = batch.build("departement:48", 2018, **options(project))
+    single = batch.build("departement:48", 2018, options(project))
     built = outcome(single, "departement:48")
     assert built.status == "built" and "chapitre 02-fin" in built.timings    # its code changed
     assert "chapitre 01-chiffres" not in built.timings                      # from jupyter-cache
     assert "Tableau d’essai revu" in page(project, "departement-48") or \
         "Tableau d'essai revu" in page(project, "departement-48")
 
-    both = batch.build_all(2018, levels=["departement"], within="academie:montpellier", **options(project))
+    both = batch.build_all(2018, options(project), levels=["departement"], within="academie:montpellier")
     for o in both.outcomes:
         if o.territory != "departement:48":
             assert o.status == "built" and "chapitre 02-fin" in o.timings, o
@@ -148,20 +181,26 @@ def test_options_are_refused_before_any_work(project, tmp_path, args, expected):
 
 
 def test_an_output_folder_that_cannot_be_written(monkeypatch, tmp_path):
-    from analysis.cli import editions as cli_editions
+    """The folder is probed by creating a file in it (permissions alone lie for root)."""
+    import tempfile
 
-    monkeypatch.setattr(os, "access", lambda path, mode: False)
-    with pytest.raises(UsageError, match="vous ne pouvez pas écrire"):
-        cli_editions.check_output(tmp_path / "rapports")
+    from analysis.cli import checks
+
+    def refused(*args, **kwargs):
+        raise PermissionError("lecture seule")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", refused)
+    with pytest.raises(UsageError, match=r"(?s)-o .*rapports : écriture impossible.*où vous pouvez écrire"):
+        checks.output_folder(tmp_path / "rapports", "-o")
 
 
 def test_quarto_asked_for_but_missing_is_a_usage_error(monkeypatch):
-    from analysis.render import quarto
+    from analysis.render import quarto, renderers
 
     monkeypatch.setenv(quarto.ENV_PATH, "/nulle/part/quarto")
     with pytest.raises(UsageError, match="(?s)--renderer quarto.*installez Quarto"):
-        quarto.choose("quarto")
-    assert quarto.choose(None).name == "builtin"
+        renderers.choose("quarto")
+    assert renderers.choose(None).name == "builtin"
 
 
 # ----------------------------------------------------------------------------- Ctrl-C

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from analysis.build import batch
+from analysis.build.options import BuildOptions
 from analysis.render import quarto
 
 QUARTO, VERSION, PROBLEM = quarto.find()
@@ -47,9 +48,9 @@ def both(demo_store, tmp_path_factory):
     shutil.copytree(demo_store.data_dir, data)
     built = {}
     for name in ("builtin", "quarto"):
-        report = batch.build("departement:48", 2018, out_dir=base / name, data_dir=data, progress=False,
-                             renderer=name, write_index=False)
-        assert report.ok, [o.error for o in report.outcomes]
+        report = batch.build("departement:48", 2018, BuildOptions(out_dir=base / name, data_dir=data,
+                                                                   renderer=name, write_index=False))
+        assert report.ok, [o.failure for o in report.outcomes]
         outputs = report.outcomes[0].outputs
         built[name] = {"html": Path(outputs["html"]), "pdf": Path(outputs["pdf"])}
     return built

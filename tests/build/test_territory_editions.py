@@ -48,11 +48,11 @@ def write(project, relative: str, text: str):
 
 
 def test_a_focus_re_renders_only_the_edition_it_names(project):
-    first = batch.build_all(2018, levels=["departement"], within="academie:toulouse", **options(project))
+    first = batch.build_all(2018, options(project), levels=["departement"], within="academie:toulouse")
     assert first.ok and {o.status for o in first.outcomes} == {"built"}
     write(project, "editorial/2018/departement-31/02-fin.md",
           "---\ntitre: Le plan départemental\nauteur: DSDEN 31\ndate: 2019-03-15\n---\nUn collège par canton.\n")
-    again = batch.build_all(2018, levels=["departement"], within="academie:toulouse", **options(project))
+    again = batch.build_all(2018, options(project), levels=["departement"], within="academie:toulouse")
     assert outcome(again, "departement:31").status == "rendered"           # not executed again
     assert "rendu_editorial" in outcome(again, "departement:31").reason
     assert {o.status for o in again.outcomes if o.territory != "departement:31"} == {"skipped"}
@@ -65,7 +65,7 @@ def test_an_editorial_file_naming_an_unknown_edition_stops_the_build_before_any_
     bad = write(project, "editorial/2018/departement-310/02-fin.md", "Texte.\n")
     try:
         with pytest.raises(InputError, match="departement-310.*Did you mean departement-31"):
-            batch.build("departement:31", 2018, **options(project))
+            batch.build("departement:31", 2018, options(project))
     finally:
         shutil.rmtree(bad.parent)
 
@@ -76,19 +76,19 @@ def test_a_perimeter_is_built_and_one_with_absent_etablissements_is_refused(proj
                      & table["acces_adsl"].notna()]
     colleges = answered["uai"].head(3).tolist()
     write(project, "perimetres/trois.yml", f"nom: Trois collèges\nparent: departement:31\netablissements: {colleges}\n")
-    report = batch.build("perimetre:trois", 2018, **options(project))
+    report = batch.build("perimetre:trois", 2018, options(project))
     assert outcome(report, "perimetre:trois").status == "built"
     assert "perimetre:trois : secret 3" in page(project, "perimetre-trois")    # 3 respondents at most: secret
     write(project, "perimetres/fantome.yml", "nom: Fantôme\netablissements: [0341893Y]\n")
     with pytest.raises(InputError, match="1 of the 1 établissements of perimetre:fantome are not in the data"
                                          " of 2018: 0341893Y"):
-        batch.build("perimetre:fantome", 2018, **options(project))
+        batch.build("perimetre:fantome", 2018, options(project))
     listed = batch.select_editions(2018, ["perimetre"], within="departement:31")
     assert [t.id for t in listed] == ["perimetre:trois"]
 
 
 def test_a_peer_change_reruns_only_the_chapter_that_reads_the_peers(project):
-    batch.build("departement:31", 2018, **options(project))
+    batch.build("departement:31", 2018, options(project))
     # Paris is a peer of the Haute-Garonne, not one of its parents: flip a few answers there,
     # enough to move Paris's printed values, too few to move France's.
     store = Store(project["data"])
@@ -102,7 +102,7 @@ def test_a_peer_change_reruns_only_the_chapter_that_reads_the_peers(project):
     changed.parent.mkdir(exist_ok=True)
     raw.to_csv(changed, sep=";", index=False, encoding="utf-8-sig")
     store.import_paths([changed], demo=True).check()          # demo data stay demo
-    built = outcome(batch.build("departement:31", 2018, **options(project)), "departement:31")
+    built = outcome(batch.build("departement:31", 2018, options(project)), "departement:31")
     assert built.status == "built" and "modifié : pairs" in built.reason, built.reason
     assert "chapitre 01-pairs" in built.timings and "chapitre 02-fin" not in built.timings
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from analysis.build.options import BuildOptions
+
 PARAMS = 'territoire = "france"\nannee = 2018\ndata_dir = ""\nseuil_secret = 5'
 
 
@@ -40,9 +42,9 @@ def make_project(root: Path, chapters: dict[str, object], params_from: Path, *, 
     return root
 
 
-def options(project, **more) -> dict:
-    return dict(formats=("html",), out_dir=project["out"], data_dir=project["data"], progress=False,
-                jobs=2, index_xlsx=False, renderer="builtin", **more)
+def options(project, **more) -> BuildOptions:
+    return BuildOptions(**dict(dict(formats=("html",), out_dir=project["out"], data_dir=project["data"],
+                                    jobs=2, index_xlsx=False, renderer="builtin"), **more))
 
 
 def page(project, slug: str) -> str:

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from analysis.build import batch
+from analysis.cli import build_report
 from tests.cli.helpers import run_cli
 
 MONTPELLIER = ["11", "30", "34", "48", "66"]
@@ -100,8 +101,8 @@ def test_quickstart_on_partial_real_data_warns_at_the_end(partial_store, home, t
     shutil.copytree(partial_store.data_dir, home)
     built = []
 
-    def build(spec, year, **options):                 # the batch itself is tested in tests/build
-        built.append((spec, options["data_dir"]))
+    def build(spec, year, options, *, observer=None):  # the batch itself is tested in tests/build
+        built.append((spec, options.data_dir))
         report = batch.BatchReport(year)
         report.outcomes.append(batch.EditionOutcome("france", "France", "france", "execute", "jamais construite",
                                                     status="built", outputs={"html": "/r/france.html"}))
@@ -138,7 +139,7 @@ def test_the_demo_quick_start_gives_no_data_dir_hint(partial_store, home, tmp_pa
 
     monkeypatch.setattr(fetch, "fetch_source", offline)
     monkeypatch.setattr(analysis.demo, "write_demo_files", demo_files)
-    monkeypatch.setattr(batch, "build", lambda spec, year, **options: batch.BatchReport(year))
+    monkeypatch.setattr(batch, "build", lambda spec, year, options, observer=None: batch.BatchReport(year))
     run = run_cli(capsys, "quickstart", "-o", tmp_path / "rapports")
     assert run.code == 0, run.raw_text
     assert "édition nationale de DÉMONSTRATION" in run.text and "--data-dir" not in run.text
@@ -155,7 +156,7 @@ def test_the_summary_agrees_its_counts(counts, expected):
     report = batch.BatchReport(2018)
     for status, n in counts.items():
         report.outcomes += [batch.EditionOutcome(f"t{i}", "T", "t", "execute", "", status=status) for i in range(n)]
-    assert " ".join(report.summary().split()).startswith(expected)
+    assert " ".join(build_report.summary(report).split()).startswith(expected)
 
 
 def _help(capsys, *command) -> str:

@@ -124,6 +124,17 @@ def _output_not_writable(tmp, rows, demo):
     return ["indicators", "france", "-o", target, "--data-dir", demo], [str(target), "écriture impossible"]
 
 
+def _build_output_not_writable(tmp, rows, demo):
+    target = Path("/sys/etat-des-lieux/rapports")
+    return ["build", "departement:48", "-o", target, "--data-dir", demo], [f"-o {target}", "écriture impossible"]
+
+
+def _build_output_is_a_file(tmp, rows, demo):
+    blocker = tmp / "rapports"
+    blocker.write_text("", encoding="utf-8")
+    return ["build", "departement:48", "-o", blocker, "--data-dir", demo], [f"-o {blocker}", "c'est un fichier"]
+
+
 def _unknown_territory(tmp, rows, demo):
     return ["indicators", "departement:999", "--data-dir", demo], ["999"]
 
@@ -211,6 +222,7 @@ MISTAKES = [_import_missing_path, _import_unknown_file, _import_truncated_file, 
             _import_html_page, _import_implausible_millesime, _import_text_in_a_count,
             _import_real_into_demo_folder, _data_dir_is_a_file, _format_docx, _threshold_zero,
             _xlsx_to_stdout, _output_inside_a_file, _output_is_a_folder, _output_not_writable,
+            _build_output_not_writable, _build_output_is_a_file,
             _unknown_territory, _millesime_without_data, _empty_data_folder, _unknown_source,
             _source_without_url, _url_for_several_sources, _url_not_http, _url_refused,
             _demo_implausible_year, _unknown_level, _unknown_level_of_a_batch, _two_digit_year,
@@ -221,7 +233,7 @@ MISTAKES = [_import_missing_path, _import_unknown_file, _import_truncated_file, 
 @pytest.mark.parametrize("mistake", MISTAKES, ids=lambda f: f.__name__.strip("_"))
 def test_a_mistake_gets_a_clear_message_and_exit_status_2(mistake, tmp_path, home, etic_rows, demo_store,
                                                           capsys):
-    if mistake is _output_not_writable and not Path("/sys").is_dir():
+    if mistake in (_output_not_writable, _build_output_not_writable) and not Path("/sys").is_dir():
         pytest.skip("no /sys to stand for a folder nobody can write into")
     demo = demo_store.data_dir
     args, fragments = mistake(tmp_path, etic_rows, demo)

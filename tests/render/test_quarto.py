@@ -151,17 +151,3 @@ def test_a_labelled_cell_that_drew_nothing_is_no_figure_for_quarto(edition, tmp_
     assert "fig-carte" not in out and "Carte du THD" not in out and "aucune valeur publiable" in out
     assert '{#fig-ok .cell fig-cap="Vraie figure"}' in out
 
-
-def test_renderer_choice(monkeypatch, tmp_path):
-    fake = tmp_path / "quarto"
-    fake.write_text("#!/bin/sh\necho 1.9.17\n", encoding="utf-8")
-    fake.chmod(0o755)
-    monkeypatch.setenv(quarto.ENV_PATH, str(fake))
-    quarto._find.cache_clear()
-    assert quarto.choose(None).name == "builtin" and "1.9.18" in quarto.choose(None).reason
-    fake.write_text("#!/bin/sh\necho 1.10.18\n", encoding="utf-8")
-    quarto._find.cache_clear()
-    chosen = quarto.choose(None)
-    assert (chosen.name, chosen.version, chosen.label) == ("quarto", "1.10.18", "quarto 1.10.18")
-    assert quarto.choose("builtin").label == "builtin"
-    quarto._find.cache_clear()

@@ -16,13 +16,20 @@ Both go through :func:`build_editions`:
    process reads and writes that store (SQLite: one writer). Every finished edition writes its
    manifest at once, so that a single ``build`` and a later ``build --all`` share the work, and
    Ctrl-C loses only the editions being built.
-3. A failing edition does not stop the others: failures are collected and reported at the end
-   (edition, chapter notebook and cell). An error outside a notebook cell (kernel start or
-   death, renderer) gets a second try first. The kernels' messages go to
+3. A failing edition does not stop the others: failures are collected and reported at the end,
+   field by field (:class:`analysis.build.tasks.BuildFailure`: edition, chapter notebook, cell,
+   exception). An error outside a notebook cell (kernel start or death, renderer) gets a second
+   try first. The kernels' messages go to
    ``<edition>/.build.log`` and ``<year>/.noyaux/`` (the last run's only).
 4. The index of the millésime (``reports/<year>/index.html``) and the exports of the indicators
    of all territories (``indicateurs-<year>.csv`` / ``.xlsx``) are written at the end
    (:mod:`analysis.build.site_index`).
+
+What the batch is asked is a :class:`analysis.build.options.BuildOptions`; how it goes is told to
+a :class:`analysis.build.options.BuildObserver` (the command line shows it); what a worker is
+given and answers are :class:`analysis.build.tasks.EditionTask` and ``EditionAnswer``; what
+became of each edition is an :class:`analysis.build.outcomes.EditionOutcome` in the returned
+:class:`analysis.build.outcomes.BatchReport`.
 """
 
 from __future__ import annotations
@@ -30,80 +37,29 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from analysis.build import chapter_cache as chapter_cache_mod
 from analysis.build import editions, editorial, kernels, keys, workers
 from analysis.build import manifest as cache
+from analysis.build.options import BuildObserver, BuildOptions, QuietObserver
+from analysis.build.outcomes import BatchReport, EditionOutcome
+from analysis.build.tasks import BuildFailure, EditionAnswer, EditionTask
 from analysis.core import config, perimeters, territories
 from analysis.core.errors import InputError
-from analysis.core.formatting import fmt_number, plural
+from analysis.render.renderers import Renderer
+
+if TYPE_CHECKING:
+    from analysis.sources.store import Store
 
 DEFAULT_LEVELS = ("france", "region", "academie", "departement")
 LOG = workers.LOG
-
-
-@dataclass
-class EditionOutcome:
-    territory: str                  # id: "departement:31"
-    label: str
-    slug: str
-    action: str                     # "skip" | "render" | "execute"
-    reason: str
-    status: str = "pending"         # "built" | "rendered" | "skipped" | "failed" | "planned" (dry run)
-                                    # | "interrupted" | "nodata" (not built: the data do not cover it)
-    error: str | None = None
-    timings: dict[str, float] = field(default_factory=dict)
-    outputs: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class BatchReport:
-    year: int
-    renderer: str = "builtin"
-    outcomes: list[EditionOutcome] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-    index: dict[str, Path] = field(default_factory=dict)
-    interrupted: bool = False
-
-    def by_status(self, status: str) -> list[EditionOutcome]:
-        return [o for o in self.outcomes if o.status == status]
-
-    @property
-    def failures(self) -> list[EditionOutcome]:
-        return self.by_status("failed")
-
-    @property
-    def ok(self) -> bool:
-        return not self.failures and not self.interrupted
-
-    @staticmethod
-    def _nodata(counts: dict[str, int]) -> str:
-        n = counts["nodata"]
-        return f", {n} sans données ({plural(n, 'non construite', 'non construites', with_number=False)})" if n else ""
-
-    def summary(self) -> str:
-        """One line in French, counts agreed: ``13 éditions 2018 : 12 construites, 1 à jour (cache)…``."""
-        counts = {s: len(self.by_status(s)) for s in
-                  ("built", "rendered", "skipped", "failed", "planned", "interrupted", "nodata")}
-        editions = f"{plural(len(self.outcomes), 'édition', 'éditions')} {self.year}"
-        if counts["planned"]:
-            to_run = self.by_status("planned")
-            return (f"{editions} (simulation) : {sum(o.action == 'execute' for o in to_run)} à exécuter, "
-                    f"{sum(o.action == 'render' for o in to_run)} à remettre en page, "
-                    f"{counts['skipped']} à jour (cache), "
-                    f"{plural(counts['failed'], 'impossible', 'impossibles')}" + self._nodata(counts))
-        text = (f"{editions} : {plural(counts['built'], 'construite', 'construites')}, "
-                f"{plural(counts['rendered'], 'remise en page', 'remises en page')}, "
-                f"{counts['skipped']} à jour (cache), {counts['failed']} en échec")
-        text += self._nodata(counts)
-        if self.interrupted:
-            text += f", {plural(counts['interrupted'], 'interrompue', 'interrompues')}"
-        return text + f" — {fmt_number(self.timings.get('total', 0), 1)} s"
 
 
 # ----------------------------------------------------------------------------- selection
@@ -115,7 +71,7 @@ def parse_levels(levels: Iterable[str] | None) -> tuple[str, ...]:
     for value in levels:
         for part in str(value).split(","):
             if part.strip():
-                wanted.add(territories._parse_level(part.strip()))
+                wanted.add(territories.parse_level(part.strip()))
     return tuple(level for level in territories.LEVELS + (territories.PERIMETRE,) if level in wanted)
 
 
@@ -142,20 +98,21 @@ def select_editions(year: int, levels: Iterable[str] | None = None,
     return selected + [p for p in perimeters if outer in territories.parents(p)]
 
 
-def build(spec: str, year: int, **options) -> BatchReport:
+def build(spec: str, year: int, options: BuildOptions, *, observer: BuildObserver | None = None) -> BatchReport:
     """One edition (``build SPEC``), through the same path, caches and manifest as the batch.
 
     The index page and the CSV export are written as after a batch; the xlsx workbook of all
-    territories (seconds of work) is left to ``build --all`` unless ``index_xlsx=True``.
+    territories (seconds of work) is left to ``build --all`` unless ``options.index_xlsx``.
     """
-    options.setdefault("index_xlsx", False)
+    if options.index_xlsx is None:
+        options = replace(options, index_xlsx=False)
     territory = territories.parse_territory(spec, territories.vintage_for_year(year))
     if territory.level == territories.PERIMETRE:
-        problem = perimeter_problem(territory, year, options.get("data_dir"))
+        problem = perimeter_problem(territory, year, options.data_dir)
         if problem:
             raise InputError(perimeters.get(territory.code).path, problem,
                              hint="Remove them from the list, or import the annuaire that lists them.")
-    return build_editions([territory], year, **options)
+    return build_editions([territory], year, options, observer=observer)
 
 
 def perimeter_problem(territory: territories.Territory, year: int, data_dir) -> str | None:
@@ -174,211 +131,231 @@ def perimeter_problem(territory: territories.Territory, year: int, data_dir) -> 
             f"data of {year}: {shown}")
 
 
-def build_all(year: int, *, levels: Iterable[str] | None = None, within: str | None = None,
-              **options) -> BatchReport:
+def build_all(year: int, options: BuildOptions, *, levels: Iterable[str] | None = None,
+              within: str | None = None, observer: BuildObserver | None = None) -> BatchReport:
     """Every selected edition of ``year`` (``build --all``; see the module docstring)."""
-    return build_editions(select_editions(year, levels, within), year, **options)
+    return build_editions(select_editions(year, levels, within), year, options, observer=observer)
 
 
 # ----------------------------------------------------------------------------- the path
-def build_editions(selected: list[territories.Territory], year: int, *, formats=("html", "pdf"),
-                   out_dir: str | Path | None = None, data_dir: str | Path | None = None,
-                   threshold: int = 5, force: bool = False, jobs: int | None = None,
-                   progress: bool = True, console=None, write_index: bool = True,
-                   index_xlsx: bool = True, reuse_kernel: bool = True, chapter_cache: bool = True,
-                   dry_run: bool = False, renderer=None,
-                   log: Callable[[str], None] | None = None) -> BatchReport:
-    """Build the editions ``selected`` of ``year``. Returns a report (``interrupted`` on Ctrl-C).
+@dataclass
+class _Run:
+    """What every edition of one run shares (computed once, before any edition)."""
 
-    ``renderer``: ``"quarto"``, ``"builtin"``, a :class:`analysis.render.quarto.Renderer`, or
-    None (Quarto when a recent one is installed, else builtin).
-    """
-    from analysis import indicators
-    from analysis.indicators.results import extents
-    from analysis.render import quarto
-    from analysis.sources.store import Store
-
-    say = log or (lambda message: None)
-    start = time.perf_counter()
-    choice = renderer if isinstance(renderer, quarto.Renderer) else quarto.choose(renderer)
-    report = BatchReport(year, renderer=choice.label)
-    out_dir = (Path(out_dir) if out_dir else config.project_root() / "reports").resolve()
-    formats = tuple(dict.fromkeys("pdf" if f == "typst" else f for f in formats))
-    store = Store(data_dir)
-
-    say(f"indicateurs {year} (tous territoires)")
-    step = time.perf_counter()
-    results = indicators.load(store, year, threshold=threshold)
-    report.timings["indicateurs"] = time.perf_counter() - step
-
-    step = time.perf_counter()
-    book = editions.load_book()
-    main, appendices = editions.chapters(book)
-    editorial.check([nb.stem for nb in main + appendices])       # before any work: names the bad file
-    context = keys.RunContext.build(store, year, threshold, results, book, config.project_root(),
-                                    renderer=choice.label)
-    present = set(results["territoire"])
+    year: int
+    options: BuildOptions
+    renderer: Renderer
+    out_dir: Path                                   # the reports folder, absolute
+    store: Store
+    results: pd.DataFrame                           # the indicators of every territory
+    notebooks: list[Path]                           # the chapters and appendices of the book
+    context: keys.RunContext
+    present: set[str]                               # the territories with rows in the indicators
     # the départements with data of each territory (the best covered source): an edition with none
     # would say « Aucune donnée » on every page (the Occitanie files and the other 88 départements)
-    with_data = extents(results)["departements_avec_donnees"] if "departements_avec_donnees" in results \
-        else pd.Series(dtype=int)
-    plans: list[tuple[EditionOutcome, dict, dict]] = []
-    for territory in selected:
-        if territory.id in present and with_data.get(territory.id, 1) == 0:
-            outcome = EditionOutcome(territory.id, territory.label, territory.slug, "skip",
-                                     "les données ne couvrent pas ce territoire")
-            outcome.status = "nodata"
-            report.outcomes.append(outcome)
-            continue
-        edition = editions.Edition(territory, year, out_dir)
-        meta = editions.render_meta(edition, store)
-        included = editions.included_chapters(main + appendices, territory.id, results)
-        inputs = context.inputs(territory, meta, included)
-        executed = [edition.notebooks_dir / name for name in included]
-        action, reason = cache.decide(edition.folder, inputs, formats, executed, force=force)
-        outcome = EditionOutcome(territory.id, territory.label, territory.slug, action, reason)
-        problem = perimeter_problem(territory, year, store.data_dir) \
-            if territory.level == territories.PERIMETRE else None
-        if territory.id not in present:
-            outcome.status, outcome.error = "failed", f"{territory.label}: aucune ligne dans les indicateurs {year}"
-        elif problem:
-            outcome.status, outcome.error = "failed", f"{territory.label} : {problem}"
-        elif action == "skip":
-            outcome.status = "skipped"
-            recorded = (cache.read_manifest(edition.folder) or {}).get("outputs", {})
-            outcome.outputs = {fmt: str(edition.folder / recorded[fmt]["file"]) for fmt in formats if fmt in recorded}
-        report.outcomes.append(outcome)
-        task = {"territory": territory.id, "year": year, "out_dir": str(out_dir),
-                "data_dir": str(store.data_dir), "threshold": threshold, "formats": formats,
-                "meta": meta, "chapters": action == "execute", "renderer": choice.name,
-                "renderer_label": choice.label, "reuse_kernel": reuse_kernel, "included": included}
-        plans.append((outcome, task, inputs))
-    report.timings["cles"] = time.perf_counter() - step
+    with_data: pd.Series
 
-    todo = [(o, t, i) for o, t, i in plans if o.status == "pending"]
-    say(f"{plural(len(selected), 'édition', 'éditions')} : {len(todo)} à construire, "
-        f"{len(selected) - len(todo)} à jour ou en échec")
-    if dry_run:                    # what would be done and why; no edition built
-        for outcome, _, _ in todo:
-            outcome.status = "planned"
-        report.timings["total"] = time.perf_counter() - start
-        return report
+    @property
+    def year_dir(self) -> Path:
+        return self.out_dir / str(self.year)
 
-    step = time.perf_counter()
-    chapters_store = _restore_chapters(todo, main + appendices, store.data_dir, threshold,
-                                       out_dir, force, chapter_cache, say)
-    report.timings["cache_chapitres"] = time.perf_counter() - step
 
-    step = time.perf_counter()
-    _execute(report, todo, chapters_store, jobs, progress, console, say, out_dir / str(year))
-    report.timings["editions"] = time.perf_counter() - step
+@dataclass
+class _Planned:
+    """One edition to build: what the report says of it, what a worker does, its input digests."""
 
-    if write_index and not report.interrupted:
+    outcome: EditionOutcome
+    edition: editions.Edition
+    task: EditionTask
+    inputs: dict[str, str]
+
+
+def build_editions(selected: list[territories.Territory], year: int, options: BuildOptions, *,
+                   observer: BuildObserver | None = None) -> BatchReport:
+    """Build the editions ``selected`` of ``year``. Returns a report (``interrupted`` on Ctrl-C).
+
+    ``observer`` is told the steps, the plan, and each edition as it finishes (default: nobody).
+    """
+    from analysis import indicators
+    from analysis.sources.store import Store
+
+    observer = observer or QuietObserver()
+    start = time.perf_counter()
+    renderer = options.chosen_renderer()
+    report = BatchReport(year, renderer=renderer.label)
+    store = Store(options.data_dir)
+    observer.say(f"indicateurs {year} (tous territoires)")
+    with _timed(report, "indicateurs"):
+        results = indicators.load(store, year, threshold=options.threshold)
+    with _timed(report, "cles"):
+        run = _prepare(year, options, renderer, store, results)
+        todo = [p for p in (_plan(run, t, report) for t in selected) if p is not None]
+    observer.on_start(len(report.outcomes), len(todo))
+    try:
+        if options.dry_run:                    # what would be done and why; no edition built
+            for planned in todo:
+                planned.outcome.status = "planned"
+        else:
+            with _timed(report, "cache_chapitres"):
+                chapters_store = _restore_chapters(run, todo, observer)
+            with _timed(report, "editions"):
+                _execute(run, report, todo, chapters_store, observer)
+    finally:
+        observer.on_end()
+    if options.write_index and not options.dry_run and not report.interrupted:
         from analysis.build import site_index as index
 
-        step = time.perf_counter()
-        report.index = index.write_all(out_dir / str(year), results, year, xlsx=index_xlsx)
-        report.timings["index"] = time.perf_counter() - step
+        with _timed(report, "index"):
+            report.index = index.write_all(run.year_dir, run.results, year, xlsx=options.index_xlsx is not False,
+                                           threshold=options.threshold)
     report.timings["total"] = time.perf_counter() - start
     return report
 
 
-def _restore_chapters(todo, notebooks: list[Path], data_dir: Path, threshold: int, out_dir: Path,
-                      force: bool, enabled: bool, say):
+@contextmanager
+def _timed(report: BatchReport, step: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        report.timings[step] = time.perf_counter() - start
+
+
+def _prepare(year: int, options: BuildOptions, renderer: Renderer, store: Store, results: pd.DataFrame) -> _Run:
+    """What the editions share: the book (its editorial files checked), the run's keys, the data extents."""
+    from analysis.indicators.results import extents
+
+    book = editions.load_book()
+    main, appendices = editions.chapters(book)
+    editorial.check([nb.stem for nb in main + appendices])       # before any work: names the bad file
+    context = keys.RunContext.build(store, year, options.threshold, results, book, config.project_root(),
+                                    renderer=renderer.label)
+    with_data = extents(results)["departements_avec_donnees"] if "departements_avec_donnees" in results \
+        else pd.Series(dtype=int)
+    return _Run(year, options, renderer, options.reports_dir(), store, results, main + appendices, context,
+                set(results["territoire"]), with_data)
+
+
+def _plan(run: _Run, territory: territories.Territory, report: BatchReport) -> _Planned | None:
+    """Decide what to do with one edition (its outcome joins ``report``); the edition to build,
+    or None when there is nothing to do (up to date, no data, refused)."""
+    present = territory.id in run.present
+    if present and run.with_data.get(territory.id, 1) == 0:
+        report.outcomes.append(EditionOutcome(territory.id, territory.label, territory.slug, "skip",
+                                              "les données ne couvrent pas ce territoire", status="nodata"))
+        return None
+    edition = editions.Edition(territory, run.year, run.out_dir)
+    meta = editions.render_meta(edition, run.store)
+    included = editions.included_chapters(run.notebooks, territory.id, run.results)
+    inputs = run.context.inputs(territory, meta, included)
+    executed = [edition.notebooks_dir / name for name in included]
+    action, reason = cache.decide(edition.folder, inputs, run.options.formats, executed, force=run.options.force)
+    outcome = EditionOutcome(territory.id, territory.label, territory.slug, action, reason)
+    report.outcomes.append(outcome)
+    problem = (f"aucune ligne dans les indicateurs {run.year}" if not present else
+               perimeter_problem(territory, run.year, run.store.data_dir)
+               if territory.level == territories.PERIMETRE else None)
+    if problem:
+        outcome.fail(BuildFailure(territory.id, territory.label, "data", "", problem))
+        return None
+    if action == "skip":
+        outcome.status = "skipped"
+        recorded = (cache.read_manifest(edition.folder) or {}).get("outputs", {})
+        outcome.outputs = {fmt: str(edition.folder / recorded[fmt]["file"])
+                           for fmt in run.options.formats if fmt in recorded}
+        return None
+    task = EditionTask(territory.id, territory.label, run.year, run.out_dir, run.store.data_dir,
+                       run.options.threshold, run.options.formats, meta, run.renderer, tuple(included),
+                       chapters=tuple(included) if action == "execute" else (),
+                       reuse_kernel=run.options.reuse_kernel)
+    return _Planned(outcome, edition, task, inputs)
+
+
+def _restore_chapters(run: _Run, todo: list[_Planned], observer: BuildObserver):
     """Chapters already executed with the same inputs come from jupyter-cache (not with
-    ``force``); each task keeps the list of the chapters still to run. Returns the store."""
-    to_execute = [(o, t, i) for o, t, i in todo if o.action == "execute"]
-    reads = {nb: editions.chapter_reads(nb) for nb in notebooks}
-    store = (chapter_cache_mod.ExecutedChapters(out_dir / chapter_cache_mod.FOLDER)
-             if enabled and to_execute else None)
-    for outcome, task, inputs in to_execute:
-        edition = editions.edition_for(task["territory"], task["year"], out_dir)
-        mine = [nb for nb in notebooks if nb.name in task["included"]]
-        params = editions.parameters(edition, data_dir, threshold)
-        digests = {nb: chapter_cache_mod.inputs_digest(inputs, kernels.KERNEL, reads[nb]) for nb in mine}
-        targets = {nb: edition.notebooks_dir / nb.name for nb in mine}
-        restored, run = chapter_cache_mod.plan(store, targets.items(), params, digests,
-                                               kernels.KERNEL, reuse=not force)
-        task["chapters"] = [nb.name for nb in run]
-        task["cache"] = {"targets": {str(targets[nb]): digests[nb] for nb in run}}
+    ``force``); each task keeps the chapters still to run. Returns the store (None: not used)."""
+    to_execute = [p for p in todo if p.outcome.action == "execute"]
+    reads = {nb: editions.chapter_reads(nb) for nb in run.notebooks}
+    store = (chapter_cache_mod.ExecutedChapters(run.out_dir / chapter_cache_mod.FOLDER)
+             if run.options.chapter_cache and to_execute else None)
+    for planned in to_execute:
+        mine = [nb for nb in run.notebooks if nb.name in planned.task.included]
+        params = editions.parameters(planned.edition, run.store.data_dir, run.options.threshold)
+        digests = {nb: chapter_cache_mod.inputs_digest(planned.inputs, kernels.KERNEL, reads[nb]) for nb in mine}
+        targets = {nb: planned.edition.notebooks_dir / nb.name for nb in mine}
+        restored, to_run = chapter_cache_mod.plan(store, targets.items(), params, digests,
+                                                  kernels.KERNEL, reuse=not run.options.force)
+        planned.task = replace(planned.task, chapters=tuple(nb.name for nb in to_run),
+                               cache_targets=tuple((targets[nb], digests[nb]) for nb in to_run))
         if restored:
-            outcome.reason += f" ; {len(restored)}/{len(targets)} chapitres repris du cache"
+            planned.outcome.reason += f" ; {len(restored)}/{len(targets)} chapitres repris du cache"
     for problem in store.problems if store else []:
-        say(f"jupyter-cache illisible, chapitre exécuté : {problem}")
+        observer.say(f"jupyter-cache illisible, chapitre exécuté : {problem}")
     return store
 
 
-def _execute(report: BatchReport, todo, chapters_store, jobs, progress, console, say,
-             year_dir: Path) -> None:
+def _execute(run: _Run, report: BatchReport, todo: list[_Planned], chapters_store,
+             observer: BuildObserver) -> None:
     """Run the editions to build on worker processes; record each as it finishes."""
     if not todo:
         return
-    workers_count = max(1, min(jobs or os.cpu_count() or 1, max(len(todo), 1)))
-    plans = {}
+    processors = run.options.jobs or os.cpu_count() or 1
+    workers_count = max(1, min(processors, len(todo)))
+    plans = {p.outcome.territory: p for p in todo}
     job_list = []
-    for outcome, task, inputs in todo:
-        folder = year_dir / outcome.slug
+    for planned in todo:
+        folder = run.year_dir / planned.outcome.slug
         folder.mkdir(parents=True, exist_ok=True)
         (folder / LOG).write_text("", encoding="utf-8")          # the last build's messages only
-        job = workers.Job(outcome.territory, task)
-        run = task["chapters"] if isinstance(task["chapters"], list) else []
+        job = workers.Job(planned.outcome.territory, planned.task)
         # One edition to execute alone: its chapters are spread over the workers.
-        if len(todo) == 1 and len(run) > 1 and (jobs or os.cpu_count() or 1) > 1:
-            job.split = run
-            workers_count = min(jobs or os.cpu_count() or 1, len(run))
-        plans[outcome.territory] = (outcome, task, inputs)
+        if len(todo) == 1 and len(planned.task.chapters) > 1 and processors > 1:
+            job.split = planned.task.chapters
+            workers_count = min(processors, len(job.split))
         job_list.append(job)
 
-    bar = _Bar(console, len(report.outcomes)) if progress else None
-    if bar:
-        bar.advance(len(report.outcomes) - len(todo))
+    def done(job: workers.Job, answer: EditionAnswer) -> None:
+        planned = plans[job.key]
+        _finish(planned, answer, run.year_dir / planned.outcome.slug)
+        if chapters_store is not None and planned.outcome.status == "built":
+            _keep_chapters(chapters_store, planned)
+        observer.on_edition(planned.outcome)
 
-    def done(job: workers.Job, answer: dict) -> None:
-        outcome, task, inputs = plans[job.key]
-        _finish(outcome, answer, inputs, task, year_dir / outcome.slug)
-        if chapters_store is not None and outcome.status == "built":
-            _keep_chapters(chapters_store, task, outcome)
-        if bar:
-            bar.advance(1, outcome.label)
-
-    shutil.rmtree(year_dir / kernels.LOG_DIR, ignore_errors=True)       # last run's only
+    shutil.rmtree(run.year_dir / kernels.LOG_DIR, ignore_errors=True)       # last run's only
     try:
-        workers.run(job_list, workers_count, done, on_progress=say if len(todo) == 1 else None)
+        workers.run(job_list, workers_count, done, on_progress=observer.say if len(todo) == 1 else None)
     except workers.Interrupted as stop:
         report.interrupted = True
         for job in stop.unfinished:
-            outcome = plans[job.key][0]
+            outcome = plans[job.key].outcome
             outcome.status = "interrupted"
             # Its notebooks or outputs may be half rewritten: built again next time.
-            cache.remove_manifest(year_dir / outcome.slug)
-    finally:
-        if bar:
-            bar.close()
+            cache.remove_manifest(run.year_dir / outcome.slug)
 
 
-def _keep_chapters(chapters_store, task: dict, outcome: EditionOutcome) -> None:
+def _keep_chapters(chapters_store, planned: _Planned) -> None:
     """Store the chapters this edition executed (main process only: one SQLite writer)."""
     start = time.perf_counter()
-    for target, digest in task["cache"]["targets"].items():
+    outcome = planned.outcome
+    for target, digest in planned.task.cache_targets:
         try:
-            chapters_store.store(Path(target), digest,
-                                 uri=f"{task['year']}/{outcome.slug}/{Path(target).name}")
+            chapters_store.store(target, digest, uri=f"{planned.task.year}/{outcome.slug}/{target.name}")
         except Exception as exc:  # noqa: BLE001 - the edition is built; only reuse is lost
-            outcome.reason += f" ; non mis en cache ({Path(target).name} : {exc})"
+            outcome.reason += f" ; non mis en cache ({target.name} : {exc})"
     outcome.timings["mise_en_cache"] = time.perf_counter() - start
 
 
-def _finish(outcome: EditionOutcome, answer: dict, inputs: dict, task: dict, folder: Path) -> None:
-    if "error" in answer:
-        outcome.status = "failed"
-        outcome.error = f"{outcome.label} ({outcome.territory}) : {answer['error']}"
+def _finish(planned: _Planned, answer: EditionAnswer, folder: Path) -> None:
+    """Record what a worker did: the outcome, and the edition's manifest (removed on failure)."""
+    outcome, inputs = planned.outcome, planned.inputs
+    if answer.failure is not None:
+        outcome.fail(answer.failure)
         cache.remove_manifest(folder)          # retried next run; not listed in the index
         return
     outcome.status = "built" if outcome.action == "execute" else "rendered"
-    outcome.timings = answer["timings"]
-    outputs = {fmt: Path(p) for fmt, p in answer["outputs"].items()}
-    outcome.outputs = {fmt: str(p) for fmt, p in outputs.items()}
-    record = cache.outputs_record(folder, outputs)
+    outcome.timings = dict(answer.timings)
+    outcome.outputs = {fmt: str(p) for fmt, p in answer.outputs.items()}
+    record = cache.outputs_record(folder, answer.outputs)
     old = cache.read_manifest(folder)
     if old and old.get("render_key") == keys.render_key(inputs):
         for fmt, entry in old.get("outputs", {}).items():     # other formats still valid
@@ -387,35 +364,7 @@ def _finish(outcome: EditionOutcome, answer: dict, inputs: dict, task: dict, fol
     cache.write_manifest(folder, {
         "territoire": outcome.territory, "libelle": outcome.label, "slug": outcome.slug,
         "execution_key": keys.execution_key(inputs), "render_key": keys.render_key(inputs),
-        "renderer": task["renderer_label"], "inputs": inputs, "timings": outcome.timings,
+        "renderer": planned.task.renderer.label, "inputs": inputs, "timings": outcome.timings,
         "outputs": record, "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "last_action": outcome.action,
     })
-
-
-class _Bar:
-    """One rich progress bar: editions done / total."""
-
-    def __init__(self, console, total: int):
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
-        self.progress = Progress(TextColumn("[bold]éditions"), BarColumn(), MofNCompleteColumn(),
-                                 TimeElapsedColumn(), TimeRemainingColumn(),
-                                 TextColumn("{task.description}"), console=console)
-        self.progress.start()
-        self.task = self.progress.add_task("", total=total)
-
-    def advance(self, n: int, description: str | None = None) -> None:
-        if n:
-            self.progress.update(self.task, advance=n,
-                                 description=description or self.progress.tasks[0].description)
-
-    def close(self) -> None:
-        self.progress.stop()

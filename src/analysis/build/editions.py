@@ -3,7 +3,7 @@
 :func:`build_edition` is what a worker of :mod:`analysis.build.batch` does for one edition (the
 only build path, for ``build`` and ``build --all``): run the chapters it is given, in a kept kernel
 (:mod:`analysis.build.kernels`) or each in a fresh papermill kernel, then render the executed
-notebooks with the chosen renderer (:mod:`analysis.render`). Indicators are computed before
+notebooks with the chosen renderer (:mod:`analysis.render.renderers`). Indicators are computed before
 (``indicators.load``, cached in the data folder); the notebooks only read them and draw.
 """
 
@@ -19,6 +19,8 @@ from analysis.build.kernels import KERNEL
 from analysis.core import config, territories
 from analysis.core.errors import BookConfigError, BuildError
 from analysis.core.publication import AUTHOR, TITLE
+from analysis.indicators import SECRET_THRESHOLD
+from analysis.render.renderers import Renderer
 
 
 @dataclass
@@ -140,19 +142,15 @@ def execute_chapter(notebook: Path, output: Path, params: dict, kernel=None) -> 
                             cwd=str(notebook.parent), progress_bar=False, log_output=False,
                             request_save_on_cell_execute=False, **how)
     except pm.PapermillExecutionError as exc:
-        raise BuildError(
-            f"chapter {notebook.name} failed in cell {exc.cell_index} "
-            f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}\n"
-            f"  → the executed notebook, with the traceback, is kept at {output}"
-        ) from None
+        raise BuildError(notebook.name, exc.cell_index, exc.ename, exc.evalue, execution_count=exc.exec_count,
+                         kept=output) from None
     return time.perf_counter() - start
 
 
-def build_edition(edition: Edition, data_dir: str | Path, *, threshold: int = 5,
-                  formats=("html", "pdf"), book=None, meta: dict | None = None,
-                  execute: bool | Collection[str] = True, render: bool = True,
-                  renderer: str = "builtin", kernel=None,
-                  included: Collection[str] | None = None) -> BuildResult:
+def build_edition(edition: Edition, data_dir: str | Path, *, renderer: Renderer,
+                  threshold: int = SECRET_THRESHOLD, formats=("html", "pdf"), book=None,
+                  meta: dict | None = None, execute: bool | Collection[str] = True, render: bool = True,
+                  kernel=None, included: Collection[str] | None = None) -> BuildResult:
     """Execute some or all chapters of one edition whose indicators are computed, then render it.
 
     Chapters run one after the other in this process, in ``kernel`` (a
@@ -160,8 +158,8 @@ def build_edition(edition: Edition, data_dir: str | Path, *, threshold: int = 5,
     papermill kernel. ``execute=False`` runs none (the executed notebooks are in
     ``edition.notebooks_dir``); a collection of chapter file names runs those only (the others
     are already there, e.g. restored from :mod:`analysis.build.chapter_cache` or run by another
-    worker). ``render=False`` stops after the chapters. ``renderer``: ``"builtin"`` (pandoc +
-    typst) or ``"quarto"``. ``included``: the chapters this edition has (default: all; see
+    worker). ``render=False`` stops after the chapters. ``renderer``: one of
+    :mod:`analysis.render.renderers`. ``included``: the chapters this edition has (default: all; see
     :func:`included_chapters`). ``meta`` defaults to :func:`render_meta`. Returns outputs and timings
     (``chapitre <stem>``, ``notebooks``, ``rendu``); a failing chapter raises
     :class:`BuildError` naming the notebook and the cell.
@@ -187,11 +185,11 @@ def build_edition(edition: Edition, data_dir: str | Path, *, threshold: int = 5,
     return result
 
 
-def render_edition(edition: Edition, book, meta: dict, formats, renderer: str,
+def render_edition(edition: Edition, book, meta: dict, formats, renderer: Renderer,
                    included: Collection[str] | None = None) -> dict[str, Path]:
-    """Render the executed notebooks of ``edition`` (HTML and PDF beside them)."""
+    """Render the executed notebooks of ``edition`` with ``renderer`` (HTML and PDF beside them)."""
     from analysis.build import editorial
-    from analysis.render import quarto, render_book
+    from analysis.render import quarto
 
     main, appendices = chapters(book, included)
     executed = [edition.notebooks_dir / nb.name for nb in main]
@@ -201,10 +199,8 @@ def render_edition(edition: Edition, book, meta: dict, formats, renderer: str,
     # Both renderers leave a Quarto project: `quarto render <edition folder>` re-renders it.
     quarto.write_edition_project(edition.folder, executed, executed_appendices, meta, book,
                                  basename=edition.basename)
-    if renderer == "quarto":
-        return quarto.render_project(edition.folder, edition.basename, formats)
-    return render_book(executed, edition.folder, edition.basename, formats=formats,
-                       appendices=executed_appendices, meta=meta, book=book)
+    return renderer.render(executed, executed_appendices, folder=edition.folder, basename=edition.basename,
+                           meta=meta, book=book, formats=formats)
 
 
 def render_meta(edition: Edition, store) -> dict:

@@ -1,9 +1,12 @@
 """Worker processes that build editions, and how a run stops on Ctrl-C.
 
 Each worker (``spawn``: a forked child would share the parent's zmq state) builds the editions it
-is given with :func:`analysis.build.editions.build_edition`, keeping one kernel for all of them
-(:mod:`analysis.build.kernels`). An edition to execute when there is only one (``build SPEC``)
-is split: its chapters run on every worker, then one worker renders it.
+is given (:class:`analysis.build.tasks.EditionTask`) with
+:func:`analysis.build.editions.build_edition`, keeping one kernel for all of them
+(:mod:`analysis.build.kernels`), and answers an :class:`analysis.build.tasks.EditionAnswer`: the
+outputs, or why it failed (:class:`analysis.build.tasks.BuildFailure`). An edition to execute
+when there is only one (``build SPEC``) is split: its chapters run on every worker, then one
+worker renders it.
 
 Ctrl-C. The terminal sends SIGINT to the main process *and* its workers; a worker interrupted in
 the middle of nbclient's event loop took ~40 s to unwind. So workers ignore SIGINT and the main
@@ -17,24 +20,27 @@ from __future__ import annotations
 import os
 import signal
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from analysis.build import kernels
+from analysis.build.tasks import BuildFailure, EditionAnswer, EditionTask
+from analysis.core.errors import BuildError
 
 LOG = ".build.log"
 
 
 @dataclass
 class Job:
-    """One edition's work: ``task`` is what a worker needs (plain data: it is pickled)."""
+    """One edition's work: ``task`` is what a worker needs (pickled to it)."""
 
     key: str                                    # the territory id
-    task: dict
-    split: list[str] = field(default_factory=list)   # chapters run on separate workers first
-    answers: list[dict] = field(default_factory=list)
+    task: EditionTask
+    split: tuple[str, ...] = ()                 # chapters run on separate workers first
+    answers: list[EditionAnswer] = field(default_factory=list)
     futures: set[Future] = field(default_factory=set)
     rendering: bool = False
 
@@ -49,65 +55,90 @@ def _stop_now(signum, frame) -> None:            # noqa: ARG001 - signal handler
     os._exit(128 + signal.SIGTERM)
 
 
-def work(task: dict) -> dict:
-    """Build (part of) one edition in a worker process. Never raises: returns outputs or the error.
-
-    ``task["chapters"]``: chapter file names to execute (``True``: all); ``task["render"]``:
-    render after them.
-    """
+def work(task: EditionTask) -> EditionAnswer:
+    """Build (part of) one edition in a worker process: execute ``task.chapters``, then render when
+    ``task.render``. Never raises: the answer holds the outputs or the failure."""
     from analysis.build import editions
 
     os.environ.pop("MPLBACKEND", None)
-    edition = editions.edition_for(task["territory"], task["year"], task["out_dir"])
+    edition = editions.edition_for(task.territory, task.year, task.out_dir)
     edition.folder.mkdir(parents=True, exist_ok=True)
-    # The kernels' own chatter (stderr of the worker, inherited) goes to the edition's log,
-    # not through the progress bar.
-    log = open(edition.folder / LOG, "a", encoding="utf-8")
+    with _stderr_into(edition.folder / LOG):
+        return _try_twice(task, edition)
+
+
+@contextmanager
+def _stderr_into(path: Path) -> Iterator[None]:
+    """The kernels' own chatter (stderr of the worker, inherited) goes to the edition's log, not
+    through the progress bar."""
+    log = open(path, "a", encoding="utf-8")
     saved = os.dup(2)
     os.dup2(log.fileno(), 2)
     try:
-        first = None
-        for _attempt in (1, 2):
-            try:
-                run = task.get("chapters", True)
-                kernel = None
-                if task.get("reuse_kernel") and run:
-                    main, _ = editions.chapters()
-                    logs = Path(task["out_dir"]) / str(task["year"]) / kernels.LOG_DIR
-                    kernel = kernels.worker_kernel(main[0].parent, logs)
-                result = editions.build_edition(edition, task["data_dir"], threshold=task["threshold"],
-                                                formats=task["formats"], meta=task["meta"], execute=run,
-                                                render=task.get("render", True), renderer=task["renderer"],
-                                                kernel=kernel, included=task.get("included"))
-                timings = dict(result.timings, **({"nouvel_essai": 1.0} if first else {}))
-                return {"outputs": {k: str(v) for k, v in result.outputs.items()}, "timings": timings}
-            except editions.BuildError as exc:       # a chapter's own error: no second try
-                return {"error": str(exc)}
-            except Exception as exc:  # noqa: BLE001 - kernel start/death, render: one more try
-                where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-                at = f" ({Path(where.filename).name}:{where.lineno})" if where else ""
-                first = first or f"{type(exc).__name__}: {exc}{at}"
-                traceback.print_exc()                # into the edition's log
-                kernels.stop_worker_kernel()
-        return {"error": f"{first} (2 essais) — journal : {edition.folder / LOG}"}
+        yield
     finally:
         os.dup2(saved, 2)
         os.close(saved)
         log.close()
 
 
-def merge(answers: list[dict]) -> dict:
-    """One answer from the answers of a split edition's parts (the first error wins)."""
-    errors = [a["error"] for a in answers if "error" in a]
-    if errors:
-        return {"error": errors[0]}
-    merged: dict = {"outputs": {}, "timings": {}}
+def _try_twice(task: EditionTask, edition) -> EditionAnswer:
+    """A chapter's own error fails at once; any other (kernel start or death, renderer) gets a
+    second try, in a new kernel."""
+    first: BuildFailure | None = None
+    for _attempt in (1, 2):
+        try:
+            result = _build(task, edition)
+        except BuildError as exc:
+            return EditionAnswer(failure=cell_failure(task, exc, attempts=2 if first else 1))
+        except Exception as exc:  # noqa: BLE001 - kernel start/death, render: one more try
+            first = first or run_failure(task, exc, edition.folder / LOG)
+            traceback.print_exc()                # into the edition's log
+            kernels.stop_worker_kernel()
+            continue
+        timings = dict(result.timings, **({"nouvel_essai": 1.0} if first else {}))
+        return EditionAnswer(outputs=dict(result.outputs), timings=timings)
+    return EditionAnswer(failure=replace(first, attempts=2))
+
+
+def _build(task: EditionTask, edition):
+    from analysis.build import editions
+
+    kernel = None
+    if task.reuse_kernel and task.chapters:
+        main, _ = editions.chapters()
+        kernel = kernels.worker_kernel(main[0].parent, task.out_dir / str(task.year) / kernels.LOG_DIR)
+    return editions.build_edition(edition, task.data_dir, threshold=task.threshold, formats=task.formats,
+                                  meta=task.meta, execute=task.chapters, render=task.render,
+                                  renderer=task.renderer, kernel=kernel, included=task.included)
+
+
+def cell_failure(task: EditionTask, exc: BuildError, attempts: int = 1) -> BuildFailure:
+    """A chapter's cell raised (papermill's error, as :class:`BuildError`)."""
+    return BuildFailure(task.territory, task.label, "cell", exc.ename, exc.evalue, chapter=exc.notebook,
+                        cell=exc.cell, execution_count=exc.execution_count, log=exc.kept, attempts=attempts)
+
+
+def run_failure(task: EditionTask, exc: Exception, log: Path) -> BuildFailure:
+    """An error outside a cell, located at the line that raised it."""
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    return BuildFailure(task.territory, task.label, "run", type(exc).__name__, str(exc),
+                        location=f"{Path(where.filename).name}:{where.lineno}" if where else None, log=log)
+
+
+def merge(answers: list[EditionAnswer]) -> EditionAnswer:
+    """One answer from the answers of a split edition's parts (the first failure wins)."""
+    failures = [a.failure for a in answers if a.failure is not None]
+    if failures:
+        return EditionAnswer(failure=failures[0])
+    outputs: dict[str, Path] = {}
+    timings: dict[str, float] = {}
     for answer in answers:
-        merged["outputs"].update(answer["outputs"])
-        for name, seconds in answer["timings"].items():
-            merged["timings"][name] = max(seconds, merged["timings"].get(name, 0.0)) \
-                if name in ("notebooks", "nouvel_essai") else seconds
-    return merged
+        outputs.update(answer.outputs)
+        for name, seconds in answer.timings.items():
+            timings[name] = max(seconds, timings.get(name, 0.0)) if name in ("notebooks", "nouvel_essai") \
+                else seconds
+    return EditionAnswer(outputs, timings)
 
 
 class Interrupted(Exception):
@@ -118,7 +149,7 @@ class Interrupted(Exception):
         self.unfinished = unfinished
 
 
-def run(jobs: list[Job], workers: int, on_done: Callable[[Job, dict], None],
+def run(jobs: list[Job], workers: int, on_done: Callable[[Job, EditionAnswer], None],
         on_progress: Callable[[str], None] | None = None) -> None:
     """Run ``jobs`` on ``workers`` processes; ``on_done(job, answer)`` as each edition finishes
     (in this process). Raises :class:`Interrupted` on Ctrl-C, after stopping the workers."""
@@ -132,7 +163,7 @@ def run(jobs: list[Job], workers: int, on_done: Callable[[Job, dict], None],
         for job in jobs:
             if job.split:
                 for name in job.split:
-                    _submit(pool, owner, job, dict(job.task, chapters=[name], render=False))
+                    _submit(pool, owner, job, replace(job.task, chapters=(name,), render=False))
             else:
                 _submit(pool, owner, job, job.task)
             pending.append(job)
@@ -141,18 +172,15 @@ def run(jobs: list[Job], workers: int, on_done: Callable[[Job, dict], None],
             for future in done:
                 job = owner.pop(future)
                 job.futures.discard(future)
-                try:
-                    job.answers.append(future.result())
-                except Exception as exc:  # noqa: BLE001 - a crashed worker
-                    job.answers.append({"error": f"worker: {type(exc).__name__}: {exc}"})
+                job.answers.append(_answer(job, future))
                 if job.futures:
                     continue
                 answer = merge(job.answers)
-                if job.split and not job.rendering and "error" not in answer:
+                if job.split and not job.rendering and answer.failure is None:
                     job.rendering = True         # every chapter ran: render on one worker
                     if on_progress:
-                        on_progress(f"{job.task['territory']} : chapitres exécutés, mise en page")
-                    _submit(pool, owner, job, dict(job.task, chapters=False, render=True))
+                        on_progress(f"{job.task.territory} : chapitres exécutés, mise en page")
+                    _submit(pool, owner, job, replace(job.task, chapters=(), render=True))
                     continue
                 pending.remove(job)
                 on_done(job, answer)
@@ -162,7 +190,15 @@ def run(jobs: list[Job], workers: int, on_done: Callable[[Job, dict], None],
     pool.shutdown(wait=True)
 
 
-def _submit(pool, owner: dict, job: Job, task: dict) -> None:
+def _answer(job: Job, future: Future) -> EditionAnswer:
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - a crashed worker
+        return EditionAnswer(failure=BuildFailure(job.task.territory, job.task.label, "worker",
+                                                  type(exc).__name__, str(exc)))
+
+
+def _submit(pool, owner: dict, job: Job, task: EditionTask) -> None:
     future = pool.submit(work, task)
     owner[future] = job
     job.futures.add(future)

@@ -20,8 +20,11 @@ def output_file(path: Path, option: str = "-o/--output") -> Path:
 
 
 def output_folder(path: Path, option: str = "-o/--output", *, of_file: Path | None = None) -> Path:
-    """A folder the command may create and write into."""
+    """A folder the command may create and write into (``of_file``: the file it is the folder of)."""
     path = Path(path)
+    if of_file is None and path.is_file():
+        raise UsageError(f"{option} {path} : c'est un fichier, pas un dossier.\n  → nommez un dossier (il est "
+                         "créé si besoin)")
     what = f"{option} {of_file} : son dossier {path}" if of_file else f"{option} {path}"
     existing = path
     while not existing.exists():          # the nearest existing ancestor decides

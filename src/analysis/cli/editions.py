@@ -10,9 +10,6 @@ build started; a warning at the end says when the data cover an edition in part.
 
 from __future__ import annotations
 
-import os
-import shlex
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -20,59 +17,38 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from analysis.cli import coverage
-from analysis.cli.app import Command, DataDir, Year, app, console, out
+from analysis.cli import checks, coverage
+from analysis.cli.app import Command, DataDir, Year, app, console
+from analysis.cli.build_report import ConsoleObserver, show_report
 from analysis.cli.data import activate, make_demo
 from analysis.core.errors import UsageError
-from analysis.core.formatting import plural
-
-FORMATS = ("html", "pdf")
-#: What became of an edition (``EditionOutcome.status``) and what a dry run would do (``action``).
-STATUS = {"built": "construite", "rendered": "remise en page", "skipped": "à jour"}
-ACTION = {"execute": "exécuter", "render": "remettre en page", "skip": "à jour"}
+from analysis.core.statuts import SECRET_THRESHOLD
 
 
 def parse_formats(value: str) -> tuple[str, ...]:
     """``"html,pdf"`` → ``("html", "pdf")``; ``typst`` is the PDF. Anything else is refused."""
+    from analysis.build.options import FORMAT_ALIASES, FORMATS, output_formats
+
     wanted = [f.strip().lower() for f in str(value).split(",") if f.strip()]
-    wanted = ["pdf" if f == "typst" else f for f in wanted]
-    unknown = [f for f in wanted if f not in FORMATS]
+    unknown = [f for f in wanted if f not in FORMATS and f not in FORMAT_ALIASES]
     if unknown or not wanted:
         raise UsageError(f"--format {value} : {', '.join(unknown) or 'aucun format'} n'est pas une sortie du "
                          f"rapport.\n  → choisissez parmi {', '.join(FORMATS)}, séparés par des virgules "
                          "(par exemple --format html,pdf)")
-    return tuple(dict.fromkeys(wanted))
-
-
-def check_output(folder: Path) -> Path:
-    """The reports folder can be created and written (checked before building anything)."""
-    folder = Path(folder).expanduser()
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"-o {folder} : c'est un fichier, pas un dossier.\n  → nommez un dossier pour les "
-                         "rapports (il est créé si besoin), par exemple -o reports")
-    existing = folder
-    while not existing.exists():
-        existing = existing.parent
-    if not existing.is_dir():
-        raise UsageError(f"-o {folder} : {existing} est un fichier, le dossier ne peut pas être créé.\n"
-                         "  → nommez un dossier dont les parents sont des dossiers")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise UsageError(f"-o {folder} : vous ne pouvez pas écrire dans {existing}.\n"
-                         "  → choisissez un dossier où vous pouvez écrire, ou corrigez ses droits")
-    return folder
+    return output_formats(wanted)
 
 
 def check_options(*, formats: str, threshold: int, output: Path, jobs: int | None, renderer: str | None):
     """Every option of ``build``, checked before any work. Returns (formats, output, renderer)."""
     from analysis.cli.tables import check_threshold
-    from analysis.render import quarto
+    from analysis.render import renderers
 
     fmts = parse_formats(formats)
     check_threshold(threshold)
     if jobs is not None and jobs < 1:
         raise UsageError(f"--jobs {jobs} : au moins 1 processus.\n  → omettez l'option pour un processus par "
                          "processeur")
-    return fmts, check_output(output), quarto.choose(renderer)
+    return fmts, checks.output_folder(Path(output).expanduser(), "-o"), renderers.choose(renderer)
 
 
 @dataclass
@@ -126,9 +102,7 @@ def check_request(territory: str | None, year: int, *, all_: bool, level, within
 
 def renderer_line(choice) -> str:
     """The renderer a build uses, and why, said once where the build starts."""
-    if choice.name == "quarto":
-        return f"rendu : Quarto {choice.version} — {choice.reason}"
-    return f"rendu : intégré (pandoc + typst) — {choice.reason}"
+    return f"rendu : {choice.title} — {choice.reason}"
 
 
 Territory = Annotated[str | None, typer.Argument(
@@ -159,7 +133,7 @@ def build_cmd(territory: Territory = None,
               formats: Annotated[str, typer.Option("--format", help="html, pdf ou html,pdf.")] = "html,pdf",
               output: Output = Path("reports"),
               threshold: Annotated[int, typer.Option(help="Seuil du secret statistique (au moins 1 "
-                                                          "répondant).")] = 5,
+                                                          "répondant).")] = SECRET_THRESHOLD,
               data_dir: DataDir = None,
               renderer: Renderer = None,
               all_: _flag("--all", "Toutes les éditions des niveaux choisis (en parallèle, avec une page "
@@ -176,59 +150,26 @@ def build_cmd(territory: Territory = None,
     """Build one edition (execute the chapter notebooks, render HTML and PDF), or with --all every
     edition; an edition whose inputs did not change is skipped (its manifest says why)."""
     from analysis.build import batch
+    from analysis.build.options import BuildOptions
 
     fmts, output, choice = check_options(formats=formats, threshold=threshold, output=output, jobs=jobs,
                                          renderer=renderer)
     request = check_request(territory, year, all_=all_, level=level, within=within, data_dir=data_dir,
                             threshold=threshold)
     console.print(renderer_line(choice), highlight=False)
-    options = dict(formats=fmts, out_dir=output, data_dir=data_dir, threshold=threshold, force=force,
-                   jobs=jobs, reuse_kernel=not fresh_kernels, progress=not dry_run, console=console,
-                   log=console.log, dry_run=dry_run, renderer=choice)
+    options = BuildOptions(formats=fmts, out_dir=output, data_dir=data_dir, threshold=threshold, force=force,
+                           jobs=jobs, reuse_kernel=not fresh_kernels, dry_run=dry_run, renderer=choice)
+    observer = ConsoleObserver(console, progress=not dry_run)
     if request.batch:
-        report = batch.build_all(year, levels=level, within=within, **options)
+        report = batch.build_all(year, options, levels=level, within=within, observer=observer)
     else:
-        report = batch.build(request.territory.id, year, **options)
+        report = batch.build(request.territory.id, year, options, observer=observer)
     code = show_report(report, single=not request.batch)
     warning = coverage.partial_warning(request.results, [o.territory for o in report.outcomes], year,
                                        batch=request.batch)
     if warning:
         console.print(f"[yellow]attention :[/] {escape(warning)}", highlight=False)
     raise typer.Exit(code)
-
-
-def show_report(report, *, single: bool) -> int:
-    """Print what was built (paths on standard output), failures, how to resume. Exit code."""
-    for outcome in report.outcomes:
-        if outcome.status in ("built", "rendered", "skipped") and single:
-            for fmt, path in outcome.outputs.items():
-                out.print(f"{fmt}: {path}", highlight=False)
-        if outcome.status in ("built", "rendered"):
-            console.print(f"  [green]{STATUS[outcome.status]:14}[/] {outcome.label} — {outcome.reason}",
-                          highlight=False)
-        elif outcome.status == "planned":
-            out.print(f"  {ACTION.get(outcome.action, outcome.action):16} {outcome.territory:16} {outcome.label} "
-                      f"— {outcome.reason}", highlight=False)
-    for name, path in sorted(report.index.items(), key=lambda item: item[0] != "index"):  # then csv (, xlsx)
-        out.print(f"{name}: {path}", highlight=False)
-    console.print(report.summary(), highlight=False)
-    if report.failures:
-        console.print(f"[red]{plural(len(report.failures), 'édition en échec', 'éditions en échec')} :[/]",
-                      highlight=False)
-        for outcome in report.failures:
-            console.print(f"  [red]✗[/] {escape(str(outcome.error))}", highlight=False)
-    if report.interrupted:
-        finished = len(report.by_status("built")) + len(report.by_status("rendered"))
-        unfinished = len(report.by_status("interrupted"))
-        command = " ".join(shlex.quote(a) for a in ["etat-des-lieux", *sys.argv[1:]])
-        console.print(f"[yellow]interrompu[/] (Ctrl-C) : "
-                      f"{plural(finished, 'édition terminée', 'éditions terminées')} pendant ce lancement "
-                      f"{plural(finished, 'est enregistrée', 'sont enregistrées', with_number=False)}, "
-                      f"{plural(unfinished, 'non terminée', 'non terminées')}.\n"
-                      f"  → pour reprendre, relancez la même commande : {command}\n"
-                      f"    (les éditions terminées ne sont pas refaites)", highlight=False)
-        return 130
-    return 1 if report.failures else 0
 
 
 @app.command("quickstart", cls=Command,
@@ -259,6 +200,6 @@ def quickstart_cmd(year: Year = 2018, output: Output = Path("reports")):
                 make_demo(data_dir)
             out_dir = output / "demo"
     activate(data_dir, explicit=False)                # the notebooks then find the same data
-    build_cmd("france", year=year, formats="html,pdf", output=out_dir, threshold=5, data_dir=data_dir,
+    build_cmd("france", year=year, formats="html,pdf", output=out_dir, threshold=SECRET_THRESHOLD, data_dir=data_dir,
               renderer=None, all_=False, level=None, within=None, force=False, jobs=None,
               fresh_kernels=False, dry_run=False)

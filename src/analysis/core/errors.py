@@ -82,7 +82,25 @@ class TerritoryError(AnalysisError, ValueError):
 
 
 class BuildError(AnalysisError):
-    """A chapter failed: names the notebook, the cell and the error."""
+    """A chapter failed in one of its cells: names the notebook, the cell and the error, also as
+    attributes (the build reports them field by field: :class:`analysis.build.tasks.BuildFailure`)."""
+
+    def __init__(self, notebook: str, cell: int | None, ename: str, evalue: str, *,
+                 execution_count: int | None = None, kept: str | Path | None = None):
+        self.notebook = notebook                  # the chapter's file name
+        self.cell = cell                          # index of the failing cell in the notebook
+        self.ename = ename                        # the exception's class name
+        self.evalue = evalue                      # its message
+        self.execution_count = execution_count
+        self.kept = Path(kept) if kept is not None else None   # the executed notebook, with the traceback
+        super().__init__(chapter_failure(notebook, cell, ename, evalue, execution_count, self.kept))
+
+
+def chapter_failure(notebook: str, cell: int | None, ename: str, evalue: str, execution_count: int | None,
+                    kept: Path | None) -> str:
+    """The text of a :class:`BuildError`: the chapter, the cell, the error, where to read the traceback."""
+    return (f"chapter {notebook} failed in cell {cell} (execution count {execution_count}): {ename}: {evalue}\n"
+            f"  → the executed notebook, with the traceback, is kept at {kept}")
 
 
 class KernelError(AnalysisError, RuntimeError):

@@ -39,13 +39,13 @@ from analysis.core.territory_tables import (  # noqa: F401 - the tables are part
     DEFAULT_VINTAGE,
     VINTAGES,
     _check_vintage,
-    _key,
     _without_article,
     academie_from_name,
     academies,
     departement_from_name,
     departements,
     hierarchy,
+    name_key,
     normalise_departement_code,
     regions,
     vintage_for_year,
@@ -184,7 +184,7 @@ def list_territories(level: str, vintage: str = DEFAULT_VINTAGE) -> list[Territo
     "region": régions académiques only; "academie": académies only (no vice-rectorat);
     "departement": the 101 départements (no COM); "france": France.
     """
-    level = _parse_level(level)
+    level = parse_level(level)
     if level == PERIMETRE:
         return [Territory(PERIMETRE, p.code, p.nom, _check_vintage(vintage)) for p in perimeters.all_perimeters()]
     return list(_editions(level, _check_vintage(vintage)))
@@ -211,8 +211,8 @@ def _is_edition(level: str, code: str, vintage: str) -> bool:
     return any(t.code == code for t in _editions(level, vintage))
 
 
-def _parse_level(level: str) -> str:
-    key = _key(level)
+def parse_level(level: str) -> str:
+    key = name_key(level)
     if key not in _LEVEL_ALIASES:
         raise TerritoryError(
             f"Niveau de territoire inconnu : {level!r}.\n  → niveaux : {', '.join(LEVELS + (PERIMETRE,))}"
@@ -226,16 +226,16 @@ def _candidates(level: str, vintage: str) -> dict[str, str]:
     keys: dict[str, str] = {}
     if level == "region":
         for code, nom, slug in regions(vintage)[["region", "region_nom", "region_slug"]].itertuples(index=False):
-            for key in (code, slug, _key(nom)):
+            for key in (code, slug, name_key(nom)):
                 keys.setdefault(key, code)
     elif level == "academie":
         columns = ["academie", "academie_code", "academie_nom"]
         for slug, code, nom in academies(vintage)[columns].itertuples(index=False):
-            for key in (slug, code, _key(nom), _without_article(_key(nom))):
+            for key in (slug, code, name_key(nom), _without_article(name_key(nom))):
                 keys.setdefault(key, slug)
     else:
         for code, nom in departements(vintage)[["departement", "departement_nom"]].itertuples(index=False):
-            for key in (code.lower(), _key(nom), _without_article(_key(nom))):
+            for key in (code.lower(), name_key(nom), _without_article(name_key(nom))):
                 keys.setdefault(key, code)
     return keys
 
@@ -250,7 +250,7 @@ def _lookup(level: str, value: str, vintage: str) -> str | None:
             pass
     elif level in ("region", "academie") and raw.isdigit() and len(raw) <= 2:
         return keys.get(raw.zfill(2))
-    key = _key(raw)
+    key = name_key(raw)
     return keys.get(key) or keys.get(_without_article(key))
 
 
@@ -266,7 +266,7 @@ def _scored(level: str, value: str, vintage: str) -> dict[str, float]:
     spelling when at least :data:`SUGGEST_CUTOFF`."""
     editions = {t.code for t in list_territories(level, vintage)}
     keys = {k: c for k, c in _candidates(level, vintage).items() if c in editions}
-    wanted = _key(value)
+    wanted = name_key(value)
     bare = _without_article(wanted)
     word = re.compile(rf"(^|-){re.escape(bare)}(-|$)") if len(bare) >= 3 else None
     found: dict[str, float] = {}
@@ -340,7 +340,7 @@ def parse_territory(spec: str | Territory, vintage: str | None = None) -> Territ
         spec = spec.id
     vintage = _check_vintage(vintage or DEFAULT_VINTAGE)
     text = str(spec).strip()
-    if _key(text) in ("france", "fr", "national", "nation"):
+    if name_key(text) in ("france", "fr", "national", "nation"):
         return france(vintage)
     if ":" not in text:
         given = f"« {text} » : niveau manquant" if text else "Aucun territoire donné"
@@ -352,7 +352,7 @@ def parse_territory(spec: str | Territory, vintage: str | None = None) -> Territ
             vintage,
         )
     level_text, value = (part.strip() for part in text.split(":", 1))
-    level = _parse_level(level_text)
+    level = parse_level(level_text)
     if level == "france":
         return france(vintage)
     if level == PERIMETRE:
@@ -417,7 +417,7 @@ def parents(territory: Territory) -> list[Territory]:
 
 def children(territory: Territory, level: str) -> list[Territory]:
     """Editions of ``level`` inside ``territory`` (e.g. the départements of an académie), sorted by code."""
-    level = _parse_level(level)
+    level = parse_level(level)
     if territory.level == PERIMETRE:
         return []
     if level == PERIMETRE or LEVELS.index(level) <= LEVELS.index(territory.level):

@@ -122,7 +122,7 @@ def _departement_names() -> dict[str, tuple[str, str]]:
 # --------------------------------------------------------------------------------------------
 
 
-def _key(text: str) -> str:
+def name_key(text: str) -> str:
     """Matching key: lower case ASCII, words joined by "-", "st"/"ste" spelt out."""
     text = re.sub(r"[\W_]+", " ", str(text))  # punctuation (incl. typographic apostrophes) first
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
@@ -161,7 +161,7 @@ def _departement_index() -> dict[str, str]:
     index: dict[str, str] = {}
     for vintage in VINTAGES:
         for code, nom in departements(vintage)[["departement", "departement_nom"]].itertuples(index=False):
-            key = _key(nom)
+            key = name_key(nom)
             index.setdefault(key, code)
             index.setdefault(_without_article(key), code)
     return index
@@ -176,7 +176,7 @@ def departement_from_name(name: str | None) -> str | None:
     """
     if name is None or (isinstance(name, float) and pd.isna(name)) or not str(name).strip():
         return None
-    key = _key(name)
+    key = name_key(name)
     index = _departement_index()
     found = index.get(key) or index.get(_without_article(key))
     if found:
@@ -196,9 +196,9 @@ def academie_from_name(name: str | None, vintage: str = DEFAULT_VINTAGE) -> str 
     """
     if name is None or (isinstance(name, float) and pd.isna(name)) or not str(name).strip():
         return None
-    key = _key(name)
+    key = name_key(name)
     for row in academies(vintage).itertuples(index=False):
-        keys = {row.academie, _key(row.academie_nom), _without_article(_key(row.academie_nom))}
+        keys = {row.academie, name_key(row.academie_nom), _without_article(name_key(row.academie_nom))}
         if key in keys or _without_article(key) in keys or str(name).strip().zfill(2) == row.academie_code:
             return row.academie
     return None

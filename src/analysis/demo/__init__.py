@@ -10,8 +10,8 @@ Same seed -> same bytes. The whole national dataset for two millésimes takes a 
 
 Modules: :mod:`.geography` (approximate départemental table), :mod:`.targets` (calibration
 targets), :mod:`.sampling` (vectorised primitives), :mod:`.annuaire`, :mod:`.etic` (and its
-``etic_*`` modules), :mod:`.network` (network coverage and experimentations), :mod:`.calibration` (national figures recomputed from the
-written files).
+``etic_*`` modules), :mod:`.network` (network coverage and experimentations), :mod:`.calibration`
+(national figures recomputed from the written files).
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ import pandas as pd
 from analysis.sources.registry import load_registry
 
 from .annuaire import annuaire_frame, establishments
-from .network import couverture_frame, experimentations_frame
 from .etic import etic_frames
+from .network import couverture_frame, experimentations_frame
 
 __all__ = ["DEMO_KEYS", "DEFAULT_SEED", "DEFAULT_YEARS", "DemoData", "generate_demo", "write_demo_files",
            "write_csv", "demo_note"]

@@ -192,7 +192,7 @@ def load_etablissements(store: Store | None = None, year: int = 2018, *,
     (a damaged cache is discarded with a notice and rebuilt)."""
     store = store or Store()
     year = check_millesime(store, year)
-    key = _cache_key(store)
+    key = etablissements_key(store)
     folder = store.data_dir / "processed"
     parquet = folder / f"etablissements-{year}.parquet"
     meta = folder / f"etablissements-{year}.json"
@@ -204,7 +204,7 @@ def load_etablissements(store: Store | None = None, year: int = 2018, *,
     return cachefiles.write(parquet, meta, table, {"key": key, "report": asdict(report)}), report
 
 
-def _cache_key(store: Store) -> str:
+def etablissements_key(store: Store) -> str:
     """The content of the input files (:meth:`Store.fingerprint`: an edit in place changes it)
     and the code the table depends on (:func:`digests.stage_digest`)."""
     return digests.sha(store.fingerprint(input_keys(store)), digests.stage_digest("harmonise"))

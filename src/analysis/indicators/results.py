@@ -39,13 +39,13 @@ def load(store=None, year: int = 2018, *, threshold: int = SECRET_THRESHOLD,
     :class:`~analysis.core.errors.MissingDataError` for a millésime without data, before any work.
     """
     from analysis.harmonise.millesimes import available_years, check_millesime
-    from analysis.harmonise.table import _cache_key, load_etablissements
+    from analysis.harmonise.table import etablissements_key, load_etablissements
     from analysis.sources.store import Store
 
     store = store or Store()
     year = check_millesime(store, year)
     declared = [p for p in perimeters.declared() if isinstance(p, perimeters.Perimeter)]
-    key = digests.sha(_cache_key(store), digests.stage_digest("indicators"), perimeters.digest(),
+    key = digests.sha(etablissements_key(store), digests.stage_digest("indicators"), perimeters.digest(),
                       f"{year}:{threshold}")
     folder = store.data_dir / "processed"
     parquet, meta = folder / f"indicateurs-{year}.parquet", folder / f"indicateurs-{year}.json"

@@ -1,10 +1,10 @@
-"""Quarto: which renderer renders an edition, and each edition folder as a Quarto project.
+"""Quarto: finding a usable one, each edition folder as a Quarto project, and rendering it.
 
 Papermill executes the chapters (:mod:`analysis.build`); then either Quarto or the built-in
 renderer (pandoc + typst, :mod:`analysis.render.book`) turns the executed notebooks into HTML and
-a PDF. :func:`choose` picks the renderer: Quarto when a ``quarto`` of version
-:data:`MIN_VERSION` or later (the first to render a book to typst) is on ``PATH`` or named by
-``$QUARTO_PATH``, else the built-in one.
+a PDF. :func:`analysis.render.renderers.choose` picks the renderer: Quarto when :func:`find`
+finds a ``quarto`` of version :data:`MIN_VERSION` or later (the first to render a book to typst)
+on ``PATH`` or named by ``$QUARTO_PATH``, else the built-in one.
 
 Whichever renders, the edition folder is left as a Quarto book project
 (:func:`write_edition_project`): its ``_quarto.yml`` (title, territory, millésime, author, demo
@@ -21,18 +21,16 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-from analysis.core.errors import RenderError, UsageError
+from analysis.core.errors import RenderError
 from analysis.core.publication import DEMO_BANNER, DEMO_WARNING, TITLE
 
 MIN_VERSION = (1, 9, 18)
 ENV_PATH = "QUARTO_PATH"
-RENDERERS = ("quarto", "builtin")
 OUTPUT_DIR = "_book"
 #: Quarto's French language file says "Table" and "Liste des Tables".
 LANGUAGE = {
@@ -45,19 +43,6 @@ NO_FIGURE_FILTER = Path(__file__).resolve().parent / "filters" / "no-figure.lua"
 MARKS_HTML = "edition-marks.html"
 MARKS_TYP = "edition-marks.typ"
 HOME = "index.ipynb"
-
-
-@dataclass(frozen=True)
-class Renderer:
-    name: str                  # "quarto" | "builtin"
-    reason: str                # said to the user: why this one
-    path: str | None = None
-    version: str | None = None
-
-    @property
-    def label(self) -> str:
-        """What the manifest records and the render key hashes: a new Quarto renders again."""
-        return f"quarto {self.version}" if self.name == "quarto" else "builtin"
 
 
 def _version(path: str) -> str | None:
@@ -101,28 +86,16 @@ def _find(path: str | None) -> tuple[str | None, str | None, str]:
 
 
 def find() -> tuple[str | None, str | None, str]:
-    """``(path, version, problem)`` of a usable Quarto; ``path`` is None with the problem said."""
+    """``(path, version, problem)`` of a usable Quarto; ``path`` is None with the problem said.
+
+    The version of an executable is asked once per process (:func:`forget` asks again)."""
     return _find(candidate())
 
 
-def choose(requested: str | None = None) -> Renderer:
-    """The renderer for ``requested`` (``quarto``, ``builtin``, or None/``auto``: Quarto if usable)."""
-    requested = (requested or "auto").strip().lower()
-    if requested not in (*RENDERERS, "auto"):
-        raise UsageError(f"--renderer {requested} : rendu inconnu.\n  → choisissez quarto ou builtin, ou omettez "
-                         "l'option (Quarto quand une version récente est installée, sinon builtin)")
-    if requested == "builtin":
-        return Renderer("builtin", "demandé par --renderer builtin")
-    path, version, problem = find()
-    if path:
-        return Renderer("quarto", f"demandé par --renderer quarto ({path})" if requested == "quarto" else
-                        f"trouvé : {path}", path, version)
-    if requested == "quarto":
-        needed = ".".join(map(str, MIN_VERSION))
-        raise UsageError(f"--renderer quarto : {problem}.\n  → installez Quarto {needed} ou plus récent "
-                         f"(https://quarto.org/docs/get-started/) et mettez-le sur le PATH ou nommez-le dans "
-                         f"${ENV_PATH}, ou utilisez --renderer builtin (pandoc + typst, toujours disponible)")
-    return Renderer("builtin", problem)
+def forget() -> None:
+    """Forget the Quarto versions found: the next :func:`find` runs ``quarto --version`` again
+    (after an install or an upgrade in the same process)."""
+    _find.cache_clear()
 
 
 # ----------------------------------------------------------------------------- edition project
