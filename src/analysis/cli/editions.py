@@ -4,7 +4,7 @@
 the same edition manifests, the same renderer choice. Everything the user gave is checked before
 any work (:func:`check_options`, :func:`check_request`): options, the territory (required: a
 build never falls back on France silently), the millésime, and that the data cover the
-territory at all (:mod:`analysis.cli.coverage`). Only then is the renderer said, once, and the
+territory at all (:mod:`analysis.cli.extent`). Only then is the renderer said, once, and the
 build started; a warning at the end says when the data cover an edition in part.
 """
 
@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from analysis.cli import checks, coverage
+from analysis.cli import checks, extent
 from analysis.cli.app import Command, DataDir, Year, app, console
 from analysis.cli.build_report import ConsoleObserver, show_report
 from analysis.cli.data import activate, make_demo
@@ -27,7 +27,7 @@ from analysis.core.statuts import SECRET_THRESHOLD
 
 def parse_formats(value: str) -> tuple[str, ...]:
     """``"html,pdf"`` → ``("html", "pdf")``; ``typst`` is the PDF. Anything else is refused."""
-    from analysis.build.options import FORMAT_ALIASES, FORMATS, output_formats
+    from analysis.render.formats import FORMAT_ALIASES, FORMATS, output_formats
 
     wanted = [f.strip().lower() for f in str(value).split(",") if f.strip()]
     unknown = [f for f in wanted if f not in FORMATS and f not in FORMAT_ALIASES]
@@ -96,7 +96,7 @@ def check_request(territory: str | None, year: int, *, all_: bool, level, within
     with console.status(f"indicateurs {year}…"):
         request.results = indicators.load(store, year, threshold=threshold)
     if not request.batch:
-        coverage.refuse_uncovered(request.results, request.territory, year, store.raw)
+        extent.refuse_uncovered(request.results, request.territory, year, store.raw)
     return request
 
 
@@ -165,7 +165,7 @@ def build_cmd(territory: Territory = None,
     else:
         report = batch.build(request.territory.id, year, options, observer=observer)
     code = show_report(report, single=not request.batch)
-    warning = coverage.partial_warning(request.results, [o.territory for o in report.outcomes], year,
+    warning = extent.partial_warning(request.results, [o.territory for o in report.outcomes], year,
                                        batch=request.batch)
     if warning:
         console.print(f"[yellow]attention :[/] {escape(warning)}", highlight=False)

@@ -29,6 +29,7 @@ import yaml
 
 from analysis.core.errors import BookConfigError, RenderError
 from analysis.core.publication import DEMO_BANNER, DEMO_MARK, TITLE
+from analysis.render.formats import output_formats
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,6 @@ FILTERS_DIR = RENDER_DIR / "filters"
 LUA_FILTER = FILTERS_DIR / "notebook.lua"
 MARKDOWN_FORMAT = "markdown-citations"  # "@fig-x" is resolved by us, never a citation
 
-SUPPORTED_FORMATS = ("html", "pdf")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -266,7 +266,7 @@ def render_book(notebooks: list[Path], out_dir: Path, basename: str,
     from .notebook import NotebookError
 
     meta = dict(meta or {})
-    formats = _requested_formats(formats)
+    formats = output_formats(formats)
     notebooks = [Path(p) for p in notebooks]
     appendices = [Path(p) for p in appendices]
     if not notebooks:
@@ -291,15 +291,6 @@ def render_book(notebooks: list[Path], out_dir: Path, basename: str,
         if not keep:
             shutil.rmtree(build, ignore_errors=True)
     return {fmt: results[fmt] for fmt in formats}
-
-
-def _requested_formats(formats: Sequence[str]) -> tuple[str, ...]:
-    """The formats asked for, once each ("typst" is "pdf"); ``ValueError`` on an unknown one."""
-    formats = tuple(dict.fromkeys("pdf" if f == "typst" else f for f in formats))
-    unknown = [f for f in formats if f not in SUPPORTED_FORMATS]
-    if unknown or not formats:
-        raise ValueError(f"unsupported format(s) {unknown}: choose among {SUPPORTED_FORMATS}")
-    return formats
 
 
 def _build_folder(basename: str, build_dir: Path | None) -> tuple[Path, bool]:

@@ -1,4 +1,4 @@
-"""What the data cover, said by ``build`` and ``quickstart``.
+"""What the data cover (their extent), said by ``build`` and ``quickstart``.
 
 A data folder may hold part of France only (the Occitanie files). The report says so chapter by
 chapter; the command line says it once, where the user looks:
@@ -11,7 +11,7 @@ chapter; the command line says it once, where the user looks:
   ``build --all`` when some of its editions have no data or part of it.
 
 Everything comes from the coverage columns of the indicator table (``couverture_donnees``,
-``departements_avec_donnees``, ``departements_total``; :mod:`analysis.harmonise.coverage`): a
+``departements_avec_donnees``, ``departements_total``; :mod:`analysis.harmonise.extent`): a
 territory's extent is the most any source covers of it (a département with only the annuaire
 has data, if little).
 """
