@@ -87,6 +87,19 @@ def test_a_perimeter_is_built_and_one_with_absent_etablissements_is_refused(proj
     assert [t.id for t in listed] == ["perimetre:trois"]
 
 
+def test_a_perimeter_whose_list_changes_within_its_departements_is_built_again(project):
+    """The data slice of a perimeter is that of its départements: its list is in the key too."""
+    table, _ = load_etablissements(Store(project["data"]), 2018)
+    colleges = table[(table["type"] == "college") & (table["departement"] == "31")]["uai"].tolist()
+    header = "nom: Deux collèges\nparent: departement:31\n"
+    write(project, "perimetres/deux.yml", f"{header}etablissements: {colleges[:2]}\n")
+    assert outcome(batch.build("perimetre:deux", 2018, options(project)), "perimetre:deux").status == "built"
+    assert outcome(batch.build("perimetre:deux", 2018, options(project)), "perimetre:deux").status == "skipped"
+    write(project, "perimetres/deux.yml", f"{header}etablissements: {colleges[2:4]}\n")
+    again = outcome(batch.build("perimetre:deux", 2018, options(project)), "perimetre:deux")
+    assert again.status == "built" and "parametres" in again.reason
+
+
 def test_a_peer_change_reruns_only_the_chapter_that_reads_the_peers(project):
     batch.build("departement:31", 2018, options(project))
     # Paris is a peer of the Haute-Garonne, not one of its parents: flip a few answers there,

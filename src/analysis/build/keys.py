@@ -15,7 +15,9 @@ timings of its last build and its outputs with their sha256. The batch
     ``harmonise/``, ``indicators/``, ``report/``, the resources and parameter files they read).
     The renderer (``render/``) is in the render key; ``build/``, ``cli/`` and ``demo/`` do not
     change what an edition shows;
-  - ``parametres``: territory, millésime, secret threshold and previous millésime;
+  - ``parametres``: territory, millésime, secret threshold, previous millésime, the chapters
+    the edition has, and for a custom perimeter the digest of the perimeter files
+    (:func:`analysis.core.perimeters.digest`: its list and name);
   - ``donnees``: the edition's *slice* of the harmonised establishment table
     (:func:`analysis.harmonise.table.load_etablissements`): the rows whose ``departement`` is one of
     ``territories.departement_codes(territory)`` (France: every row, unplaced ones included),
@@ -57,7 +59,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.build import editorial
-from analysis.core import territories
+from analysis.core import perimeters, territories
 from analysis.core.digests import folder_digest, stage_digest
 from analysis.core.digests import sha as _sha
 from analysis.core.vocabulary import TYPES
@@ -196,6 +198,10 @@ class RunContext:
         ``included``: the chapters the edition has (all, or fewer where a local source is absent)."""
         params = {"territoire": territory.id, "annee": self.year, "seuil_secret": self.threshold,
                   "annee_precedente": self.previous_year, "chapitres": list(included or [])}
+        if territory.level == territories.PERIMETRE:
+            # its établissements and name are in its file, not in the data slice: a new list in the
+            # same départements, or a new name, must rebuild it
+            params["perimetres"] = perimeters.digest()
         return {
             "notebooks": self.notebooks,
             "code": self.code,

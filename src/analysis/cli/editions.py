@@ -59,7 +59,7 @@ class Request:
     territory: object = None          # Territory (one edition) or None (--all)
     levels: list[str] | None = None
     within: str | None = None
-    results: object = None            # the indicator table of the millésime (coverage columns)
+    results: object = None            # the indicator table of the millésime (extent columns)
 
     @property
     def batch(self) -> bool:
