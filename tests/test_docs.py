@@ -1,6 +1,7 @@
 """The documentation cites what exists: every repository path, module name, link, make target and
 command-line option that README.md, CONTRIBUTING.md, docs/*.md, benchmarks/README.md,
-notebooks/README.md and the comments of _quarto.yml cite.
+notebooks/README.md and the comments of _quarto.yml, params/**/*.yml and the indicator catalogue
+cite.
 
 A rename in the code (a module, a parameter file, an option) fails here, naming the document,
 its line and what it cites, until the documentation follows. Skipped on purpose: URLs, paths
@@ -61,10 +62,13 @@ def cited(path: Path) -> list[tuple[int, str, str]]:
     out: list[tuple[int, str, str]] = []
     if path.suffix in (".yml", ".yaml"):
         for number, line in enumerate(text.splitlines(), 1):
-            if "#" in line:
-                comment = line[line.index("#"):]
+            start = 0 if line.lstrip().startswith("#") else line.find(" #")
+            if start >= 0:
+                comment = line[start:]
                 out += [(number, "code", token) for span in SPAN.findall(comment) for token in _tokens(span)]
-                out += [(number, "code", token) for token in re.findall(r"(?:docs|src|params)/[^\s,;)]+", comment)]
+                out += [(number, "code", token.rstrip(".:"))
+                        for token in re.findall(r"(?<![\w./])(?:docs|src|params|notebooks|tests|benchmarks)/[^\s,;)`]+",
+                                                comment)]
         return out
     fenced = False
     for number, line in enumerate(text.splitlines(), 1):
@@ -191,7 +195,12 @@ def test_documents_are_found():
     assert "README.md" in names and "docs/README.md" in names, names
 
 
-@pytest.mark.parametrize("document", [*documents(), ROOT / "_quarto.yml"], ids=_name)
+#: YAML files whose comments cite files of the repository.
+COMMENTED = [ROOT / "_quarto.yml", *sorted((ROOT / "params").rglob("*.yml")),
+             PACKAGE / "resources" / "indicators.yml"]
+
+
+@pytest.mark.parametrize("document", [*documents(), *COMMENTED], ids=_name)
 def test_every_cited_path_exists(document):
     found = problems(document)
     assert not found, "\n".join(["cited but missing (write paths as they are):", *found])
