@@ -17,13 +17,18 @@ def demo_tables(small_store):
 
 @pytest.fixture(scope="module")
 def without_etic_1d(small_store, tmp_path_factory):
-    """The small demo's ETIC 2d and annuaire only: no ETIC premier degré in any millésime."""
+    """The levels of ``connectivite.classes_internet`` computed on the small demo's ETIC 2d and
+    annuaire only: no ETIC premier degré in any millésime."""
+    from analysis.harmonise.table import load_etablissements
+    from analysis.indicators.compute import compute
     from analysis.sources.store import Store
 
     store = Store(tmp_path_factory.mktemp("without-etic-1d"))
     store.import_paths([*small_store.files("etic_2d"), *small_store.files("annuaire")], demo=True).check()
     assert not store.files("etic_1d")
-    return {year: indicators.load(store, year) for year in (2018, 2019)}
+    levels = [i for i, ind in indicators.catalogue().items() if ind.base == "connectivite.classes_internet"]
+    return {year: compute(load_etablissements(store, year)[0], year=year, indicators=levels)
+            for year in (2018, 2019)}
 
 
 def _rows(results, base, territoire="france", type_="ensemble"):
