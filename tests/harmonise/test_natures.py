@@ -25,7 +25,8 @@ def test_codes_outside_the_perimeter_are_none_not_a_type():
 
 def test_a_lycee_under_another_ministry_is_hors_men_whatever_its_code():
     codes = pd.Series(["300", "320", "340", "306"])
-    tutelle = pd.Series(["MINISTERE DE L'AGRICULTURE", "Ministère de l'Education nationale", "MINISTERE DES ARMEES", ""])
+    tutelle = pd.Series(["MINISTERE DE L'AGRICULTURE", "Ministère de l'Education nationale",
+                         "MINISTERE DES ARMEES", ""])
     # a collège of another ministry stays a collège; an empty tutelle is no other ministry
     assert nature_from_code(codes, tutelle).tolist() == ["lycee_hors_men", "lycee_pro", "college", "lycee_polyvalent"]
 
