@@ -104,6 +104,7 @@ def test_the_active_folder_follows_the_data_commands(home, samples, tmp_path, ca
     assert "DÉMONSTRATION" not in run_cli(capsys, "data", "status").text
 
 
+@pytest.mark.slow                    # two whole indicator tables (3-4 s): `make test` only
 def test_an_edit_in_place_is_reported_and_picked_up(home, samples, capsys):
     run_cli(capsys, "data", "import", *samples["paths"].values())
     before = json.loads(run_cli(capsys, "indicators", "france", "--format", "json").out)
@@ -133,6 +134,7 @@ def test_etic_without_annuaire(home, samples, capsys):
     assert any(r["statut"] == "ok" for r in json.loads(table.out))
 
 
+@pytest.mark.slow                    # two whole indicator tables (3-4 s): `make test` only
 def test_damaged_caches_are_discarded_with_a_notice(home, samples, capsys):
     run_cli(capsys, "data", "import", *samples["paths"].values())
     first = run_cli(capsys, "indicators", "france", "--format", "json")
