@@ -6,7 +6,7 @@ BIN     := $(VENV)/bin
 YEAR    ?= 2018
 STAMP   := $(VENV)/.installed
 
-.PHONY: setup report test bench lab clean
+.PHONY: setup report test test-fast bench lab clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -22,10 +22,19 @@ setup: $(STAMP)
 report: $(STAMP)
 	$(BIN)/etat-des-lieux quickstart --year $(YEAR)
 
+# The whole suite (what CI runs): ends with the 15 slowest tests and the suite's total time.
 test: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff check src tests benchmarks conftest.py
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
+
+# The loop while editing (under a minute): the same checks and tests, without the notebooks and
+# the tests marked slow (notebooks executed, documents rendered, a browser, the national demo) or
+# shared_data (the real files of ../shared). `make test` still runs them all.
+test-fast: $(STAMP)
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/ruff check src tests benchmarks conftest.py
+	$(BIN)/python -m pytest -m "not slow and not shared_data" --durations=10 tests
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -49,22 +49,36 @@ def empty_store(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def demo_store(tmp_path_factory):
-    """The synthetic national demo dataset, written in the official layouts and imported (marked demo)."""
-    from analysis.demo import write_demo_files
-    from analysis.sources.store import Store
+def small_store(tmp_path_factory):
+    """A few dozen synthetic établissements of six départements of Occitanie (the académie de
+    Montpellier and Haute-Garonne), ETIC 2018 and 2019, in the official layouts: the committed
+    ``tests/fixtures/small-demo`` imported once per session (marked demo). For unit tests that
+    need some rows; see ``tests/fixtures/README.md`` for what it holds."""
+    from tests.data_folders import small_demo_store
 
-    folder = tmp_path_factory.mktemp("demo-data")
-    write_demo_files(folder / "generated", seed=2018, years=(2018, 2019))
-    store = Store(folder)
-    store.import_paths([folder / "generated"], demo=True)
-    return store
+    return small_demo_store(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
-def labelled_demo_store(demo_store, tmp_path_factory):
-    """The demo data plus a « label numérique » list (a local source of params/sources/) for half
-    the public collèges of the Hérault, 2018. Returns the store and those collèges."""
+def national_demo(tmp_path_factory):
+    """The synthetic national demo dataset, generated once per session: its files as written
+    (``folder``, ``written``) and the data folder they were imported into (``store``). A test that
+    uses it is marked ``national_demo`` and ``slow`` (conftest.py)."""
+    from tests.data_folders import national_demo
+
+    return national_demo(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def demo_store(national_demo):
+    """The synthetic national demo dataset, written in the official layouts and imported (marked demo)."""
+    return national_demo.store
+
+
+def with_a_label_list(store, folder: Path):
+    """A copy of ``store`` in ``folder`` plus a « label numérique » list (a local source of
+    params/sources/) for half the public collèges of the Hérault, 2018. Returns the new store and
+    those collèges (all of them, listed or not)."""
     import shutil
 
     import pandas as pd
@@ -72,14 +86,27 @@ def labelled_demo_store(demo_store, tmp_path_factory):
     from analysis.harmonise.table import load_etablissements
     from analysis.sources.store import Store
 
-    base = tmp_path_factory.mktemp("label-demo")
-    shutil.copytree(demo_store.data_dir, base / "data")
-    store = Store(base / "data")
-    table, _ = load_etablissements(store, 2018)
+    shutil.copytree(store.data_dir, folder / "data")
+    labelled = Store(folder / "data")
+    table, _ = load_etablissements(labelled, 2018)
     herault = table[(table["type"] == "college") & (table["secteur"] == "public") & (table["departement"] == "34")]
     rows = pd.DataFrame({"Année": "2018", "RNE": herault["uai"].iloc[::2], "Nom établissement": "x",
                          "Localité": "x", "Département": "34", "Label": "2", "Position": "43.6, 3.8"})
-    path = base / "fr-en-occitanie-label-numerique-college.csv"
+    path = folder / "fr-en-occitanie-label-numerique-college.csv"
     rows.to_csv(path, sep=";", index=False)
-    store.import_paths([path], demo=True).check()          # a synthetic list, with the demo data
-    return store, herault
+    labelled.import_paths([path], demo=True).check()          # a synthetic list, with the demo data
+    return labelled, herault
+
+
+@pytest.fixture(scope="session")
+def labelled_demo_store(demo_store, tmp_path_factory):
+    """The national demo data plus a « label numérique » list for half the public collèges of the
+    Hérault, 2018 (:func:`with_a_label_list`). Returns the store and those collèges."""
+    return with_a_label_list(demo_store, tmp_path_factory.mktemp("label-demo"))
+
+
+@pytest.fixture(scope="session")
+def labelled_small_store(small_store, tmp_path_factory):
+    """The small demo data plus a « label numérique » list for half the public collèges of the
+    Hérault, 2018 (:func:`with_a_label_list`). Returns the store and those collèges."""
+    return with_a_label_list(small_store, tmp_path_factory.mktemp("label-small"))

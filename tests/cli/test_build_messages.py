@@ -21,12 +21,12 @@ MONTPELLIER = ["11", "30", "34", "48", "66"]
 
 
 @pytest.fixture(scope="module")
-def partial_store(demo_store, tmp_path_factory):
+def partial_store(small_store, tmp_path_factory):
     """A data folder holding the demo ETIC and annuaire of the académie de Montpellier only."""
     from analysis.sources.store import Store
 
     folder = tmp_path_factory.mktemp("montpellier")
-    read = {key: pd.read_csv(demo_store.files(key)[0], sep=";", dtype=str, keep_default_na=False,
+    read = {key: pd.read_csv(small_store.files(key)[0], sep=";", dtype=str, keep_default_na=False,
                              encoding="utf-8-sig") for key in ("etic_2d", "annuaire")}
     etic = read["etic_2d"][read["etic_2d"]["Academie"] == "MONTPELLIER"]
     annuaire = read["annuaire"][read["annuaire"]["Code_departement"].isin([c.zfill(3) for c in MONTPELLIER])]

@@ -18,18 +18,15 @@ from tests.portal import Portal
 
 
 @pytest.fixture(scope="module")
-def samples(demo_store, tmp_path_factory):
-    """Small official-layout files cut from the demo: ETIC 2d (400 rows) and the annuaire."""
+def samples(small_store, tmp_path_factory):
+    """Small official-layout files: the ETIC 2d and the annuaire of the small demo, as text."""
     folder = tmp_path_factory.mktemp("samples")
-    read = {key: pd.read_csv(demo_store.files(key)[0], sep=";", dtype=str, keep_default_na=False,
+    read = {key: pd.read_csv(small_store.files(key)[0], sep=";", dtype=str, keep_default_na=False,
                              encoding="utf-8-sig") for key in ("etic_2d", "annuaire")}
-    etic = read["etic_2d"].head(400)
-    annuaire = read["annuaire"]
-    annuaire = annuaire[annuaire["Code_departement"].isin(["001", "002", "003"])]
     paths = {"etic_2d": folder / "fr-en-etic_2d.csv", "annuaire": folder / "fr-en-annuaire-education.csv"}
-    etic.to_csv(paths["etic_2d"], sep=";", index=False, encoding="utf-8")
-    annuaire.to_csv(paths["annuaire"], sep=";", index=False, encoding="utf-8")
-    return {"paths": paths, "etic_2d": etic, "annuaire": annuaire}
+    read["etic_2d"].to_csv(paths["etic_2d"], sep=";", index=False, encoding="utf-8")
+    read["annuaire"].to_csv(paths["annuaire"], sep=";", index=False, encoding="utf-8")
+    return {"paths": paths, **read}
 
 
 @pytest.fixture()
@@ -84,7 +81,7 @@ def test_fetch_from_the_registry_falls_back_and_records_each_form(portal, home, 
 
     forms = dict(zip(*Store(home).status()[["source", "forme"]].T.to_numpy()))
     assert "field names as header" in forms["annuaire"] and forms["etic_2d"].startswith("JSON")
-    table = run_cli(capsys, "indicators", "departement:01", "--format", "json")
+    table = run_cli(capsys, "indicators", "departement:34", "--format", "json")
     assert table.code == 0, table.raw_text
     coverage = {r["indicateur"]: r["couverture_donnees"] for r in json.loads(table.out)}
     assert coverage["connectivite.acces_internet"] == "complète"         # ETIC: fetched
@@ -107,6 +104,7 @@ def test_the_active_folder_follows_the_data_commands(home, samples, tmp_path, ca
     assert "DÉMONSTRATION" not in run_cli(capsys, "data", "status").text
 
 
+@pytest.mark.slow                    # two whole indicator tables (3-4 s): `make test` only
 def test_an_edit_in_place_is_reported_and_picked_up(home, samples, capsys):
     run_cli(capsys, "data", "import", *samples["paths"].values())
     before = json.loads(run_cli(capsys, "indicators", "france", "--format", "json").out)
@@ -136,6 +134,7 @@ def test_etic_without_annuaire(home, samples, capsys):
     assert any(r["statut"] == "ok" for r in json.loads(table.out))
 
 
+@pytest.mark.slow                    # two whole indicator tables (3-4 s): `make test` only
 def test_damaged_caches_are_discarded_with_a_notice(home, samples, capsys):
     run_cli(capsys, "data", "import", *samples["paths"].values())
     first = run_cli(capsys, "indicators", "france", "--format", "json")
@@ -165,6 +164,6 @@ def test_after_data_demo_everything_reads_the_demo_with_no_option(home, samples,
     from analysis.sources.store import Store
 
     assert Store().data_dir == home.resolve() / "demo" and Store().is_demo()
-    assert Chapter("departement:01", 2018).demo                 # what a notebook does (data_dir=None)
+    assert Chapter("departement:34", 2018).demo                 # what a notebook does (data_dir=None)
     table = run_cli(capsys, "indicators", "france", "--format", "json")
     assert table.code == 0 and json.loads(table.out)[0]["demo"] is True

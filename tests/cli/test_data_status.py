@@ -9,6 +9,7 @@ import pytest
 
 from analysis.cli import app as cli_app
 from tests.cli.helpers import run_cli
+from tests.data_folders import SMALL_DEMO
 
 
 @pytest.fixture()
@@ -18,15 +19,15 @@ def narrow(monkeypatch):
         monkeypatch.setattr(console, "_width", 80)
 
 
-def test_status_fits_80_columns(demo_store, narrow, capsys):
-    run = run_cli(capsys, "data", "status", "--data-dir", demo_store.data_dir)
+def test_status_fits_80_columns(small_store, narrow, capsys):
+    run = run_cli(capsys, "data", "status", "--data-dir", small_store.data_dir)
     assert run.code == 0, run.raw_text
     lines = run.out.splitlines()
     header = next(i for i, line in enumerate(lines) if line.startswith("source, fichier"))
     assert "millésimes" in lines[header] and "état" in lines[header]
     rows = lines[header:lines.index(next(line for line in lines if line.startswith("Sources absentes")))]
     assert all(len(line) <= 80 for line in rows), rows
-    for state in demo_store.verify():                       # each file name whole, on its row
+    for state in small_store.verify():                       # each file name whole, on its row
         row = next(line for line in rows if state.path.name in line)
         assert row.rstrip().endswith("ok")
     assert any(line.split()[:3] == ["fr-en-etic_2d.csv", "2018,", "2019"] or
@@ -34,21 +35,21 @@ def test_status_fits_80_columns(demo_store, narrow, capsys):
     text = run.text
     assert "DONNÉES DE DÉMONSTRATION" in text
     assert "Sources absentes : geolocalisation" in text
-    assert f"Provenance : importé de {demo_store.data_dir / 'generated'} (5 fichiers)" in text
+    assert f"Provenance : importé de {SMALL_DEMO} (5 fichiers)" in text
     assert "`etat-des-lieux data status --details`" in text
-    assert "sha256" not in "".join(rows) and str(demo_store.data_dir / "generated") not in "".join(rows)
+    assert "sha256" not in "".join(rows) and str(SMALL_DEMO) not in "".join(rows)
 
 
-def test_details_give_one_block_per_file(demo_store, narrow, capsys):
-    run = run_cli(capsys, "data", "status", "--details", "--data-dir", demo_store.data_dir)
+def test_details_give_one_block_per_file(small_store, narrow, capsys):
+    run = run_cli(capsys, "data", "status", "--details", "--data-dir", small_store.data_dir)
     assert run.code == 0, run.raw_text
-    etic = demo_store.verify("etic_2d")[0]
+    etic = small_store.verify("etic_2d")[0]
     block = run.out[run.out.index(f"etic_2d : {etic.path.name}"):]
     block = " ".join(block[:block.index("état")].split())
     assert "millésimes 2018, 2019" in block
     assert "forme CSV, séparateur « ; », UTF-8 avec BOM, fins de ligne LF, en-tête : libellés" in block
     assert f"sha256 {etic.sha256}" in block
-    assert f"origine DÉMO importé de {demo_store.data_dir / 'generated' / etic.path.name}" in block
+    assert f"origine DÉMO importé de {SMALL_DEMO / etic.path.name}" in block
 
 
 def test_an_empty_active_folder_says_how_to_fill_it(tmp_path, monkeypatch, capsys):

@@ -16,10 +16,12 @@ from tests.conftest import ROOT
 
 
 @pytest.fixture(scope="module")
-def etic_rows(demo_store) -> pd.DataFrame:
-    """60 rows of the demo ETIC 2d file (official labels, text)."""
-    path = demo_store.files("etic_2d")[0]
-    return pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig").head(60)
+def etic_rows(small_store) -> pd.DataFrame:
+    """The rows of the small demo ETIC 2d file (official labels, text; more than 30)."""
+    path = small_store.files("etic_2d")[0]
+    rows = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert len(rows) > 30
+    return rows
 
 
 @pytest.fixture()
@@ -52,15 +54,15 @@ def _import_truncated_file(tmp, rows, demo):
     path = _csv(rows, tmp / "fr-en-etic_2d.csv")
     text = path.read_text(encoding="utf-8")
     path.write_text(text[: len(text) - 300], encoding="utf-8")        # cut mid-row
-    return ["data", "import", path], [str(path), "line 61", "cut short"]
+    return ["data", "import", path], [str(path), f"line {len(rows) + 1}", "cut short"]
 
 
 def _import_unterminated_quote(tmp, rows, demo):
     path = _csv(rows, tmp / "fr-en-etic_2d.csv")
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[40] = lines[40].replace(";", ';"', 1)                      # a quote opened, never closed
+    lines[20] = lines[20].replace(";", ';"', 1)                      # a quote opened, never closed
     path.write_text("".join(lines), encoding="utf-8")
-    return ["data", "import", path], [str(path), "line 41", "never closed"]
+    return ["data", "import", path], [str(path), "line 21", "never closed"]
 
 
 def _import_html_page(tmp, rows, demo):
@@ -231,11 +233,11 @@ MISTAKES = [_import_missing_path, _import_unknown_file, _import_truncated_file, 
 
 
 @pytest.mark.parametrize("mistake", MISTAKES, ids=lambda f: f.__name__.strip("_"))
-def test_a_mistake_gets_a_clear_message_and_exit_status_2(mistake, tmp_path, home, etic_rows, demo_store,
+def test_a_mistake_gets_a_clear_message_and_exit_status_2(mistake, tmp_path, home, etic_rows, small_store,
                                                           capsys):
     if mistake in (_output_not_writable, _build_output_not_writable) and not Path("/sys").is_dir():
         pytest.skip("no /sys to stand for a folder nobody can write into")
-    demo = demo_store.data_dir
+    demo = small_store.data_dir
     args, fragments = mistake(tmp_path, etic_rows, demo)
     result = run_cli(capsys, *args)
     assert result.code == 2, result.raw_text

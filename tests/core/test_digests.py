@@ -57,16 +57,16 @@ def test_parameter_files_are_in_the_digests_of_the_stages_that_read_them(package
     assert again["harmonise"] == after["harmonise"] and again["indicators"] != after["indicators"]
 
 
-def test_the_harmonised_table_is_rebuilt_when_its_code_changes(demo_store, monkeypatch):
-    load_etablissements(demo_store, 2018)                            # cached
+def test_the_harmonised_table_is_rebuilt_when_its_code_changes(small_store, monkeypatch):
+    load_etablissements(small_store, 2018)                            # cached
     calls = []
     import analysis.harmonise.table as table
 
     real = table.build_etablissements
     monkeypatch.setattr(table, "build_etablissements", lambda *a, **k: calls.append(1) or real(*a, **k))
-    load_etablissements(demo_store, 2018)
+    load_etablissements(small_store, 2018)
     assert calls == []                                               # unchanged: read from the cache
     stage = digests.stage_digest
     monkeypatch.setattr(digests, "stage_digest", lambda name: stage(name) + ("x" if name == "harmonise" else ""))
-    load_etablissements(demo_store, 2018)
+    load_etablissements(small_store, 2018)
     assert calls == [1]                                              # the code moved: rebuilt

@@ -89,17 +89,17 @@ def test_unknown_perimeter_lists_the_declared_ones(project):
         territories.parse_territory("perimetre:montagne")
 
 
-def test_indicators_of_perimeters_sum_their_members_and_respect_the_secret(demo_store):
-    table, _ = load_etablissements(demo_store, 2018)
-    colleges = table[(table["type"] == "college") & table["repondant_etic"] & (table["departement"] == "31")]
+def test_indicators_of_perimeters_sum_their_members_and_respect_the_secret(small_store):
+    table, _ = load_etablissements(small_store, 2018)
+    colleges = table[(table["type"] == "college") & table["repondant_etic"] & (table["departement"] == "34")]
     few = perimeters.Perimeter("trois", "Trois collèges", path=None, etablissements=tuple(colleges["uai"][:3]))
-    deps = perimeters.Perimeter("duo", "Gers et Lot", path=None, departements=("32", "46"))
+    deps = perimeters.Perimeter("duo", "Gard et Lozère", path=None, departements=("30", "48"))
     out = compute(table, year=2018, indicators=["connectivite.acces_internet"], perimeters=[few, deps])
     row = out[(out["territoire"] == "perimetre:trois") & (out["type"] == "college")].iloc[0]
     assert row["statut"] == "secret" and np.isnan(row["valeur"]) and row["univers"] == 3
     sel = out[out["type"] == "ensemble"].set_index("territoire")
     for column in ("numerateur", "denominateur", "univers"):
-        assert sel.loc["perimetre:duo", column] == sel.loc["departement:32", column] + sel.loc["departement:46", column]
+        assert sel.loc["perimetre:duo", column] == sel.loc["departement:30", column] + sel.loc["departement:48", column]
     assert few.missing(table) == []
     assert perimeters.Perimeter("x", "X", None, etablissements=("0341893Y",)).missing(pd.DataFrame({"uai": []})) \
         == ["0341893Y"]

@@ -1,7 +1,7 @@
 """The synthetic national demo dataset: layouts, determinism, consistency and calibration.
 
-The dataset is generated once per module (a few seconds); figures are recomputed here with plain
-pandas from the written files, as the report defines them.
+The dataset is the session's national demo (``tests/data_folders.py``: generated once per session);
+figures are recomputed here with plain pandas from the written files, as the report defines them.
 """
 
 from __future__ import annotations
@@ -15,7 +15,10 @@ import pytest
 
 from analysis.core import territories
 from analysis.core.uai import check_uais
-from analysis.demo import DEMO_KEYS, write_demo_files
+from analysis.demo import DEMO_KEYS
+from analysis.demo.annuaire import annuaire_frame, establishments
+from analysis.demo.coverage import couverture_frame, experimentations_frame
+from analysis.demo.etic import etic_frames
 from analysis.demo.etic_questionnaire import unasked_columns
 from analysis.sources import layouts
 from analysis.sources.registry import load_registry
@@ -25,6 +28,7 @@ LAYOUT = {"annuaire": layouts.ANNUAIRE, "etic_2d": layouts.ETIC_2D, "etic_1d": l
 KIND = {"101": "ecole", "151": "ecole", "340": "college", "300": "lycee", "302": "lycee", "306": "lycee",
         "320": "lycee", "370": "erea"}
 ENSEMBLE = ("ecole", "college", "lycee")
+RECORDED_DIGESTS = Path(__file__).resolve().parents[1] / "fixtures" / "national-demo.sha256"
 
 
 def _read(path: Path) -> pd.DataFrame:
@@ -40,9 +44,10 @@ def _digest(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo")
-    written = write_demo_files(folder)
+def demo(national_demo):
+    """The session's national demo (``write_demo_files()`` with its defaults: seed 2018, millésimes
+    2018 and 2019), read back from the files written."""
+    folder, written = national_demo.folder, national_demo.written
     registry = load_registry()
     frames = {key: _read(folder / registry[key].filename) for key in DEMO_KEYS}
     return folder, written, frames
@@ -106,20 +111,30 @@ def test_value_formats_follow_the_real_files(demo):
     assert set(a["Type_etablissement"]) == {"Ecole", "Collège", "Lycée", "EREA"}
 
 
-def test_deterministic_for_a_seed(demo, tmp_path):
+def test_deterministic_for_a_seed(demo):
+    """Same seed, same bytes, in any process: the session's files (seed 2018, millésimes 2018 and
+    2019) have the digests recorded in tests/fixtures/national-demo.sha256."""
     folder = demo[0]
-    write_demo_files(tmp_path / "same")
-    assert _digest(tmp_path / "same") == _digest(folder)
-    # Another seed (one millésime, to keep the test short): other establishments, other answers.
-    write_demo_files(tmp_path / "other", seed=7, years=(2018,))
-    registry = load_registry()
-    for key in ("annuaire", "etic_2d", "etic_1d", "couverture", "experimentations"):
-        name = registry[key].filename
-        mine = _read(folder / name)
-        year_column = "Millesime" if key.startswith("etic") else "millesime"
-        if year_column in mine:
-            mine = mine[mine[year_column] == "2018"].reset_index(drop=True)
-        assert not _read(tmp_path / "other" / name).equals(mine), key
+    recorded = dict(line.split()[::-1] for line in RECORDED_DIGESTS.read_text(encoding="utf-8").splitlines())
+    assert _digest(folder) == recorded, (
+        "the demo files differ from the recorded ones; if the change of the demo is intended, record it: "
+        "see tests/fixtures/README.md")
+
+
+def test_another_seed_gives_other_establishments_and_other_answers():
+    """The seed reaches every file: other établissements, and from the same établissements other
+    annuaire details, answers, coverage and experimentations (two départements: the generators
+    work on any subset of the establishment table, and the national dataset is made once per
+    session, by the fixture)."""
+    mine, other = establishments(2018), establishments(7)
+    assert not mine["uai"].equals(other["uai"])
+    few = mine[mine["dep"].isin(["34", "48"])].reset_index(drop=True)
+    frames = {seed: {"annuaire": annuaire_frame(few, seed), **etic_frames(few, seed, (2018,)),
+                     "couverture": couverture_frame(few, seed, (2018,)),
+                     "experimentations": experimentations_frame(few, seed, (2018,))} for seed in (2018, 7)}
+    assert set(frames[2018]) == set(DEMO_KEYS)
+    for key in DEMO_KEYS:
+        assert len(frames[2018][key]) and not frames[7][key].equals(frames[2018][key]), key
 
 
 # --- annuaire -----------------------------------------------------------------------------------

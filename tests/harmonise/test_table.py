@@ -143,3 +143,16 @@ def test_boundaries_from_the_store(occitanie_store):
     academies = boundaries.for_level(occitanie_store, "academie", "2016")
     assert {"caen", "rouen", "toulouse"} <= set(academies["code"])
     assert len(boundaries.for_level(occitanie_store, "academie", "2020")) < len(academies)
+
+
+def test_the_universe_of_a_millesime_on_the_small_demo(small_store):
+    """Any machine: an établissement opened after the survey's reference date is out of that
+    millésime (and said so), a respondent closed since is kept, placed from the survey's columns."""
+    (t18, r18), (t19, r19) = (load_etablissements(small_store, year) for year in (2018, 2019))
+    opened, closed = "0301437Z", "0660036F"            # made by hand: tests/fixtures/README.md
+    assert opened not in set(t18["uai"]) and opened in set(t19["uai"])
+    assert r18.ouverts_apres_reference == [opened] and r19.ouverts_apres_reference == []
+    assert r18.date_reference == {"etic_2d": "2018-08-31", "etic_1d": "2018-08-31"}
+    kept = t18.set_index("uai").loc[closed]
+    assert (kept["departement"], kept["type"], bool(kept["repondant_etic"])) == ("66", "college", True)
+    assert r18.etic_absent_annuaire == [closed] and closed not in set(t19["uai"])

@@ -1,4 +1,5 @@
-"""The indicator table on the demo data (2018 and 2019): statuts that the questionnaires decide."""
+"""The indicator table on the small demo data (2018 and 2019): statuts that the questionnaires and the
+sources present decide."""
 
 from __future__ import annotations
 
@@ -11,8 +12,24 @@ from analysis.sources.questionnaires import levels_in_year
 
 
 @pytest.fixture(scope="module")
-def demo_tables(demo_store):
-    return {year: indicators.load(demo_store, year) for year in (2018, 2019)}
+def demo_tables(small_store):
+    return {year: indicators.load(small_store, year) for year in (2018, 2019)}
+
+
+@pytest.fixture(scope="module")
+def without_etic_1d(small_store, tmp_path_factory):
+    """The levels of ``connectivite.classes_internet`` computed on the small demo's ETIC 2d and
+    annuaire only: no ETIC premier degré in any millésime."""
+    from analysis.harmonise.table import load_etablissements
+    from analysis.indicators.compute import compute
+    from analysis.sources.store import Store
+
+    store = Store(tmp_path_factory.mktemp("without-etic-1d"))
+    store.import_paths([*small_store.files("etic_2d"), *small_store.files("annuaire")], demo=True).check()
+    assert not store.files("etic_1d")
+    levels = [i for i, ind in indicators.catalogue().items() if ind.base == "connectivite.classes_internet"]
+    return {year: compute(load_etablissements(store, year)[0], year=year, indicators=levels)
+            for year in (2018, 2019)}
 
 
 def _rows(results, base, territoire="france", type_="ensemble"):
@@ -43,6 +60,18 @@ def test_a_level_the_questionnaire_does_not_have_is_nd_not_zero(demo_tables):
     # the shares of the levels the year has still add up to 100 %
     for rows, levels in ((r18, ["50_plus", "20_50", "moins_20"]), (r19, ["50_plus", "moins_50"])):
         assert rows.loc[levels, "valeur"].sum() == pytest.approx(100)
-    # a source that is absent stays absent (no ETIC premier degré in 2019? then écoles are « absent »)
-    ecoles = _rows(demo_tables[2019], "connectivite.classes_internet", type_="ecole")
-    assert set(ecoles["statut"]) <= {"ok", "absent", Statut.HORS_QUESTIONNAIRE}
+    # the écoles (ETIC premier degré) follow the same questionnaire levels
+    ecoles = _rows(demo_tables[2019], "connectivite.classes_internet", type_="ecole")["statut"].to_dict()
+    assert ecoles == {"50_plus": "ok", "moins_50": "ok", "moins_20": Statut.HORS_QUESTIONNAIRE,
+                      "20_50": Statut.HORS_QUESTIONNAIRE}
+
+
+@pytest.mark.parametrize("year", [2018, 2019])
+def test_a_source_that_is_absent_stays_absent_whatever_the_questionnaire(without_etic_1d, year):
+    """No ETIC premier degré in the data folder: every level of the écoles is « absent » (n.d., the
+    source is missing), the levels the questionnaire lacks included; the collèges are unaffected."""
+    ecoles = _rows(without_etic_1d[year], "connectivite.classes_internet", type_="ecole")
+    assert set(ecoles.index) == {"50_plus", "moins_50", "20_50", "moins_20"}
+    assert (ecoles["statut"] == "absent").all() and ecoles["valeur"].isna().all()
+    colleges = _rows(without_etic_1d[year], "connectivite.classes_internet", type_="college")
+    assert (colleges.loc[sorted(levels_in_year("classes_internet", year)), "statut"] == "ok").all()

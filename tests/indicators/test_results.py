@@ -1,8 +1,12 @@
-"""The indicator table as everything reads it: extent columns, and « n.d. » for a territory the
-data do not cover, whatever the indicator's kind (a count of sub-territories, a level outside the
-questionnaire…), with its reason in ``motif``."""
+"""The indicator table of a millésime as chapters and exports read it: the demo flag, the data
+extent of each row's territory for its source, the extent of a territory's data, the cache keyed
+on the data (a new file, a new table) — on the small demo —, and « n.d. » for a territory the
+data do not cover, whatever the indicator's kind (a count of sub-territories, a level outside
+the questionnaire…), with its reason in ``motif``."""
 
 from __future__ import annotations
+
+import shutil
 
 import numpy as np
 import pandas as pd
@@ -10,9 +14,50 @@ import pytest
 
 from analysis import indicators
 from analysis.core.statuts import UNCOVERED, Statut
+from analysis.indicators import results as indicator_results
 from analysis.indicators.results import mark_uncovered
+from analysis.sources.store import Store
 
 
+@pytest.fixture(scope="module")
+def table(small_store):
+    return indicators.load(small_store, 2018)
+
+
+def row(table, territory, indicator, type_="ensemble"):
+    found = table[(table["territoire"] == territory) & (table["indicateur"] == indicator) & (table["type"] == type_)]
+    assert len(found) == 1, (territory, indicator, type_)
+    return found.iloc[0]
+
+
+def test_rows_say_demo_and_the_extent_of_their_territory(table):
+    assert table["demo"].all()
+    etic = "connectivite.acces_internet"
+    assert tuple(row(table, "academie:montpellier", etic)[list(indicator_results.EXTENT_COLUMNS)]) == \
+        ("complète", 5, 5)
+    assert tuple(row(table, "region:76", etic)[list(indicator_results.EXTENT_COLUMNS)]) == ("partielle", 6, 13)
+    assert row(table, "france", etic)["couverture_donnees"] == "partielle"
+    assert tuple(row(table, "departement:75", etic)[list(indicator_results.EXTENT_COLUMNS)]) == ("aucune", 0, 1)
+
+
+def test_extents_give_each_territory_its_departements_with_data(table):
+    extents = indicator_results.extents(table)
+    assert extents.loc["region:76"].tolist() == [6, 13]
+    assert extents.loc["academie:toulouse"].tolist() == [1, 8]
+    assert extents.loc["france", "departements_avec_donnees"] == 6
+
+
+def test_the_cache_follows_the_data(small_store, tmp_path, table):
+    store = Store(tmp_path / "data")
+    shutil.copytree(small_store.data_dir, store.data_dir)
+    assert indicators.load(store, 2018).equals(table)                     # the copied cache
+    etic = store.files("etic_2d")[0]
+    etic.write_text(etic.read_text(encoding="utf-8-sig").replace(";oui;", ";non;"), encoding="utf-8-sig")
+    again = indicators.load(store, 2018)
+    assert not again.equals(table)                                        # the file changed: recomputed
+
+
+# ------------------------------------------------------------------ « n.d. » where the data do not cover
 def _table(**columns) -> pd.DataFrame:
     base = {"territoire": ["departement:31", "departement:75", "departement:76", "region:11"],
             "indicateur": ["services.ent"] * 3 + ["services.colleges_100pct_ent"],

@@ -32,7 +32,7 @@ def test_series_marks_the_break_and_keeps_every_millesime():
     assert set(missing["statut"]) == {"absent"}               # no row: said absent, never 0
 
 
-def test_load_series_on_the_demo_data(demo_store):
-    out = load_series(demo_store, "france", [("services.ent", "college")])
+def test_load_series_on_the_demo_data(small_store):
+    out = load_series(small_store, "france", [("services.ent", "college")])
     assert list(out["annee"]) == [2018, 2019] and list(out["rupture"]) == [False, True]
     assert (out["statut"] == "ok").all()

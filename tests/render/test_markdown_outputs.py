@@ -19,6 +19,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from analysis.render import render_book
 
+pytestmark = pytest.mark.slow            # renders a book to HTML and PDF (pandoc, typst)
+
 META = {"title": "État des lieux du numérique éducatif",
         "subtitle": "Lozère (48) — millésime 2018", "territory": "Lozère (48)",
         "date": "Données au 2024-06-01", "source": "Sources : essai", "demo": True}

@@ -15,7 +15,6 @@ import pytest
 from analysis.core.formatting import UNIT_SEP, fmt_value
 from analysis.report import display, figures, methodology, tables, text
 from analysis.report.chapter import Chapter
-from analysis.report.context import ChapterContext
 from tests.conftest import ROOT
 from tests.notebooks.test_contract import CHAPTERS, code_cells, source
 from tests.report.conftest import reference
@@ -37,15 +36,43 @@ def test_every_chapter_function_is_a_method(module):
         assert exposed, f"{module.__name__}.{name} is not exposed by Chapter"
 
 
-def test_every_call_of_the_notebooks_exists(demo_chapters):
-    called = set()
+def notebook_uses_of_ch() -> tuple[set[str], list[tuple[str, str, int, list[str]]]]:
+    """What the chapter notebooks use of ``ch``: every attribute read, and every call
+    ``ch.<name>(…)`` with its notebook, its number of positional arguments and its keywords
+    (calls with ``*args`` or ``**kwargs`` left out: their arguments are not known)."""
+    used, calls = set(), []
     for path in CHAPTERS:
         for cell in code_cells(path):
             for node in ast.walk(ast.parse(source(cell).replace("#|", "#"))):
                 if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "ch":
-                    called.add(node.attr)
-    assert called and not [name for name in called if not hasattr(demo_chapters["france"], name)]
-    assert issubclass(Chapter, ChapterContext)
+                    used.add(node.attr)
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                        and isinstance(node.func.value, ast.Name) and node.func.value.id == "ch"
+                        and not any(isinstance(a, ast.Starred) for a in node.args)
+                        and all(k.arg for k in node.keywords)):
+                    calls.append((path.name, node.func.attr, len(node.args), [k.arg for k in node.keywords]))
+    return used, calls
+
+
+@pytest.fixture(scope="module")
+def herault(small_store):
+    return Chapter("departement:34", 2018, store=small_store)
+
+
+def test_every_call_of_the_notebooks_exists(herault):
+    """Every ``ch.<name>`` of the notebooks exists on a chapter, and every ``ch.<name>(…)`` is a
+    method that accepts the arguments the notebook gives it (their number and keywords)."""
+    used, calls = notebook_uses_of_ch()
+    assert len(used) >= 20 and len(calls) >= 50
+    assert not [name for name in used if not hasattr(herault, name)]
+    refused = []
+    for notebook, name, n_args, keywords in calls:
+        method = getattr(herault, name)
+        try:
+            inspect.signature(method).bind(*[None] * n_args, **dict.fromkeys(keywords))
+        except TypeError as err:
+            refused.append(f"{notebook}: ch.{name} ({err})")
+    assert not refused, refused
 
 
 @pytest.mark.slow

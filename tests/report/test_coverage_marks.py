@@ -78,8 +78,8 @@ def test_a_territory_without_data_says_so_in_every_figure(occitanie_store):
     assert (cells == "n.d.").all() and not cells.str.contains("–").any()
 
 
-def test_a_local_source_says_which_list_does_not_cover_the_territory(labelled_demo_store):
-    store, _ = labelled_demo_store
+def test_a_local_source_says_which_list_does_not_cover_the_territory(labelled_small_store):
+    store, _ = labelled_small_store
     toulouse = Chapter("departement:31", 2018, store=store)     # the list is of the Hérault's collèges
     college = toulouse.sentence("label.labellise", "college").replace("\u00a0", " ")
     assert college == ("Établissements labellisés « numérique » (collèges publics) : donnée non disponible ; "

@@ -7,6 +7,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from analysis.core.formatting import UNIT_SEP  # noqa: E402
@@ -81,12 +82,31 @@ def test_a_figure_that_compares_territories_states_the_nc_rate_of_each(demo_chap
     assert cell == " / ".join(rates.values())
 
 
-def test_grouped_bars_whose_rates_differ_within_a_type_give_their_range(demo_chapters):
-    dep = demo_chapters["departement:31"]
-    inds = ["equipement.eleves_par_terminal_hors_rep", "equipement.eleves_par_terminal_rep"]
-    rates = {round(float(dep.row(i, "college")["taux_nc"])) for i in inds}
-    fig = dep.chart_grouped(inds, "T", types=("college",))
-    if len(rates) > 1:        # never the rate of the first bar alone
-        assert fig.source_text.endswith(f"(de {min(rates)} à {max(rates)}{UNIT_SEP}%{UNIT_SEP}n.c.)")
-    else:
-        assert f"{rates.pop()}{UNIT_SEP}%{UNIT_SEP}n.c." in fig.source_text
+def _with_nc_rates(results, territory: str, rates: dict):
+    """The indicator table with the n.c. rates of some (indicator, type) rows of ``territory`` set."""
+    out = results.copy()
+    for (ind, type_), rate in rates.items():
+        rows = (out["territoire"] == territory) & (out["indicateur"] == ind) & (out["type"] == type_)
+        assert rows.sum() == 1, (ind, type_)
+        out.loc[rows, "taux_nc"] = rate
+    return out
+
+
+@pytest.mark.parametrize("rates, said, not_said", [
+    ((10.0, 25.0), f"(de 10 à 25{UNIT_SEP}%{UNIT_SEP}n.c.)", f"10{UNIT_SEP}%{UNIT_SEP}n.c."),
+    ((12.0, 12.2), f"(12{UNIT_SEP}%{UNIT_SEP}n.c.)", "de 12"),          # the same rate once rounded
+], ids=["rates-differ", "same-rate"])
+def test_grouped_bars_whose_rates_differ_within_a_type_give_their_range(small_store, rates, said, not_said):
+    """Bars of one type whose n.c. rates differ give the range of the rates, never the rate of the
+    first bar alone; bars that share their rate give it once."""
+    from analysis import indicators
+    from analysis.report.chapter import Chapter
+
+    inds = ["connectivite.acces_adsl", "connectivite.acces_fibre"]
+    results = _with_nc_rates(indicators.load(small_store, 2018), "departement:34",
+                             {(ind, "college"): rate for ind, rate in zip(inds, rates)})
+    herault = Chapter("departement:34", 2018, store=small_store, results=results)
+    assert [herault.row(ind, "college")["statut"] for ind in inds] == ["ok", "ok"]
+    fig = herault.chart_grouped(inds, "T", types=("college",))
+    assert fig.source_text.endswith(said), fig.source_text
+    assert not_said not in fig.source_text.replace(said, "")

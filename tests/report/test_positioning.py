@@ -23,6 +23,8 @@ def lozere(demo_store):
 
 # Fewer pupils per terminal ranks first; every other key figure ranks its highest value first.
 LOWEST_FIRST = {"equipement.eleves_par_terminal"}
+# What the rank column says of a territory without a published value, by statut.
+UNRANKED_MARK = {"secret": "s.", "nc": "n.c.", "absent": "n.d.", "hors_questionnaire": "n.d.", "vide": "–"}
 
 
 def hand_rank(results, territory_id, ind, type_, members):
@@ -42,18 +44,23 @@ def test_ranks_of_the_table_are_those_computed_by_hand(lozere):
     assert len(table) == len(specs(lozere)) >= 8
     france = [d.id for d in territories.list_territories("departement")]
     column = "Rang parmi les départements de France"
+    quarters = ["premier quart", "deuxième quart", "troisième quart", "dernier quart"]
     checked = 0
-    for (ind, type_), cell in zip(specs(lozere), table[column]):
-        if lozere.row(ind, type_)["statut"] != "ok":
-            assert cell.split(" ")[0] in ("s.", "n.c.", "n.d.", "–")
+    for (ind, type_), cell, quart in zip(specs(lozere), table[column], table["Quart"]):
+        statut = lozere.row(ind, type_)["statut"]
+        if statut != "ok":                                        # the mark of its statut, no rank
+            assert cell.split(" ")[0] == UNRANKED_MARK[statut], (ind, statut, cell)
+            assert quart == "–", (ind, quart)                     # no rank, no quarter
             continue
         rank, ranked = hand_rank(lozere.results, "departement:48", ind, type_, france)
         match = re.match(r"(\d+)(?:er|e)( ex aequo)? sur (\d+)", cell)
         assert match and (int(match[1]), int(match[3])) == (rank, ranked), (ind, cell)
+        # the quarter of the ranks 1..ranked the rank falls in (first quarter: the first ranks)
+        assert quart == quarters[int(4 * (rank - 1) / ranked)], (ind, rank, ranked, quart)
         checked += 1
     assert checked >= 6
+    assert len(set(table["Quart"]) - {"–"}) >= 2                 # the demo's Lozère is in several quarters
     assert "Rang parmi les départements de la région académique Occitanie" in table.columns
-    assert set(table["Quart"]) <= {"premier quart", "deuxième quart", "troisième quart", "dernier quart", "–"}
     assert any(ind in LOWEST_FIRST for ind, _ in specs(lozere))
 
 

@@ -19,14 +19,14 @@ from analysis.sources.schemas import read_raw
 from tests.portal import Portal
 
 DATASET = "fr-en-etic_2d"
+DROP_AFTER = 5_000             # bytes of the body sent before the connection drops
 
 
 @pytest.fixture(scope="module")
-def etic_sample(demo_store) -> pd.DataFrame:
-    """300 rows of the demo ETIC 2d file, as text with the official labels."""
-    path = demo_store.files("etic_2d")[0]
-    frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    return frame.head(300)
+def etic_sample(small_store) -> pd.DataFrame:
+    """The small demo ETIC 2d file (both millésimes), as text with the official labels."""
+    path = small_store.files("etic_2d")[0]
+    return pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
 
 @pytest.fixture()
@@ -91,17 +91,17 @@ def test_falls_back_on_the_next_url_and_lists_what_failed(portal, empty_store):
 
 def test_dropped_connection_is_a_clear_resumable_error_then_resumes_with_if_range(portal, empty_store, etic_sample):
     url = portal.export_url(DATASET, use_labels="true")
-    portal.drop_after[DATASET] = 20_000
+    portal.drop_after[DATASET] = DROP_AFTER
     with pytest.raises(DownloadError) as err:
         fetch_source(empty_store, _source(url))
     message = str(err.value)
-    assert "dropped after 20,000 of" in message and "run the same command again to resume" in message
+    assert f"dropped after {DROP_AFTER:,} of" in message and "run the same command again to resume" in message
     part = empty_store.raw / "etic_2d" / "fr-en-etic_2d.csv.part"
-    assert part.stat().st_size == 20_000 and not empty_store.files("etic_2d")
+    assert part.stat().st_size == DROP_AFTER and not empty_store.files("etic_2d")
     del portal.drop_after[DATASET]
     fetch_source(empty_store, _source(url))
     last = portal.requests[-1]
-    assert last["range"] == "bytes=20000-" and last["if_range"].startswith('"')
+    assert last["range"] == f"bytes={DROP_AFTER}-" and last["if_range"].startswith('"')
     expected = etic_sample.to_csv(sep=";", index=False, lineterminator="\r\n").encode()
     assert _stored(empty_store).read_bytes() == expected
     assert not part.exists()
@@ -109,14 +109,14 @@ def test_dropped_connection_is_a_clear_resumable_error_then_resumes_with_if_rang
 
 def test_a_file_changed_on_the_server_is_downloaded_again_whole(portal, empty_store, etic_sample):
     url = portal.export_url(DATASET, use_labels="true")
-    portal.drop_after[DATASET] = 20_000
+    portal.drop_after[DATASET] = DROP_AFTER
     with pytest.raises(DownloadError):
         fetch_source(empty_store, _source(url))
     del portal.drop_after[DATASET]
     changed = etic_sample.iloc[::-1]                      # same rows, another order: another file
     portal.publish(DATASET, changed, "etic_2d")
     record = fetch_source(empty_store, _source(url))
-    assert portal.requests[-1]["range"] == "bytes=20000-"   # asked to resume; the server refused
+    assert portal.requests[-1]["range"] == f"bytes={DROP_AFTER}-"   # asked to resume; the server refused
     expected = changed.to_csv(sep=";", index=False, lineterminator="\r\n").encode()
     assert _stored(empty_store).read_bytes() == expected     # not a splice of the two versions
     assert record.sha256 == hashlib.sha256(expected).hexdigest()

@@ -10,9 +10,10 @@ from analysis.sources import forms, layouts
 
 
 @pytest.fixture(scope="module")
-def sample(demo_store) -> pd.DataFrame:
-    path = demo_store.files("etic_2d")[0]
-    frame = pd.read_csv(path, sep=";", dtype=object, keep_default_na=False, encoding="utf-8-sig").head(50)
+def sample(small_store) -> pd.DataFrame:
+    """The small demo ETIC 2d file, as text, with accents in one value."""
+    path = small_store.files("etic_2d")[0]
+    frame = pd.read_csv(path, sep=";", dtype=object, keep_default_na=False, encoding="utf-8-sig")
     frame.loc[3, "nature_uai"] = "LYCÉE D'ENSEIGNEMENT GÉNÉRAL"          # accents to transcode
     return frame
 
@@ -32,7 +33,7 @@ def test_every_csv_form_reads_the_same(variant, sample, tmp_path):
     sample.to_csv(path, index=False, **VARIANTS[variant])
     table = forms.read_table(path, "etic_2d")
     pd.testing.assert_frame_equal(table.frame.drop(columns="_line"), sample)
-    assert table.frame["_line"].tolist() == list(range(2, 52))
+    assert table.frame["_line"].tolist() == list(range(2, len(sample) + 2))
     assert table.form.delimiter == VARIANTS[variant]["sep"] and table.form.header == "labels"
     assert table.form.newline == VARIANTS[variant].get("lineterminator", "\n")
 

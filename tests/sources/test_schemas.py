@@ -12,6 +12,7 @@ from analysis.sources.schemas import read_raw
 from tests.conftest import OCCITANIE, need_shared
 
 REGISTRY = load_registry()
+pytestmark = pytest.mark.shared_data            # every test reads the real ETIC file
 
 
 def _etic_frame() -> pd.DataFrame:

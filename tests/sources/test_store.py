@@ -9,8 +9,12 @@ import pytest
 from analysis.core.errors import InputError, MissingDataError
 from analysis.sources.provenance import sha256_file
 from tests.conftest import GEOJSON, OCCITANIE, need_shared
+from tests.data_folders import SMALL_DEMO
+
+ETIC = SMALL_DEMO / "fr-en-etic_2d.csv"          # an ETIC 2d export (labels), 2018 and 2019
 
 
+@pytest.mark.shared_data
 def test_import_real_files_records_provenance(occitanie_store):
     need_shared(OCCITANIE)
     records = {r.source: r for r in occitanie_store.records()}
@@ -43,6 +47,7 @@ def test_import_recognises_by_name_and_ignores_unknown(occitanie_store):
     assert [p.name for p in occitanie_store.files("departements_geo")] == ["departements-avec-outre-mer.geojson"]
 
 
+@pytest.mark.shared_data
 def test_only_the_declared_boundary_file_is_imported(empty_store):
     """The README's import of france-geojson: departements-avec-outre-mer.geojson (the declared
     sha256) is added; departements.geojson and departements-version-simplifiee.geojson are ignored."""
@@ -56,20 +61,18 @@ def test_only_the_declared_boundary_file_is_imported(empty_store):
 
 
 def test_import_recognises_by_header(tmp_path, empty_store):
-    need_shared(OCCITANIE)
     renamed = tmp_path / "export (3).csv"
-    renamed.write_bytes((OCCITANIE / "fr-en-etic_2d.csv").read_bytes())
+    renamed.write_bytes(ETIC.read_bytes())
     report = empty_store.import_paths([renamed])
     assert [r.source for r in report.added] == ["etic_2d"]
 
 
 def test_reimport_is_idempotent_and_replacement_is_noted(tmp_path, empty_store):
-    need_shared(OCCITANIE)
-    first = empty_store.import_paths([OCCITANIE / "fr-en-etic_2d.csv"])
-    again = empty_store.import_paths([OCCITANIE / "fr-en-etic_2d.csv"])
+    first = empty_store.import_paths([ETIC])
+    again = empty_store.import_paths([ETIC])
     assert len(first.added) == 1 and len(again.unchanged) == 1
     changed = tmp_path / "fr-en-etic_2d.csv"
-    text = (OCCITANIE / "fr-en-etic_2d.csv").read_text(encoding="utf-8-sig")
+    text = ETIC.read_text(encoding="utf-8-sig")
     changed.write_text(text[:-200].rsplit("\n", 1)[0] + "\n", encoding="utf-8-sig")
     replaced = empty_store.import_paths([changed])
     assert len(replaced.replaced) == 1
@@ -77,8 +80,7 @@ def test_reimport_is_idempotent_and_replacement_is_noted(tmp_path, empty_store):
 
 
 def test_comma_separated_copy_is_accepted_and_its_form_recorded(tmp_path, empty_store):
-    need_shared(OCCITANIE)
-    text = (OCCITANIE / "fr-en-etic_2d.csv").read_text(encoding="utf-8-sig").replace(";", ",")
+    text = ETIC.read_text(encoding="utf-8-sig").replace(";", ",")
     copy = tmp_path / "fr-en-etic_2d.csv"
     copy.write_text(text, encoding="utf-8")
     report = empty_store.import_paths([copy]).check()
@@ -101,17 +103,15 @@ def test_status_lists_every_source(occitanie_store):
 
 
 def test_fingerprint_changes_with_inputs(tmp_path, empty_store):
-    need_shared(GEOJSON)
     before = empty_store.fingerprint()
-    empty_store.import_paths([GEOJSON / "regions-avec-outre-mer.geojson"])
+    empty_store.import_paths([ETIC])
     assert empty_store.fingerprint() != before
 
 
 def test_a_good_copy_is_never_replaced_by_a_bad_one(tmp_path, empty_store):
-    need_shared(OCCITANIE)
-    good = empty_store.import_paths([OCCITANIE / "fr-en-etic_2d.csv"]).check().added[0]
+    good = empty_store.import_paths([ETIC]).check().added[0]
     bad = tmp_path / "fr-en-etic_2d.csv"
-    text = (OCCITANIE / "fr-en-etic_2d.csv").read_text(encoding="utf-8-sig")
+    text = ETIC.read_text(encoding="utf-8-sig")
     bad.write_text(text[: len(text) // 2], encoding="utf-8")                 # cut mid-file
     report = empty_store.import_paths([bad])
     assert report.failed and not report.stored and str(bad) in report.refused[0].reason
@@ -123,8 +123,7 @@ def test_a_good_copy_is_never_replaced_by_a_bad_one(tmp_path, empty_store):
 
 
 def test_verify_tells_edited_and_unrecorded_files(empty_store):
-    need_shared(OCCITANIE)
-    empty_store.import_paths([OCCITANIE / "fr-en-etic_2d.csv"]).check()
+    empty_store.import_paths([ETIC]).check()
     before = empty_store.fingerprint()
     path = empty_store.files("etic_2d")[0]
     assert [s.state for s in empty_store.verify("etic_2d")] == ["ok"]
