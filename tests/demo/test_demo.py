@@ -17,7 +17,7 @@ from analysis.core import territories
 from analysis.core.uai import check_uais
 from analysis.demo import DEMO_KEYS
 from analysis.demo.annuaire import annuaire_frame, establishments
-from analysis.demo.coverage import couverture_frame, experimentations_frame
+from analysis.demo.network import couverture_frame, experimentations_frame
 from analysis.demo.etic import etic_frames
 from analysis.demo.etic_questionnaire import unasked_columns
 from analysis.sources import layouts
