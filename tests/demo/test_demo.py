@@ -17,9 +17,9 @@ from analysis.core import territories
 from analysis.core.uai import check_uais
 from analysis.demo import DEMO_KEYS
 from analysis.demo.annuaire import annuaire_frame, establishments
-from analysis.demo.network import couverture_frame, experimentations_frame
 from analysis.demo.etic import etic_frames
 from analysis.demo.etic_questionnaire import unasked_columns
+from analysis.demo.network import couverture_frame, experimentations_frame
 from analysis.sources import layouts
 from analysis.sources.registry import load_registry
 
