@@ -70,6 +70,8 @@ def is_missing(x: object) -> bool:
     """True for None, NaN, ``pandas.NA`` and ``NaT``; False for any other scalar."""
     if x is None:
         return True
+    if type(x) is float:       # the common case, without pandas: formatting runs over whole tables
+        return x != x
     try:
         result = pd.isna(x)
     except (TypeError, ValueError):

@@ -51,9 +51,14 @@ def _read_table(name: str) -> pd.DataFrame:
 
 
 def _table(name: str, vintage: str) -> pd.DataFrame:
+    return _vintage_table(name, _check_vintage(vintage)).copy()      # a copy: callers may change theirs
+
+
+@cache
+def _vintage_table(name: str, vintage: str) -> pd.DataFrame:
+    """The rows of one vintage, once per process (every territory lookup reads them)."""
     table = _read_table(name)
-    rows = table[table["vintage"] == _check_vintage(vintage)]
-    return rows.drop(columns="vintage").reset_index(drop=True)
+    return table[table["vintage"] == vintage].drop(columns="vintage").reset_index(drop=True)
 
 
 def departements(vintage: str = DEFAULT_VINTAGE) -> pd.DataFrame:

@@ -28,6 +28,7 @@ from analysis.core import territories
 from analysis.core.formatting import fmt_value
 from analysis.core.statuts import Statut
 from analysis.indicators.catalogue import catalogue
+from analysis.indicators.results import by_indicator, identity
 
 #: Fewer ranked peers than this have no quarters ("2e sur 2" is in no meaningful quarter).
 MIN_FOR_QUARTILES = 4
@@ -94,12 +95,30 @@ def ascending(indicator: str) -> bool:
     return declared is not None and declared.rank_order == "ascending"
 
 
+#: Rankings already made on a loaded indicator table: the same for every member of a group, so
+#: for every edition a worker builds (a département's peers are the 101 départements).
+_RANKINGS: dict[tuple, pd.DataFrame] = {}
+
+
 def ranking(results: pd.DataFrame, indicator: str, type_: str, group: PeerGroup) -> pd.DataFrame:
     """Every member of ``group``: value, statut, printed value, rank and quartile (``NA`` when
     unranked); first rank first, unranked members last. The table behind a strip chart of the peers."""
     ids = [m.id for m in group.members]
-    rows = results[(results["indicateur"] == indicator) & (results["type"] == type_)
-                   & results["territoire"].isin(ids)].drop_duplicates("territoire").set_index("territoire")
+    table = identity(results)
+    memo = (table, indicator, type_, group.label, tuple(ids)) if table else None
+    if memo in _RANKINGS:
+        return _RANKINGS[memo].copy()
+    found = _ranking(by_indicator(results).get((indicator, type_)), ids, group, indicator)
+    if memo is not None:
+        if any(key[0] != table for key in _RANKINGS):
+            _RANKINGS.clear()                  # another table: the old rankings are of no use
+        _RANKINGS[memo] = found
+        return found.copy()
+    return found
+
+
+def _ranking(rows: pd.DataFrame | None, ids: list[str], group: PeerGroup, indicator: str) -> pd.DataFrame:
+    rows = rows.reindex(ids) if rows is not None else pd.DataFrame(index=ids, columns=["statut", "valeur", "unite"])
     frame = pd.DataFrame({"territoire": ids, "code": [m.code for m in group.members],
                           "nom": [m.nom for m in group.members], "libelle": [m.label for m in group.members]})
     frame["statut"] = rows["statut"].reindex(ids).fillna(Statut.ABSENT.value).to_numpy()

@@ -17,6 +17,9 @@ from analysis.indicators.motifs import local_motifs
 EXTENT_COLUMNS = ("couverture_donnees", "departements_avec_donnees", "departements_total")
 #: What a row of the table has no value for, and why not (:func:`mark_uncovered`).
 UNDEFINED_COLUMNS = ("valeur", "numerateur", "denominateur", "taux_nc", "valeur_precedente", "evolution")
+# A worker's kernel reads the same table for every chapter of every edition of a batch: read once
+# per process, keyed on the cache key and the file as it is on disk. (parquet path, key) -> (stat, table).
+_LOADED: dict[tuple[str, str], tuple[tuple[int, int], pd.DataFrame]] = {}
 
 
 def extents(results: pd.DataFrame) -> pd.DataFrame:
@@ -49,9 +52,12 @@ def load(store=None, year: int = 2018, *, threshold: int = SECRET_THRESHOLD,
                       f"{year}:{threshold}")
     folder = store.data_dir / "processed"
     parquet, meta = folder / f"indicateurs-{year}.parquet", folder / f"indicateurs-{year}.json"
+    kept = None if refresh else _LOADED.get((str(parquet), key))
+    if kept is not None and parquet.exists() and kept[0] == _stat(parquet):
+        return kept[1]
     cached = None if refresh else cachefiles.read(parquet, meta, key)
     if cached is not None:
-        return cached[0]
+        return _keep(parquet, key, cached[0])
     table, _ = load_etablissements(store, year)
     current = compute(table, year=year, threshold=threshold, perimeters=declared)
     previous = None
@@ -62,7 +68,45 @@ def load(store=None, year: int = 2018, *, threshold: int = SECRET_THRESHOLD,
     results = with_evolution(current, previous)
     results["demo"] = store.is_demo()
     results = local_motifs(mark_uncovered(with_extent(results, table, year, declared)), store, year)
-    return cachefiles.write(parquet, meta, results, {"key": key})
+    return _keep(parquet, key, cachefiles.write(parquet, meta, results, {"key": key}))
+
+
+def _stat(path) -> tuple[int, int]:
+    found = path.stat()
+    return found.st_mtime_ns, found.st_size
+
+
+def _keep(parquet, key: str, table: pd.DataFrame) -> pd.DataFrame:
+    """The table as loaded, kept for the next load of this process (:func:`identity`). It is
+    shared: read it, never change it in place (``assign``, ``copy``)."""
+    _LOADED.clear()                  # one table per (data folder, millésime) at a time is plenty
+    _LOADED[(str(parquet), key)] = (_stat(parquet), table)
+    return table
+
+
+def identity(results: pd.DataFrame) -> str | None:
+    """The cache key of an indicator table as :func:`load` returned it (the very object), for the
+    memos of the computations made again and again on it (:func:`by_indicator`); None for any
+    other frame, a copy or a changed one included."""
+    return next((key for (_, key), (_, table) in _LOADED.items() if table is results), None)
+
+
+_BY_INDICATOR: dict[str, dict[tuple[str, str], pd.DataFrame]] = {}
+
+
+def by_indicator(results: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame]:
+    """The rows of each (indicator, type), indexed by territory id: one ``groupby`` per table
+    (kept for the process when the table is a loaded one), where a boolean mask over the whole
+    table per question would cost a full scan each time."""
+    ident = identity(results)
+    if ident is not None and ident in _BY_INDICATOR:
+        return _BY_INDICATOR[ident]
+    found = {key: rows.drop_duplicates("territoire").set_index("territoire", drop=False)
+             for key, rows in results.groupby(["indicateur", "type"], sort=False)}
+    if ident is not None:
+        _BY_INDICATOR.clear()
+        _BY_INDICATOR[ident] = found
+    return found
 
 
 def with_extent(results: pd.DataFrame, table: pd.DataFrame, year: int, perimeters=()) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from analysis.core.formatting import UNIT_SEP, fmt_ordinal, plural
 from analysis.core.statuts import Extent, Statut
 from analysis.core.vocabulary import LEVEL_NOUNS, the_territory
 from analysis.indicators.positioning import Position, ascending, peer_groups, position, ranking
+from analysis.indicators.results import by_indicator
 from analysis.report import narrative
 from analysis.report.figures import NoFigure
 from analysis.report.tables import cell_text, scope_of
@@ -63,13 +64,12 @@ def _covered_members(ch: Chapter, group) -> int | None:
     """None when, for every rankable key figure, the data cover all the members of ``group`` or
     none of them (a source absent everywhere only shows n.d.); else the members covered for the
     first key figure that only some of them have."""
-    ids = {m.id for m in group.members}
-    res = ch.results
-    rows = res[res["territoire"].isin(ids)]
+    ids = [m.id for m in group.members]
+    rows = by_indicator(ch.results)
     for ind, type_ in specs(ch):
-        sub = rows[(rows["indicateur"] == ind) & (rows["type"] == type_)].drop_duplicates("territoire")
-        status = sub.set_index("territoire")["couverture_donnees"].reindex(list(ids)) \
-            if "couverture_donnees" in sub else pd.Series(Extent.COMPLETE.value, index=list(ids))
+        found = rows.get((ind, type_))
+        status = found["couverture_donnees"].reindex(ids) if found is not None and "couverture_donnees" in found \
+            else pd.Series(Extent.COMPLETE.value, index=ids)
         complete = int(status.eq(Extent.COMPLETE).sum())
         if 0 < complete < len(ids) or (complete == 0 and status.eq(Extent.PARTIAL).any()):
             return complete
@@ -193,13 +193,12 @@ def peers_nc(ch: Chapter, group, shown: list[tuple[str, str]]) -> str | None:
     """The n.c. rates behind a figure of peers: the territory's and the spread among the peers
     ("Lozère 12 % n.c. ; de 3 à 41 % n.c. selon les départements de France"). Counts and the
     exhaustive sources have no n.c. rate (:func:`analysis.core.nc.stated_rate`)."""
-    ids = {m.id for m in group.members}
-    res = ch.results
-    wanted = res["territoire"].isin(ids) & pd.Series(list(zip(res["indicateur"], res["type"])),
-                                                     index=res.index).isin(shown)
+    ids = [m.id for m in group.members]
+    rows = by_indicator(ch.results)
     # the peers drawn: those whose value is published (the others are counted apart)
-    rates = [r for _, row in res[wanted & res["statut"].eq(Statut.OK)].iterrows()
-             if (r := nc.stated_rate(row)) is not None]
+    rates = [r for ind, type_ in shown if (found := rows.get((ind, type_))) is not None
+             for _, row in found.reindex(ids).dropna(subset=["statut"]).iterrows()
+             if row["statut"] == Statut.OK and (r := nc.stated_rate(row)) is not None]
     own = [r for row in (ch.row(i, t) for i, t in shown) if (r := nc.stated_rate(row)) is not None]
     parts = [f"{ch.short_name(ch.territory)} {nc.spread(own)}"] if own else []
     if rates:

@@ -12,7 +12,9 @@
   single-hue sequential ramp (``SEQUENTIAL_CMAP`` = matplotlib "Blues", lightness strictly
   monotone, hence readable by colour-blind readers and in greyscale); darker = higher.
 - Missing data: ``NC_COLOR`` (very light grey) with a ``NC_HATCH`` diagonal hatching for
-  "n.c." (non communiqué) and ``SECRET_HATCH`` (dots) for "s." (secret statistique).
+  "n.c." (non communiqué) and ``SECRET_HATCH`` (cross-hatching) for "s." (secret statistique).
+  Both are lines: matplotlib writes a dotted hatch as thousands of tiny circles (a 250 kB SVG
+  pattern per chart, carried into the notebook, the HTML and the PDF).
 - Deterministic output: fixed ``svg.hashsalt``, no software/date metadata in PNG/PDF/SVG.
   Always save through :func:`save_figure`.
 
@@ -25,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import io
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 import matplotlib as mpl
@@ -68,7 +71,7 @@ _SEQ_RANGE = (0.22, 0.95)  # skip the near-white start (would read as "no data")
 NC_COLOR = "#EBEBEB"  # fill of n.c. / secret areas and bars
 NC_EDGE_COLOR = "#8C8C8C"  # hatch and outline of n.c. / secret
 NC_HATCH = "////"
-SECRET_HATCH = "...."
+SECRET_HATCH = "xx"
 
 HIGHLIGHT_COLOR = PALETTE[0]  # the edition territory
 CONTEXT_COLOR = "#A9C4DC"  # parents and France in comparisons
@@ -175,6 +178,34 @@ def text_color_on(background: str) -> str:
     contrast_white = 1.05 / (lum + 0.05)
     contrast_dark = (lum + 0.05) / (_relative_luminance(TEXT_COLOR) + 0.05)
     return "white" if contrast_white >= contrast_dark else TEXT_COLOR
+
+
+def _measure_text_once() -> None:
+    """Make the SVG backend measure a text once per process, not once per figure.
+
+    matplotlib keeps text metrics per renderer, and every ``savefig`` makes a new renderer, so the
+    same tick labels, titles and notes are measured again in every chart (a quarter of a chart's
+    time). The SVG metrics depend on the text, its font properties and ``ismath`` only (the
+    renderer's ``TextToPath`` has no state of its own): they are kept for the process."""
+    from matplotlib.backends import backend_svg
+    from matplotlib.textpath import TextToPath
+
+    if getattr(backend_svg.RendererSVG.get_text_width_height_descent, "measured_once", False):
+        return
+    text_to_path = TextToPath()                     # what each RendererSVG measures with
+
+    @lru_cache(maxsize=20_000)
+    def metrics(text, prop, ismath):
+        return text_to_path.get_text_width_height_descent(text, prop, ismath)
+
+    def get_text_width_height_descent(self, s, prop, ismath):
+        return metrics(s, prop.copy(), ismath)        # a copy: the key must not change after
+
+    get_text_width_height_descent.measured_once = True
+    backend_svg.RendererSVG.get_text_width_height_descent = get_text_width_height_descent
+
+
+_measure_text_once()
 
 
 def figure_bytes(fig: Figure, fmt: str = "png", *, dpi: int | None = None, tight: bool | None = None) -> bytes:
