@@ -54,6 +54,7 @@ from analysis.build.tasks import BuildFailure, EditionAnswer, EditionTask
 from analysis.core import config, perimeters, territories
 from analysis.core.errors import InputError
 from analysis.render.renderers import Renderer
+from analysis.report.figure_store import FOLDER as FIGURES
 
 if TYPE_CHECKING:
     from analysis.sources.store import Store
@@ -267,7 +268,8 @@ def _plan(run: _Run, territory: territories.Territory, report: BatchReport) -> _
     task = EditionTask(territory.id, territory.label, run.year, run.out_dir, run.store.data_dir,
                        run.options.threshold, run.options.formats, meta, run.renderer, tuple(included),
                        chapters=tuple(included) if action == "execute" else (),
-                       reuse_kernel=run.options.reuse_kernel)
+                       reuse_kernel=run.options.reuse_kernel,
+                       figures=run.year_dir / FIGURES if run.options.figure_store else None)
     return _Planned(outcome, edition, task, inputs)
 
 

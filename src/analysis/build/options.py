@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from analysis.build.outcomes import EditionOutcome
     from analysis.render.renderers import Renderer
 
+
 @dataclass(frozen=True)
 class BuildOptions:
     """How to build the editions of one run (the same for ``build SPEC`` and ``build --all``)."""
@@ -31,6 +32,7 @@ class BuildOptions:
     jobs: int | None = None                 # worker processes; None: one per processor
     reuse_kernel: bool = True               # one kernel per worker (False: a fresh one per chapter)
     chapter_cache: bool = True              # take unchanged chapters from jupyter-cache
+    figure_store: bool = True               # draw a figure once (report.figure_store), not in every edition
     dry_run: bool = False                   # plan only: say what would be done, and why
     renderer: Renderer | str | None = None  # a renderer, "quarto", "builtin", or None: Quarto if usable
     write_index: bool = True                # the index page and the exports of the millésime

@@ -58,6 +58,7 @@ class EditionTask:
     chapters: tuple[str, ...] = ()          # file names of the chapters to execute; empty: none
     render: bool = True                     # render the edition after them
     reuse_kernel: bool = True               # in the worker's kept kernel (else a fresh one per chapter)
+    figures: Path | None = None             # the figure store the chapters read and fill (report.figure_store)
     # (executed notebook, inputs digest) of the chapters to keep in jupyter-cache once built: read
     # by the main process only (:mod:`analysis.build.chapter_cache`).
     cache_targets: tuple[tuple[Path, str], ...] = ()

@@ -29,6 +29,7 @@ from pathlib import Path
 from analysis.build import kernels
 from analysis.build.tasks import BuildFailure, EditionAnswer, EditionTask
 from analysis.core.errors import BuildError
+from analysis.report import figure_store
 
 LOG = ".build.log"
 
@@ -61,6 +62,10 @@ def work(task: EditionTask) -> EditionAnswer:
     from analysis.build import editions
 
     os.environ.pop("MPLBACKEND", None)
+    if task.figures is not None:                 # the kernels inherit it: figures drawn once a batch
+        os.environ[figure_store.ENV] = str(task.figures)
+    else:
+        os.environ.pop(figure_store.ENV, None)
     edition = editions.edition_for(task.territory, task.year, task.out_dir)
     edition.folder.mkdir(parents=True, exist_ok=True)
     with _stderr_into(edition.folder / LOG):

@@ -47,6 +47,7 @@ from analysis.core.formatting import UNIT_SEP, fmt_value
 from analysis.core.statuts import Statut
 from analysis.core.vocabulary import TYPE_LABELS, TYPE_ORDER
 from analysis.report import chart_parts as parts
+from analysis.report.figure_store import stored
 from analysis.report.style import (
     CONTEXT_COLOR,
     HIGHLIGHT_COLOR,
@@ -62,6 +63,7 @@ __all__ = ["bar_by_type", "stacked_distribution", "bar_comparison", "ranked_bars
 # --------------------------------------------------------------------------------------------
 # charts
 # --------------------------------------------------------------------------------------------
+@stored
 def bar_by_type(
     df: pd.DataFrame,
     title: str,
@@ -106,6 +108,7 @@ def bar_by_type(
         return parts.finish(fig, title, source, alt, statuts=statuts)
 
 
+@stored
 def stacked_distribution(
     df: pd.DataFrame,
     categories: Sequence[str],
@@ -185,6 +188,7 @@ def stacked_distribution(
         return parts.finish(fig, title, source, alt, statuts=bar_statuts, extra_note=note)
 
 
+@stored
 def bar_comparison(
     df: pd.DataFrame,
     title: str,
@@ -241,6 +245,7 @@ def bar_comparison(
         return parts.finish(fig, title, source, alt, statuts=statuts)
 
 
+@stored
 def ranked_bars(
     df: pd.DataFrame,
     title: str,
@@ -313,6 +318,7 @@ def ranked_bars(
         return parts.finish(fig, title, source, alt, statuts=statuts)
 
 
+@stored
 def grouped_bars(
     df: pd.DataFrame,
     group_col: str,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis.core.formatting import is_missing
+from analysis.report.figure_store import StoredFigure
 from analysis.report.style import figure_bytes
 
 if TYPE_CHECKING:
@@ -125,9 +126,11 @@ def show_figure(ch: Chapter, fig) -> None:
         if fig.text:
             _markdown(fig.text)
         return
-    svg = figure_bytes(fig, "svg").decode("utf-8")
+    if isinstance(fig, StoredFigure):             # drawn once, read from the build's figure store
+        svg, width = fig.svg, fig.width_px
+    else:
+        svg, width = figure_bytes(fig, "svg").decode("utf-8"), int(fig.get_figwidth() * 96)
     alt = getattr(fig, "alt_text", "") or "Graphique"
-    width = int(fig.get_figwidth() * 96)
     _display({"image/svg+xml": svg, "text/plain": alt}, raw=True,
              metadata={"image/svg+xml": {"width": width, "alt": alt}})
 

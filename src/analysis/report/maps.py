@@ -41,6 +41,7 @@ from analysis.core.formatting import UNIT_SEP, plural
 from analysis.core.statuts import Statut
 from analysis.core.vocabulary import LEVEL_NOUNS, Noun
 from analysis.report import chart_parts
+from analysis.report.figure_store import stored
 from analysis.report.map_classes import classify
 from analysis.report.map_geometry import (
     OVERSEAS_ORDER,
@@ -118,6 +119,7 @@ class MapOptions:
     figsize: tuple[float, float] | None = None
 
 
+@stored
 def choropleth(
     values: pd.DataFrame,
     geometries: gpd.GeoDataFrame | None = None,

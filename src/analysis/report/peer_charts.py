@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from analysis.core.formatting import UNIT_SEP, fmt_value
 from analysis.core.statuts import Statut
 from analysis.report.chart_parts import finish, french_tick_formatter
+from analysis.report.figure_store import stored
 from analysis.report.style import CONTEXT_COLOR, HIGHLIGHT_COLOR, MUTED_COLOR, TEXT_COLOR, house_style
 
 __all__ = ["peer_strips"]
@@ -45,6 +46,7 @@ def _unplaced(frame: pd.DataFrame) -> str:
     return ", ".join(f"{n}{UNIT_SEP}{Statut.parse(s).mark}" for s, n in counts.items())
 
 
+@stored
 def peer_strips(rows: Sequence[tuple[str, pd.DataFrame, str]], territory_id: str, *, title: str,
                 source: str, peers_label: str, reference: Sequence[float | None] = ()) -> Figure:
     """``rows``: (label, ranking frame of :func:`analysis.indicators.positioning.ranking`, unit)

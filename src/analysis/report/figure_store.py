@@ -1,0 +1,132 @@
+"""Figures keyed on what they show, drawn once: a store of their SVG shared by the editions of a
+batch and by later builds.
+
+A chart or map function decorated with :func:`stored` computes a key from what it is given (its
+name, the rows it draws, its title, source line and options) and from the code that draws it
+(the report stage's digest and matplotlib's version). When the build names a store
+(:data:`ENV`, a folder: ``reports/<year>/.figures/``), a figure already drawn under that key is
+read back instead of drawn; otherwise it is drawn, saved as SVG once, and kept. The same SVG
+serves the HTML and the PDF. Without a store (JupyterLab, the tests), the functions return their
+matplotlib figure as they always did.
+
+The key covers every input of the drawing, so a stored figure is byte for byte the one that
+would be drawn (tested); a change of code, data, wording or option is another key. Files are
+written atomically under a name of their own, so that two kernels drawing the same figure at
+once both end with a whole file.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from dataclasses import asdict, dataclass, fields, is_dataclass
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.core.digests import sha, stage_digest
+
+__all__ = ["ENV", "FOLDER", "StoredFigure", "figure_key", "stored"]
+
+#: The environment variable naming the store's folder (set by the build for its kernels).
+ENV = "ETAT_DES_LIEUX_FIGURES"
+#: The store's folder in a millésime's reports folder.
+FOLDER = ".figures"
+
+
+@dataclass
+class StoredFigure:
+    """A figure as the report shows it: its SVG, its alt text and its width in pixels, with the
+    source and footer lines (what a chapter reads of a figure)."""
+
+    svg: str
+    alt_text: str
+    width_px: int
+    source_text: str = ""
+    footer_text: str = ""
+
+    @classmethod
+    def of(cls, fig) -> StoredFigure:
+        from analysis.report.style import figure_bytes
+
+        return cls(svg=figure_bytes(fig, "svg").decode("utf-8"), alt_text=getattr(fig, "alt_text", "") or "",
+                   width_px=int(fig.get_figwidth() * 96), source_text=getattr(fig, "source_text", "") or "",
+                   footer_text=getattr(fig, "footer_text", "") or "")
+
+
+def store_folder() -> Path | None:
+    """The store's folder when the build named one, else None (no store)."""
+    named = os.environ.get(ENV)
+    return Path(named) if named else None
+
+
+@cache
+def _code_digest() -> str:
+    """The code a figure depends on: the report stage (and the stages and resources before it)
+    and matplotlib; computed once per process."""
+    import matplotlib
+
+    return sha(stage_digest("report"), matplotlib.__version__)
+
+
+def _part(value) -> str:
+    """A stable text of one input of a figure function."""
+    if isinstance(value, pd.DataFrame):
+        frame = value
+        geometry = getattr(value, "geometry", None) if hasattr(value, "crs") else None
+        if geometry is not None:
+            frame = pd.DataFrame(value.drop(columns=value.geometry.name))
+            frame["__wkb"] = geometry.to_wkb()
+        digest = pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes()
+        return "frame:" + sha(repr(list(frame.columns)), repr(list(frame.dtypes.astype(str))), digest)
+    if isinstance(value, pd.Series):
+        return "series:" + sha(repr(value.name), pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
+    if is_dataclass(value) and not isinstance(value, type):
+        return f"{type(value).__name__}:" + _part({f.name: getattr(value, f.name) for f in fields(value)})
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{_part(k)}:{_part(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_part(v) for v in value) + "]"
+    return repr(value)
+
+
+def figure_key(name: str, args: tuple, kwargs: dict) -> str:
+    """The key of a figure: the function, its inputs and the code that draws it."""
+    return sha(name, _code_digest(), *(_part(a) for a in args),
+               *(f"{k}={_part(v)}" for k, v in sorted(kwargs.items())))
+
+
+def _read(path: Path) -> StoredFigure | None:
+    try:
+        return StoredFigure(**json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None                                  # absent or damaged: drawn again
+
+
+def _write(path: Path, figure: StoredFigure) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(asdict(figure), ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)
+
+
+def stored(draw):
+    """Decorate a function that returns a figure: with a store, its figures are read from it or
+    drawn and kept (:class:`StoredFigure`); without, it returns its matplotlib figure."""
+
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        folder = store_folder()
+        if folder is None:
+            return draw(*args, **kwargs)
+        key = figure_key(f"{draw.__module__}.{draw.__qualname__}", args, kwargs)
+        path = folder / key[:2] / f"{key}.json"
+        found = _read(path)
+        if found is None:
+            found = StoredFigure.of(draw(*args, **kwargs))
+            _write(path, found)
+        return found
+
+    return wrapper

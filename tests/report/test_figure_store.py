@@ -1,0 +1,74 @@
+"""The figure store: a figure drawn once and read back is byte for byte the one drawn without it,
+and any change of what it shows is another figure."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.report import charts, figure_store
+from analysis.report.display import show_figure
+from analysis.report.style import figure_bytes
+
+
+@pytest.fixture
+def rows() -> pd.DataFrame:
+    return pd.DataFrame({"territoire": "31", "type": ["ecole", "college", "lycee"], "indicateur": "acces",
+                         "valeur": [74.5, np.nan, 93.2], "non_communique": [100, 20, 10],
+                         "univers": [870, 20, 34], "taux_nc": [13.0, 100.0, 42.0], "statut": ["ok", "nc", "ok"],
+                         "source": "ETIC 2018"})
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    monkeypatch.setenv(figure_store.ENV, str(tmp_path / "figures"))
+    return tmp_path / "figures"
+
+
+def test_without_a_store_a_chart_is_a_matplotlib_figure(rows, monkeypatch):
+    monkeypatch.delenv(figure_store.ENV, raising=False)
+    assert type(charts.bar_by_type(rows, "Titre")).__name__ == "Figure"
+
+
+def test_a_stored_figure_is_the_one_drawn_and_is_read_back_not_drawn_again(rows, store, monkeypatch):
+    drawn = figure_bytes(charts.bar_by_type.__wrapped__(rows, "Titre"), "svg").decode("utf-8")
+    first = charts.bar_by_type(rows, "Titre")
+    assert isinstance(first, figure_store.StoredFigure) and first.svg == drawn
+    assert len(list(store.rglob("*.json"))) == 1
+    # read back: the drawing function is not called again
+    monkeypatch.setattr(charts.parts, "new_figure", lambda *a, **k: pytest.fail("drawn again"))
+    again = charts.bar_by_type(rows, "Titre")
+    assert again == first and "n.c." in again.source_text and again.alt_text.endswith(".")
+
+
+@pytest.mark.parametrize("change", ["value", "title", "option", "source"])
+def test_what_a_figure_shows_is_in_its_key(rows, change):
+    name, args, kwargs = "charts.bar_by_type", (rows, "Titre"), {}
+    base = figure_store.figure_key(name, args, kwargs)
+    if change == "value":
+        args = (rows.assign(valeur=[74.6, np.nan, 93.2]), "Titre")
+    elif change == "title":
+        args = (rows, "Titre 2")
+    elif change == "option":
+        kwargs = {"types": ["ecole", "college"]}
+    else:
+        args = (rows, "Titre", "Source : autre")
+    assert figure_store.figure_key(name, args, kwargs) != base
+    assert figure_store.figure_key("charts.bar_by_type", (rows.copy(), "Titre"), {}) == base   # same content
+
+
+def test_a_damaged_stored_figure_is_drawn_again(rows, store):
+    first = charts.bar_by_type(rows, "Titre")
+    path = next(store.rglob("*.json"))
+    path.write_text("{tronqué", encoding="utf-8")
+    assert charts.bar_by_type(rows, "Titre") == first
+    assert path.read_text(encoding="utf-8").startswith("{")
+
+
+def test_a_chapter_shows_a_stored_figure_as_it_shows_the_drawn_one(rows, store, monkeypatch):
+    shown = []
+    monkeypatch.setattr("analysis.report.display._display", lambda bundle, **kw: shown.append((bundle, kw)))
+    show_figure(None, charts.bar_by_type.__wrapped__(rows, "Titre"))
+    show_figure(None, charts.bar_by_type(rows, "Titre"))
+    assert shown[0] == shown[1]
