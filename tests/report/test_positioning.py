@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 import shutil
+import xml.etree.ElementTree as ET
 
 import pytest
-from matplotlib.figure import Figure
-from matplotlib.patches import PathPatch
 
 from analysis.core import territories
 from analysis.core.formatting import fmt_value
 from analysis.report.chapter import Chapter, NoFigure
+from analysis.report.figure_store import StoredFigure
 from analysis.report.positioning import specs
+from analysis.report.svg_layers import SVG
 from tests.conftest import ROOT
 
 
@@ -75,16 +76,34 @@ def test_the_intro_says_which_figures_rank_their_lowest_value_first(lozere):
 
 def test_chart_and_map_show_every_peer_and_outline_the_territory(lozere):
     strip = lozere.positioning_chart()
-    assert isinstance(strip, Figure) and "Position parmi les départements de France" in strip.alt_text
+    assert isinstance(strip, StoredFigure) and "Position parmi les départements de France" in strip.alt_text
     ind, type_ = next((i, t) for i, t in specs(lozere) if lozere.row(i, t)["statut"] == "ok")
     france = [d.id for d in territories.list_territories("departement")]
     _, ranked = hand_rank(lozere.results, "departement:48", ind, type_, france)
-    others, mine = strip.axes[0].collections[:2]
-    assert (len(others.get_offsets()), len(mine.get_offsets())) == (ranked - 1, 1)   # every ranked peer drawn
+    svg = ET.fromstring(strip.svg)
+    row = svg.find(".//*[@id='axes_1']")
+    peers = [u for g in row if g.get("id", "").startswith("PathCollection") for u in g.iter(f"{{{SVG}}}use")]
+    highlighted = list(svg.find(".//*[@id='territoire-0']").iter(f"{{{SVG}}}use"))
+    assert (len(peers), len(highlighted)) == (ranked, 1)          # every ranked peer drawn, Lozère over its dot
+    assert "Lozère (48)" in strip.svg and "Position parmi les départements de France" in strip.svg
     fig = lozere.positioning_map()
-    assert isinstance(fig, Figure) and "cerné d'un trait épais" in fig.alt_text
-    outlined = [p for p in fig.map_ax.patches if isinstance(p, PathPatch) and not p.get_fill()]
-    assert len(outlined) == 1 and len(fig.patches_by_code) == 101
+    assert isinstance(fig, StoredFigure) and "cerné d'un trait épais" in fig.alt_text
+    assert "Lozère (48) parmi les départements de France" in fig.alt_text
+    contour = ET.fromstring(fig.svg).find(".//*[@id='48-contour']")
+    assert contour is not None and len(list(contour)) >= 1 and "fill: none" in contour[0].get("style")
+
+
+def test_every_member_of_a_group_is_drawn_over_the_same_figure_of_its_peers(demo_store, lozere):
+    """The peers are drawn once for the group; each member's layer differs by its dot, its value,
+    its title and its source line only (:mod:`analysis.report.svg_layers`)."""
+    herault = Chapter("departement:34", 2018, store=demo_store, results=lozere.results)
+    a, b = lozere.positioning_chart(), herault.positioning_chart()
+    assert "Lozère (48)" in a.svg and "Hérault (34)" in b.svg and "Lozère (48)" not in b.svg
+    def peers(svg):
+        root = ET.fromstring(svg)
+        return [u.attrib for g in root.iter() if g.get("id", "").startswith("PathCollection")
+                for u in g.iter(f"{{{SVG}}}use")]
+    assert peers(a.svg) == peers(b.svg)
 
 
 def test_a_group_of_peers_the_data_only_partly_cover_is_left_out(lozere, demo_store):

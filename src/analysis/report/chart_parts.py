@@ -141,9 +141,10 @@ def finish(
     extra_note: str | None = None,
     wrap: int = 70,
 ) -> Figure:
-    """Title, footer (the finished source line, the legend of the marks drawn, a note) and alt text."""
-    fig.suptitle(textwrap.fill(title, wrap), x=0.01, ha="left")
-    lines = [source] if source else []
+    """Title, footer (the finished source line, wrapped to the figure's width, the legend of the
+    marks drawn, a note) and alt text."""
+    fig.suptitle(textwrap.fill(title, wrap), x=0.01, ha="left", gid="titre")      # ids: see svg_layers
+    lines = source_lines(source, fig.get_figwidth())
     note = marks_note(statuts)
     if note:
         lines.append(note)
@@ -152,11 +153,20 @@ def finish(
     footer = "\n".join(lines)
     if footer:
         fig.supxlabel(footer, x=0.01, ha="left", fontsize=7.5, color=MUTED_COLOR, fontweight="normal",
-                      linespacing=1.4)
-    fig.source_text = lines[0] if source else ""
+                      linespacing=1.4, gid="pied")
+    fig.source_text = source or ""
     fig.footer_text = footer
     fig.alt_text = alt_text
     return fig
+
+
+#: The mean width of a character of the footer (DejaVu Sans at 7.5 pt), in points.
+FOOTER_CHAR_PT = 4.1
+
+
+def source_lines(source: str | None, width_in: float) -> list[str]:
+    """The source line wrapped to a figure ``width_in`` inches wide (a long line would be cut)."""
+    return textwrap.wrap(source, max(40, int(width_in * 72 / FOOTER_CHAR_PT))) if source else []
 
 
 def alt_list(names: Sequence[str], values: Sequence[float], statuts: Sequence[str], unit: str,

@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import json
 import os
-from dataclasses import asdict, dataclass, fields, is_dataclass
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from functools import cache
 from pathlib import Path
 
@@ -28,7 +28,7 @@ import pandas as pd
 
 from analysis.core.digests import sha, stage_digest
 
-__all__ = ["ENV", "FOLDER", "StoredFigure", "figure_key", "stored"]
+__all__ = ["ENV", "FOLDER", "StoredFigure", "figure_key", "layer", "stored"]
 
 #: The environment variable naming the store's folder (set by the build for its kernels).
 ENV = "ETAT_DES_LIEUX_FIGURES"
@@ -46,14 +46,19 @@ class StoredFigure:
     width_px: int
     source_text: str = ""
     footer_text: str = ""
+    extra: dict = field(default_factory=dict)     # what its layers need (:mod:`.svg_layers`)
 
     @classmethod
     def of(cls, fig) -> StoredFigure:
+        """A figure drawn: its SVG, and ``fig.layout()`` read after the drawing when it has one
+        (where the axes ended up, for the layers drawn over it)."""
         from analysis.report.style import figure_bytes
 
-        return cls(svg=figure_bytes(fig, "svg").decode("utf-8"), alt_text=getattr(fig, "alt_text", "") or "",
-                   width_px=int(fig.get_figwidth() * 96), source_text=getattr(fig, "source_text", "") or "",
-                   footer_text=getattr(fig, "footer_text", "") or "")
+        svg = figure_bytes(fig, "svg").decode("utf-8")
+        extra = fig.layout() if callable(getattr(fig, "layout", None)) else {}
+        return cls(svg=svg, alt_text=getattr(fig, "alt_text", "") or "", width_px=int(fig.get_figwidth() * 96),
+                   source_text=getattr(fig, "source_text", "") or "",
+                   footer_text=getattr(fig, "footer_text", "") or "", extra=extra)
 
 
 def store_folder() -> Path | None:
@@ -110,6 +115,27 @@ def _write(path: Path, figure: StoredFigure) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(asdict(figure), ensure_ascii=False), encoding="utf-8")
     tmp.replace(path)
+
+
+#: Groups' figures drawn in this process when the build names no store (JupyterLab): key -> figure.
+_DRAWN: dict[str, StoredFigure] = {}
+
+
+def layer(draw, *args, **kwargs) -> StoredFigure:
+    """The figure ``draw`` makes of these inputs, drawn once: from the store when there is one,
+    else from this process's memory. What the layers of :mod:`.svg_layers` are drawn over."""
+    key = figure_key(f"{draw.__module__}.{draw.__qualname__}", args, kwargs)
+    folder = store_folder()
+    found = _read(folder / key[:2] / f"{key}.json") if folder is not None else _DRAWN.get(key)
+    if found is None:
+        found = StoredFigure.of(draw(*args, **kwargs))
+        if folder is not None:
+            _write(folder / key[:2] / f"{key}.json", found)
+        else:
+            if len(_DRAWN) > 64:                   # a kernel's life is a batch: a few groups at a time
+                _DRAWN.clear()
+            _DRAWN[key] = found
+    return found
 
 
 def stored(draw):

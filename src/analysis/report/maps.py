@@ -81,6 +81,11 @@ _MISSING_STYLE = {
     Statut.VIDE: dict(facecolor="white", hatch=None, label=Statut.VIDE.words),
 }
 PARENT_OUTLINE = "#3A3A3A"  # outline of académies / régions on the tile grid
+TITLE_WRAP = 70               # characters per line of a map's title
+MAP_TEXT_WIDTH_IN = 6.4       # the width the source line of a map is wrapped for
+#: The thick dark border of an outlined territory (:func:`_draw_outlines`), as SVG style.
+OUTLINE_WIDTH = 1.8
+OUTLINE_STYLE = f"fill: none; stroke: {TEXT_COLOR}; stroke-width: {OUTLINE_WIDTH}; stroke-linejoin: round"
 MAP_WIDTH = 0.74  # share of the figure's width taken by the map, the legend on its right
 
 
@@ -176,7 +181,7 @@ def choropleth(
         fig.basemap = drawn.basemap
         fig.alt_text = _alt_text(drawn.basemap, len(geo), level, options.title, classes.labels, classes.counts(),
                                  vals)
-        fig.source_text = texts.lines[0] if options.source else ""
+        fig.source_text = options.source or ""
         fig.footer_text = texts.footer
         fig.classes = classes.records()
         fig.legend_labels = legend_labels
@@ -261,7 +266,7 @@ class _Texts:
     @classmethod
     def of(cls, options: MapOptions, basemap: str, level: str) -> _Texts:
         lines = _footer_lines(options.source, basemap, level)
-        title = textwrap.fill(options.title, 70) if options.title else ""
+        title = textwrap.fill(options.title, TITLE_WRAP) if options.title else ""
         top_in = 0.15 + (0.24 * (title.count("\n") + 1) + 0.12 if title else 0)
         bottom_in = 0.1 + (0.17 * len(lines) + 0.08 if lines else 0)
         return cls(title, lines, top_in, bottom_in)
@@ -275,12 +280,13 @@ class _Texts:
         return self.top_in + self.bottom_in
 
     def write(self, fig: Figure, figsize: tuple[float, float]) -> None:
+        """The title (id ``titre``) and the footer (id ``pied``): a layer may rewrite their lines."""
         if self.title:
             fig.text(0.0, 1.0 - 0.1 / figsize[1], self.title, ha="left", va="top", fontsize=11,
-                     fontweight="bold", color=TEXT_COLOR)
+                     fontweight="bold", color=TEXT_COLOR, gid="titre")
         if self.footer:
             fig.text(0.0, 0.04 / figsize[1], self.footer, ha="left", va="bottom", fontsize=7.5, color=MUTED_COLOR,
-                     linespacing=1.4)
+                     linespacing=1.4, gid="pied")
 
 
 def _draw_map(fig: Figure, band, drawn: _Territories, style_of, patches, insets, options: MapOptions) -> object:
@@ -304,7 +310,7 @@ def _draw_outlines(patches: dict[str, PathPatch], codes: Sequence[str]) -> None:
         if code in patches:
             drawn = patches[code]
             drawn.axes.add_patch(PathPatch(drawn.get_path(), transform=drawn.get_transform(), fill=False,
-                                           edgecolor=TEXT_COLOR, linewidth=1.8, zorder=5))
+                                           edgecolor=TEXT_COLOR, linewidth=OUTLINE_WIDTH, zorder=5))
 
 
 def _basemap(geometries, level: str, codes: set[str], mapping, vintage):
@@ -337,8 +343,8 @@ def _styler(by_code: pd.DataFrame, colors: Sequence[str]) -> Callable[[str], dic
 
 
 def _footer_lines(source: str | None, basemap: str, level: str) -> list[str]:
-    """The source line and the tile grid note."""
-    lines = [source] if source else []
+    """The source line (wrapped for a map of the text's width) and the tile grid note."""
+    lines = chart_parts.source_lines(source, MAP_TEXT_WIDTH_IN)
     if basemap == "tilegrid":
         noun = LEVEL_NOUNS[level]
         lines.append(TILEGRID_NOTE if level == "departement" else

@@ -9,6 +9,7 @@ outlined. Peers without a published value are counted by reason, never dropped.
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -20,8 +21,11 @@ from analysis.core.statuts import Extent, Statut
 from analysis.core.vocabulary import LEVEL_NOUNS, the_territory
 from analysis.indicators.positioning import Position, ascending, peer_groups, position, ranking
 from analysis.indicators.results import by_indicator
-from analysis.report import narrative
+from analysis.report import chart_parts, figure_store, narrative
+from analysis.report.figure_store import StoredFigure
 from analysis.report.figures import NoFigure
+from analysis.report.peer_charts import TITLE_WRAP
+from analysis.report.svg_layers import Layers
 from analysis.report.tables import cell_text, scope_of
 
 if TYPE_CHECKING:
@@ -184,23 +188,40 @@ def positioning_chart(ch: Chapter):
         sources.append(str(row["source"]))
     if not rows:
         return NoFigure(f"*Positionnement{UNIT_SEP}: aucun des {group.label} n'a de valeur publiée.*")
+    text = f"Position parmi les {group.label}"
     source = nc.source_line(sources, peers_nc(ch, group, shown))
-    return peer_strips(rows, ch.territory.id, title=ch.title(f"Position parmi les {group.label}"),
-                       source=source, peers_label=group.label, reference=refs)
+    template = nc.source_line(sources, peers_nc(ch, group, shown, own=_own_template(ch, group)))
+    return peer_strips(rows, ch.territory.id, title=ch.title(text), source=source, peers_label=group.label,
+                       reference=refs, title_template=_longest_title(ch, text, group), source_template=template)
 
 
-def peers_nc(ch: Chapter, group, shown: list[tuple[str, str]]) -> str | None:
+def _longest_title(ch: Chapter, text: str, group, pattern: str = "{text} — {label}, {year}") -> str:
+    """The title of a figure of peers that takes the most lines over the members of the group:
+    the group's figure, drawn once, is laid out for it (:mod:`analysis.report.svg_layers`)."""
+    titles = [pattern.format(text=text, label=m.label, year=ch.year) for m in group.members]
+    return max(titles, key=lambda t: (len(textwrap.wrap(t, TITLE_WRAP)), len(t)))
+
+
+def _own_template(ch: Chapter, group) -> str:
+    """The longest text any member's own n.c. rates could take in the source line of the group's
+    figures (the figure, drawn once, is laid out for it)."""
+    longest = max((ch.short_name(m) for m in group.members), key=len)
+    return f"{longest} {nc.spread([0.0, 100.0])}"
+
+
+def peers_nc(ch: Chapter, group, shown: list[tuple[str, str]], *, own: str | None = None) -> str | None:
     """The n.c. rates behind a figure of peers: the territory's and the spread among the peers
     ("Lozère 12 % n.c. ; de 3 à 41 % n.c. selon les départements de France"). Counts and the
-    exhaustive sources have no n.c. rate (:func:`analysis.core.nc.stated_rate`)."""
+    exhaustive sources have no n.c. rate (:func:`analysis.core.nc.stated_rate`). ``own``: a text
+    in place of the territory's rates (:func:`_own_template`)."""
     ids = [m.id for m in group.members]
     rows = by_indicator(ch.results)
     # the peers drawn: those whose value is published (the others are counted apart)
     rates = [r for ind, type_ in shown if (found := rows.get((ind, type_))) is not None
              for _, row in found.reindex(ids).dropna(subset=["statut"]).iterrows()
              if row["statut"] == Statut.OK and (r := nc.stated_rate(row)) is not None]
-    own = [r for row in (ch.row(i, t) for i, t in shown) if (r := nc.stated_rate(row)) is not None]
-    parts = [f"{ch.short_name(ch.territory)} {nc.spread(own)}"] if own else []
+    rates_own = [r for row in (ch.row(i, t) for i, t in shown) if (r := nc.stated_rate(row)) is not None]
+    parts = [own] if own else [f"{ch.short_name(ch.territory)} {nc.spread(rates_own)}"] if rates_own else []
     if rates:
         spread = nc.spread(rates)
         among = f"selon les {group.label}" + (" et l'indicateur" if len(shown) > 1 else "")
@@ -233,14 +254,25 @@ def positioning_map(ch: Chapter, ind: str | None = None, type_: str = "ensemble"
     row = ch.row(ind, type_)
     missing = ", ".join(f"{Statut.parse(s).words}{UNIT_SEP}: {n}" for s, n in
                         table.loc[table["statut"] != Statut.OK, "statut"].value_counts().items())
-    title = (f"{row['titre']} — {scope_of(row, ch.ensemble_for(row))}, {ch.year}{UNIT_SEP}: {ch.label} "
-             f"parmi les {group.label}")
+    pattern = f"{row['titre']} — {scope_of(row, ch.ensemble_for(row))}, {{year}}{UNIT_SEP}: {{label}} " \
+              f"parmi les {group.label}"
+    title = pattern.format(year=ch.year, label=ch.label)
+    template = _longest_title(ch, "", group, pattern=pattern.replace("{year}", str(ch.year)))
     source = nc.source_line(str(row["source"]), peers_nc(ch, group, [(ind, type_)]))
-    options = maps.MapOptions(title=title, source=source, unit=str(row["unite"]), outline=(ch.territory.code,),
-                              **kwargs)
-    fig = maps.choropleth(table[["code", "valeur", "statut"]], geometries, level=level, vintage=ch.vintage,
-                          options=options)
-    fig.alt_text += (f" {narrative.capitalize(the_territory(ch.label, ch.territory.level))} est cerné"
-                     f"{'e' if _feminine(ch) else ''} d'un trait épais"
-                     + (f" ; sans valeur publiée{UNIT_SEP}: {missing}." if missing else "."))
-    return fig
+    source_template = nc.source_line(str(row["source"]),
+                                     peers_nc(ch, group, [(ind, type_)], own=_own_template(ch, group)))
+    template_lines = len(chart_parts.source_lines(source_template, maps.MAP_TEXT_WIDTH_IN))
+    options = maps.MapOptions(title=template, unit=str(row["unite"]), source=source_template, **kwargs)
+    base = figure_store.layer(maps.choropleth.__wrapped__, table[["code", "valeur", "statut"]], geometries,
+                              level=level, vintage=ch.vintage, options=options)
+    layers = Layers(base.svg)                   # the group's map, drawn once; the territory outlined over it
+    layers.lines("titre", textwrap.wrap(title, maps.TITLE_WRAP))
+    layers.lines("pied", chart_parts.source_lines(source, maps.MAP_TEXT_WIDTH_IN), count=template_lines)
+    layers.outline(ch.territory.code, maps.OUTLINE_STYLE)
+    alt = (base.alt_text.replace(template, title)
+           + f" {narrative.capitalize(the_territory(ch.label, ch.territory.level))} est cerné"
+           f"{'e' if _feminine(ch) else ''} d'un trait épais"
+           + (f" ; sans valeur publiée{UNIT_SEP}: {missing}." if missing else "."))
+    footer = "\n".join([source] + base.footer_text.split("\n")[template_lines:])
+    return StoredFigure(svg=layers.svg(), alt_text=alt, width_px=base.width_px, source_text=source,
+                        footer_text=footer)
