@@ -25,8 +25,9 @@ import shutil
 import sys
 from pathlib import Path
 
-#: The copy of the HTML site, in the edition folder.
-SITE_COPY = ".book-html"
+#: The copy of the HTML site, in the edition folder: in Quarto's own scratch folder, which Quarto
+#: never empties in a project and which is not published with the site.
+SITE_COPY = ".quarto/site-html"
 #: The edition's manifest (:data:`analysis.build.manifest.MANIFEST`).
 MANIFEST = ".edition.json"
 
@@ -58,6 +59,7 @@ def keep_site(site: Path, folder: Path, wrote_html: bool) -> str | None:
     copy = folder / SITE_COPY
     if wrote_html and (site / "index.html").is_file():
         shutil.rmtree(copy, ignore_errors=True)
+        copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(site, copy, copy_function=_link_or_copy, ignore=_without_pdf)
         return None
     if (site / "index.html").is_file():
