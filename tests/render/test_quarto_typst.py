@@ -134,8 +134,9 @@ def compile_pages(folder: Path, source: str, body: str) -> list[str]:
     import typst
 
     (folder / "book.typ").write_text(source.replace("\nBODY\n", "\n" + body + "\n"), encoding="utf-8")
-    pdf = typst.compile(str(folder / "book.typ"), root=str(folder), font_paths=list(font_paths()),
-                        ignore_system_fonts=True)
+    pdf, warnings = typst.compile_with_warnings(str(folder / "book.typ"), root=str(folder),
+                                                font_paths=list(font_paths()), ignore_system_fonts=True)
+    assert not warnings, [str(w) for w in warnings]            # Quarto would print them
     (folder / "book.pdf").write_bytes(pdf)
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")

@@ -109,5 +109,6 @@ def render_project(folder: Path, basename: str, formats, quarto: str | None = No
         outputs["pdf"] = folder / f"{basename}.pdf"
     for fmt, path in outputs.items():
         if not path.exists():
-            raise RenderError(f"quarto wrote no {path}", engine=f"quarto ({fmt})")
+            copied = f" (the project's post-render.py copies it from {OUTPUT_DIR}/)" if fmt == "pdf" else ""
+            raise RenderError(f"quarto wrote no {path}{copied}", engine=f"quarto ({fmt})")
     return outputs, quarto_warnings(run.stderr)
