@@ -118,6 +118,19 @@ def test_every_markdown_cell_reads_as_meant_no_raw_markup(edition):
     assert "2 mai 2024" in " ".join(strings(content))
 
 
+def test_the_chapters_markdown_cells_read_as_meant():
+    """The chapter notebooks the editions execute (their Markdown cells are copied unchanged), and
+    the root project's home page."""
+    for path in [ROOT / "index.ipynb", *sorted((ROOT / "notebooks").glob("*.ipynb"))]:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        nbformat.validate(nbformat.reads(json.dumps(nb), as_version=4))
+        for cell in nb["cells"]:
+            assert isinstance(cell["source"], list), path.name
+            if cell["cell_type"] == "markdown":
+                words = " ".join(strings(pandoc_blocks(as_quarto_joins(cell))))
+                assert "{." not in words and ":::" not in words, (path.name, words)
+
+
 def test_the_home_page_as_a_string_would_be_one_long_heading():
     """The defect this avoids: the same Markdown stored as one string, joined as Quarto joins it."""
     source = quarto_project.home_source(META)
