@@ -52,6 +52,10 @@ def write_edition(folder: Path, meta: dict) -> tuple[Path, dict]:
     for name, title in (("00-synthese.ipynb", "Synthèse"), ("06-annexes.ipynb", "Annexes")):
         nbformat.write(executed_chapter(title), str(folder / "notebooks" / name))
         paths.append(folder / "notebooks" / name)
+    # A cell whose source is one string, as a tool other than nbformat may write it.
+    nb = json.loads(paths[0].read_text(encoding="utf-8"))
+    nb["cells"][0]["source"] = "".join(nb["cells"][0]["source"])
+    paths[0].write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
     config = quarto_project.write_edition_project(folder, paths[:1], paths[1:], meta, load_book(ROOT),
                                                   basename="etat-des-lieux-2018-departement-48")
     return folder, yaml.safe_load(config.read_text(encoding="utf-8"))
