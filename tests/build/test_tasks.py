@@ -70,9 +70,10 @@ def test_an_answer_round_trips_through_pickle():
 def test_a_split_edition_gets_one_answer_the_first_failure_wins():
     parts = [EditionAnswer({}, {"chapitre 01": 2.0, "notebooks": 2.0}),
              EditionAnswer({}, {"chapitre 02": 3.0, "notebooks": 3.0}),
-             EditionAnswer({"html": Path("/r/a.html")}, {"notebooks": 0.0, "rendu": 1.0})]
+             EditionAnswer({"html": Path("/r/a.html")}, {"notebooks": 0.0, "rendu": 1.0}, warnings=("WARN: x",))]
     merged = workers.merge(parts)
     assert merged.failure is None and merged.outputs == {"html": Path("/r/a.html")}
+    assert merged.warnings == ("WARN: x",)                  # the renderer's, from the part that rendered
     assert merged.timings == {"chapitre 01": 2.0, "notebooks": 3.0, "chapitre 02": 3.0, "rendu": 1.0}
     first = BuildFailure("departement:48", "Lozère (48)", "cell", "ValueError", "un")
     second = BuildFailure("departement:48", "Lozère (48)", "run", "OSError", "deux")

@@ -85,6 +85,21 @@ def test_the_report_lists_each_failure(capsys):
     assert "1 édition en échec : ✗ Hérault (34) (departement:34) : worker: BrokenProcessPool: [boum]" in err
 
 
+def test_the_renderers_warnings_are_shown_at_the_end(capsys):
+    """Quarto prints them among its progress, in a worker: the build shows them where they are read."""
+    report = report_of({"built": 1, "skipped": 1})
+    report.renderer = "quarto 1.10.18"
+    report.outcomes[0].label = "Hérault (34)"
+    report.outcomes[0].warnings = ("WARN: Unknown option 'x'", "[WARNING] Could not fetch resource a.svg")
+    assert build_report.render_warnings(report) == ["Hérault (34) : WARN: Unknown option 'x'",
+                                                    "Hérault (34) : [WARNING] Could not fetch resource a.svg"]
+    assert build_report.show_report(report, single=False) == 0          # warned, not failed
+    err = flat(capsys.readouterr().err)
+    assert ("2 avertissements du rendu (quarto 1.10.18) : ! Hérault (34) : WARN: Unknown option 'x' "
+            "! Hérault (34) : [WARNING] Could not fetch resource a.svg") in err
+    assert build_report.render_warnings(report_of({"built": 2})) == []
+
+
 def test_the_observer_logs_the_plan_and_draws_a_bar_only_while_editions_build():
     console = Console(file=io.StringIO(), force_terminal=False, width=120, log_path=False)
     observer = build_report.ConsoleObserver(console, progress=True)

@@ -96,12 +96,13 @@ def pdf_pages(pdf: Path) -> list[str]:
 
 def test_markdown_table_gets_its_caption_number_and_source_line(book):
     html = book["html"]
-    assert re.search(r'<table id="tbl-chiffres">\s*<caption><strong>Tableau\xa01</strong>\xa0: Chiffres clés',
-                     html)
+    assert re.search(r'<table id="tbl-chiffres">\s*<caption><strong>Tableau\xa01.1</strong>\xa0: Chiffres clés',
+                     html)                                       # numbered in its chapter, as Quarto does
     assert SOURCE_LINE in html
     assert 'class="table-scroll"' in html                       # scrolls in its own box on a phone
     text = "\n".join(pdf_pages(book["pdf"]))
-    assert re.search(r"Tableau\s1\s?: Chiffres clés", text) and SOURCE_LINE in " ".join(text.split())
+    assert re.search(r"Tableau\s1\.1\s?: Chiffres clés", text) and SOURCE_LINE in " ".join(text.split())
+    assert re.search(r"Tableau\sA\.1\s?: Tous les départements", text)          # an appendix's: lettered
 
 
 def test_markdown_callout_is_a_callout_in_both_formats(book):
@@ -123,14 +124,14 @@ def test_html_div_callout_reads_in_jupyterlab_and_is_a_callout_in_both_formats(b
 def test_svg_figure_is_vector_with_its_alt_text_in_both_formats(book):
     assert re.search(r'<img [^>]*src="data:image/svg\+xml;base64,[^"]+"[^>]*alt="' + re.escape(ALT), book["html"])
     assert re.search(r'#image\("ch00-img001\.svg", width: \d+%, alt: "' + re.escape(ALT), book["typ"])
-    assert "Figure\xa01" in book["html"]
+    assert "Figure\xa01.1" in book["html"]
 
 
 def test_a_labelled_cell_without_figure_is_not_captioned(book):
     html = book["html"]
     assert "aucune valeur publiable" in html
     assert "Carte" not in re.sub(r"<em>Carte : aucune[^<]*</em>", "", html)
-    assert "Figure\xa02" not in html
+    assert "Figure\xa01.2" not in html
 
 
 def test_long_table_breaks_across_pages_with_its_header_repeated(book):

@@ -1,24 +1,26 @@
-"""What Quarto reads, checked without Quarto: the root project (home page, author, French
-captions, execution and parameters) and the Quarto project written in each edition folder.
+"""Quarto without Quarto: the root project (home page, author, French captions, execution and
+parameters), and ``render_project`` driving a stand-in ``quarto`` that writes what Quarto writes
+(the HTML site, the PDF in ``_book``, warnings) and runs the project's post-render script.
 
-The renderings themselves are compared in ``tests/build/test_quarto_render.py`` where Quarto
-is installed.
+The edition's Quarto project: ``test_quarto_project.py``; the renderings themselves are compared
+in ``tests/build/test_quarto_render.py`` where Quarto is installed.
 """
 
 from __future__ import annotations
 
-import base64
-import json
 import re
+import sys
+import textwrap
 
 import nbformat
 import pytest
 import yaml
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from analysis.core import territories
-from analysis.render import load_book, quarto
+from analysis.core.errors import RenderError
+from analysis.render import load_book, quarto, renderers
 from tests.conftest import ROOT
+from tests.render.test_quarto_project import META, write_edition
 
 ROOT_CONFIG = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
 PARAMETER_NAMES = {"territoire", "annee", "data_dir", "seuil_secret"}
@@ -68,86 +70,89 @@ def test_quarto_parameters_reach_the_notebooks_as_papermill_gives_them():
         assert f"--execute-params params/editions/{path.name}" in path.read_text(encoding="utf-8")
 
 
-# ----------------------------------------------------------------------------- edition project
-PNG = base64.b64encode(bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360f8"
-    "ff3f0005fe02fea7d6a4a70000000049454e44ae426082")).decode()
-META = {"title": "État des lieux du numérique éducatif", "subtitle": "Lozère (48) — millésime 2018",
-        "territory": "Lozère (48)", "territory_id": "departement:48", "year": 2018,
-        "author": "Projet « État des lieux »", "date": "Millésime 2018", "source": "Sources : essai",
-        "demo": True}
+# ----------------------------------------------------------------------------- render_project
+BASENAME = "etat-des-lieux-2018-departement-48"
+#: What Quarto 1.10 prints on standard error, in colour (a warning of a Lua filter, one of its own).
+STDERR = ("[1/3] index.ipynb\n\x1b[33mWARNING (filters/main.lua:12) The following string was found in "
+          "the document: :::\nThis usually indicates a problem with a fenced div.\x1b[39m\n\n"
+          "\x1b[33mWARN: Unknown option\x1b[39m\nOutput created: _book/index.html\n")
 
 
-@pytest.fixture()
-def edition(tmp_path):
-    folder = tmp_path / "2018" / "departement-48"
-    (folder / "notebooks").mkdir(parents=True)
-    figure = new_code_cell('#| label: fig-a\n#| fig-cap: "Accès"\nch.show_figure(f)', outputs=[
-        new_output("display_data", data={"image/png": PNG, "text/plain": "Barres : 98 %"},
-                   metadata={"image/png": {"alt": "Barres : 98 %"}})])
-    paths = []
-    for name in ("00-synthese.ipynb", "06-annexes.ipynb"):
-        nbformat.write(new_notebook(cells=[new_markdown_cell("# Titre"), figure]), str(folder / "notebooks" / name))
-        paths.append(folder / "notebooks" / name)
-    config = quarto.write_edition_project(folder, paths[:1], paths[1:], META, load_book(ROOT),
-                                          basename="etat-des-lieux-2018-departement-48")
-    return folder, yaml.safe_load(config.read_text(encoding="utf-8"))
+@pytest.fixture
+def stand_in_quarto(tmp_path):
+    """A ``quarto`` that renders as Quarto does to the file system: a render of the project empties
+    ``_book`` (without --no-clean), writes the HTML site and/or the PDF there, then runs the
+    project's post-render script with Quarto's variables (src/command/render/project.ts)."""
+    script = tmp_path / "quarto"
+    script.write_text(textwrap.dedent(f"""\
+        #!{sys.executable}
+        import os, shutil, subprocess, sys
+        from pathlib import Path
+        args = sys.argv[1:]
+        folder = Path(args[1])
+        to = args[args.index("--to") + 1] if "--to" in args else None
+        book = folder / "_book"
+        if "--no-clean" not in args:
+            shutil.rmtree(book, ignore_errors=True)
+        book.mkdir(exist_ok=True)
+        outputs = []
+        if to in (None, "html"):
+            (book / "index.html").write_text("<title>Accueil</title>")
+            (book / "search.json").write_text("[]")
+            outputs.append("_book/index.html")
+        if to in (None, "typst"):
+            (book / "{BASENAME}.pdf").write_bytes(b"%PDF-1.7 " + os.urandom(8))
+            outputs.append("_book/{BASENAME}.pdf")
+        sys.stderr.write(os.environ.get("STDERR_TEXT", ""))
+        env = dict(os.environ, QUARTO_PROJECT_OUTPUT_DIR=str(book), QUARTO_PROJECT_RENDER_ALL="1",
+                   QUARTO_PROJECT_OUTPUT_FILES="\\n".join(outputs))
+        subprocess.run([os.environ["QUARTO_PYTHON"], "post-render.py"], cwd=folder, env=env, check=True)
+        """), encoding="utf-8")
+    script.chmod(0o755)
+    return str(script)
 
 
-def test_edition_folder_is_a_quarto_book_that_renders_without_executing(edition):
-    folder, config = edition
-    assert config["project"] == {"type": "book", "output-dir": "_book"}
-    assert config["execute"]["enabled"] is False and config["execute"]["freeze"] is False
-    book = config["book"]
-    assert book["chapters"] == ["index.ipynb", "notebooks/00-synthese.ipynb"]
-    assert book["appendices"] == ["notebooks/06-annexes.ipynb"]
-    for path in book["chapters"] + book["appendices"]:
-        nbformat.validate(nbformat.read(str(folder / path), as_version=4))
-    assert book["output-file"] == "etat-des-lieux-2018-departement-48"
-    assert book["author"] and "date" not in book          # "Millésime 2018" is not a date
-    assert config["language"]["crossref-tbl-title"] == "Tableau"
-    assert config["etat-des-lieux"] == {"territoire": "departement:48", "annee": 2018,
-                                        "libelle": "Lozère (48)", "demo": True}
+@pytest.fixture
+def edition_folder(tmp_path):
+    folder, _ = write_edition(tmp_path / "2018" / "departement-48", META)
+    return folder
 
 
-def test_edition_identity_and_demo_marking_on_every_page(edition):
-    folder, config = edition
-    assert "Lozère (48) — millésime 2018" in config["book"]["subtitle"]
-    assert "DONNÉES DE DÉMONSTRATION" in config["book"]["subtitle"]
-    html = folder / config["format"]["html"]["include-before-body"][0]
-    typ = folder / config["format"]["typst"]["include-before-body"][0]
-    assert "Lozère (48) — millésime 2018" in html.read_text(encoding="utf-8")
-    marks = typ.read_text(encoding="utf-8")
-    assert "#set page(foreground:" in marks and "DONNÉES DE DÉMONSTRATION" in marks
-    assert "#show table: set par(justify: false)" in marks
-    home = nbformat.read(str(folder / "index.ipynb"), as_version=4)
-    assert "callout-warning" in home.cells[0].source and "Lozère (48)" in home.cells[0].source
+def test_quarto_renders_both_formats_and_says_its_warnings(stand_in_quarto, edition_folder, monkeypatch):
+    monkeypatch.setenv("STDERR_TEXT", STDERR)
+    outputs, warnings = quarto.render_project(edition_folder, BASENAME, ("html", "pdf"), quarto=stand_in_quarto)
+    assert outputs == {"html": edition_folder / "_book" / "index.html", "pdf": edition_folder / f"{BASENAME}.pdf"}
+    assert outputs["pdf"].read_bytes() == (edition_folder / "_book" / f"{BASENAME}.pdf").read_bytes()
+    assert warnings == ["WARNING (filters/main.lua:12) The following string was found in the document: ::: "
+                        "This usually indicates a problem with a fenced div.", "WARN: Unknown option"]
+    rendered = renderers.QuartoRenderer("", stand_in_quarto, "1.10.18").render(
+        [], [], folder=edition_folder, basename=BASENAME, meta=META, book=None, formats=("html", "pdf"))
+    assert rendered.outputs == outputs and len(rendered.warnings) == 2
 
 
-def test_quarto_gets_the_alt_text_of_each_figure(edition):
-    folder, _ = edition
-    nb = json.loads((folder / "notebooks" / "00-synthese.ipynb").read_text(encoding="utf-8"))
-    cell = next(c for c in nb["cells"] if c["cell_type"] == "code")
-    assert cell["metadata"]["fig-alt"] == "Barres : 98 %"      # Quarto reads cell options there
-    assert "".join(cell["source"]).startswith("#| label: fig-a")   # code untouched: keys unchanged
+def test_a_render_of_one_format_keeps_the_other(stand_in_quarto, edition_folder):
+    """``quarto render <edition> --to typst`` empties _book: the site comes back from its copy."""
+    quarto.render_project(edition_folder, BASENAME, ("html", "pdf"), quarto=stand_in_quarto)
+    site = (edition_folder / "_book" / "index.html").read_text()
+    outputs, _ = quarto.render_project(edition_folder, BASENAME, ("pdf",), quarto=stand_in_quarto)
+    assert (edition_folder / "_book" / "index.html").read_text() == site
+    assert (edition_folder / "_book" / "search.json").exists() and outputs["pdf"].exists()
+    pdf = outputs["pdf"].read_bytes()
+    outputs, _ = quarto.render_project(edition_folder, BASENAME, ("html",), quarto=stand_in_quarto)
+    assert (edition_folder / f"{BASENAME}.pdf").read_bytes() == pdf        # the PDF beside the notebooks
 
 
-def test_a_labelled_cell_that_drew_nothing_is_no_figure_for_quarto(edition, tmp_path):
-    """The pre-ast filter on the Div Quarto makes of a labelled cell (as Quarto writes it)."""
-    import subprocess
-
-    from analysis.render.book import pandoc_path
-
-    folder, config = edition
-    assert {"path": "no-figure.lua", "at": "pre-ast"} in config["filters"]
-    assert (folder / "no-figure.lua").exists()
-    assert {"path": "src/analysis/render/filters/no-figure.lua", "at": "pre-ast"} in ROOT_CONFIG["filters"]
-    source = (':::: {#fig-carte .cell fig-cap="Carte du THD"}\n::: {.cell-output-display}\n'
-              "*Carte : aucune valeur publiable.*\n:::\n::::\n\n"
-              ':::: {#fig-ok .cell fig-cap="Vraie figure"}\n![](a.png)\n::::\n')
-    out = subprocess.run([pandoc_path(), "-f", "markdown", "-t", "markdown", "--lua-filter",
-                          str(folder / "no-figure.lua")], input=source, capture_output=True, text=True,
-                         check=True).stdout
-    assert "fig-carte" not in out and "Carte du THD" not in out and "aucune valeur publiable" in out
-    assert '{#fig-ok .cell fig-cap="Vraie figure"}' in out
-
+def test_a_render_that_wrote_no_pdf_fails(stand_in_quarto, edition_folder, monkeypatch, tmp_path):
+    """A PDF left by an earlier render is never taken for this one's."""
+    (edition_folder / f"{BASENAME}.pdf").write_bytes(b"%PDF ancien")
+    lazy = tmp_path / "lazy-quarto"
+    lazy.write_text(f"#!{sys.executable}\nimport sys; sys.stderr.write('WARN: rien\\n')\n", encoding="utf-8")
+    lazy.chmod(0o755)
+    with pytest.raises(RenderError, match="quarto wrote no .*pdf"):
+        quarto.render_project(edition_folder, BASENAME, ("pdf",), quarto=str(lazy))
+    failing = tmp_path / "failing-quarto"
+    failing.write_text(f"#!{sys.executable}\nimport sys; sys.stderr.write('ERROR: typst a échoué'); sys.exit(1)\n",
+                       encoding="utf-8")
+    failing.chmod(0o755)
+    with pytest.raises(RenderError, match="typst a échoué"):
+        quarto.render_project(edition_folder, BASENAME, ("pdf",), quarto=str(failing))

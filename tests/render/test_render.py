@@ -20,7 +20,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
 
 from analysis.render import BookConfigError, RenderError, load_book, render_book
-from analysis.render.notebook import Numbering, Ref, resolve_crossrefs
+from analysis.render.crossrefs import CAPTION_DELIMITER, caption_label
+from analysis.render.notebook import Numbering, Ref, _ChapterState, _number_headings, resolve_crossrefs
 from tests.conftest import ROOT
 
 DEMO = "DONNÉES DE DÉMONSTRATION"
@@ -219,6 +220,19 @@ def test_resolve_crossrefs_forms():
     assert "**?\\@fig-zz**" in text and numbering.unresolved == ["fig-zz"]
 
 
+def test_figures_and_tables_are_numbered_in_their_chapter_as_quarto_numbers_them():
+    """« Figure 2.1 », « Tableau A.1 »: Quarto's numbering in a book, whose HTML pages are
+    rendered one by one (no number can run through the book there)."""
+    numbering = Numbering()
+    numbers = []
+    for heading, letter in (("# Synthèse", None), ("# Connectivité\n\n## Accès", None),
+                            ("# Préface {.unnumbered}", None), ("# Sources", "A")):
+        _number_headings(heading, numbering, _ChapterState(Path("x.ipynb"), appendix_letter=letter))
+        numbers.append((numbering.next_figure(), numbering.next_table(), numbering.next_figure()))
+    assert numbers == [("1.1", "1.1", "1.2"), ("2.1", "2.1", "2.2"), ("1", "1", "2"), ("A.1", "A.1", "A.2")]
+    assert caption_label("Tableau", "A.1") + CAPTION_DELIMITER == "Tableau\u00a0A.1\u00a0:"
+
+
 # ---------------------------------------------------------------------------------------------
 # HTML
 # ---------------------------------------------------------------------------------------------
@@ -231,7 +245,7 @@ def test_html_is_one_self_contained_french_file(rendered):
     assert re.search(r'<html[^>]* lang="fr"', html)
     assert "Connectivité" in html and "Accès à internet" in html
     assert "98 % des établissements (27 % n.c.) ont un accès." in html  # text/markdown output
-    assert "Figure\u00a01" in html and "Tableau\u00a01" in html
+    assert "Figure\u00a02.1" in html and "Tableau\u00a02.1" in html       # numbered in chapter 2
     assert "data:image/png;base64," in html
     assert 'alt="Diagramme en barres des établissements connectés"' in html
     # No external resource: every http(s) URL is the href of a plain <a> link in the text;
@@ -257,15 +271,15 @@ def test_html_numbering_tables_and_crossrefs(rendered):
     assert "Annexe A — Sources et définitions" in html and "A.1 Glossaire" in html
     # The pandas table is a real table with its numbered caption, numbers right-aligned.
     table = re.search(r'<table id="tbl-academies".*?</table>', html, re.DOTALL).group(0)
-    caption = "<caption><strong>Tableau\u00a01</strong>\u00a0: Écoles par académie</caption>"
+    caption = "<caption><strong>Tableau\u00a02.1</strong>\u00a0: Écoles par académie</caption>"
     assert caption in table
     assert '<td style="text-align: right;">1234</td>' in table
     assert "<th style=\"text-align: left;\">Académie</th>" in table
     # Cross-references, including from another chapter.
-    assert '<a href="#fig-acces">figure\u00a01</a>' in html
-    assert '<a href="#tbl-academies">tableau\u00a01</a>' in html
+    assert '<a href="#fig-acces">figure\u00a02.1</a>' in html
+    assert '<a href="#tbl-academies">tableau\u00a02.1</a>' in html
     assert '<a href="#sec-acces">section\u00a02.1</a>' in html
-    assert '<a href="#fig-acces">1</a>' in html
+    assert '<a href="#fig-acces">2.1</a>' in html
     # The synthesis chapter takes its title from the YAML front matter raw cell.
     assert re.search(r'<span class="header-section-number">1</span> Synthèse', html)
 
@@ -308,10 +322,10 @@ def test_more_cell_options(tmp_path):
     out = render_book([path], tmp_path / "out", "x", formats=("html",))
     html = out["html"].read_text(encoding="utf-8")
     nb_ = "\u00a0"
-    assert f"<strong>Figure{nb_}1</strong>{nb_}: Première" in html
-    assert f"<strong>Figure{nb_}2</strong>{nb_}: Seconde" in html
-    assert f'<a href="#fig-duo">figure{nb_}1</a>, <a href="#fig-duo-2">figure{nb_}2</a>' in html
-    assert re.search(r'<table id="tbl-pipe">\s*<caption><strong>Tableau.1</strong>.: '
+    assert f"<strong>Figure{nb_}1.1</strong>{nb_}: Première" in html
+    assert f"<strong>Figure{nb_}1.2</strong>{nb_}: Seconde" in html
+    assert f'<a href="#fig-duo">figure{nb_}1.1</a>, <a href="#fig-duo-2">figure{nb_}1.2</a>' in html
+    assert re.search(r'<table id="tbl-pipe">\s*<caption><strong>Tableau.1\.1</strong>.: '
                      r"Parc <em>informatique</em></caption>", html)
     assert "<strong>SORTIE-ASIS</strong>" in html
     assert "RESULTAT-42" in html and "Line2D" not in html
@@ -339,8 +353,8 @@ def test_pdf_content(rendered):
     # pdftotext turns U+202F/U+00A0 into plain spaces (or nothing): whitespace is lenient.
     assert re.search(r"« Guillemets », œuvre, ça, espace fine\s?: oui\.", text)
     assert "98 % des établissements (27 % n.c.) ont un accès." in text
-    assert re.search(r"Figure\s1\s?: Part des établissements connectés", text)
-    assert re.search(r"Tableau\s1\s?: Écoles par académie", text)
+    assert re.search(r"Figure\s2\.1\s?: Part des établissements connectés", text)
+    assert re.search(r"Tableau\s2\.1\s?: Écoles par académie", text)
     assert "Toulouse" in text and "1234" in text
     assert "Annexe A — Sources et définitions" in text
     for leaked in ("AVERTISSEMENT-SECRET", "SORTIE-STDOUT-CACHEE", "OUTPUT-FALSE-TEXT"):

@@ -357,6 +357,7 @@ def _finish(planned: _Planned, answer: EditionAnswer, folder: Path) -> None:
     outcome.status = "built" if outcome.action == "execute" else "rendered"
     outcome.timings = dict(answer.timings)
     outcome.outputs = {fmt: str(p) for fmt, p in answer.outputs.items()}
+    outcome.warnings = answer.warnings
     record = cache.outputs_record(folder, answer.outputs)
     old = cache.read_manifest(folder)
     if old and old.get("render_key") == keys.render_key(inputs):

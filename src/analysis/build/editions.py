@@ -20,7 +20,7 @@ from analysis.core import config, territories
 from analysis.core.errors import BookConfigError, BuildError
 from analysis.core.publication import AUTHOR, TITLE
 from analysis.indicators import SECRET_THRESHOLD
-from analysis.render.renderers import Renderer
+from analysis.render.renderers import Rendered, Renderer
 
 
 @dataclass
@@ -47,6 +47,7 @@ class BuildResult:
     edition: Edition
     outputs: dict[str, Path] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()          # what the renderer warned of
 
 
 def edition_for(spec: str, year: int, out_dir: str | Path | None = None) -> Edition:
@@ -180,13 +181,14 @@ def build_edition(edition: Edition, data_dir: str | Path, *, renderer: Renderer,
         return result
     start = time.perf_counter()
     meta = meta if meta is not None else render_meta(edition, Store(data_dir))
-    result.outputs = render_edition(edition, book, meta, formats, renderer, included)
+    rendered = render_edition(edition, book, meta, formats, renderer, included)
+    result.outputs, result.warnings = rendered.outputs, rendered.warnings
     result.timings["rendu"] = time.perf_counter() - start
     return result
 
 
 def render_edition(edition: Edition, book, meta: dict, formats, renderer: Renderer,
-                   included: Collection[str] | None = None) -> dict[str, Path]:
+                   included: Collection[str] | None = None) -> Rendered:
     """Render the executed notebooks of ``edition`` with ``renderer`` (HTML and PDF beside them)."""
     from analysis.build import editorial
     from analysis.render import quarto

@@ -25,6 +25,7 @@ class EditionOutcome:
     failure: BuildFailure | None = None
     timings: dict[str, float] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()      # the renderer's (Quarto's), shown at the end of the build
 
     def fail(self, failure: BuildFailure) -> None:
         self.status, self.failure = "failed", failure

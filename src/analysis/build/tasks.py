@@ -71,3 +71,4 @@ class EditionAnswer:
     outputs: dict[str, Path] = field(default_factory=dict)      # format -> file
     timings: dict[str, float] = field(default_factory=dict)     # step -> seconds
     failure: BuildFailure | None = None
+    warnings: tuple[str, ...] = ()                              # the renderer's, shown at the end

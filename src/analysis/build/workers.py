@@ -102,7 +102,7 @@ def _try_twice(task: EditionTask, edition) -> EditionAnswer:
             kernels.stop_worker_kernel()
             continue
         timings = dict(result.timings, **({"nouvel_essai": 1.0} if first else {}))
-        return EditionAnswer(outputs=dict(result.outputs), timings=timings)
+        return EditionAnswer(outputs=dict(result.outputs), timings=timings, warnings=tuple(result.warnings))
     return EditionAnswer(failure=replace(first, attempts=2))
 
 
@@ -138,12 +138,14 @@ def merge(answers: list[EditionAnswer]) -> EditionAnswer:
         return EditionAnswer(failure=failures[0])
     outputs: dict[str, Path] = {}
     timings: dict[str, float] = {}
+    warnings: list[str] = []
     for answer in answers:
         outputs.update(answer.outputs)
+        warnings += answer.warnings
         for name, seconds in answer.timings.items():
             timings[name] = max(seconds, timings.get(name, 0.0)) if name in ("notebooks", "nouvel_essai") \
                 else seconds
-    return EditionAnswer(outputs, timings)
+    return EditionAnswer(outputs, timings, warnings=tuple(dict.fromkeys(warnings)))
 
 
 class Interrupted(Exception):

@@ -2,9 +2,9 @@
 
 While it builds: :class:`ConsoleObserver` (the batch's :class:`analysis.build.options.BuildObserver`)
 logs its steps and draws one progress bar. When it is done: :func:`show_report` prints the
-outputs, each edition built, the failures (:func:`failure_text`, field by field from
-:class:`analysis.build.tasks.BuildFailure`), the one-line :func:`summary` and how to resume after
-Ctrl-C.
+outputs, each edition built, the one-line :func:`summary`, the renderer's warnings
+(:func:`render_warnings`), the failures (:func:`failure_text`, field by field from
+:class:`analysis.build.tasks.BuildFailure`) and how to resume after Ctrl-C.
 """
 
 from __future__ import annotations
@@ -125,6 +125,13 @@ def failure_text(failure: BuildFailure) -> str:
             f"journal : {failure.log}")
 
 
+def render_warnings(report: BatchReport) -> list[str]:
+    """What the renderer warned of while it rendered the editions of this build, one line each:
+    « Haute-Garonne (31) : WARN: … » (Quarto prints them as it renders; the build shows them at
+    its end, where they are read)."""
+    return [f"{outcome.label} : {warning}" for outcome in report.outcomes for warning in outcome.warnings]
+
+
 def show_report(report: BatchReport, *, single: bool) -> int:
     """Print what was built (paths on standard output), failures, how to resume. Exit code."""
     for outcome in report.outcomes:
@@ -140,6 +147,12 @@ def show_report(report: BatchReport, *, single: bool) -> int:
     for name, path in sorted(report.index.items(), key=lambda item: item[0] != "index"):  # then csv (, xlsx)
         out.print(f"{name}: {path}", highlight=False)
     console.print(summary(report), highlight=False)
+    warned = render_warnings(report)
+    if warned:
+        console.print(f"[yellow]{plural(len(warned), 'avertissement', 'avertissements')} du rendu "
+                      f"({report.renderer}) :[/]", highlight=False)
+        for line in warned:
+            console.print(f"  [yellow]![/] {escape(line)}", highlight=False)
     if report.failures:
         console.print(f"[red]{plural(len(report.failures), 'édition en échec', 'éditions en échec')} :[/]",
                       highlight=False)

@@ -1,7 +1,9 @@
 """Numbering and cross-references of the book: chapter headings (sections, appendices "A.1"),
-figures and tables numbered through the whole book, and ``@fig-…``/``@tbl-…``/``@sec-…``
-references resolved once every chapter is numbered (read by :mod:`.notebook`, :mod:`.outputs`
-and :mod:`.book`).
+figures and tables numbered by chapter as Quarto numbers them in a book (« Figure 3.1 »,
+« Tableau A.2 »), their captions (« Figure 3.1 : titre », the style of both renderers), and
+``@fig-…``/``@tbl-…``/``@sec-…`` references resolved once every chapter is numbered (read by
+:mod:`.notebook`, :mod:`.outputs`, :mod:`.book` and, for the caption delimiter,
+:mod:`.quarto_project`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,14 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 NBSP = "\u00a0"
+#: Between a caption's label and its text: « Figure 3.1 : titre » (French: a no-break space before
+#: the colon). Quarto writes it as its ``crossref.title-delim``; ``typst-show.typ`` as ``~:``.
+CAPTION_DELIMITER = NBSP + ":"
+
+
+def caption_label(noun: str, number: str) -> str:
+    """« Figure 3.1 », « Tableau A.2 »: what precedes :data:`CAPTION_DELIMITER` in a caption."""
+    return f"{noun}{NBSP}{number}"
 
 _FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 _DIV_OPEN_RE = re.compile(r"^[ \t]*(:{3,})[ \t]*\{?([^}\n]*)\}?[ \t]*$")
@@ -47,10 +57,13 @@ _PLURALS = {"figure": "figures", "tableau": "tableaux", "section": "sections",
 
 @dataclass
 class Numbering:
-    """Book-wide counters and label registry, shared by every chapter of one render."""
+    """Counters and label registry, shared by every chapter of one render: sections through the
+    book, figures and tables within their chapter (``chapter``: "3", "A"; none before the first
+    numbered chapter, or in an unnumbered one: then « Figure 1 »)."""
 
     figures: int = 0
     tables: int = 0
+    chapter: str | None = None
     sections: list[int] = field(default_factory=lambda: [0] * 6)
     appendices: int = 0
     refs: dict[str, Ref] = field(default_factory=dict)
@@ -63,13 +76,20 @@ class Numbering:
             return
         self.refs[label] = ref
 
-    def next_figure(self) -> int:
-        self.figures += 1
-        return self.figures
+    def start_chapter(self, label: str | None) -> None:
+        """A chapter (``label``: its number or letter) starts: its figures and tables from 1."""
+        self.chapter, self.figures, self.tables = label, 0, 0
 
-    def next_table(self) -> int:
+    def _number(self, n: int) -> str:
+        return f"{self.chapter}.{n}" if self.chapter else str(n)
+
+    def next_figure(self) -> str:
+        self.figures += 1
+        return self._number(self.figures)
+
+    def next_table(self) -> str:
         self.tables += 1
-        return self.tables
+        return self._number(self.tables)
 
 
 def resolve_crossrefs(markdown: str, numbering: Numbering) -> str:
@@ -217,6 +237,7 @@ def _number_headings(markdown: str, numbering: Numbering, state: _ChapterState) 
                 number = letter
                 state.seen_h1 = True
                 counters[:] = [0] * 6
+                numbering.start_chapter(letter)
             else:
                 counters[level - 1] += 1
                 counters[level:] = [0] * (6 - level)
@@ -230,12 +251,16 @@ def _number_headings(markdown: str, numbering: Numbering, state: _ChapterState) 
             counters[level - 1] += 1
             counters[level:] = [0] * (6 - level)
             number = ".".join(str(c) for c in counters[:level])
+            if level == 1:
+                numbering.start_chapter(number)
             if ident:
                 noun = "chapitre" if level == 1 else "section"
                 numbering.register(ident, Ref(noun, number, ident), str(state.path))
         elif ident:
             log.warning("%s: heading #%s is unnumbered and cannot be referenced by number",
                         state.path, ident)
+        if level == 1 and state.appendix_letter is None and "unnumbered" in classes:
+            numbering.start_chapter(None)
         lines[i] = f"{'#' * level} {text}{_format_attrs(ident, classes, others)}"
     return "\n".join(lines)
 

@@ -13,7 +13,7 @@ What is kept, what is dropped
 
 Numbering
 ---------
-Figures and tables are numbered through the whole book (:mod:`.outputs`). Chapters are numbered
+Figures and tables are numbered by chapter, « Figure 3.1 » (:mod:`.outputs`). Chapters are numbered
 by pandoc/typst; appendix headings are unnumbered and carry their own label ("Annexe A — …",
 "A.1 …") so that HTML and PDF agree.
 """

@@ -10,8 +10,8 @@
   ``Text(0.5, 1.0, '…')`` that notebooks leak as the value of their last line).
 
 Figures and tables with a caption or a ``fig-``/``tbl-`` label (:mod:`.cell_options`) are
-numbered through the whole book ("Figure 3 : …", "Tableau 2 : …"); uncaptioned, unlabelled
-images stay plain images.
+numbered by chapter, as Quarto numbers them ("Figure 3.1 : …", "Tableau A.2 : …"); uncaptioned,
+unlabelled images stay plain images.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from analysis.render.cell_options import shown_cell_options
-from analysis.render.crossrefs import NBSP, Numbering, Ref, _plain_text
+from analysis.render.crossrefs import CAPTION_DELIMITER, Numbering, Ref, _plain_text, caption_label
 from analysis.render.images import IMAGE_EXT, decode_image, image_width_percent
 from analysis.render.pandoc_text import attr_value, caption_text, nb_text, one_line, raw_block
 
@@ -59,11 +59,11 @@ class CellOutputs:
             anchor = label or f"fig-{self.prefix}-{self.n_figures}"
             attrs.append(f"#{anchor}")
             if label:
-                self.numbering.register(label, Ref("figure", str(number), anchor),
+                self.numbering.register(label, Ref("figure", number, anchor),
                                         str(self.path))
-            shown = f"**Figure{NBSP}{number}**"
+            shown = f"**{caption_label('Figure', number)}**"
             if caption:
-                shown += f"{NBSP}: {caption_text(caption)}"
+                shown += f"{CAPTION_DELIMITER} {caption_text(caption)}"
             alt_text = alt or _plain_text(caption or f"Figure {number}")
         else:
             shown = ""
@@ -141,9 +141,9 @@ class CellOutputs:
             anchor = label if label and label.startswith("tbl-") else \
                 f"tbl-{self.prefix}-{self.n_tables}"
             if label and label.startswith("tbl-"):
-                self.numbering.register(label, Ref("tableau", str(number), anchor),
+                self.numbering.register(label, Ref("tableau", number, anchor),
                                         str(self.path))
-            caption = f"**Tableau{NBSP}{number}**{NBSP}: {one_line(tbl_cap or '')}"
+            caption = f"**{caption_label('Tableau', number)}**{CAPTION_DELIMITER} {one_line(tbl_cap or '')}"
             blocks = [f'::: {{#{anchor} .cell-table tbl-cap="{attr_value(caption)}"}}',
                       *blocks, ":::"]
         return blocks

@@ -1,4 +1,4 @@
-"""Quarto: finding a usable one, each edition folder as a Quarto project, and rendering it.
+"""Quarto: finding a usable one, and rendering an edition folder with it.
 
 Papermill executes the chapters (:mod:`analysis.build`); then either Quarto or the built-in
 renderer (pandoc + typst, :mod:`analysis.render.book`) turns the executed notebooks into HTML and
@@ -7,15 +7,13 @@ finds a ``quarto`` of version :data:`MIN_VERSION` or later (the first to render 
 on ``PATH`` or named by ``$QUARTO_PATH``, else the built-in one.
 
 Whichever renders, the edition folder is left as a Quarto book project
-(:func:`write_edition_project`): its ``_quarto.yml`` (title, territory, millésime, author, demo
-marking, French captions, execution off), a home page ``index.ipynb`` and the executed notebooks,
-so that ``quarto render <edition folder>`` renders it again without executing anything (after an
-editor's change of wording, say).
+(:func:`analysis.render.quarto_project.write_edition_project`); :func:`render_project` runs
+``quarto render`` on it and returns the outputs with the warnings Quarto printed
+(:func:`analysis.render.quarto_warnings.quarto_warnings`).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -24,25 +22,12 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from analysis.core.errors import RenderError
-from analysis.core.publication import DEMO_BANNER, DEMO_WARNING, TITLE
+from analysis.render.quarto_project import OUTPUT_DIR, write_edition_project  # noqa: F401 - the build calls it here
+from analysis.render.quarto_warnings import quarto_warnings
 
 MIN_VERSION = (1, 9, 18)
 ENV_PATH = "QUARTO_PATH"
-OUTPUT_DIR = "_book"
-#: Quarto's French language file says "Table" and "Liste des Tables".
-LANGUAGE = {
-    "crossref-tbl-title": "Tableau",
-    "crossref-lot-title": "Liste des tableaux",
-    "crossref-lof-title": "Liste des figures",
-    "section-title-appendices": "Annexes",
-}
-NO_FIGURE_FILTER = Path(__file__).resolve().parent / "filters" / "no-figure.lua"
-MARKS_HTML = "edition-marks.html"
-MARKS_TYP = "edition-marks.typ"
-HOME = "index.ipynb"
 
 
 def _version(path: str) -> str | None:
@@ -98,134 +83,21 @@ def forget() -> None:
     _find.cache_clear()
 
 
-# ----------------------------------------------------------------------------- edition project
-def edition_config(meta: dict, chapters: list[str], appendices: list[str], basename: str,
-                   book=None) -> dict:
-    """The ``_quarto.yml`` of one edition (paths relative to the edition folder)."""
-    title = meta.get("title") or (book.title if book else TITLE)
-    identity = meta.get("subtitle") or meta.get("territory") or ""
-    html = {"toc": True, "number-sections": True, "html-math-method": "plain",
-            "include-before-body": [MARKS_HTML], "fig-responsive": True}
-    typst = {"papersize": "a4", "toc": True, "section-numbering": "1.1",
-             "include-before-body": [MARKS_TYP]}
-    if book is not None:
-        html.update({k: v for k, v in book.format_options("html").items()
-                     if k in ("toc", "number-sections", "toc-depth")})
-        typst.update({k: v for k, v in book.format_options("typst").items()
-                      if k in ("toc", "section-numbering", "toc-depth", "papersize")})
-    return {
-        "project": {"type": "book", "output-dir": OUTPUT_DIR},
-        "lang": "fr",
-        "language": dict(LANGUAGE),
-        "book": {
-            "title": title,
-            "subtitle": identity + (f" — {DEMO_BANNER}" if meta.get("demo") else ""),
-            # The typst book template needs an author; no `date`: Quarto would read
-            # "Millésime 2018" as 1 January 2018.
-            "author": meta.get("author") or TITLE,
-            "output-file": basename,
-            "chapters": [HOME, *chapters],
-            **({"appendices": appendices} if appendices else {}),
-        },
-        "format": {"html": html, "typst": typst},
-        # A `fig-` labelled cell that drew nothing (NoFigure) is no captioned empty figure.
-        "filters": [{"path": NO_FIGURE_FILTER.name, "at": "pre-ast"}],
-        # The notebooks are executed already (papermill); Quarto's freeze and cache would key on
-        # code and parameters, not on the data.
-        "execute": {"enabled": False, "freeze": False, "cache": False, "echo": False},
-        "etat-des-lieux": {"territoire": meta.get("territory_id"), "annee": meta.get("year"),
-                           "libelle": meta.get("territory"), "demo": bool(meta.get("demo"))},
-    }
-
-
-def home_notebook(meta: dict) -> dict:
-    """The edition's home page: identity, date of the data, sources, demo warning."""
-    lines = [f"# {meta.get('subtitle') or meta.get('territory') or 'Édition'} {{.unnumbered}}", ""]
-    if meta.get("demo"):
-        lines += ["::: {.callout-warning title=\"Données de démonstration\"}",
-                  DEMO_WARNING, ":::", ""]
-    for key in ("date", "source"):
-        if meta.get(key):
-            lines += [str(meta[key]), ""]
-    cell = {"cell_type": "markdown", "id": "edition", "metadata": {}, "source": "\n".join(lines).strip() + "\n"}
-    return {"cells": [cell],
-            "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-                         "language_info": {"name": "python"}},
-            "nbformat": 4, "nbformat_minor": 5}
-
-
-def marks(meta: dict) -> tuple[str, str]:
-    """(HTML, typst) included before the body of every page: edition identity, demo marking."""
-    import html as html_lib
-
-    identity = meta.get("subtitle") or meta.get("territory") or ""
-    demo = bool(meta.get("demo"))
-    banner = html_lib.escape(identity + (f" — {DEMO_BANNER}" if demo else ""))
-    page = (f'<div class="edition-identity{" demo-banner" if demo else ""}" role="note" '
-            f'style="font-weight:bold;padding:.4rem 1rem;text-align:center;'
-            f'{"background:#b00020;color:#fff" if demo else "background:#e6eef6;color:#1d1d1d"}">'
-            f"{banner}</div>\n")
-    text = json.dumps(identity + (f" — {DEMO_BANNER}" if demo else ""), ensure_ascii=False)
-    fill = 'rgb("#b00020")' if demo else "luma(90)"
-    typ = ("// Edition identity and demo marking on every page (written by analysis.render.quarto).\n"
-           "#set page(foreground: place(top + center, dy: 0.6cm, text(size: 8pt, weight: \"bold\", "
-           f"fill: {fill}, {text})))\n"
-           "#show table: set par(justify: false)\n"
-           "#show figure: set block(breakable: true)\n")
-    return page, typ
-
-
-def _alt_into_metadata(path: Path) -> None:
-    """Give Quarto the alt text of each figure: it reads ``fig-alt`` from cell metadata, not
-    from the image's output metadata (where ``ch.show_figure`` puts it). Cell metadata is not
-    in jupyter-cache's key (tags only) nor in the notebook key."""
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    changed = False
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "code" or "fig-alt" in cell.get("metadata", {}):
-            continue
-        alts = [((o.get("metadata") or {}).get(mime) or {}).get("alt")
-                for o in cell.get("outputs", []) for mime in (o.get("data") or {})
-                if mime.startswith("image/")]
-        alts = [a for a in alts if a]
-        if alts:
-            cell.setdefault("metadata", {})["fig-alt"] = alts[0] if len(alts) == 1 else alts
-            changed = True
-    if changed:
-        path.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-
-
-def write_edition_project(folder: Path, chapters: list[Path], appendices: list[Path], meta: dict,
-                          book=None, *, basename: str) -> Path:
-    """Make ``folder`` (holding the executed notebooks) a Quarto book project. Returns its config."""
-    folder = Path(folder)
-    relative = [Path(p).resolve().relative_to(folder.resolve()).as_posix() for p in chapters]
-    relative_apx = [Path(p).resolve().relative_to(folder.resolve()).as_posix() for p in appendices]
-    for path in [*chapters, *appendices]:
-        _alt_into_metadata(Path(path))
-    config = edition_config(meta, relative, relative_apx, basename, book)
-    page, typ = marks(meta)
-    (folder / MARKS_HTML).write_text(page, encoding="utf-8")
-    (folder / MARKS_TYP).write_text(typ, encoding="utf-8")
-    shutil.copyfile(NO_FIGURE_FILTER, folder / NO_FIGURE_FILTER.name)
-    (folder / HOME).write_text(json.dumps(home_notebook(meta), ensure_ascii=False, indent=1) + "\n",
-                               encoding="utf-8")
-    target = folder / "_quarto.yml"
-    target.write_text("# Quarto book project of one edition, written by etat-des-lieux build.\n"
-                      "# `quarto render <this folder>` renders it again without executing.\n"
-                      + yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return target
-
-
-def render_project(folder: Path, basename: str, formats, quarto: str | None = None) -> dict[str, Path]:
-    """``quarto render <folder>`` (HTML site in ``_book/``, typst PDF copied beside the notebooks)."""
+# ----------------------------------------------------------------------------- rendering
+def render_project(folder: Path, basename: str, formats, quarto: str | None = None
+                   ) -> tuple[dict[str, Path], list[str]]:
+    """``quarto render <folder>``: the HTML site in ``_book/``, the typst PDF beside the notebooks
+    (copied there by the project's ``post-render.py``). Returns the path of each format and the
+    warnings Quarto printed; raises :class:`RenderError` with Quarto's message when it fails."""
     folder = Path(folder)
     exe = quarto or find()[0]
     if exe is None:
         raise RenderError(f"{find()[2]}; use --renderer builtin", engine="quarto")
     env = dict(os.environ, QUARTO_PYTHON=sys.executable)
-    # One call for both formats: a project render starts by cleaning its output folder.
+    # One call for both formats: a render of the project starts by emptying its output folder.
     only = [] if set(formats) >= {"html", "pdf"} else ["--to", "html" if "html" in formats else "typst"]
+    if "pdf" in formats:
+        (folder / f"{basename}.pdf").unlink(missing_ok=True)   # a PDF there after the render is this one
     run = subprocess.run([exe, "render", str(folder), *only, "--no-execute"], cwd=folder,
                          capture_output=True, text=True, env=env)
     if run.returncode != 0:
@@ -234,11 +106,9 @@ def render_project(folder: Path, basename: str, formats, quarto: str | None = No
     if "html" in formats:
         outputs["html"] = folder / OUTPUT_DIR / "index.html"
     if "pdf" in formats:
-        produced = folder / OUTPUT_DIR / f"{basename}.pdf"
-        if produced.exists():
-            shutil.copyfile(produced, folder / f"{basename}.pdf")
         outputs["pdf"] = folder / f"{basename}.pdf"
     for fmt, path in outputs.items():
         if not path.exists():
-            raise RenderError(f"quarto wrote no {path}", engine=f"quarto ({fmt})")
-    return outputs
+            copied = f" (the project's post-render.py copies it from {OUTPUT_DIR}/)" if fmt == "pdf" else ""
+            raise RenderError(f"quarto wrote no {path}{copied}", engine=f"quarto ({fmt})")
+    return outputs, quarto_warnings(run.stderr)

@@ -9,6 +9,8 @@ Quarto project, then asks the renderer chosen by :func:`choose` for the HTML and
   (:func:`analysis.render.quarto.render_project`), when a Quarto of version
   :data:`analysis.render.quarto.MIN_VERSION` or later is installed.
 
+Both return a :class:`Rendered`: the file of each format, and the renderer's warnings.
+
 A renderer is a frozen dataclass: the batch sends it to its worker processes (pickled), and its
 :attr:`~Renderer.label` is what an edition's manifest records and its render key hashes
 (:mod:`analysis.build.keys`): a new Quarto renders every edition again.
@@ -20,7 +22,7 @@ A new renderer is one more class with ``name``, ``label``, ``title``, ``reason``
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -29,6 +31,15 @@ from analysis.render import quarto
 
 #: The values of ``--renderer`` (besides ``auto``, the default: Quarto when usable).
 RENDERERS = ("quarto", "builtin")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What a renderer made of an edition: the file of each format, and the warnings it printed
+    (shown at the end of the build: :mod:`analysis.cli.build_report`)."""
+
+    outputs: dict[str, Path]
+    warnings: tuple[str, ...] = field(default=())
 
 
 class Renderer(Protocol):
@@ -51,10 +62,11 @@ class Renderer(Protocol):
         """Why this one was chosen (French, said to the user)."""
 
     def render(self, chapters: Sequence[Path], appendices: Sequence[Path], *, folder: Path, basename: str,
-               meta: dict, book, formats: Sequence[str]) -> dict[str, Path]:
+               meta: dict, book, formats: Sequence[str]) -> Rendered:
         """Render the executed ``chapters`` and ``appendices`` of the edition in ``folder`` (a
-        Quarto project already, :func:`analysis.render.quarto.write_edition_project`) as
-        ``basename`` in ``formats`` (``html``, ``pdf``). Returns the path of each format."""
+        Quarto project already, :func:`analysis.render.quarto_project.write_edition_project`) as
+        ``basename`` in ``formats`` (``html``, ``pdf``). Returns the path of each format and the
+        renderer's warnings."""
 
 
 @dataclass(frozen=True)
@@ -67,11 +79,11 @@ class BuiltinRenderer:
     title = "intégré (pandoc + typst)"
 
     def render(self, chapters: Sequence[Path], appendices: Sequence[Path], *, folder: Path, basename: str,
-               meta: dict, book, formats: Sequence[str]) -> dict[str, Path]:
+               meta: dict, book, formats: Sequence[str]) -> Rendered:
         from analysis.render.book import render_book
 
-        return render_book(list(chapters), folder, basename, formats=formats, appendices=appendices, meta=meta,
-                           book=book)
+        return Rendered(render_book(list(chapters), folder, basename, formats=formats, appendices=appendices,
+                                    meta=meta, book=book))
 
 
 @dataclass(frozen=True)
@@ -93,9 +105,10 @@ class QuartoRenderer:
         return f"Quarto {self.version}"
 
     def render(self, chapters: Sequence[Path], appendices: Sequence[Path], *, folder: Path, basename: str,
-               meta: dict, book, formats: Sequence[str]) -> dict[str, Path]:
+               meta: dict, book, formats: Sequence[str]) -> Rendered:
         # Quarto reads the chapters from the project's _quarto.yml.
-        return quarto.render_project(folder, basename, formats, quarto=self.path)
+        outputs, warnings = quarto.render_project(folder, basename, formats, quarto=self.path)
+        return Rendered(outputs, tuple(warnings))
 
 
 def choose(requested: str | None = None) -> Renderer:
