@@ -95,7 +95,8 @@ def main() -> None:
               f"(run {n + 1} of {args.repeat})")
         rows = sorted(times.items(), key=lambda kv: -sum(kv[1]))
         for kind, values in rows:
-            print(f"  {kind:32} {sum(values):6.2f} s  {len(values):3d} cellules  {sum(values) / len(values):.3f} s/cellule")
+            mean = sum(values) / len(values)
+            print(f"  {kind:32} {sum(values):6.2f} s  {len(values):3d} cellules  {mean:.3f} s/cellule")
         if profile:
             out = io.StringIO()
             pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.top)
