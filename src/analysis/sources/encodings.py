@@ -81,8 +81,8 @@ def _mixed(data: bytes, path: Path | str, declared: str | None, delimiter: str |
         wrong, what = other, (f"le fichier est en UTF-8{bom}, sauf {plural(len(other), 'octet', 'octets')} "
                               f"d'un autre encodage (du {SINGLE_BYTE} collé dans le fichier ?)")
     else:
-        wrong, what = utf8, (f"le fichier semble en {SINGLE_BYTE} (Windows) mais "
-                             f"{plural(len(utf8), 'séquence', 'séquences')} s'y lisent en UTF-8 : deux encodages mêlés")
+        wrong, what = utf8, (f"le fichier semble en {SINGLE_BYTE} (Windows), mais avec "
+                             f"{plural(len(utf8), 'séquence lue', 'séquences lues')} en UTF-8 : deux encodages mêlés")
     lines = {}
     for position in wrong:
         line = data.count(b"\n", 0, position) + 1

@@ -226,7 +226,7 @@ class _Download:
         only when it can be resumed."""
         done, recent = offset, deque([(time.monotonic(), offset)])
         try:
-            with open(part, "ab" if offset else "wb") as f:
+            with open(part, "ab" if offset else "wb", buffering=0) as f:     # a full disk shows at once
                 while block := self._read(response, done, total, started, url, part):
                     done += len(block)
                     if done > self.limit:
@@ -273,10 +273,11 @@ class _Download:
 
 
 def _write(f, block: bytes, part: Path) -> None:
+    view = memoryview(block)
     try:
-        f.write(block)
+        while view:
+            view = view[f.write(view):]
     except OSError as exc:
-        f.close()
         _discard(part)
         raise DownloadError(french_spaces(
             f"écriture impossible dans {part.parent} ({exc.strerror or exc}) : disque plein ou en lecture "

@@ -38,11 +38,11 @@ def max_bytes(source) -> int:
 
 
 def size_text(size: float) -> str:
-    """``1_534_000`` → ``1,5 Mo``; below 10 ko, in octets; from 1 Go, in Go."""
+    """``1_534_000`` → ``1,5 Mo``, ``13_506`` → ``13,5 ko``; below 10 ko, in octets; from 1 Go, in Go."""
     if size < 10_000:
         return f"{fmt_number(size)}\u00a0octets"
     if size < MB:
-        return f"{fmt_number(size / 1000)}\u00a0ko"
+        return f"{fmt_number(size / 1000, 1 if size < 100_000 else 0)}\u00a0ko"
     if size < 1000 * MB:
         return f"{fmt_number(size / MB, 1 if size < 10 * MB else 0)}\u00a0Mo"
     return f"{fmt_number(size / (1000 * MB), 1)}\u00a0Go"

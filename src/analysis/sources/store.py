@@ -18,6 +18,7 @@ part of every cache key: the harmonised table and the indicators are rebuilt fro
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from dataclasses import dataclass
@@ -219,7 +220,8 @@ class Store:
         checked = checked or validated(path, source)
         sha = digests.file_sha256(path)
         received = packing.sha256 if packing else sha          # the file as the user gave it
-        same = self._same_copy(source.key, received, demo)
+        kept = hashlib.sha256(checked.text.encode("utf-8")).hexdigest() if checked.form.stored_as_text else sha
+        same = self._same_copy(source.key, (received, kept), demo)
         if same is not None:
             return same, "unchanged"
         target = self.raw / source.key / stored_name(target_name or path.name, checked.form)
@@ -238,7 +240,7 @@ class Store:
         record = Provenance(
             source=source.key, dataset_id=source.dataset_id, file=target.name, method=method,
             origin=origin, retrieved_at=now_utc(), size=stat.st_size,
-            sha256=digests.file_sha256(target) if checked.form.stored_as_text else sha,
+            sha256=kept,
             licence=source.licence.name if not demo else DEMO_LICENCE,
             licence_url=source.licence.url if not demo else None,
             url_verified=source.url_verified, layout_verified=source.layout_verified, demo=demo,
@@ -253,11 +255,15 @@ class Store:
                 record_path(old).unlink(missing_ok=True)
         return record, "replaced" if plan.replaced else "added"
 
-    def _same_copy(self, key: str, sha: str, demo: bool) -> Provenance | None:
-        """The record of a stored copy of ``key`` whose content is the file's (as received), if any."""
+    def _same_copy(self, key: str, shas: tuple[str, str], demo: bool) -> Provenance | None:
+        """The record of a stored copy of ``key`` that is the file, as received or as it would be
+        stored (``shas``), if any."""
+        received, kept = shas
         for state in self.verify(key):
-            if state.state == "ok" and state.record.same_content(sha) and state.record.demo == demo:
-                return state.record
+            record = state.record
+            if state.state == "ok" and record.demo == demo and (record.same_content(received)
+                                                                or record.sha256 == kept):
+                return record
         return None
 
     def _check_demo_mix(self, demo: bool) -> None:
