@@ -156,7 +156,8 @@ def _unknown_source(tmp, rows, demo):
 
 
 def _source_without_url(tmp, rows, demo):
-    return ["data", "fetch", "couverture", "--data-dir", tmp / "d"], ["pas d'adresse de téléchargement publique", "--url URL"]
+    return ["data", "fetch", "couverture", "--data-dir", tmp / "d"], \
+        ["pas d'adresse de téléchargement publique", "--url URL"]
 
 
 def _url_for_several_sources(tmp, rows, demo):
