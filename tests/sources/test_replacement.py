@@ -71,3 +71,24 @@ def test_a_stored_copy_that_can_no_longer_be_read_is_replaced_without_comparison
     stored[0].write_bytes(b"\x00\x01 abime")
     plan = replacement.plan(stored, SOURCE, _keys(OLD[0]), stored[0])
     assert plan.replaced == stored and not plan.fewer
+
+
+def test_a_second_copy_of_the_boundary_file_replaces_the_first(tmp_path):
+    import json
+
+    source = load_registry()["departements_geo"]
+    folder = tmp_path / "raw" / "departements_geo"
+    folder.mkdir(parents=True)
+
+    def geo(name, codes):
+        features = [{"type": "Feature", "properties": {"code": c, "nom": c}, "geometry": None} for c in codes]
+        path = folder / name
+        path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+        return path
+
+    stored = [geo("departements-avec-outre-mer.geojson", ["31", "971"]), geo("departements.geojson", ["31"])]
+    keys = pd.DataFrame({"code": ["31"]})
+    plan = replacement.plan(stored, source, keys, folder / "departements-avec-outre-mer (1).geojson")
+    assert plan.replaced == stored[:1] and plan.fewer          # not the old undeclared file: used_files' business
+    message = " ".join(str(replacement.fewer_error("x.geojson", plan, source)).split())
+    assert "1 territoire de la copie actuelle n'y est plus : 971" in message

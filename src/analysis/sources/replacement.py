@@ -59,8 +59,9 @@ def plan(stored: list[Path], source, new_keys: pd.DataFrame | None, target: Path
     old_parts = []
     for path in stored:
         same_name = path.name == target.name
-        if source.is_geo and not same_name and source.matches_name(path.name) is None:
-            continue                       # not a copy of the declared file (used_files says so)
+        if source.is_geo and not same_name and (source.matches_name(path.name) is None
+                                                or source.matches_name(target.name) is None):
+            continue                       # not both copies of the declared file (used_files says which is read)
         old = row_keys.stored_keys(path, source)
         if old is not None and not (same_name or source.is_geo) and not _overlap(old, new_keys):
             continue                       # a complement: another région, another millésime
@@ -90,8 +91,8 @@ def fewer_error(path: Path | str, replacement: Replacement, source) -> FewerRows
     if len(lost):
         uai = row_keys.key_columns(source)[0]
         count = lost[uai].nunique()
-        text += (f" ; {plural(count, 'établissement', 'établissements')} de la copie actuelle "
-                 f"n'y {'est' if count < 2 else 'sont'} plus")
+        nouns = ("territoire", "territoires") if source.is_geo else ("établissement", "établissements")
+        text += f" ; {plural(count, *nouns)} de la copie actuelle n'y {'est' if count < 2 else 'sont'} plus"
         if source.millesime_column and source.millesime_column in lost:
             by_year = lost.groupby(source.millesime_column)[uai].nunique().sort_index()
             text += " (" + ", ".join(f"millésime {year} : {fmt_number(n)}" for year, n in by_year.items()) + ")"
