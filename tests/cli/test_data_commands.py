@@ -327,6 +327,19 @@ def test_a_utf8_file_with_one_cp1252_byte_is_refused_naming_line_column_and_byte
     assert run.code == 0 and "cp1252 (Windows) converti en UTF-8" in run.text, run.raw_text
 
 
+def test_a_shorter_download_is_refused_unless_accepted(portal, home, samples, capsys):
+    url = portal.export_url("fr-en-etic_2d", use_labels="true", delimiter="%3B")
+    assert run_cli(capsys, "data", "fetch", "etic_2d", "--url", url).code == 0
+    portal.publish("fr-en-etic_2d", samples["etic_2d"].iloc[:-3], "etic_2d")
+    run = run_cli(capsys, "data", "fetch", "etic_2d", "--url", url, "--force")
+    assert run.code == 2 and f"fichier {url}" in run.text and "--accept-fewer" in run.text, run.raw_text
+    assert f"mais n'en a que {len(samples['etic_2d']) - 3}" in run.text
+    run = run_cli(capsys, "data", "fetch", "etic_2d", "--url", url, "--force", "--accept-fewer")
+    assert run.code == 0, run.raw_text
+    stored = home / "raw" / "etic_2d" / "fr-en-etic_2d.csv.provenance.json"
+    assert json.loads(stored.read_text(encoding="utf-8"))["rows"] == len(samples["etic_2d"]) - 3
+
+
 # ----------------------------------------------------------------------------------- Ctrl-C
 @pytest.mark.parametrize("resumable", [True, False])
 def test_ctrl_c_during_a_download_says_what_became_of_the_partial_file(portal, home, resumable):

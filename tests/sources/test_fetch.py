@@ -254,6 +254,19 @@ def test_a_full_disk_during_a_download_removes_the_partial_file(portal, tmp_path
         assert not _part(store).exists()
 
 
+def test_a_read_only_data_folder_is_said_before_anything_is_downloaded(portal, tmp_path):
+    from analysis.sources.store import Store
+
+    folder = tmp_path / "partage"
+    with read_only(folder):
+        store = Store(folder)
+        with pytest.raises(DownloadError) as err:
+            fetch_source(store, _source(portal.export_url(DATASET)), limits=QUICK)
+    message = plain(err.value)
+    assert f"écriture impossible dans {folder / 'raw' / 'etic_2d'}" in message and "lecture seule" in message
+    assert "rien n'a été téléchargé" in message and portal.requests == []
+
+
 def test_a_server_trickling_a_byte_a_second_is_left_with_the_true_duration(portal, empty_store):
     portal.rate[DATASET] = 50                              # bytes a second, under QUICK.min_rate
     with pytest.raises(DownloadError) as err:
@@ -349,23 +362,36 @@ def test_a_zip_download_is_read_as_the_file_it_holds(portal, empty_store, etic_s
     assert record.original_sha256 == hashlib.sha256(packed.getvalue()).hexdigest()
 
 
-def small_disk(folder, size: str):
-    """A tmpfs of ``size`` mounted on ``folder`` for the duration of a ``with`` (root only): the
-    test is skipped, with the reason, where the machine does not allow it."""
+def _mount(folder, *commands, why: str):
+    """Run mount commands on ``folder`` for a ``with``, unmounted after (root only): the test is
+    skipped, with the reason, where the machine does not allow it."""
     import contextlib
     import subprocess
 
     @contextlib.contextmanager
     def mounted():
-        folder.mkdir(parents=True)
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
-                              capture_output=True, text=True)
-        if done.returncode:
-            pytest.skip(f"cannot mount a tmpfs to fill a disk ({done.stderr.strip() or 'mount failed'}): "
-                        "needs root or CAP_SYS_ADMIN")
+        folder.mkdir(parents=True, exist_ok=True)
+        done = None
+        for command in commands:
+            done = subprocess.run(command, capture_output=True, text=True)
+            if done.returncode:
+                subprocess.run(["umount", "-l", str(folder)], capture_output=True, check=False)
+                pytest.skip(f"cannot {why} ({done.stderr.strip() or 'mount failed'}): needs root or CAP_SYS_ADMIN")
         try:
             yield folder
         finally:
             subprocess.run(["umount", "-l", str(folder)], check=False)
 
     return mounted()
+
+
+def read_only(folder):
+    """``folder`` bind-mounted read-only on itself for the duration of a ``with``."""
+    return _mount(folder, ["mount", "--bind", str(folder), str(folder)],
+                  ["mount", "-o", "remount,ro,bind", str(folder)], why="bind-mount a folder read-only")
+
+
+def small_disk(folder, size: str):
+    """A tmpfs of ``size`` mounted on ``folder`` for the duration of a ``with``."""
+    return _mount(folder, ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+                  why="mount a tmpfs to fill a disk")

@@ -241,3 +241,39 @@ def test_an_archive_found_in_a_folder_and_not_read_is_ignored_with_its_format(tm
     report = empty_store.import_paths([folder])
     assert not report.failed and len(report.added) == 1
     assert "est une archive 7z" in report.ignored[0].reason
+
+
+@pytest.mark.shared_data
+def test_the_real_etic_cut_at_a_line_boundary_never_replaces_the_whole_one(tmp_path, empty_store):
+    """The issue's case: the Occitanie ETIC with 499 of its 917 rows passes every check of its own;
+    against the whole copy it is refused: 418 answers of 333 établissements would be gone."""
+    need_shared(OCCITANIE)
+    whole = OCCITANIE / "fr-en-etic_2d.csv"
+    empty_store.import_paths([whole]).check()
+    cut = tmp_path / "fr-en-etic_2d.csv"
+    cut.write_bytes(b"".join(whole.read_bytes().splitlines(keepends=True)[:500]))
+    with pytest.raises(FewerRowsError) as err:
+        empty_store.import_paths([cut]).check()
+    message = " ".join(str(err.value).split())
+    rows = pd.read_csv(whole, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    lost = rows.iloc[499:]
+    assert "ce fichier remplacerait fr-en-etic_2d.csv (917 lignes) mais n'en a que 499" in message
+    assert f"{lost['Code_UAI'].nunique()} établissements de la copie actuelle n'y sont plus" in message
+    assert sha256_file(empty_store.files("etic_2d")[0]) == sha256_file(whole)
+
+
+@pytest.mark.shared_data
+def test_the_real_annuaire_with_one_cp1252_byte_is_refused_not_turned_to_mojibake(tmp_path, empty_store):
+    """The issue's case: one « Privé » re-typed in cp1252 once made the whole annuaire cp1252
+    (6 145 lines of mojibake, the sector of 761 private établissements lost)."""
+    need_shared(OCCITANIE)
+    data = (OCCITANIE / "fr-en-annuaire-education.csv").read_bytes()
+    at = data.index("Privé".encode())
+    path = tmp_path / "fr-en-annuaire-education.csv"
+    path.write_bytes(data[:at] + "Privé".encode("cp1252") + data[at + len("Privé".encode()):])
+    with pytest.raises(InputError) as err:
+        empty_store.import_paths([path]).check()
+    message = " ".join(str(err.value).split())
+    line = data.count(b"\n", 0, at) + 1
+    assert f"ligne {line}, colonne « Statut_public_prive » : « Priv\\xe9 »" in message
+    assert not empty_store.files("annuaire")

@@ -80,7 +80,10 @@ def fetch_source(store: Store, source: Source, *, force: bool = False, url: str 
     if present and not force:
         return present[0]
     folder = store.raw / source.key
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _cannot_write(folder, exc, "rien n'a été téléchargé") from None
     part = folder / (source.filename + ".part")
     download = _Download(session or requests.Session(), limits or DownloadLimits(), max_bytes(source), progress)
     errors = []
@@ -177,8 +180,11 @@ class _Download:
             length = response.headers.get("Content-Length")
             total = int(length) + offset if length and length.isdigit() else None
             self._check_room(total, offset, part, url)
-            _write_sidecar(sidecar, {"url": url, "etag": response.headers.get("ETag"),
-                                     "last_modified": response.headers.get("Last-Modified"), "total": total})
+            try:
+                _write_sidecar(sidecar, {"url": url, "etag": response.headers.get("ETag"),
+                                         "last_modified": response.headers.get("Last-Modified"), "total": total})
+            except OSError as exc:
+                raise _cannot_write(part.parent, exc, "rien n'a été téléchargé") from None
             self._receive(response, part, offset, total, started, url)
             return response.url
 
@@ -279,10 +285,15 @@ def _write(f, block: bytes, part: Path) -> None:
             view = view[f.write(view):]
     except OSError as exc:
         _discard(part)
-        raise DownloadError(french_spaces(
-            f"écriture impossible dans {part.parent} ({exc.strerror or exc}) : disque plein ou en lecture "
-            f"seule ; le fichier partiel est supprimé, rien n'a été remplacé.\n  → libérez de la place ou "
-            f"téléchargez dans un autre dossier avec --data-dir.")) from None
+        raise _cannot_write(part.parent, exc, "le fichier partiel est supprimé, rien n'a été remplacé") from None
+
+
+def _cannot_write(folder: Path, exc: OSError, then: str) -> DownloadError:
+    """A data folder the download cannot write to: a full disk, a read-only folder."""
+    return DownloadError(french_spaces(
+        f"écriture impossible dans {folder} ({exc.strerror or exc}) : disque plein, dossier en lecture seule "
+        f"ou sans droit d'écriture ; {then}.\n  → libérez de la place ou donnez-vous le droit d'y écrire, ou "
+        f"téléchargez dans un autre dossier avec --data-dir."))
 
 
 def _check_response(response: requests.Response, url: str) -> None:
