@@ -331,6 +331,20 @@ def test_ctrl_c_keeps_the_part_only_when_it_can_be_resumed(portal, empty_store, 
     assert not empty_store.files("etic_2d")
 
 
+def test_ctrl_c_while_the_whole_file_is_checked_removes_it(portal, empty_store, monkeypatch, caplog):
+    import analysis.sources.fetch as fetch
+
+    def interrupted(path, source):
+        assert path.stat().st_size > 0                           # it came whole
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fetch, "validated", interrupted)
+    with pytest.raises(KeyboardInterrupt), caplog.at_level("WARNING", logger="analysis"):
+        fetch_source(empty_store, _source(portal.export_url(DATASET)), limits=QUICK)
+    assert "interrompu pendant la vérification du fichier reçu" in plain(caplog.text)
+    assert not _part(empty_store).exists() and not empty_store.files("etic_2d")
+
+
 def test_a_download_with_fewer_rows_is_refused_unless_accepted(portal, empty_store, etic_sample):
     url = portal.export_url(DATASET, use_labels="true")
     good = fetch_source(empty_store, _source(url))

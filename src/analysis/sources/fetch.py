@@ -98,6 +98,12 @@ def fetch_source(store: Store, source: Source, *, force: bool = False, url: str 
         except FewerRowsError as err:
             _discard(part)
             raise err.naming(candidate) from None
+        except (KeyboardInterrupt, SystemExit):
+            if part.exists() and _read_sidecar(part.with_name(part.name + ".json")).get("total") == part.stat().st_size:
+                _discard(part)             # whole, being checked: a resume could only start it again
+                LOG.warning(french_spaces("téléchargement interrompu pendant la vérification du fichier reçu : "
+                                          "il est supprimé, rien n'a été remplacé"))
+            raise
         _discard(part)
         return record
     unverified = "" if source.url_verified or url else " (ces URL ont été construites, jamais vérifiées)"

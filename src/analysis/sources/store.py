@@ -228,7 +228,7 @@ class Store:
         plan = replacement.plan(self.files(source.key), source, checked.keys, target)
         if plan.fewer and not accept_fewer:
             raise replacement.fewer_error(path, plan, source)
-        replaced = [_replaced(p) for p in plan.replaced]
+        replaced = [_replaced(p) for p in plan.replaced]     # read before the new copy takes the name
         _write(path, target, checked)
         stat = target.stat()
         form = checked.form.to_dict()
@@ -239,14 +239,13 @@ class Store:
         as_received = checked.form.stored_as_text or packing is not None
         record = Provenance(
             source=source.key, dataset_id=source.dataset_id, file=target.name, method=method,
-            origin=origin, retrieved_at=now_utc(), size=stat.st_size,
-            sha256=kept,
+            origin=origin, retrieved_at=now_utc(), size=stat.st_size, sha256=kept,
             licence=source.licence.name if not demo else DEMO_LICENCE,
             licence_url=source.licence.url if not demo else None,
             url_verified=source.url_verified, layout_verified=source.layout_verified, demo=demo,
             millesimes=checked.millesimes, note=note, form=form,
             original_sha256=received if as_received else None, mtime_ns=stat.st_mtime_ns,
-            replaces=[r for r in replaced if r], rows=len(checked.keys) if checked.keys is not None else None,
+            replaces=replaced, rows=len(checked.keys) if checked.keys is not None else None,
         )
         record.write(target)
         for old in plan.replaced:
