@@ -151,3 +151,9 @@ def test_an_xlsx_export_reads_as_its_csv(sample, tmp_path):
     assert table.form.format == "xlsx" and table.form.sheet == "Export" and table.form.stored_as_text
     assert table.text.splitlines()[0] == ";".join(sample.columns)
     assert forms.header_columns(path)[0] == list(sample.columns)
+
+
+def test_a_header_re_saved_in_cp1252_is_recognised(tmp_path):
+    path = tmp_path / "liste.csv"
+    path.write_bytes("sep=;\nRNE;Année;Label\n0341893Y;2018;1\n".encode("cp1252"))
+    assert forms.header_columns(path)[0] == ["RNE", "Année", "Label"]

@@ -205,11 +205,12 @@ def header_columns(path: Path) -> tuple[list[str], FileForm]:
     first row of a workbook's sheet)."""
     form = sniff(path)
     if form.format == "csv":
-        with open(path, encoding=form.encoding or "utf-8", errors="replace", newline="") as f:
-            first = f.readline()
-            if form.sep_line:
-                first = f.readline()
-        return next(csv.reader([first.lstrip("\ufeff").rstrip("\r\n")], delimiter=form.delimiter)), form
+        with open(path, "rb") as f:
+            head = f.read(SNIFF_BYTES)
+        text = _header_text(head, form.encoding)
+        lines = text.lstrip("\ufeff").split("\n", 2)
+        first = lines[1] if form.sep_line and len(lines) > 1 else lines[0]
+        return next(csv.reader([first.rstrip("\r")], delimiter=form.delimiter)), form
     if form.format == "xlsx":
         columns, sheet = spreadsheets.header(path, as_text)
         return columns, replace(form, sheet=sheet)
@@ -221,6 +222,18 @@ def header_columns(path: Path) -> tuple[list[str], FileForm]:
         records = _load_json(path)
         return (list(records[0]) if records else []), form
     return [], form
+
+
+def _header_text(head: bytes, encoding: str | None) -> str:
+    """The first bytes of a CSV as text, to recognise its header: in the encoding its BOM
+    declares, else UTF-8, else cp1252 (a header re-saved by a spreadsheet: ``Année``)."""
+    if encoding:
+        return head.decode(encoding, errors="replace")
+    line = head.split(b"\n", 2)
+    try:
+        return b"\n".join(line[:2]).decode("utf-8")
+    except UnicodeDecodeError:
+        return b"\n".join(line[:2]).decode(encodings.SINGLE_BYTE, errors="replace")
 
 
 def _read_text(path: Path, form: FileForm, layout_key: str, text: str) -> TextTable:
