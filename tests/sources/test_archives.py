@@ -96,3 +96,11 @@ def test_an_xlsx_is_a_workbook_not_an_archive(tmp_path):
     path = tmp_path / "a.xlsx"
     Workbook().save(path)
     assert archives.kind(path) is None
+
+
+def test_an_archive_of_something_else_is_not_unpacked(tmp_path):
+    packed = _zip(tmp_path / "photos.zip", {"vacances.jpg": b"\xff\xd8" + b"0" * 1000})
+    with pytest.raises(InputError, match="contient vacances.jpg, qui n'est pas un fichier de données"):
+        with archives.unpacked(packed, tmp_path / "t", 10**6, (".csv", ".json")):
+            pass
+    assert not (tmp_path / "t").exists() or not list((tmp_path / "t").iterdir())

@@ -34,6 +34,8 @@ REFUSED = ((b"7z\xbc\xaf\x27\x1c", "7z"), (b"Rar!\x1a\x07", "RAR"), (b"BZh", "bz
 #: Files inside a ZIP that are no data (left by macOS and Windows).
 NOISE = ("__MACOSX/", ".DS_Store", "Thumbs.db", "desktop.ini")
 CHUNK = 1 << 20
+#: Suffixes of packed files: unpacked to say what they are (an archive within an archive).
+PACKED = (".zip", ".gz", ".gzip", ".tar", ".tgz", ".7z", ".rar", ".bz2", ".xz")
 EXTRACT = "Extrayez le fichier de l'archive et importez-le (`etat-des-lieux data import FICHIER`)."
 
 
@@ -66,9 +68,12 @@ def kind(path: Path) -> str | None:
 
 
 @contextlib.contextmanager
-def unpacked(path: Path, workdir: Path, limit: int) -> Iterator[tuple[Path, Packing | None]]:
+def unpacked(path: Path, workdir: Path, limit: int,
+             suffixes: tuple[str, ...] | None = None) -> Iterator[tuple[Path, Packing | None]]:
     """The file to read for ``path``: itself, or the one file its archive holds, unpacked in a
-    temporary folder under ``workdir`` (removed on exit) within ``limit`` bytes."""
+    temporary folder under ``workdir`` (removed on exit) within ``limit`` bytes. With
+    ``suffixes``, a file of another type is not unpacked (a folder of downloads may hold any
+    archive: it is not a source)."""
     path = Path(path)
     found = kind(path)
     if found is None:
@@ -77,7 +82,7 @@ def unpacked(path: Path, workdir: Path, limit: int) -> Iterator[tuple[Path, Pack
     workdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".unpack-", dir=workdir) as folder:
         unpack = _unzip if found == "zip" else _gunzip
-        inner = unpack(path, Path(folder), limit)
+        inner = unpack(path, Path(folder), limit, suffixes)
         try:
             nested = kind(inner)
         except InputError as err:                   # a tar inside a gzip (.tar.gz), a 7z inside a ZIP…
@@ -88,7 +93,7 @@ def unpacked(path: Path, workdir: Path, limit: int) -> Iterator[tuple[Path, Pack
         yield inner, Packing(found, inner.name, digests.file_sha256(path))
 
 
-def _unzip(path: Path, folder: Path, limit: int) -> Path:
+def _unzip(path: Path, folder: Path, limit: int, suffixes) -> Path:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -108,6 +113,7 @@ def _unzip(path: Path, folder: Path, limit: int) -> Path:
         if member.flag_bits & 0x1:
             raise InputError(path, f"est une archive ZIP chiffrée ({member.filename})", hint=EXTRACT)
         target = folder / PurePosixPath(member.filename).name
+        _check_type(path, target.name, suffixes)
         _check_room(path, member.file_size, limit, folder, member.filename)
         try:
             with archive.open(member) as source:
@@ -118,13 +124,14 @@ def _unzip(path: Path, folder: Path, limit: int) -> Path:
     return target
 
 
-def _gunzip(path: Path, folder: Path, limit: int) -> Path:
+def _gunzip(path: Path, folder: Path, limit: int, suffixes) -> Path:
     name = path.name
     for suffix in (".part", ".gz", ".gzip"):
         name = name.removesuffix(suffix)
     if name.endswith(".tgz"):
         name = name.removesuffix(".tgz") + ".tar"
     target = folder / (name or "fichier")
+    _check_type(path, target.name, suffixes)
     _check_room(path, None, limit, folder, name)
     try:
         with gzip.open(path, "rb") as source:
@@ -133,6 +140,13 @@ def _gunzip(path: Path, folder: Path, limit: int) -> Path:
         raise InputError(path, f"est un fichier gzip coupé ou abîmé ({exc})",
                          hint="Téléchargez-le à nouveau ; rien n'a été importé.") from None
     return target
+
+
+def _check_type(path: Path, member: str, suffixes) -> None:
+    suffix = PurePosixPath(member).suffix.lower()
+    if suffixes and suffix not in suffixes and suffix not in PACKED:
+        raise InputError(path, f"contient {member}, qui n'est pas un fichier de données (attendu : "
+                               f"{', '.join(suffixes)}) : pas une source connue")
 
 
 def _check_room(path: Path, size: int | None, limit: int, folder: Path, member: str) -> None:

@@ -305,7 +305,8 @@ class Store:
                                  or path.suffix.lower() == ".md"):
                 continue
             try:
-                with archives.unpacked(path, self.data_dir, self.unpack_limit) as (inner, packing):
+                with archives.unpacked(path, self.data_dir, self.unpack_limit,
+                                       TABLE_SUFFIXES + (".geojson",)) as (inner, packing):
                     self._import_one(path, inner, packing, explicit, report, progress,
                                      demo=demo, accept_fewer=accept_fewer)
             except InputError as err:              # the archive or workbook itself: its format, its contents
