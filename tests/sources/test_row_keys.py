@@ -20,6 +20,16 @@ def test_each_source_has_its_key_columns_uai_first():
     assert row_keys.key_columns(REGISTRY["departements_geo"]) == ("code",)
 
 
+def test_every_source_of_the_registry_has_key_columns_of_its_layout():
+    from analysis.sources import layouts
+
+    for source in REGISTRY.values():
+        columns = row_keys.key_columns(source)
+        assert columns, source.key
+        if source.schema in layouts.LAYOUTS:
+            assert set(columns) <= set(layouts.LAYOUTS[source.schema]), source.key
+
+
 def test_keys_are_compared_as_the_harmonised_table_reads_them():
     frame = pd.DataFrame({"Code_UAI": [" 0341893y", "0340002T"], "Millesime": ["2018.0", "2019"], "x": ["", ""]})
     keys = row_keys.table_keys(frame, REGISTRY["etic_2d"])
