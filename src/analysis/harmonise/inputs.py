@@ -119,8 +119,9 @@ def etic_frame(store: Store, year: int, report: HarmoniseReport) -> pd.DataFrame
     if dup.any():
         raise InputError(store.raw, f"l'UAI {etic.loc[dup, 'uai'].iloc[0]} répond deux fois au millésime "
                          f"{year} (dans les fichiers ETIC : {', '.join(etic.loc[dup, 'source_etic'].unique())})",
-                         hint="Gardez une seule copie par millésime : retirez de data/raw/ le fichier le plus "
-                              "ancien, puis importez à nouveau le bon (`etat-des-lieux data import CHEMIN`).")
+                         hint="Gardez une seule copie par millésime : importez à nouveau la bonne "
+                              "(`etat-des-lieux data import CHEMIN`), elle remplace les copies qui ont les mêmes "
+                              "établissements ; ou retirez de data/raw/ le fichier en trop.")
     return etic
 
 
