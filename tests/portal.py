@@ -13,7 +13,15 @@ And the ways downloads go wrong, switched on per test:
 - ``drop_after[dataset_id] = n``: the connection closes after ``n`` bytes of the body;
 - ``html[dataset_id] = status``: an HTML page (error or login) instead of the export;
 - an unknown dataset: 404; ``/r/<dataset_id>``: a 302 redirect to its CSV export (like the
-  stable links of data.gouv.fr).
+  stable links of data.gouv.fr);
+- ``endless[dataset_id] = True``: a body that never ends (chunked, no ``Content-Length``);
+- ``announce[dataset_id] = n``: a ``Content-Length`` of ``n`` bytes whatever is sent;
+- ``rate[dataset_id] = b``: the body trickles at ``b`` bytes a second;
+- ``silent[dataset_id] = True``: the connection is accepted and nothing is ever sent;
+- ``stall_after[dataset_id] = n``: ``n`` bytes of the body, then nothing (the connection open);
+- ``no_validators[dataset_id] = True``: no ``ETag`` nor ``Last-Modified`` (nothing to resume).
+
+Every server that waits is released by :meth:`Portal.stop`.
 """
 
 from __future__ import annotations
@@ -97,6 +105,14 @@ def _json_default(value):
     raise TypeError(type(value))
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):   # a client that left: what tests do
+            super().handle_error(request, client_address)
+
+
 class Portal:
     """The server: ``url`` is its root; :meth:`export_url` the export URL of a dataset."""
 
@@ -104,6 +120,14 @@ class Portal:
         self.datasets: dict[str, Dataset] = {}
         self.drop_after: dict[str, int] = {}
         self.html: dict[str, int] = {}
+        self.endless: dict[str, bool] = {}
+        self.announce: dict[str, int] = {}
+        self.rate: dict[str, float] = {}
+        self.silent: dict[str, bool] = {}
+        self.stall_after: dict[str, int] = {}
+        self.no_validators: dict[str, bool] = {}
+        self.sent: dict[str, int] = {}              # bytes of body sent, per dataset
+        self.stopping = threading.Event()
         self.requests: list[dict] = []
         portal = self
 
@@ -116,7 +140,7 @@ class Portal:
             def log_message(self, *args):
                 pass
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = _Server(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_port}"
         # serve_forever checks for shutdown every poll_interval (0.5 s by default: each stop waited it)
@@ -129,6 +153,7 @@ class Portal:
         return self
 
     def stop(self) -> None:
+        self.stopping.set()                            # releases the silent, stalled and endless answers
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -159,6 +184,11 @@ class Portal:
         dataset = self.datasets.get(found["id"]) if found else None
         if dataset is None:
             return self._send(handler, 404, b'{"error_code": "DatasetNotFound"}', "application/json")
+        if found["id"] in self.silent:
+            self.stopping.wait(60)
+            return None
+        if found["id"] in self.endless:
+            return self._endless(handler, found["id"])
         if found["id"] in self.html:
             page = (b"<!DOCTYPE html><html><head><title>Erreur - data.education.gouv.fr</title></head>"
                     b"<body><h1>Service indisponible</h1></body></html>")
@@ -168,6 +198,8 @@ class Portal:
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         modified = email.utils.formatdate(dataset.modified, usegmt=True)
         headers = {"ETag": etag, "Last-Modified": modified, "Accept-Ranges": "bytes"}
+        if found["id"] in self.no_validators:
+            headers = {}
         start, status = 0, 200
         wanted = re.match(r"bytes=(\d+)-$", handler.headers.get("Range") or "")
         validator = handler.headers.get("If-Range")
@@ -178,14 +210,58 @@ class Portal:
                                   {"Content-Range": f"bytes */{len(body)}"})
             status = 206
             headers["Content-Range"] = f"bytes {start}-{len(body) - 1}/{len(body)}"
-        self._send(handler, status, body[start:], kind, headers, drop_after=self.drop_after.get(found["id"]))
+        if found["id"] in self.rate or found["id"] in self.stall_after:
+            return self._slow(handler, found["id"], status, body[start:], kind, headers)
+        self._send(handler, status, body[start:], kind, headers, drop_after=self.drop_after.get(found["id"]),
+                   length=self.announce.get(found["id"]))
 
-    @staticmethod
-    def _send(handler, status: int, body: bytes, kind: str, headers: dict | None = None,
-              drop_after: int | None = None) -> None:
+    def _endless(self, handler, dataset_id: str) -> None:
+        """Chunks of a CSV line, sent until the client leaves or the portal stops."""
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/csv; charset=utf-8")
+        handler.send_header("Transfer-Encoding", "chunked")
+        handler.end_headers()
+        chunk = b"0310001A;" * 1000
+        framed = f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n"
+        self.sent[dataset_id] = 0
+        try:
+            while not self.stopping.is_set():
+                handler.wfile.write(framed)
+                self.sent[dataset_id] += len(chunk)
+        except OSError:
+            pass                                       # the client left: what the test expects
+        handler.close_connection = True
+
+    def _slow(self, handler, dataset_id: str, status: int, body: bytes, kind: str, headers: dict) -> None:
+        """The body at ``rate`` bytes a second, or up to ``stall_after`` bytes then nothing."""
         handler.send_response(status)
         handler.send_header("Content-Type", kind)
         handler.send_header("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            handler.send_header(name, value)
+        handler.end_headers()
+        stall, rate = self.stall_after.get(dataset_id), self.rate.get(dataset_id)
+        self.sent[dataset_id] = 0
+        try:
+            for i in range(len(body)):
+                if stall is not None and i >= stall:
+                    self.stopping.wait(60)
+                    break
+                handler.wfile.write(body[i:i + 1])
+                handler.wfile.flush()
+                self.sent[dataset_id] += 1
+                if rate and self.stopping.wait(1 / rate):
+                    break
+        except OSError:
+            pass
+        handler.close_connection = True
+
+    @staticmethod
+    def _send(handler, status: int, body: bytes, kind: str, headers: dict | None = None,
+              drop_after: int | None = None, length: int | None = None) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Type", kind)
+        handler.send_header("Content-Length", str(len(body) if length is None else length))
         for name, value in (headers or {}).items():
             handler.send_header(name, value)
         if drop_after is not None:
@@ -197,4 +273,7 @@ class Portal:
             handler.close_connection = True
             handler.connection.shutdown(2)      # socket.SHUT_RDWR: the connection drops mid-body
             return
-        handler.wfile.write(body)
+        try:
+            handler.wfile.write(body)
+        except OSError:
+            pass                                # the client refused what was announced and left

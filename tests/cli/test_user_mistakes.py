@@ -41,7 +41,7 @@ def _csv(frame: pd.DataFrame, path: Path) -> Path:
 # Each case: (name, function(tmp_path, etic_rows, demo_dir) -> (args, fragments that must appear)).
 def _import_missing_path(tmp, rows, demo):
     path = tmp / "Téléchargements" / "fr-en-etic_2d.csv"
-    return ["data", "import", path], [str(path), "no such file or folder"]
+    return ["data", "import", path], [str(path), "ce fichier ou ce dossier n'existe pas"]
 
 
 def _import_unknown_file(tmp, rows, demo):
@@ -54,7 +54,7 @@ def _import_truncated_file(tmp, rows, demo):
     path = _csv(rows, tmp / "fr-en-etic_2d.csv")
     text = path.read_text(encoding="utf-8")
     path.write_text(text[: len(text) - 300], encoding="utf-8")        # cut mid-row
-    return ["data", "import", path], [str(path), f"line {len(rows) + 1}", "cut short"]
+    return ["data", "import", path], [str(path), f"ligne {len(rows) + 1}", "le fichier est coupé"]
 
 
 def _import_unterminated_quote(tmp, rows, demo):
@@ -62,40 +62,40 @@ def _import_unterminated_quote(tmp, rows, demo):
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[20] = lines[20].replace(";", ';"', 1)                      # a quote opened, never closed
     path.write_text("".join(lines), encoding="utf-8")
-    return ["data", "import", path], [str(path), "line 21", "never closed"]
+    return ["data", "import", path], [str(path), "ligne 21", "jamais fermé"]
 
 
 def _import_html_page(tmp, rows, demo):
     path = tmp / "fr-en-etic_2d.csv"
     path.write_text("<!DOCTYPE html><html><head><title>Connexion</title></head><body></body></html>",
                     encoding="utf-8")
-    return ["data", "import", path], [str(path), "HTML page « Connexion »"]
+    return ["data", "import", path], [str(path), "page HTML « Connexion »"]
 
 
 def _import_implausible_millesime(tmp, rows, demo):
     rows = rows.copy()
     rows.loc[5, "Millesime"] = "2031"
     path = _csv(rows, tmp / "fr-en-etic_2d.csv")
-    return ["data", "import", path], [str(path), "column 'Millesime'", "line 7", "2031",
-                                      "add a questionnaire for 2031"]
+    return ["data", "import", path], [str(path), "colonne « Millesime »", "ligne 7", "2031",
+                                      "ajoutez un questionnaire pour 2031"]
 
 
 def _import_text_in_a_count(tmp, rows, demo):
     rows = rows.copy()
     rows.loc[10, "NbTerminaux"] = "beaucoup"
     path = _csv(rows, tmp / "fr-en-etic_2d.csv")
-    return ["data", "import", path], [str(path), "column 'NbTerminaux'", "line 12", "beaucoup"]
+    return ["data", "import", path], [str(path), "colonne « NbTerminaux »", "ligne 12", "beaucoup"]
 
 
 def _import_real_into_demo_folder(tmp, rows, demo):
     return ["data", "import", _csv(rows, tmp / "vrai" / "fr-en-etic_2d.csv"), "--data-dir", demo], \
-        [str(demo), "demo and real files are never mixed"]
+        [str(demo), "ne sont jamais mêlés"]
 
 
 def _data_dir_is_a_file(tmp, rows, demo):
     path = tmp / "donnees.csv"
     path.write_text("x\n", encoding="utf-8")
-    return ["data", "status", "--data-dir", path], [str(path), "is a file, not a folder"]
+    return ["data", "status", "--data-dir", path], [str(path), "est un fichier, pas un dossier"]
 
 
 def _format_docx(tmp, rows, demo):
@@ -143,20 +143,21 @@ def _unknown_territory(tmp, rows, demo):
 
 def _millesime_without_data(tmp, rows, demo):
     return ["indicators", "france", "--year", "2017", "--data-dir", demo], \
-        ["No ETIC answers for millésime 2017", "2018, 2019", str(Path(demo) / "raw")]
+        ["aucune réponse ETIC pour le millésime 2017", "2018, 2019", str(Path(demo) / "raw")]
 
 
 def _empty_data_folder(tmp, rows, demo):
     folder = tmp / "vide"
-    return ["indicators", "france", "--data-dir", folder], [str(folder / "raw"), "no ETIC answers at all"]
+    return ["indicators", "france", "--data-dir", folder], [str(folder / "raw"), "n'a aucune réponse ETIC"]
 
 
 def _unknown_source(tmp, rows, demo):
-    return ["data", "fetch", "etic2d", "--data-dir", tmp / "d"], ["Unknown source 'etic2d'", "etic_2d"]
+    return ["data", "fetch", "etic2d", "--data-dir", tmp / "d"], ["source inconnue : « etic2d »", "etic_2d"]
 
 
 def _source_without_url(tmp, rows, demo):
-    return ["data", "fetch", "couverture", "--data-dir", tmp / "d"], ["no public download URL", "--url URL"]
+    return ["data", "fetch", "couverture", "--data-dir", tmp / "d"], \
+        ["pas d'adresse de téléchargement publique", "--url URL"]
 
 
 def _url_for_several_sources(tmp, rows, demo):
@@ -173,11 +174,11 @@ def _url_not_http(tmp, rows, demo):
 def _url_refused(tmp, rows, demo):
     url = "http://127.0.0.1:9/fr-en-etic_2d.csv"                  # discard port: nothing listens
     return ["data", "fetch", "etic_2d", "--url", url, "--data-dir", tmp / "d"], \
-        [url, "cannot connect", "nothing was replaced"]
+        [url, "connexion impossible", "rien n'a été remplacé"]
 
 
 def _demo_implausible_year(tmp, rows, demo):
-    return ["data", "demo", "--year", "2031", "--data-dir", tmp / "demo"], ["add a questionnaire for 2031"]
+    return ["data", "demo", "--year", "2031", "--data-dir", tmp / "demo"], ["ajoutez un questionnaire pour 2031"]
 
 
 def _unknown_level(tmp, rows, demo):
@@ -262,7 +263,7 @@ def test_a_refused_file_in_a_folder_is_listed_and_the_others_imported(tmp_path, 
     assert "ajouté etic_2d" in text and f"refusé etic_1d ← {folder / 'sub' / 'fr-en-etic_1d-copie.csv'}" in text
     assert "ignoré" in text and "LISEZMOI.txt" in text
     assert "Fichiers : 1 ajouté, 1 refusé, 1 ignoré" in text and "l'autre fichier a été importé" in text
-    assert "header lacks the etic_1d column(s) NbClasse" in text        # why, for the refused one
+    assert "il manque à l'en-tête la ou les colonnes de etic_1d : NbClasse" in text        # why, for the refused one
     assert [p.name for p in (home / "raw").rglob("*.csv")] == ["fr-en-etic_2d.csv"]
 
 
@@ -274,5 +275,5 @@ def test_no_traceback_in_a_real_process(tmp_path):
     done = subprocess.run([sys.executable, "-m", "analysis", "data", "import", str(path)], capture_output=True,
                           text=True, env=env, cwd=ROOT, timeout=120)
     assert done.returncode == 2, done.stderr
-    assert str(path) in done.stderr and "HTML page" in done.stderr
+    assert str(path) in done.stderr and "page HTML" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import inspect
 
+import pytest
+
 from analysis.core import errors
 from analysis.core.errors import AnalysisError, InputError, NotebookError, RenderError
 
@@ -15,29 +17,47 @@ def test_every_error_of_the_module_is_an_analysis_error():
     assert all(issubclass(c, AnalysisError) for c in classes), classes
 
 
-def test_an_input_error_names_file_column_line_value_and_hint():
-    err = InputError("fr-en-etic_2d.csv", "not a count", column="NbTerminaux", row=12, value="beaucoup",
-                     hint="correct the file")
-    assert str(err) == ("file fr-en-etic_2d.csv, column 'NbTerminaux', line 12: not a count "
-                        "(value: 'beaucoup')\n  → correct the file")
+def test_an_input_error_names_file_column_line_value_and_hint_in_french():
+    err = InputError("fr-en-etic_2d.csv", "n'est pas un effectif", column="NbTerminaux", row=12, value="beaucoup",
+                     hint="corrigez le fichier : ligne 12")
+    assert str(err) == ("fichier fr-en-etic_2d.csv, colonne «\u00a0NbTerminaux\u00a0», ligne 12\u00a0: n'est pas "
+                        "un effectif (valeur\u00a0: «\u00a0beaucoup\u00a0»)\n  → corrigez le fichier\u00a0: ligne 12")
     assert (err.file, err.column, err.row, err.value) == ("fr-en-etic_2d.csv", "NbTerminaux", 12, "beaucoup")
+    assert err.detail == str(err).removeprefix("fichier fr-en-etic_2d.csv, ")
 
 
 def test_an_input_error_of_an_export_counts_records():
-    err = InputError("export.json", "invalid UAI", column="code_uai", row=3, row_unit="record")
-    assert str(err) == "file export.json, column 'code_uai', record 3: invalid UAI"
+    err = InputError("export.json", "UAI invalide", column="code_uai", row=3, row_unit="record")
+    assert str(err) == "fichier export.json, colonne «\u00a0code_uai\u00a0», enregistrement 3\u00a0: UAI invalide"
 
 
 def test_an_input_error_without_place_says_the_file_only():
-    assert str(InputError("x.csv", "empty file")) == "file x.csv: empty file"
+    assert str(InputError("x.csv", "le fichier est vide")) == "fichier x.csv\u00a0: le fichier est vide"
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ("Privé", "«\u00a0Privé\u00a0»"),
+    (" 311", "' 311'"),                                # a space the quotes would hide
+    ("a\tb", "'a\\tb'"),                              # an invisible character
+    ("", "''"),
+    (12, "12"),
+])
+def test_a_value_is_shown_as_the_user_wrote_it(value, shown):
+    assert errors.quoted(value) == shown
+
+
+def test_french_spacing_puts_no_break_spaces_where_french_typography_wants_them():
+    assert errors.french_spaces("a : b ; c ? d ! 5 % « e »") == \
+        "a\u00a0: b\u00a0; c\u00a0? d\u00a0! 5\u00a0% «\u00a0e\u00a0»"
+    assert errors.french_spaces("http://x/a:b;c") == "http://x/a:b;c"      # no space, nothing changed
 
 
 def test_naming_keeps_everything_but_the_file():
-    first = InputError("/tmp/dl/part.csv", "cut short", row=61, failures=[{"row": 61}], row_unit="line")
-    err = first.naming("https://portail.example/export.csv", hint="download again")
-    assert str(err).startswith("file https://portail.example/export.csv, line 61: cut short")
-    assert str(err).endswith("→ download again")
-    assert (err.row, err.failures, err.message) == (61, [{"row": 61}], "cut short")
+    first = InputError("/tmp/dl/part.csv", "coupé", row=61, failures=[{"row": 61}], row_unit="line")
+    err = first.naming("https://portail.example/export.csv", hint="téléchargez à nouveau")
+    assert str(err).startswith("fichier https://portail.example/export.csv, ligne 61\u00a0: coupé")
+    assert str(err).endswith("→ téléchargez à nouveau")
+    assert (err.row, err.failures, err.message) == (61, [{"row": 61}], "coupé")
     assert first.naming("autre.csv").hint is None                   # no hint given: none invented
 
 

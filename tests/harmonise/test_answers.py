@@ -68,7 +68,7 @@ def test_a_fractional_count_names_its_line(raw):
     with pytest.raises(InputError) as err:
         etic_answers(raw, "etic_2d", "fr-en-etic_2d.csv")
     assert (err.value.column, err.value.row, err.value.value) == ("NbTerminaux", 6, "12.5")
-    assert "whole number" in str(err.value)
+    assert "n'est pas un nombre entier" in str(err.value)
 
 
 def test_a_code_of_another_millesime_names_its_line(raw):

@@ -156,3 +156,22 @@ def test_the_universe_of_a_millesime_on_the_small_demo(small_store):
     kept = t18.set_index("uai").loc[closed]
     assert (kept["departement"], kept["type"], bool(kept["repondant_etic"])) == ("66", "college", True)
     assert r18.etic_absent_annuaire == [closed] and closed not in set(t19["uai"])
+
+
+def test_two_copies_of_the_etic_left_side_by_side_are_an_error_saying_what_to_do(small_store, tmp_path):
+    """A folder filled before imports replaced second copies (or by hand): the harmonised table
+    refuses to count an établissement twice, in French, with the fix."""
+    import shutil
+
+    from analysis.core.errors import InputError
+    from analysis.sources.store import Store
+
+    shutil.copytree(small_store.data_dir, tmp_path / "data")
+    store = Store(tmp_path / "data")
+    stored = store.files("etic_2d")[0]
+    shutil.copy(stored, stored.with_name("export (3).csv"))
+    with pytest.raises(InputError) as err:
+        load_etablissements(store, 2018)
+    message = " ".join(str(err.value).split())
+    assert "répond deux fois au millésime 2018" in message and "etat-des-lieux data import CHEMIN" in message
+    assert str(store.raw) in message

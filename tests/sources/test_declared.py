@@ -54,12 +54,12 @@ def test_a_declared_source_joins_the_registry(project):
 
 @pytest.mark.parametrize(("change", "message"), [
     (lambda t: t.replace("UAI: {as: uai, check: uai}", "UAI: {as: code, check: uai}"),
-     "one column must be declared as uai"),
-    (lambda t: t.replace("check: year", "check: date"), "check 'date' is none of"),
-    (lambda t: t.replace("millesime: column annee", "millesime: column an"), "millesime must be"),
-    (lambda t: t.replace("      group: liste\n", "      groupe: liste\n"), "join: expected group"),
-    (lambda t: t.replace("{niveau: niveau_liste}", "{rang: niveau_liste}"), "undeclared column"),
-    (lambda t: t.replace("liste_locale:", "annuaire:"), "already declared in"),
+     "une colonne doit être déclarée « as: uai »"),
+    (lambda t: t.replace("check: year", "check: date"), "le contrôle 'date' n'est aucun de"),
+    (lambda t: t.replace("millesime: column annee", "millesime: column an"), "millesime doit valoir"),
+    (lambda t: t.replace("      group: liste\n", "      groupe: liste\n"), "join : attendu group"),
+    (lambda t: t.replace("{niveau: niveau_liste}", "{rang: niveau_liste}"), "colonnes non déclarées"),
+    (lambda t: t.replace("liste_locale:", "annuaire:"), "est déjà déclarée dans"),
 ])
 def test_registry_errors_name_the_file_the_source_and_the_key(project, change, message):
     declare(project, change(ENTRY.format(millesime="column annee")))
@@ -77,7 +77,7 @@ def test_import_validates_the_declared_columns_and_matches_headers_loosely(proje
     assert [r.source for r in report.added] == ["liste_locale"] and report.added[0].millesimes == [2018]
     bad = tmp_path / "liste-locale-2.csv"
     bad.write_text("UAI;Année;Niveau\n0341893Y;2018;1\n0340002T;2018;4\n", encoding="utf-8")
-    with pytest.raises(InputError, match="line 3") as caught:
+    with pytest.raises(InputError, match="ligne 3") as caught:
         store.import_paths([bad]).check()
     assert "Niveau" in str(caught.value) or "niveau" in str(caught.value)
 

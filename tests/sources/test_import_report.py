@@ -30,6 +30,6 @@ def test_a_refusal_fails_and_check_raises_its_error():
 def test_a_file_named_that_is_no_source_fails():
     report = ImportReport(ignored=[Refusal(Path("notes.txt"), "pas une source du rapport", explicit=True)])
     assert report.failed
-    with pytest.raises(InputError, match="notes.txt: pas une source du rapport") as err:
+    with pytest.raises(InputError, match=r"notes.txt\s:\spas une source du rapport") as err:
         report.check()
     assert "params/sources.yml" in str(err.value)

@@ -43,12 +43,12 @@ def test_a_millesime_no_questionnaire_models_is_refused_with_the_fix():
     with pytest.raises(MillesimeError) as err:
         questionnaires.check_year(2031)
     text = str(err.value)
-    assert "millésime 2031 is not modelled" in text and "2018, 2019" in text
-    assert "add a questionnaire for 2031" in text and "millesimes:" in text
+    assert "le millésime 2031 n'est modélisé par aucun questionnaire" in text and "2018, 2019" in text
+    assert "ajoutez un questionnaire pour 2031" in text and "millesimes:" in text
 
 
 def test_an_unknown_code_names_file_column_line_value_and_the_codes():
     err = questionnaires.unknown_code("f.csv", 2018, {"Mois20pct": "moins_20", "50pctOuPlus": "50_plus"},
                                       "SalleInternet", 7, "InfA50")
     assert isinstance(err, InputError) and (err.column, err.row, err.value) == ("SalleInternet", 7, "InfA50")
-    assert "2018 questionnaire" in str(err) and "Mois20pct, 50pctOuPlus" in str(err)
+    assert "code absent du questionnaire 2018" in str(err) and "Mois20pct, 50pctOuPlus" in str(err)

@@ -60,14 +60,17 @@ def test_local_files_add_sources_but_never_redeclare_one(tmp_path):
     local = {"region.yml": "sources:\n  locale:\n" + textwrap.indent(textwrap.dedent(ENTRY), "    ")}
     assert set(load_registry(registry(tmp_path, main_file(), local))) == {"essai", "locale"}
     again = {"z.yml": "sources:\n  essai:\n" + textwrap.indent(textwrap.dedent(ENTRY), "    ")}
-    with pytest.raises(RegistryError, match="source 'essai' is already declared in"):
+    with pytest.raises(RegistryError, match="la source « essai » est déjà déclarée dans"):
         load_registry(registry(tmp_path / "b", main_file(), again))
 
 
 @pytest.mark.parametrize("change, message", [
-    (lambda t: t.replace("    filename: essai.csv\n", ""), "source 'essai' lacks filename"),
-    (lambda t: t.replace("licence: lo-2.0", "licence: cc-by"), "names unknown licence 'cc-by'"),
-    (lambda t: t + "  : [", "not valid YAML"),
+    (lambda t: t.replace("    filename: essai.csv\n", ""), "il manque à la source « essai » : filename"),
+    (lambda t: t.replace("licence: lo-2.0", "licence: cc-by"), "nomme une licence inconnue, « cc-by »"),
+    (lambda t: t + "  : [", "YAML invalide"),
+    (lambda t: t.replace("format: csv", "format: csv\n    max_size_mb: beaucoup"),
+     "max_size_mb doit être un nombre positif de Mo"),
+    (lambda t: t.replace("format: csv", "format: csv\n    max_size_mb: 0"), "max_size_mb doit être"),
 ])
 def test_a_malformed_entry_names_the_file_and_the_source(tmp_path, change, message):
     path = registry(tmp_path, change(main_file()))
@@ -88,7 +91,13 @@ def test_an_edited_registry_is_read_again(tmp_path):
 
 def test_an_unknown_source_lists_the_known_ones(tmp_path):
     sources = load_registry(registry(tmp_path, main_file()))
-    with pytest.raises(RegistryError, match="Unknown source 'essais'. Known sources: essai."):
+    with pytest.raises(RegistryError, match="(?s)source inconnue : « essais ».*sources connues : essai."):
         get_source("essais", sources)
-    with pytest.raises(RegistryError, match="not found"):
+    with pytest.raises(RegistryError, match="introuvable"):
         load_registry(tmp_path / "nulle-part" / "sources.yml")
+
+
+def test_a_maximum_size_is_read_in_mo(tmp_path):
+    path = registry(tmp_path, main_file().replace("format: csv", "format: csv\n    max_size_mb: 2.5"))
+    assert load_registry(path)["essai"].max_size_mb == 2.5
+    assert load_registry(registry(tmp_path / "b", main_file()))["essai"].max_size_mb is None

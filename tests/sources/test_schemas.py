@@ -39,7 +39,7 @@ def test_missing_column(tmp_path):
     with pytest.raises(InputError) as err:
         read_raw(path, REGISTRY["etic_2d"])
     assert err.value.column == "NbTerminaux"
-    assert "fr-en-etic_2d.csv" in str(err.value) and "missing" in str(err.value)
+    assert "fr-en-etic_2d.csv" in str(err.value) and "manque" in str(err.value)
 
 
 def test_bad_uai_check_letter(tmp_path):
@@ -52,7 +52,7 @@ def test_bad_uai_check_letter(tmp_path):
         read_raw(path, REGISTRY["etic_2d"])
     assert err.value.column == "Code_UAI"
     assert err.value.row == 12                       # header is line 1, frame row 10 is line 12
-    assert "UAI" in str(err.value) and "line 12" in str(err.value)
+    assert "UAI" in str(err.value) and "ligne 12" in str(err.value)
 
 
 def test_text_in_count_column(tmp_path):
@@ -63,7 +63,7 @@ def test_text_in_count_column(tmp_path):
     with pytest.raises(InputError) as err:
         read_raw(path, REGISTRY["etic_2d"])
     assert (err.value.column, err.value.row, err.value.value) == ("NbTerminaux", 5, "beaucoup")
-    assert "not a count" in str(err.value)
+    assert "n'est pas un effectif" in str(err.value)
 
 
 def test_tab_separated_copy_is_read_like_the_original(tmp_path):
@@ -80,7 +80,7 @@ def test_duplicate_key(tmp_path):
     frame = pd.concat([frame, frame.iloc[[0]]], ignore_index=True)
     path = tmp_path / "fr-en-etic_2d.csv"
     _write(frame, path)
-    with pytest.raises(InputError, match="duplicate"):
+    with pytest.raises(InputError, match="clé en double"):
         read_raw(path, REGISTRY["etic_2d"])
 
 
@@ -95,7 +95,7 @@ def test_unknown_code_for_the_millesime(tmp_path):
     with pytest.raises(InputError) as err:
         read_raw(path, REGISTRY["etic_2d"])
     assert err.value.column == "SalleInternet" and err.value.row == row + 2
-    assert "2018 questionnaire" in str(err.value)
+    assert "code absent du questionnaire 2018" in str(err.value)
 
 
 def test_no_answer_stays_missing():

@@ -25,10 +25,10 @@ def test_geojson_structure(tmp_path):
     assert checked.form.format == "geojson" and checked.millesimes == []
     lacking = tmp_path / "sans-nom.geojson"
     _geojson(lacking, [{"type": "Feature", "properties": {"code": "48"}, "geometry": square}])
-    with pytest.raises(InputError, match="feature 1 lacks the properties nom") as err:
+    with pytest.raises(InputError, match="il manque à l'objet 1 les propriétés nom") as err:
         validated(lacking, source)
     assert str(lacking) in str(err.value)
     empty = tmp_path / "vide.geojson"
     _geojson(empty, [])
-    with pytest.raises(InputError, match="has no features"):
+    with pytest.raises(InputError, match="n'a aucun objet"):
         validated(empty, source)

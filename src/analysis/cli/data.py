@@ -48,9 +48,11 @@ def data_import(paths: Annotated[list[Path], typer.Argument(help="Fichiers ou do
                                                             metavar="CHEMIN")],
                 data_dir: DataDir = None,
                 demo: Annotated[bool, typer.Option(help="Marquer les fichiers comme données de démonstration "
-                                                        "synthétiques.")] = False):
+                                                        "synthétiques.")] = False,
+                accept_fewer: AcceptFewer = False):
     """Take local copies of official files into the data folder, each checked whole before it enters."""
     from analysis.core import config
+    from analysis.sources.replacement import FewerRowsError
 
     target = data_dir or (config.demo_data_dir() if demo else config.home_data_dir())
     store = open_store(target)
@@ -60,10 +62,10 @@ def data_import(paths: Annotated[list[Path], typer.Argument(help="Fichiers ou do
         key = source.key if source else ""
         console.print(f"  [{colour}]{word:9}[/] {key:17} ← {escape(str(path))}", highlight=False, soft_wrap=True)
         if detail:
-            console.print("      " + escape(detail.removeprefix(f"file {path}: ")).replace("\n", "\n      "),
-                          highlight=False, soft_wrap=True)
+            console.print("      " + escape(detail.removeprefix(f"fichier {path}, ").removeprefix(
+                f"fichier {path}\u00a0: ")).replace("\n", "\n      "), highlight=False, soft_wrap=True)
 
-    report = store.import_paths(paths, demo=demo, progress=show)
+    report = store.import_paths(paths, demo=demo, progress=show, accept_fewer=accept_fewer)
     for record in report.added + report.replaced:
         if record.form:
             console.print(f"    {record.file} : {describe_form(record.form)}"
@@ -86,11 +88,16 @@ def data_import(paths: Annotated[list[Path], typer.Argument(help="Fichiers ou do
             n = len(report.stored)
             others = (" ; l'autre fichier a été importé" if n == 1 else
                       f" ; les {plural(n, 'autre fichier', 'autres fichiers')} ont été importés")
+        shorter = any(isinstance(e, FewerRowsError) for e in report.errors)
         raise AnalysisError("; ".join(parts) + others + ".\n  → corrigez ou téléchargez à nouveau les "
                             "fichiers nommés ci-dessus (la raison est donnée pour chacun), puis importez-les "
-                            "à nouveau.")
+                            "à nouveau" + (" ; un fichier plus court voulu s'importe avec --accept-fewer" if shorter
+                                           else "") + ".")
 
 
+AcceptFewer = Annotated[bool, typer.Option(
+    "--accept-fewer", help="Accepter qu'un fichier remplace une copie qui avait plus de lignes ou "
+                           "d'établissements (des établissements fermés, un périmètre plus petit).")]
 SourceKeys = Annotated[list[str] | None, typer.Argument(
     help="Sources (clés de params/sources.yml ; par défaut : toutes celles qui ont une URL).",
     metavar="SOURCE")]
@@ -107,7 +114,8 @@ Years = Annotated[list[int] | None, typer.Option("--year", help="Millésime(s) (
                   short_help="Télécharger les sources depuis les portails officiels.",
                   help="Télécharger les sources depuis les portails officiels (progression, reprise, vérifications, "
                        "sha256, provenance).")
-def data_fetch(sources: SourceKeys = None, data_dir: DataDir = None, url: Url = None, force: Force = False):
+def data_fetch(sources: SourceKeys = None, data_dir: DataDir = None, url: Url = None, force: Force = False,
+               accept_fewer: AcceptFewer = False):
     """Download sources from the official portals (progress, resume, checks, sha256, provenance)."""
     from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 
@@ -139,7 +147,7 @@ def data_fetch(sources: SourceKeys = None, data_dir: DataDir = None, url: Url = 
             def show(done, total, task=task):
                 progress.update(task, completed=done, total=total)
 
-            record = fetch_source(store, source, force=force, url=url, progress=show)
+            record = fetch_source(store, source, force=force, url=url, progress=show, accept_fewer=accept_fewer)
             progress.update(task, description=f"{source.key} ✓ {record.sha256[:12]}")
             fetched += 1
     if fetched or store.records():

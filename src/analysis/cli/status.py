@@ -28,25 +28,14 @@ STATES = {
 }
 #: How a file came (``Provenance.method``; ``demo``: imported and marked as demo data).
 METHODS = {"import": "importé de", "fetch": "téléchargé de", "demo": "importé de", "inconnue": "origine inconnue"}
-HEADERS = {"labels": "libellés", "field names": "noms de champs", "mixed": "libellés et noms de champs"}
 
 
 def describe_form(form: dict | None) -> str:
-    """A file's form in French: ``CSV, séparateur « ; », UTF-8, fins de ligne LF, en-tête : libellés``."""
-    from analysis.sources.forms import NAMES, FileForm
+    """A file's form in French: ``CSV, séparateur « ; », UTF-8, fins de ligne LF, en-tête : libellés``
+    (:meth:`analysis.sources.forms.FileForm.describe`)."""
+    from analysis.sources.forms import FileForm
 
-    if not form:
-        return ""
-    f = FileForm.from_dict(form)
-    parts = [NAMES.get(f.format, f.format)]
-    if f.format == "csv":
-        parts.append("séparateur tabulation" if f.delimiter == "\t" else f"séparateur « {f.delimiter} »")
-        parts.append(f"{f.transcoded_from} converti en UTF-8" if f.transcoded_from else
-                     {"utf-8-sig": "UTF-8 avec BOM", "utf-8": "UTF-8"}.get(f.encoding, f.encoding or ""))
-        parts.append("fins de ligne CRLF" if f.newline == "\r\n" else "fins de ligne LF")
-    if f.header:
-        parts.append(f"en-tête : {HEADERS.get(f.header, f.header)}")
-    return ", ".join(p for p in parts if p)
+    return FileForm.from_dict(form).describe() if form else ""
 
 
 def years_text(years) -> str:

@@ -7,6 +7,7 @@ the tool, reported as such (:mod:`analysis.cli.main`).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 
@@ -18,11 +19,34 @@ class UsageError(AnalysisError):
     """An option or argument is invalid (checked before any work starts)."""
 
 
+#: The unit of ``InputError.row`` as a reader says it.
+ROW_UNITS = {"line": "ligne", "record": "enregistrement"}
+#: French typography: a no-break space before these signs and inside « ».
+_BEFORE = re.compile(r" (?=[:;?!%»])")
+_AFTER = re.compile(r"(?<=«) ")
+
+
+def french_spaces(text: str) -> str:
+    """``text`` with the no-break spaces of French typography (before « : ; ? ! % » and inside
+    « »), where it has ordinary ones."""
+    return _AFTER.sub("\u00a0", _BEFORE.sub("\u00a0", text))
+
+
+def quoted(value: object) -> str:
+    """A value of the user's file as printed in a message: « as written » for plain text, its
+    ``repr`` when spaces at its ends or invisible characters would not show."""
+    if isinstance(value, str) and value.isprintable() and value == value.strip() and value:
+        return f"«\u00a0{value}\u00a0»"
+    return repr(value)
+
+
 class InputError(AnalysisError):
     """A data file does not meet its schema, or cannot be read.
 
-    ``row`` is the line in the file (header = line 1) for CSV, the record (first = 1) for the
-    portal's JSON and Parquet exports: ``row_unit`` says which.
+    ``row`` is the line in the file (header = line 1) for CSV and spreadsheets, the record
+    (first = 1) for the portal's JSON and Parquet exports: ``row_unit`` (``line`` | ``record``)
+    says which. The text is French: where (``fichier …, colonne « … », ligne …``), what, the value,
+    then what to do; the file, column and value are printed as the user wrote them.
     """
 
     def __init__(self, file: str | Path, message: str, *, column: str | None = None,
@@ -36,21 +60,32 @@ class InputError(AnalysisError):
         self.hint = hint
         self.failures = failures or []
         self.message = message
-        where = [f"file {self.file}"]
-        if column is not None:
-            where.append(f"column '{column}'")
-        if row is not None:
-            where.append(f"{row_unit} {row}")
-        text = f"{', '.join(where)}: {message}"
-        if value is not None:
-            text += f" (value: {value!r})"
-        if hint:
-            text += f"\n  → {hint}"
-        super().__init__(text)
+        super().__init__(f"fichier {self.file}" + (", " if self.place else "\u00a0: ") + self.detail)
+
+    @property
+    def place(self) -> str:
+        """Where in the file: ``colonne « NbTerminaux », ligne 12`` (empty when nowhere in particular)."""
+        where = []
+        if self.column is not None:
+            where.append(f"colonne «\u00a0{self.column}\u00a0»")
+        if self.row is not None:
+            where.append(f"{ROW_UNITS.get(self.row_unit, self.row_unit)} {self.row}")
+        return ", ".join(where)
+
+    @property
+    def detail(self) -> str:
+        """The text without the file: place, message, value, and what to do (``data import``
+        prints it under the file's name)."""
+        text = (f"{self.place}\u00a0: " if self.place else "") + french_spaces(self.message)
+        if self.value is not None:
+            text += f" (valeur\u00a0: {quoted(self.value)})"
+        if self.hint:
+            text += f"\n  → {french_spaces(self.hint)}"
+        return text
 
     def naming(self, file: str | Path, hint: str | None = None) -> InputError:
         """The same error about another name of the file (the user's path, the URL downloaded)."""
-        return InputError(file, self.message, column=self.column, row=self.row, value=self.value,
+        return type(self)(file, self.message, column=self.column, row=self.row, value=self.value,
                           hint=hint or self.hint, failures=self.failures, row_unit=self.row_unit)
 
 

@@ -56,7 +56,7 @@ def _typed(values: pd.Series, spec: dict, year: int, column: str, path, rows: pd
         fractional = numbers.notna() & (numbers % 1 != 0)
         if fractional.any():
             i = fractional.idxmax()
-            raise InputError(path, "count is not a whole number", column=column,
+            raise InputError(path, "l'effectif n'est pas un nombre entier", column=column,
                              row=int(rows.loc[i, "_line"]), value=values[i])
         return numbers.astype("Int64")
     if kind == "category":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import geopandas as gpd
 
 from analysis.core import territories
+from analysis.core.errors import InputError
 from analysis.sources.store import Store
 from analysis.sources.used_files import used_files
 
@@ -22,7 +23,9 @@ def departements(store: Store) -> gpd.GeoDataFrame | None:
         return None
     frame = gpd.read_file(files[0])
     if "code" not in frame.columns:
-        raise ValueError(f"{files[0]}: no 'code' property in the features")
+        raise InputError(files[0], "les objets du fichier n'ont pas de propriété « code »",
+                         hint="Importez le fichier de contours que déclare params/sources.yml "
+                              "(departements-avec-outre-mer.geojson).")
     frame["code"] = frame["code"].astype(str).map(territories.normalise_departement_code)
     if frame.crs is None:
         frame = frame.set_crs(4326)

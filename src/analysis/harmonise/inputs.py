@@ -117,9 +117,11 @@ def etic_frame(store: Store, year: int, report: HarmoniseReport) -> pd.DataFrame
     etic = pd.concat(parts, ignore_index=True)
     dup = etic["uai"].duplicated(keep=False)
     if dup.any():
-        raise InputError(store.raw, f"UAI {etic.loc[dup, 'uai'].iloc[0]} answers twice for millésime "
-                         f"{year} (across the ETIC files: {', '.join(etic.loc[dup, 'source_etic'].unique())})",
-                         hint="Keep one copy per millésime: remove the older file from data/raw/.")
+        raise InputError(store.raw, f"l'UAI {etic.loc[dup, 'uai'].iloc[0]} répond deux fois au millésime "
+                         f"{year} (dans les fichiers ETIC : {', '.join(etic.loc[dup, 'source_etic'].unique())})",
+                         hint="Gardez une seule copie par millésime : importez à nouveau la bonne "
+                              "(`etat-des-lieux data import CHEMIN`), elle remplace les copies qui ont les mêmes "
+                              "établissements ; ou retirez de data/raw/ le fichier en trop.")
     return etic
 
 

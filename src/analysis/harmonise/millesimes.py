@@ -3,7 +3,7 @@ work that a requested millésime is both modelled and there."""
 
 from __future__ import annotations
 
-from analysis.core.errors import MissingDataError
+from analysis.core.errors import MissingDataError, french_spaces
 from analysis.harmonise.inputs import ETIC_SOURCES
 from analysis.sources import questionnaires
 from analysis.sources.store import Store
@@ -27,15 +27,17 @@ def check_millesime(store: Store, year: int) -> int:
     present = ", ".join(f"{key}: {', '.join(map(str, years))}" for key, years in held.items() if years)
     others = [key for key in store.registry if key not in ETIC_SOURCES and store.files(key)]
     if present:
-        there = f"the data folder has the millésimes {', '.join(map(str, available_years(store)))} ({present})"
-        todo = (f"Choose one of them with --year, or import the ETIC files of {year} "
-                f"(`etat-des-lieux data import PATH`).")
+        there = f"le dossier de données a les millésimes {', '.join(map(str, available_years(store)))} ({present})"
+        todo = (f"choisissez l'un d'eux avec --year, ou importez les fichiers ETIC de {year} "
+                f"(`etat-des-lieux data import CHEMIN`).")
     else:
-        there = ("the data folder has no ETIC answers at all"
-                 + (f" (only: {', '.join(others)})" if others else " (it is empty)"))
-        todo = ("Import the ETIC files (`etat-des-lieux data import PATH` or `data fetch etic_2d`), "
-                "or build the marked demo dataset with `etat-des-lieux data demo`.")
+        there = ("le dossier de données n'a aucune réponse ETIC"
+                 + (f" (seulement : {', '.join(others)})" if others else " (il est vide)"))
+        todo = ("importez les fichiers ETIC (`etat-des-lieux data import CHEMIN` ou `data fetch etic_2d`), "
+                "ou créez le jeu de démonstration, marqué comme tel, avec `etat-des-lieux data demo`.")
     modelled = questionnaires.modelled_years()
     if int(year) not in modelled:
-        there += (f"; no questionnaire models {year} either (modelled: {', '.join(map(str, modelled))})")
-    raise MissingDataError(f"No ETIC answers for millésime {year} in {store.raw}: {there}.\n  → {todo}")
+        there += (f" ; aucun questionnaire ne modélise d'ailleurs {year} (millésimes modélisés : "
+                  f"{', '.join(map(str, modelled))})")
+    raise MissingDataError(french_spaces(f"aucune réponse ETIC pour le millésime {year} dans {store.raw} : "
+                                         f"{there}.\n  → {todo}"))

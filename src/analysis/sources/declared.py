@@ -50,6 +50,8 @@ CHECKS = ("uai", "year", "count", "text")
 JOIN_KEYS = {"group", "columns", "absent", "coverage"}
 COVERAGE_KEYS = {"types", "secteur", "departements", "academies", "regions"}
 UNDATED = "sans date"
+#: The words of a UAI that fails its check, in every schema.
+INVALID_UAI = "UAI invalide (7 caractères et une lettre clé)"
 
 
 @dataclass(frozen=True)
@@ -110,33 +112,33 @@ def check_entry(key: str, entry: dict, path: Path) -> None:
     """A declared source's ``columns`` and ``join`` are well formed (else: file, source, key)."""
     columns = entry.get("columns")
     if not isinstance(columns, dict) or not columns:
-        raise RegistryError(f"{path}: source '{key}' has schema: declared but no columns: mapping")
+        raise RegistryError(f"{path} : la source « {key} » a « schema: declared » mais pas de liste « columns: »")
     names = []
     for raw, spec in columns.items():
         if not isinstance(spec, dict) or "as" not in spec:
-            raise RegistryError(f"{path}: source '{key}', column '{raw}': expected {{as: name, check: …}}")
+            raise RegistryError(f"{path} : source « {key} », colonne « {raw} » : attendu {{as: nom, check: …}}")
         check = spec.get("check", "text")
         if not (check in CHECKS or (isinstance(check, dict) and set(check) == {"in"})):
-            raise RegistryError(f"{path}: source '{key}', column '{raw}': check {check!r} is none of "
-                                f"{', '.join(CHECKS)}, {{in: [...]}}")
+            raise RegistryError(f"{path} : source « {key} », colonne « {raw} » : le contrôle {check!r} n'est "
+                                f"aucun de {', '.join(CHECKS)}, {{in: [...]}}")
         names.append(spec["as"])
     if "uai" not in names:
-        raise RegistryError(f"{path}: source '{key}': one column must be declared as uai")
+        raise RegistryError(f"{path} : source « {key} » : une colonne doit être déclarée « as: uai »")
     millesime = str(entry.get("millesime", ""))
     if millesime != UNDATED and not (millesime.startswith("column ") and millesime.split(" ", 1)[1] in names):
-        raise RegistryError(f"{path}: source '{key}': millesime must be 'column <a declared name>' or "
-                            f"'{UNDATED}' (got {millesime!r})")
+        raise RegistryError(f"{path} : source « {key} » : millesime doit valoir « column <un nom déclaré> » "
+                            f"ou « {UNDATED} » (lu : {millesime!r})")
     join = entry.get("join")
     if join is not None:
         unknown = set(join) - JOIN_KEYS
         if unknown or "group" not in join or not isinstance(join.get("columns"), dict):
-            raise RegistryError(f"{path}: source '{key}', join: expected group, columns and optionally "
-                                f"absent and coverage (got {sorted(join)})")
+            raise RegistryError(f"{path} : source « {key} », join : attendu group, columns et, au choix, "
+                                f"absent et coverage (lu : {sorted(join)})")
         wrong = [c for c in join["columns"] if c not in names]
         if wrong:
-            raise RegistryError(f"{path}: source '{key}', join.columns names undeclared column(s) {wrong}")
+            raise RegistryError(f"{path} : source « {key} », join.columns nomme des colonnes non déclarées : {wrong}")
         if set(join.get("coverage") or {}) - COVERAGE_KEYS:
-            raise RegistryError(f"{path}: source '{key}', join.coverage: keys among {sorted(COVERAGE_KEYS)}")
+            raise RegistryError(f"{path} : source « {key} », join.coverage : clés possibles {sorted(COVERAGE_KEYS)}")
 
 
 def rename(frame: pd.DataFrame, source) -> pd.DataFrame:
@@ -151,17 +153,17 @@ def _column(spec: dict) -> pa.Column:
     nullable = not spec.get("required", False)
     checks = []
     if check == "uai":
-        checks.append(pa.Check(lambda s: check_uais(s)["valid"].astype(bool), error="invalid UAI"))
+        checks.append(pa.Check(lambda s: check_uais(s)["valid"].astype(bool), error=INVALID_UAI))
         nullable = False
     elif check == "year":
-        checks.append(pa.Check.str_matches(r"^(\d{4}(\.0*)?)?$", error="not a year"))
+        checks.append(pa.Check.str_matches(r"^(\d{4}(\.0*)?)?$", error="n'est pas une année"))
     elif check == "count":
-        checks.append(pa.Check.str_matches(r"^(\d+(\.0*)?)?$", error="not a whole number"))
+        checks.append(pa.Check.str_matches(r"^(\d+(\.0*)?)?$", error="n'est pas un nombre entier"))
     elif isinstance(check, dict):
         allowed = sorted({str(v) for v in check["in"]} | ({""} if nullable else set()))
-        checks.append(pa.Check.isin(allowed, error=f"not one of {allowed}"))
+        checks.append(pa.Check.isin(allowed, error=f"n'est pas l'un des codes {', '.join(map(repr, allowed))}"))
     if not nullable:
-        checks.append(pa.Check(lambda s: s != "", error="empty"))
+        checks.append(pa.Check(lambda s: s != "", error="est vide"))
     return pa.Column(checks=checks, nullable=False, coerce=False)
 
 
@@ -183,5 +185,6 @@ def millesimes(frame: pd.DataFrame, source) -> list[int]:
 def missing_declared(frame: pd.DataFrame, source, path: Path) -> None:
     absent = [raw for raw, spec in source.extra["columns"].items() if spec["as"] not in frame]
     if absent:
-        raise InputError(path, f"the file lacks the declared column(s) {', '.join(absent)}", column=absent[0],
-                         row=1, hint=f"Check the columns: of source '{source.key}' in its registry file.")
+        raise InputError(path, f"il manque au fichier la ou les colonnes déclarées : {', '.join(absent)}",
+                         column=absent[0], row=1,
+                         hint=f"Vérifiez « columns: » de la source « {source.key} » dans son fichier de registre.")

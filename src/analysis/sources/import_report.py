@@ -44,5 +44,5 @@ class ImportReport:
         unknown = [i for i in self.ignored if i.explicit]
         if unknown:
             raise InputError(unknown[0].path, unknown[0].reason,
-                             hint="Give an official file of one of the sources of params/sources.yml.")
+                             hint="Donnez un fichier officiel de l'une des sources de params/sources.yml.")
         return self

@@ -2,7 +2,8 @@
 
 Besides where a copy came from, the record says how the official file was written (``form``:
 CSV/JSON/Parquet, encoding, delimiter, labels or field names as header) and, when the copy was
-transcoded to UTF-8, the sha256 of the file as received (``original_sha256``). ``mtime_ns`` is
+transcoded to UTF-8, converted from a workbook or unpacked from an archive, the sha256 of the file
+as received (``original_sha256``). ``replaces``: the stored copies this one replaced. ``mtime_ns`` is
 the stored copy's modification time when recorded: a copy whose size and mtime still match is
 not hashed again to know it is unchanged (:meth:`analysis.sources.store.Store.verify`).
 """
@@ -38,6 +39,8 @@ class Provenance:
     form: dict = field(default_factory=dict)
     original_sha256: str | None = None
     mtime_ns: int | None = None
+    replaces: list[dict] = field(default_factory=list)   # the copies it replaced: file, sha256
+    rows: int | None = None                              # rows read (empty rows not counted)
 
     def write(self, raw_file: Path) -> Path:
         path = record_path(raw_file)

@@ -13,7 +13,7 @@ from functools import cache
 import yaml
 
 from analysis.core import config
-from analysis.core.errors import InputError, MillesimeError
+from analysis.core.errors import InputError, MillesimeError, french_spaces
 
 FOLDER = config.RESOURCES / "questionnaires"
 #: The surveys, and the questionnaire of each (also named by ``questionnaire:`` in sources.yml).
@@ -72,22 +72,24 @@ def levels_in_year(variable: str, year: int) -> set[str] | None:
 def fix_for(year: int, name: str | None = None) -> str:
     """What to do when a millésime is not modelled (said by every error about it)."""
     files = f"{FOLDER / (name + '.yml')}" if name else f"{FOLDER}/etic_*.yml"
-    return (f"If the survey really has a millésime {year}, add a questionnaire for {year}: an entry "
-            f"under `millesimes:` (its reference date) in {files}, and the columns or codes that "
-            f"changed that year (`column: {{{year}: …}}`, `codes: {{{year}: …}}`).")
+    return (f"Si l'enquête a vraiment un millésime {year}, ajoutez un questionnaire pour {year} : une entrée "
+            f"sous `millesimes:` (sa date de référence) dans {files}, et les colonnes ou les codes qui ont "
+            f"changé cette année-là (`column: {{{year}: …}}`, `codes: {{{year}: …}}`).")
 
 
 def check_year(year: int) -> int:
     """``year`` when a questionnaire models it, else :class:`MillesimeError` naming those that do."""
     years = modelled_years()
     if int(year) not in years:
-        raise MillesimeError(f"millésime {year} is not modelled by the questionnaires "
-                             f"(modelled: {', '.join(map(str, years))}).\n  → {fix_for(year)}")
+        raise MillesimeError(french_spaces(f"le millésime {year} n'est modélisé par aucun questionnaire "
+                                           f"(millésimes modélisés : {', '.join(map(str, years))}).\n"
+                                           f"  → {fix_for(year)}"))
     return int(year)
 
 
 def unknown_code(path, year: int, codes, column: str, line: int, value) -> InputError:
     """The error of an answer code the millésime's questionnaire does not use."""
-    return InputError(path, f"code not used by the {year} questionnaire (expected one of {', '.join(codes)})",
+    return InputError(path, f"code absent du questionnaire {year} (codes possibles : {', '.join(codes)})",
                       column=column, row=line, value=value,
-                      hint="If the questionnaire changed, add the new codes to src/analysis/resources/questionnaires/.")
+                      hint="Si le questionnaire a changé, ajoutez les nouveaux codes dans "
+                           "src/analysis/resources/questionnaires/.")

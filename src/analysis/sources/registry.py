@@ -44,6 +44,7 @@ class Source:
     encoding: str = "utf-8-sig"
     questionnaire: str | None = None
     sha256: str | None = None        # expected sha256 of a download (a fixed file), when known
+    max_size_mb: float | None = None  # the largest file accepted (analysis.sources.limits)
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -106,10 +107,10 @@ def _load_registry(stamp: tuple[tuple[str, int], ...]) -> tuple[tuple[str, Sourc
         try:
             docs.append((path, yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}))
         except FileNotFoundError:
-            raise RegistryError(f"Source registry not found: {path}. Run from the project root "
-                                "or set ETAT_DES_LIEUX_ROOT.") from None
+            raise RegistryError(f"registre des sources introuvable : {path}.\n  → lancez la commande depuis "
+                                "la racine du projet, ou donnez-la dans ETAT_DES_LIEUX_ROOT.") from None
         except yaml.YAMLError as exc:
-            raise RegistryError(f"{path}: not valid YAML: {exc}") from None
+            raise RegistryError(f"{path} : YAML invalide : {exc}") from None
     licences = {
         key: Licence(key, value["name"], value.get("url"))
         for _, doc in docs for key, value in (doc.get("licences") or {}).items()
@@ -118,7 +119,7 @@ def _load_registry(stamp: tuple[tuple[str, int], ...]) -> tuple[tuple[str, Sourc
     for path, doc in docs:
         for key, entry in (doc.get("sources") or {}).items():
             if key in seen:
-                raise RegistryError(f"{path}: source '{key}' is already declared in {seen[key]}")
+                raise RegistryError(f"{path} : la source « {key} » est déjà déclarée dans {seen[key]}")
             seen[key] = path
             out.append((key, _source(key, entry, Path(path), licences)))
     return tuple(out)
@@ -130,9 +131,9 @@ def _source(key: str, entry: dict, path: Path, licences: dict[str, Licence]) -> 
 
     missing = [k for k in _REQUIRED if k not in entry]
     if missing:
-        raise RegistryError(f"{path}: source '{key}' lacks {', '.join(missing)}")
+        raise RegistryError(f"{path} : il manque à la source « {key} » : {', '.join(missing)}")
     if entry["licence"] not in licences:
-        raise RegistryError(f"{path}: source '{key}' names unknown licence '{entry['licence']}'")
+        raise RegistryError(f"{path} : la source « {key} » nomme une licence inconnue, « {entry['licence']} »")
     if entry["schema"] == declared.SCHEMA:
         declared.check_entry(key, entry, path)
     known = set(Source.__dataclass_fields__)
@@ -157,8 +158,18 @@ def _source(key: str, entry: dict, path: Path, licences: dict[str, Licence]) -> 
         encoding=entry.get("encoding", "utf-8-sig"),
         questionnaire=entry.get("questionnaire"),
         sha256=entry.get("sha256"),
+        max_size_mb=_positive(entry.get("max_size_mb"), key, path),
         extra={k: v for k, v in entry.items() if k not in known},
     )
+
+
+def _positive(value, key: str, path: Path) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise RegistryError(f"{path} : source « {key} », max_size_mb doit être un nombre positif de Mo "
+                            f"(lu : {value!r})")
+    return float(value)
 
 
 def get_source(key: str, registry: dict[str, Source] | None = None) -> Source:
@@ -167,5 +178,5 @@ def get_source(key: str, registry: dict[str, Source] | None = None) -> Source:
         return registry[key]
     except KeyError:
         raise RegistryError(
-            f"Unknown source '{key}'. Known sources: {', '.join(sorted(registry))}."
+            f"source inconnue : « {key} ».\n  → sources connues : {', '.join(sorted(registry))}."
         ) from None

@@ -18,9 +18,10 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis.core.errors import InputError
+from analysis.core.errors import InputError, quoted
+from analysis.core.formatting import plural
 from analysis.core.uai import check_uais
-from analysis.sources import declared, forms, layouts
+from analysis.sources import declared, forms, layouts, row_keys, spreadsheets
 from analysis.sources.questionnaires import fix_for, for_year, questionnaire, unknown_code, years_of
 from analysis.sources.registry import Source
 
@@ -33,6 +34,12 @@ PROGRAMMES = ("colleges_lab", "efran", "profan")
 
 
 BOOL_VALUES = ["", "oui", "non", "Oui", "Non", "OUI", "NON"]
+NOT_A_YEAR = "le millésime n'est pas une année"
+NOT_A_NATURE = "le code nature n'a pas 3 chiffres"
+NOT_A_DEPARTEMENT = "n'est pas un code de département à 3 caractères"
+NOT_A_NUMBER = "n'est pas un nombre"
+def _codes(allowed) -> str:
+    return ", ".join(repr(c) for c in allowed)
 
 
 def _is_count(series: pd.Series) -> pd.Series:
@@ -43,22 +50,23 @@ def _is_count(series: pd.Series) -> pd.Series:
 
 
 def _count_column() -> pa.Column:
-    return pa.Column(checks=[pa.Check(_is_count, error="not a count (expected a number like 311.0, or empty)")],
+    return pa.Column(checks=[pa.Check(_is_count, error="n'est pas un effectif (attendu : un nombre comme 311.0, "
+                                                       "ou rien)")],
                      nullable=False)
 
 
 def _uai_check() -> pa.Check:
     return pa.Check(lambda s: check_uais(s)["valid"].astype(bool), element_wise=False,
-                    error="invalid UAI (7 characters + check letter)")
+                    error=declared.INVALID_UAI)
 
 
 def _text(pattern: str | None = None, *, isin=None, nullable: bool = True, error: str = "") -> pa.Column:
     checks = []
     if pattern:
-        checks.append(pa.Check.str_matches(pattern, error=error or f"does not match {pattern}"))
+        checks.append(pa.Check.str_matches(pattern, error=error or f"ne suit pas la forme {pattern}"))
     if isin is not None:
         allowed = sorted(set(isin) | ({""} if nullable else set()))
-        checks.append(pa.Check.isin(allowed, error=f"not one of {allowed}"))
+        checks.append(pa.Check.isin(allowed, error=f"n'est pas l'un des codes {_codes(allowed)}"))
     return pa.Column(checks=checks, required=True, nullable=False, coerce=False)
 
 
@@ -66,8 +74,8 @@ def _etic_columns(name: str, layout: tuple[str, ...]) -> dict[str, pa.Column]:
     q = questionnaire(name)
     columns = {c: _text() for c in layout}
     columns[q["keys"]["uai"]] = pa.Column(checks=[_uai_check()], nullable=False)
-    columns[q["keys"]["annee"]] = _text(YEAR, nullable=False, error="millésime is not a year")
-    columns["Code_nature"] = _text(r"^\d{3}$", error="nature code is not 3 digits")
+    columns[q["keys"]["annee"]] = _text(YEAR, nullable=False, error=NOT_A_YEAR)
+    columns["Code_nature"] = _text(r"^\d{3}$", error=NOT_A_NATURE)
     for spec in q["variables"].values():
         raw = spec["column"]
         names = set(raw.values()) if isinstance(raw, dict) else {raw}
@@ -75,7 +83,7 @@ def _etic_columns(name: str, layout: tuple[str, ...]) -> dict[str, pa.Column]:
             if spec["kind"] == "count":
                 columns[col] = _count_column()
             elif spec["kind"] == "bool":
-                columns[col] = pa.Column(checks=[pa.Check.isin(BOOL_VALUES, error="not oui/non/empty")],
+                columns[col] = pa.Column(checks=[pa.Check.isin(BOOL_VALUES, error="n'est ni oui, ni non, ni vide")],
                                          nullable=False)
             elif spec["kind"] == "category":
                 codes = {c for year_codes in spec["codes"].values() for c in year_codes}
@@ -87,44 +95,43 @@ def _etic_columns(name: str, layout: tuple[str, ...]) -> dict[str, pa.Column]:
 def schema_for(name: str) -> pa.DataFrameSchema:
     if name == "etic_2d":
         return pa.DataFrameSchema(_etic_columns("etic_2d", layouts.ETIC_2D), strict=False,
-                                  unique=["Code_UAI", "Millesime"], name=name)
+                                  unique=list(row_keys.KEYS[name]), name=name)
     if name == "etic_1d":
         return pa.DataFrameSchema(_etic_columns("etic_1d", layouts.ETIC_1D), strict=False,
-                                  unique=["Code_UAI", "Millesime"], name=name)
+                                  unique=list(row_keys.KEYS[name]), name=name)
     if name == "annuaire":
         columns = {c: _text() for c in layouts.ANNUAIRE}
         columns.update({
             "Identifiant_de_l_etablissement": pa.Column(checks=[_uai_check()], nullable=False),
-            "Code_departement": _text(DEPARTEMENT_3, error="not a 3-character département code"),
+            "Code_departement": _text(DEPARTEMENT_3, error=NOT_A_DEPARTEMENT),
             "Nombre_d_eleves": _count_column(),
-            "latitude": _text(DECIMAL, error="not a number"),
-            "longitude": _text(DECIMAL, error="not a number"),
-            "code_nature": _text(r"^(\d{3})?$", error="nature code is not 3 digits"),
-            "date_ouverture": _text(DATE, error="not a date (YYYY-MM-DD)"),
+            "latitude": _text(DECIMAL, error=NOT_A_NUMBER),
+            "longitude": _text(DECIMAL, error=NOT_A_NUMBER),
+            "code_nature": _text(r"^(\d{3})?$", error=NOT_A_NATURE),
+            "date_ouverture": _text(DATE, error="n'est pas une date (AAAA-MM-JJ)"),
         })
         return pa.DataFrameSchema(columns, strict=False, name=name)
     if name == "geolocalisation":
         columns = {c: _text() for c in layouts.GEOLOCALISATION}
         columns.update({
             "numero_uai": pa.Column(checks=[_uai_check()], nullable=False),
-            "code_departement": _text(DEPARTEMENT_3, error="not a 3-character département code"),
-            "latitude": _text(DECIMAL, error="not a number"),
-            "longitude": _text(DECIMAL, error="not a number"),
+            "code_departement": _text(DEPARTEMENT_3, error=NOT_A_DEPARTEMENT),
+            "latitude": _text(DECIMAL, error=NOT_A_NUMBER),
+            "longitude": _text(DECIMAL, error=NOT_A_NUMBER),
         })
         return pa.DataFrameSchema(columns, strict=False, name=name)
     if name == "couverture":
-        columns = {c: _text(DECIMAL, error="not a number") for c in layouts.COUVERTURE}
+        columns = {c: _text(DECIMAL, error=NOT_A_NUMBER) for c in layouts.COUVERTURE}
         columns["uai"] = pa.Column(checks=[_uai_check()], nullable=False)
-        columns["millesime"] = _text(YEAR, nullable=False, error="millésime is not a year")
-        return pa.DataFrameSchema(columns, strict=False, unique=["uai", "millesime"], name=name)
+        columns["millesime"] = _text(YEAR, nullable=False, error=NOT_A_YEAR)
+        return pa.DataFrameSchema(columns, strict=False, unique=list(row_keys.KEYS[name]), name=name)
     if name == "experimentations":
         columns = {c: _text() for c in layouts.EXPERIMENTATIONS}
         columns["uai"] = pa.Column(checks=[_uai_check()], nullable=False)
-        columns["millesime"] = _text(YEAR, nullable=False, error="millésime is not a year")
+        columns["millesime"] = _text(YEAR, nullable=False, error=NOT_A_YEAR)
         columns["programme"] = _text(isin=PROGRAMMES, nullable=False)
-        return pa.DataFrameSchema(columns, strict=False, unique=["uai", "millesime", "programme"],
-                                  name=name)
-    raise KeyError(f"No schema named '{name}'")
+        return pa.DataFrameSchema(columns, strict=False, unique=list(row_keys.KEYS[name]), name=name)
+    raise KeyError(f"No schema named '{name}'")        # a registry entry's schema: checked by the tests
 
 
 def read_raw(path: Path, source: Source) -> pd.DataFrame:
@@ -135,7 +142,10 @@ def read_raw(path: Path, source: Source) -> pd.DataFrame:
 def read_checked(path: Path, source: Source) -> forms.TextTable:
     """:func:`read_raw` with the form the file was found in (recorded in its provenance)."""
     path = Path(path)
-    table = forms.read_table(path, source.schema)
+    try:
+        table = forms.read_table(path, source.schema)
+    except spreadsheets.SpreadsheetError as err:
+        raise err.naming(path, hint=f"{err.hint} Page du jeu de données : {portal_page(source)}") from None
     check_header(table.frame.columns, source, path, table.form)
     if source.schema == declared.SCHEMA:           # a local source: its layout is in its entry
         table.frame = declared.rename(table.frame, source)
@@ -160,17 +170,23 @@ def read_checked(path: Path, source: Source) -> forms.TextTable:
     return table
 
 
+def portal_page(source: Source) -> str:
+    """Where a source's file is exported: its page on the portal, else its first URL."""
+    return source.page or (source.urls[0] if source.urls else "le portail data.education.gouv.fr")
+
+
 def check_header(columns, source: Source, path: Path, form: forms.FileForm | None = None) -> None:
     """Fail early, with a hint, when a file does not have the source's identifying columns."""
     absent = layouts.missing(list(columns), source.header, source.schema)
     if not absent:
         return
-    hint = "Is this the right file?"
-    if form is not None and form.format == "csv":
-        hint += (f" (read as {form.describe()}; expected the {source.dataset_id} export, with "
-                 f"labels or field names as header)")
-    raise InputError(path, f"header lacks the {source.key} column(s) {', '.join(absent)}",
-                     column=absent[0], row=1 if form is None or form.format == "csv" else None, hint=hint)
+    hint = "Est-ce le bon fichier ?"
+    if form is not None and form.format in ("csv", "xlsx"):
+        hint += (f" (lu comme : {form.describe()} ; attendu : l'export de {source.dataset_id}, avec les "
+                 f"libellés ou les noms de champs en en-tête)")
+    raise InputError(path, f"il manque à l'en-tête la ou les colonnes de {source.key} : {', '.join(absent)}",
+                     column=absent[0], row=1 if form is None or form.format in ("csv", "xlsx") else None,
+                     hint=hint)
 
 
 def check_millesimes(frame: pd.DataFrame, qname: str, path: Path) -> None:
@@ -184,9 +200,10 @@ def check_millesimes(frame: pd.DataFrame, qname: str, path: Path) -> None:
     if bad.any():
         i = bad.idxmax()
         others = sorted({int(y) for y in years[bad]})
-        raise InputError(path, f"millésime {int(years[i])} is not modelled by the {qname} questionnaire "
-                               f"(modelled: {', '.join(map(str, modelled))})"
-                               + (f"; the file also has {', '.join(map(str, others[1:]))}" if len(others) > 1 else ""),
+        raise InputError(path, f"le millésime {int(years[i])} n'est pas modélisé par le questionnaire {qname} "
+                               f"(millésimes modélisés : {', '.join(map(str, modelled))})"
+                               + (f" ; le fichier a aussi {', '.join(map(str, others[1:]))}"
+                                  if len(others) > 1 else ""),
                          column=column, row=int(frame.loc[i, "_line"]), value=frame.loc[i, column],
                          hint=fix_for(int(years[i]), qname))
 
@@ -244,21 +261,23 @@ def _to_input_error(cases: pd.DataFrame, path: Path | str, schema_name: str, lin
     ][:50]
     more = ""
     if len(cases) > 1:
-        shown = [f"'{f['column']}'" + (f" line {f['line']}" if f["line"] else "") + f" {f['value']!r}"
+        shown = [f"« {f['column']} »" + (f" ligne {f['line']}" if f["line"] else "") + f" {quoted(f['value'])}"
                  for f in failures[1:4]]
-        more = f" ({len(cases) - 1} more failure(s): {'; '.join(shown)}{'; …' if len(cases) > 4 else ''})"
+        more = (f" ({plural(len(cases) - 1, 'autre erreur', 'autres erreurs')} : {' ; '.join(shown)}"
+                f"{' ; …' if len(cases) > 4 else ''})")
     check = str(first["check"])
     if check == "column_in_dataframe":
-        return InputError(path, f"required column '{first['failure_case']}' is missing{more}",
+        return InputError(path, f"la colonne obligatoire « {first['failure_case']} » manque{more}",
                           column=str(first["failure_case"]), failures=failures,
-                          hint=f"The file does not have the official {schema_name} layout "
-                               "(see src/analysis/sources/layouts.py).")
+                          hint=f"Le fichier n'a pas les colonnes officielles de {schema_name} "
+                               "(voir src/analysis/sources/layouts.py).")
     if check.startswith("field_uniqueness") or check.startswith("multiple_fields_uniqueness"):
-        return InputError(path, f"duplicate key {first['failure_case']!r}{more}",
+        return InputError(path, f"clé en double : {quoted(first['failure_case'])}{more}",
                           column=str(first["column"]), failures=failures, row=line,
-                          hint="Each establishment must appear once per millésime.")
+                          hint="Chaque établissement doit figurer une seule fois par millésime.")
     return InputError(
         path, f"{check}{more}", column=str(first["column"]), row=line,
         value=first["failure_case"], failures=failures,
-        hint="Download the file again from the official portal (or correct your copy), then import it again.",
+        hint="Téléchargez à nouveau le fichier depuis le portail officiel (ou corrigez votre copie), puis "
+             "importez-le à nouveau.",
     )

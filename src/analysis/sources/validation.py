@@ -4,23 +4,26 @@ structure for GeoJSON. The error names the user's own file (:class:`InputError`)
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.core.errors import InputError
-from analysis.sources import forms
+from analysis.sources import forms, row_keys
 from analysis.sources.registry import Source
 
 
 @dataclass
 class Checked:
-    """A file that passed its source's whole validation: its form, millésimes, decoded text."""
+    """A file that passed its source's whole validation: its form, millésimes, decoded text, the
+    keys of its rows (:mod:`analysis.sources.row_keys`) and the lines of the empty rows ignored."""
 
     form: forms.FileForm
     millesimes: list[int]
     text: str | None = None
+    keys: pd.DataFrame | None = None
+    empty_lines: list[int] = field(default_factory=list)
 
 
 def validated(path: Path, source: Source) -> Checked:
@@ -28,7 +31,8 @@ def validated(path: Path, source: Source) -> Checked:
     GeoJSON). Raises :class:`InputError` naming ``path``."""
     path = Path(path)
     if source.format == "geojson":
-        return Checked(_check_geojson(path, source), [])
+        form, doc = _check_geojson(path, source)
+        return Checked(form, [], keys=row_keys.geo_keys(doc, source))
     from analysis.sources.schemas import read_checked  # pandera: imported only when files are read
 
     table = read_checked(path, source)
@@ -37,33 +41,35 @@ def validated(path: Path, source: Source) -> Checked:
     if column:
         values = pd.to_numeric(table.frame[column].str.replace(r"\.0*$", "", regex=True), errors="coerce")
         years = sorted(int(y) for y in values.dropna().unique())
-    return Checked(table.form, years, table.text)
+    return Checked(table.form, years, table.text, keys=row_keys.table_keys(table.frame, source),
+                   empty_lines=table.empty_lines or [])
 
 
-def _check_geojson(path: Path, source: Source) -> forms.FileForm:
+def _check_geojson(path: Path, source: Source) -> tuple[forms.FileForm, dict]:
     form = forms.sniff(path)
     if form.format != "geojson":
-        raise InputError(path, f"is a {forms.NAMES.get(form.format, form.format)} file, not GeoJSON",
-                         hint=f"Download {source.filename} again ({source.page}).")
+        raise InputError(path, f"est un fichier {forms.NAMES.get(form.format, form.format)}, pas un GeoJSON",
+                         hint=f"Téléchargez à nouveau {source.filename} ({source.page}).")
     try:
         with open(path, encoding="utf-8-sig") as f:
             doc = json.load(f)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"is not valid GeoJSON ({exc}): cut short?",
+        raise InputError(path, f"n'est pas un GeoJSON valide ({exc}) : coupé ?",
                          row=getattr(exc, "lineno", None),
-                         hint=f"Download {source.filename} again ({source.page}).") from None
+                         hint=f"Téléchargez à nouveau {source.filename} ({source.page}).") from None
     features = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(features, list) or not features:
-        raise InputError(path, "has no features (expected a GeoJSON FeatureCollection)",
-                         hint=f"Download {source.filename} again ({source.page}).")
+        raise InputError(path, "n'a aucun objet (attendu : une FeatureCollection GeoJSON)",
+                         hint=f"Téléchargez à nouveau {source.filename} ({source.page}).")
     for n, feature in enumerate(features, start=1):
         properties = (feature or {}).get("properties") or {}
         absent = [c for c in source.header if c not in properties]
         if absent or not (feature or {}).get("geometry"):
-            raise InputError(path, f"feature {n} lacks " + (f"the properties {', '.join(absent)}"
-                                                             if absent else "a geometry"),
-                             hint=f"Is this {source.title}? Download {source.filename} again ({source.page}).")
-    return form
+            raise InputError(path, f"il manque à l'objet {n} " + (f"les propriétés {', '.join(absent)}"
+                                                                   if absent else "une géométrie"),
+                             hint=f"Est-ce bien « {source.title} » ? Téléchargez à nouveau {source.filename} "
+                                  f"({source.page}).")
+    return form, doc
 
 
 _MILLESIMES: dict[tuple, list[int]] = {}
