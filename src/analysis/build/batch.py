@@ -228,6 +228,7 @@ def _prepare(year: int, options: BuildOptions, renderer: Renderer, store: Store,
     book = editions.load_book()
     main, appendices = editions.chapters(book)
     editorial.check([nb.stem for nb in main + appendices])       # before any work: names the bad file
+    editorial.say_dropped(year)                                   # what the safe subset left out
     context = keys.RunContext.build(store, year, options.threshold, results, book, config.project_root(),
                                     renderer=renderer.label)
     with_data = extents(results)["departements_avec_donnees"] if "departements_avec_donnees" in results \

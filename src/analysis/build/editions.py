@@ -206,21 +206,26 @@ def render_edition(edition: Edition, book, meta: dict, formats, renderer: Render
 def render_meta(edition: Edition, store) -> dict:
     """The edition's identity, as both renderers print it (title page, running header, marks):
     the sources whose files are in the data folder, and the dates of the data in French (when
-    they were imported or downloaded, and the annuaire's own date)."""
+    they were imported or downloaded, and the annuaire's own date).
+
+    The values are pandoc metadata, which pandoc and Quarto read as Markdown: a perimeter's
+    ``nom``, a local source's title are quoted literally (:func:`analysis.core.markup.markdown_text`),
+    so that ``<script>`` in a name is printed, never run."""
     from analysis.core.formatting import UNIT_SEP
+    from analysis.core.markup import markdown_text as md
 
     records = store.records()
     demo = store.is_demo()
-    present = sources_present(store, records)
+    present = [md(name) for name in sources_present(store, records)]
     return {
-        "title": TITLE,
-        "subtitle": f"{edition.territory.label} — millésime {edition.year}",
-        "territory": edition.territory.label,
+        "title": md(TITLE),
+        "subtitle": f"{md(edition.territory.label)} — millésime {edition.year}",
+        "territory": md(edition.territory.label),
         "territory_id": edition.territory.id,
         "year": edition.year,
-        "author": AUTHOR,
+        "author": md(AUTHOR),
         # Free text, not a date: Quarto would read "Millésime 2018" as 1 January 2018.
-        "date": data_dates(store, edition.year, records, demo) or f"Millésime {edition.year}",
+        "date": md(data_dates(store, edition.year, records, demo) or f"Millésime {edition.year}"),
         "demo": demo,
         "source": ("Données synthétiques de démonstration" if demo else
                    f"Sources{UNIT_SEP}: {' ; '.join(present)} — données ouvertes" if present else

@@ -27,6 +27,7 @@ from pathlib import Path
 import yaml
 
 from analysis.core.errors import RenderError
+from analysis.core.markup import plain
 from analysis.core.publication import DEMO_BANNER, DEMO_WARNING, TITLE
 
 MIN_VERSION = (1, 9, 18)
@@ -134,7 +135,7 @@ def edition_config(meta: dict, chapters: list[str], appendices: list[str], basen
         # code and parameters, not on the data.
         "execute": {"enabled": False, "freeze": False, "cache": False, "echo": False},
         "etat-des-lieux": {"territoire": meta.get("territory_id"), "annee": meta.get("year"),
-                           "libelle": meta.get("territory"), "demo": bool(meta.get("demo"))},
+                           "libelle": plain(meta.get("territory") or ""), "demo": bool(meta.get("demo"))},
     }
 
 
@@ -158,7 +159,8 @@ def marks(meta: dict) -> tuple[str, str]:
     """(HTML, typst) included before the body of every page: edition identity, demo marking."""
     import html as html_lib
 
-    identity = meta.get("subtitle") or meta.get("territory") or ""
+    # The metadata are Markdown (pandoc reads them so); this page and this typst are not.
+    identity = plain(meta.get("subtitle") or meta.get("territory") or "")
     demo = bool(meta.get("demo"))
     banner = html_lib.escape(identity + (f" — {DEMO_BANNER}" if demo else ""))
     page = (f'<div class="edition-identity{" demo-banner" if demo else ""}" role="note" '
