@@ -10,6 +10,7 @@ notebooks with the chosen renderer (:mod:`analysis.render.renderers`). Indicator
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -17,10 +18,13 @@ from pathlib import Path
 
 from analysis.build.kernels import KERNEL
 from analysis.core import config, territories
-from analysis.core.errors import BookConfigError, BuildError
+from analysis.core.errors import BookConfigError, BuildError, TerritoryError
 from analysis.core.publication import AUTHOR, TITLE
 from analysis.indicators import SECRET_THRESHOLD
 from analysis.render.renderers import Renderer
+
+#: The slug of an edition: letters (``2A``), digits and single hyphens.
+SLUG = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
 
 
 @dataclass
@@ -35,6 +39,9 @@ class Edition:
 
     @property
     def folder(self) -> Path:
+        # a slug is one folder name: a territory never writes outside its millésime's folder
+        if not SLUG.fullmatch(self.territory.slug):
+            raise TerritoryError(f"{self.territory.id} : nom d'édition invalide ({self.territory.slug!r}).")
         return self.out_dir / str(self.year) / self.territory.slug
 
     @property

@@ -47,9 +47,8 @@ def load(store=None, year: int = 2018, *, threshold: int = SECRET_THRESHOLD,
     declared = [p for p in perimeters.declared() if isinstance(p, perimeters.Perimeter)]
     key = digests.sha(etablissements_key(store), digests.stage_digest("indicators"), perimeters.digest(),
                       f"{year}:{threshold}")
-    folder = store.data_dir / "processed"
-    parquet, meta = folder / f"indicateurs-{year}.parquet", folder / f"indicateurs-{year}.json"
-    cached = None if refresh else cachefiles.read(parquet, meta, key)
+    name = f"indicateurs-{year}"
+    cached = None if refresh else cachefiles.read(store.data_dir, name, key)
     if cached is not None:
         return cached[0]
     table, _ = load_etablissements(store, year)
@@ -62,7 +61,7 @@ def load(store=None, year: int = 2018, *, threshold: int = SECRET_THRESHOLD,
     results = with_evolution(current, previous)
     results["demo"] = store.is_demo()
     results = local_motifs(mark_uncovered(with_extent(results, table, year, declared)), store, year)
-    return cachefiles.write(parquet, meta, results, {"key": key})
+    return cachefiles.write(store.data_dir, name, results, {"key": key})
 
 
 def with_extent(results: pd.DataFrame, table: pd.DataFrame, year: int, perimeters=()) -> pd.DataFrame:
