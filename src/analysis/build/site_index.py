@@ -21,6 +21,7 @@ import pandas as pd
 
 from analysis.build import manifest as cache
 from analysis.core import nc, territories
+from analysis.core.atomic import write_text
 from analysis.core.digests import file_sha256
 from analysis.core.formatting import fmt_value, plural
 from analysis.core.publication import DEMO_WARNING, TITLE
@@ -199,14 +200,10 @@ def write_all(year_dir: Path, results: pd.DataFrame, year: int, *, xlsx: bool = 
         digest = file_sha256(paths["csv"])
         if not target.exists() or not stamp.exists() or stamp.read_text().strip() != digest:
             export.write(rows, target, "xlsx", threshold=threshold)
-            stamp.write_text(digest, encoding="utf-8")
+            write_text(stamp, digest)
         paths["xlsx"] = target
     # A single build leaves the workbook to `build --all` (seconds of work): linked when there.
     page = render_index(built_editions(year_dir), results, year, demo=demo,
                         xlsx=(year_dir / f"indicateurs-{year}.xlsx").exists(), threshold=threshold)
-    index = year_dir / "index.html"
-    tmp = index.with_name("index.html.tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(index)
-    paths["index"] = index
+    paths["index"] = write_text(year_dir / "index.html", page)
     return paths

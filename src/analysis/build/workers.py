@@ -187,6 +187,9 @@ def run(jobs: list[Job], workers: int, on_done: Callable[[Job, EditionAnswer], N
     except KeyboardInterrupt:
         _stop(pool)
         raise Interrupted(pending) from None
+    except BaseException:                   # the caller stops the run (data changed, a bug): workers end
+        _stop(pool)
+        raise
     pool.shutdown(wait=True)
 
 

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from typer.core import TyperCommand, TyperGroup
 
 from analysis.core.errors import UsageError
@@ -90,3 +91,21 @@ def open_store(data_dir):
     from analysis.sources.store import Store
 
     return Store(data_dir)
+
+
+def say_waiting(text: str) -> None:
+    console.print(f"[yellow]attente :[/] {escape(text)}", highlight=False, soft_wrap=True)
+
+
+def data_lock(folder, mode: str):
+    """The data folder's lock (:mod:`analysis.core.locks`), saying so when the command must wait."""
+    from analysis.core import locks
+
+    return locks.holding(folder, mode, what="le dossier de données", on_wait=say_waiting)
+
+
+def reports_lock(folder):
+    """The reports folder's lock, held by a build (two builds into one folder: one after the other)."""
+    from analysis.core import locks
+
+    return locks.holding(folder, "exclusive", what="le dossier des rapports", on_wait=say_waiting)
