@@ -63,9 +63,20 @@ app = typer.Typer(cls=Group, add_completion=False, no_args_is_help=True, pretty_
 data_app = typer.Typer(cls=Group, no_args_is_help=True,
                        help="Importer, télécharger, vérifier et décrire les fichiers sources.")
 app.add_typer(data_app, name="data")
+
+
+def _console(**options) -> Console:
+    """A console that prints the user's text as written (no emoji for ``:x:``: a message quotes a
+    file or a value literally; rich markup is escaped where text is quoted) and, when it writes to
+    a file or a pipe, wraps nothing: a script reads each path whole on its line."""
+    made = Console(emoji=False, **options)
+    made.soft_wrap = not made.is_terminal
+    return made
+
+
 # Messages on standard error (log lines without the source file of the call), results on standard output.
-console = Console(stderr=True, log_path=False)
-out = Console()
+console = _console(stderr=True, log_path=False)
+out = _console()
 
 DataDir = Annotated[Path | None, typer.Option(
     "--data-dir", help="Dossier de données (par défaut : le dossier actif, voir `data status`).")]

@@ -67,7 +67,7 @@ def data_import(paths: Annotated[list[Path], typer.Argument(help="Fichiers ou do
         report = store.import_paths(paths, demo=demo, progress=show)
     for record in report.added + report.replaced:
         if record.form:
-            console.print(f"    {record.file} : {describe_form(record.form)}"
+            console.print(f"    {escape(record.file)} : {escape(describe_form(record.form))}"
                           + (f" ; millésimes {years_text(record.millesimes)}" if record.millesimes else ""),
                           highlight=False, soft_wrap=True)
     counts = [plural(len(getattr(report, state)), word, words)
