@@ -50,9 +50,9 @@ class ProgressBar:
         self.task = self.progress.add_task("", total=total)
 
     def advance(self, n: int, description: str | None = None) -> None:
-        if n:
-            self.progress.update(self.task, advance=n,
-                                 description=description or self.progress.tasks[0].description)
+        if n:                                   # an edition's name is text, never markup
+            self.progress.update(self.task, advance=n, description=escape(description) if description
+                                 else self.progress.tasks[0].description)
 
     def close(self) -> None:
         self.progress.stop()
@@ -63,7 +63,7 @@ class ConsoleObserver:
 
     def __init__(self, console, *, progress: bool = True):
         self.console = console
-        self.progress = progress
+        self.progress = progress and console.is_terminal      # a bar is for eyes, not for a log file
         self.bar: ProgressBar | None = None
 
     def say(self, text: str) -> None:

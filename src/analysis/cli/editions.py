@@ -156,16 +156,18 @@ def build_cmd(territory: Territory = None,
                                          renderer=renderer)
     options = BuildOptions(formats=fmts, out_dir=output, data_dir=data_dir, threshold=threshold, force=force,
                            jobs=jobs, reuse_kernel=not fresh_kernels, dry_run=dry_run, renderer=choice)
-    # One state of the data from the first check to the last chapter; one build per reports folder.
-    with data_lock(open_store(data_dir).data_dir, "shared"), reports_lock(options.reports_dir()):
+    # One state of the data from the first check to the last chapter; one build per reports folder
+    # (taken once the request is checked: a refused one creates nothing).
+    with data_lock(open_store(data_dir).data_dir, "shared"):
         request = check_request(territory, year, all_=all_, level=level, within=within, data_dir=data_dir,
                                 threshold=threshold)
-        console.print(renderer_line(choice), highlight=False)
-        observer = ConsoleObserver(console, progress=not dry_run)
-        if request.batch:
-            report = batch.build_all(year, options, levels=level, within=within, observer=observer)
-        else:
-            report = batch.build(request.territory.id, year, options, observer=observer)
+        with reports_lock(options.reports_dir()):
+            console.print(renderer_line(choice), highlight=False)
+            observer = ConsoleObserver(console, progress=not dry_run)
+            if request.batch:
+                report = batch.build_all(year, options, levels=level, within=within, observer=observer)
+            else:
+                report = batch.build(request.territory.id, year, options, observer=observer)
     code = show_report(report, single=not request.batch)
     warning = extent.partial_warning(request.results, [o.territory for o in report.outcomes], year,
                                        batch=request.batch)

@@ -25,9 +25,10 @@ import re
 #: (escapes, code, emphasis, attributes, links, raw HTML and autolinks, tables, sub- and
 #: superscript, math, citations, emoji, entities). Brackets make ``(`` harmless; ``#``, ``+``,
 #: ``-``, ``=``, ``%`` and a number's ``.`` or ``)`` mean something at the start of a line only
-#: (:data:`_LINE_START`), and ``--`` is a dash. Quotes are left as they are: pandoc's typography
-#: turns ' into ’ in the report's own text, and names must read the same.
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~^$@&:]|-(?=-))")
+#: (:data:`_LINE_START`), and ``--`` is a dash. A double quote is escaped (pandoc's typography
+#: would curl it); an apostrophe is not: pandoc turns ' into ’ in the report's own text, and a
+#: name (« l'Hérault ») must read the same.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~^$@&:\"]|-(?=-))")
 _LINE_START = re.compile(r"^(\s*)(?:([#+\-=%])|(\d+)([.)]))")
 #: What opens raw HTML, an autolink, a link or image, an attribute, a raw block or math: escaped
 #: by :func:`neutralise`, unless already escaped (a backslash and an ASCII punctuation mark are an
@@ -35,7 +36,7 @@ _LINE_START = re.compile(r"^(\s*)(?:([#+\-=%])|(\d+)([.)]))")
 _OPENERS = re.compile(r"(\\[!-/:-@\[-`{-~])|([<>\[\]{}$\\])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _BREAKS = re.compile(r"\s*[\r\n]+\s*")
-_ESCAPED = re.compile(r"\\([\\`*_{}\[\]<>()#+\-.!|~^$@&:=%])")
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]<>()#+\-.!|~^$@&:=%\"])")
 
 
 def markdown_text(value: object) -> str:
