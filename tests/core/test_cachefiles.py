@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from analysis.core import cachefiles
+from analysis.core.environment import EnvironmentProblem
 
 
 @pytest.fixture()
@@ -127,12 +128,13 @@ def test_when_nothing_can_be_written_the_cache_is_kept_in_memory(data, monkeypat
     assert cachefiles.read(data, "table", "other key") is None
 
 
-def test_a_full_disk_is_raised_and_leaves_no_temporary(data, monkeypatch):
+def test_a_full_disk_is_the_users_to_fix_naming_the_file_and_leaves_no_temporary(data, monkeypatch):
     def full(table, handle, **kwargs):
         handle.write(b"PAR1")
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(pq, "write_table", full)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(EnvironmentProblem, match="disque plein") as raised:
         cachefiles.write(data, "table", frame(), {"key": "k"})
+    assert raised.value.path == data / "processed" / "table.parquet"      # pyarrow names no file
     assert os.listdir(data / "processed") == []

@@ -46,7 +46,7 @@ def test_the_message_names_the_folder_the_file_and_the_fix(tmp_path):
     full = environment.problem(OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "a.pdf")))
     text = str(full)
     assert text.startswith(f"disque plein : écriture impossible dans {tmp_path} ({tmp_path / 'a.pdf'})")
-    assert "Mo sur ce disque" in text and "libérez de la place" in text and "relancez la même commande" in text
+    assert "sur ce disque" in text and "libérez de la place" in text and "relancez la même commande" in text
     read_only = str(environment.problem(OSError(errno.EROFS, "Read-only file system", str(tmp_path / "b"))))
     assert read_only.startswith(f"dossier en lecture seule : écriture impossible dans {tmp_path}")
     assert "-o DOSSIER" in read_only and "--data-dir DOSSIER" in read_only

@@ -51,7 +51,7 @@ from analysis.build import manifest as cache
 from analysis.build.options import BuildObserver, BuildOptions, QuietObserver
 from analysis.build.outcomes import BatchReport, EditionOutcome
 from analysis.build.tasks import BuildFailure, EditionAnswer, EditionTask
-from analysis.core import config, locks, perimeters, territories
+from analysis.core import config, environment, locks, perimeters, territories
 from analysis.core.errors import DataChangedError, InputError
 from analysis.render import quarto
 from analysis.render.renderers import Renderer
@@ -320,7 +320,10 @@ def _chapter_store(out_dir: Path, observer: BuildObserver):
     folder = out_dir / chapter_cache_mod.FOLDER
     try:
         return chapter_cache_mod.ExecutedChapters(folder)
-    except (sqlite3.Error, SQLAlchemyError) as exc:
+    except (sqlite3.Error, SQLAlchemyError, RuntimeError) as exc:   # jupyter-cache wraps sqlite's errors
+        found = environment.problem(exc, folder)
+        if found is not None:                   # a full disk: the build cannot go on either
+            raise found from exc
         observer.say(f"cache des chapitres {folder} indisponible ({type(exc).__name__} : {exc}) : "
                      "chapitres exécutés sans lui")
         return None

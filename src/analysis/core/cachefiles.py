@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.core import environment
+
 log = logging.getLogger(__name__)
 
 FOLDER = "processed"
@@ -119,13 +121,18 @@ def _write_file(folder: Path, filename: str, table) -> Path | None:
     except OSError as exc:
         if _cannot_write(exc):
             return None
-        raise
+        raise environment.problem(exc, folder) or exc from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             pq.write_table(table, handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, folder / filename)
+    except OSError as exc:                           # a full disk: said with the file pyarrow does not name
+        found = environment.problem(exc, folder)
+        if found is None:
+            raise
+        raise environment.EnvironmentProblem(found.errno, folder / filename, folder) from exc
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

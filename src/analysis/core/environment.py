@@ -24,7 +24,9 @@ KINDS = {errno.ENOSPC: "disque plein", errno.EDQUOT: "quota de disque atteint",
          errno.EPERM: "droits insuffisants"}
 #: The C library's words for them (messages of other programs and libraries).
 WORDS = {"No space left on device": errno.ENOSPC, "Disk quota exceeded": errno.EDQUOT,
-         "Read-only file system": errno.EROFS, "Permission denied": errno.EACCES}
+         "database or disk is full": errno.ENOSPC,                      # SQLite (jupyter-cache)
+         "Read-only file system": errno.EROFS, "attempt to write a readonly database": errno.EROFS,
+         "Permission denied": errno.EACCES}
 _PATH = re.compile(r"'(/[^']+)'|\"(/[^\"]+)\"|(/[^\s:'\"]+)")
 _FIX = {
     "space": "libérez de la place sur ce disque, ou écrivez ailleurs (-o DOSSIER pour les rapports, "
@@ -83,15 +85,23 @@ def describe(kind: int, path: Path | None, folder: Path | None) -> str:
 
 
 def _free(folder: Path | None) -> str:
-    from analysis.core.formatting import fmt_number
+    from analysis.core.formatting import UNIT_SEP, fmt_number
 
     try:
         free = shutil.disk_usage(folder).free if folder else None
     except OSError:
         return ""
-    return f" ; il reste {fmt_number(free / 1e6, 1)} Mo sur ce disque" if free is not None else ""
+    if free is None:
+        return ""
+    amount = next((f"{fmt_number(free / size, 1)}{UNIT_SEP}{unit}" for size, unit in ((1e9, "Go"), (1e6, "Mo"))
+                   if free >= size), f"{fmt_number(free / 1e3, 0)}{UNIT_SEP}ko")
+    return f" ; il reste {amount} sur ce disque"
 
 
 def _path_in(text: str) -> Path | None:
-    found = _PATH.search(text)
-    return Path(next(g for g in found.groups() if g)) if found else None
+    """The first path of this machine named in a message (a URL's ``//host/…`` is none)."""
+    for found in _PATH.finditer(text):
+        candidate = next(g for g in found.groups() if g)
+        if not candidate.startswith("//") and Path(candidate).parent.is_dir():
+            return Path(candidate)
+    return None
