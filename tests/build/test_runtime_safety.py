@@ -276,7 +276,7 @@ def wait_for_kernels(process: subprocess.Popen, count: int = 2, timeout: float =
 def test_kill_9_of_a_build_leaves_nothing_running_or_writing(project, tmp_path):
     marker = tmp_path / "ecrit"
     process = start(project, build_command(project, project["data"], tmp_path / "rapports"),
-                    FAKE_SLOW="8", FAKE_MARKER=str(marker))
+                    FAKE_SLOW="5", FAKE_MARKER=str(marker))
     children = wait_for_kernels(process)
     assert any("multiprocessing" in cmd or "spawn" in cmd for cmd in children.values())   # workers
     process.kill()                                      # kill -9 of the build, nothing else
@@ -285,7 +285,7 @@ def test_kill_9_of_a_build_leaves_nothing_running_or_writing(project, tmp_path):
     while alive(children) and time.monotonic() < deadline:
         time.sleep(0.3)
     assert alive(children) == [], {p: children[p] for p in alive(children)}
-    time.sleep(9)                                       # past the chapter's sleep: nobody wrote
+    time.sleep(6)                                       # past the chapter's sleep: nobody wrote
     assert not list(tmp_path.glob("ecrit-*"))
     assert not list((tmp_path / "rapports").glob("2018/*/*.html"))
 
@@ -413,13 +413,10 @@ def test_a_read_only_data_folder_builds_its_caches_elsewhere(project, tmp_path):
     assert (tmp_path / "rapports" / "2018" / "departement-34" / "etat-des-lieux-2018-departement-34.html").exists()
 
 
-def test_a_read_only_edition_folder_is_the_users_to_fix(project, tmp_path):
-    out = tmp_path / "rapports"
-    first = subprocess.run(build_command(project, project["data"], out), capture_output=True, text=True,
-                           timeout=600)
-    assert first.returncode == 0, first.stderr
-    folder = out / "2018" / "departement-34"
-    run = in_namespace(read_only(folder), build_command(project, project["data"], out, "--force"))
+def test_a_read_only_edition_folder_is_the_users_to_fix(project, built):
+    folder = built["folder"]
+    run = in_namespace(read_only(folder), build_command(project, project["data"], project["out"], "--force",
+                                                        spec="perimetre:piege"))
     said = " ".join(run.stderr.split())
     assert run.returncode == 2, run.stderr
     assert "dossier en lecture seule" in said and str(folder) in said and "erreur interne" not in said
