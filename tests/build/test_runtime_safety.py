@@ -430,3 +430,16 @@ def test_a_full_disk_is_the_users_to_fix(project, tmp_path):
     assert run.returncode == 2, run.stderr
     assert "disque plein" in said and str(out) in said and "libérez de la place" in said
     assert "erreur interne" not in said and "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("mount", ["full", "read-only"])
+def test_a_full_or_read_only_data_folder_at_import_is_the_users_to_fix(tmp_path, mount):
+    data = tmp_path / "donnees"
+    data.mkdir()
+    made = [f"mount -t tmpfs -o size=40k tmpfs '{data}'"] if mount == "full" else read_only(data)
+    run = in_namespace(made, [sys.executable, "-m", "analysis", "data", "import", str(SMALL_DEMO),
+                              "--data-dir", str(data)], ETAT_DES_LIEUX_DATA=str(tmp_path / "maison"))
+    said = " ".join(run.stderr.split())
+    assert run.returncode == 2, run.stderr
+    assert ("disque plein" if mount == "full" else "dossier en lecture seule") in said
+    assert f"écriture impossible dans {data}" in said and "erreur interne" not in said

@@ -52,3 +52,12 @@ def test_the_message_names_the_folder_the_file_and_the_fix(tmp_path):
     assert "-o DOSSIER" in read_only and "--data-dir DOSSIER" in read_only
     unnamed = str(environment.problem(OSError(errno.EROFS, "Read-only file system"), tmp_path))
     assert f"dans {tmp_path}" in unnamed
+
+
+def test_a_problem_naming_no_file_is_told_with_the_folder_of_the_command(tmp_path):
+    with pytest.raises(environment.EnvironmentProblem, match=f"disque plein : écriture impossible dans {tmp_path}"):
+        with environment.told(tmp_path):
+            raise OSError(errno.ENOSPC, "No space left on device")
+    with pytest.raises(ValueError):
+        with environment.told(tmp_path):
+            raise ValueError("not the machine's")

@@ -8,6 +8,7 @@ errors the command line adds) is in French; the package's own error texts are no
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -108,15 +109,22 @@ def say_waiting(text: str) -> None:
     console.print(f"[yellow]attente :[/] {escape(text)}", highlight=False, soft_wrap=True)
 
 
+@contextmanager
 def data_lock(folder, mode: str):
-    """The data folder's lock (:mod:`analysis.core.locks`), saying so when the command must wait."""
-    from analysis.core import locks
+    """The data folder's lock (:mod:`analysis.core.locks`), saying so when the command must wait;
+    a full disk or a read-only folder met meanwhile names the folder when the error does not."""
+    from analysis.core import environment, locks
 
-    return locks.holding(folder, mode, what="le dossier de données", on_wait=say_waiting)
+    with locks.holding(folder, mode, what="le dossier de données", on_wait=say_waiting), \
+            environment.told(folder):
+        yield
 
 
+@contextmanager
 def reports_lock(folder):
     """The reports folder's lock, held by a build (two builds into one folder: one after the other)."""
-    from analysis.core import locks
+    from analysis.core import environment, locks
 
-    return locks.holding(folder, "exclusive", what="le dossier des rapports", on_wait=say_waiting)
+    with locks.holding(folder, "exclusive", what="le dossier des rapports", on_wait=say_waiting), \
+            environment.told(folder):
+        yield

@@ -14,6 +14,8 @@ import errno
 import os
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from analysis.core.errors import AnalysisError
@@ -71,6 +73,19 @@ def problem(exc: BaseException, folder: str | Path | None = None) -> Environment
     kind, path = found
     where = path.parent if path is not None else (Path(folder) if folder else None)
     return EnvironmentProblem(kind, path, where)
+
+
+@contextmanager
+def told(folder: str | Path) -> Iterator[None]:
+    """Inside the block, a machine problem is raised as an :class:`EnvironmentProblem` naming
+    ``folder`` when the error names no file (a write that fills the disk names none)."""
+    try:
+        yield
+    except OSError as exc:
+        found = problem(exc, folder)
+        if found is None:
+            raise
+        raise found from exc
 
 
 def describe(kind: int, path: Path | None, folder: Path | None) -> str:
