@@ -38,7 +38,14 @@ def main() -> None:
     if not any(isinstance(h, _Notices) for h in notices.handlers):
         notices.addHandler(_Notices(logging.WARNING))
         notices.propagate = False
-    signals.install()
+    restore = signals.install()
+    try:
+        _run()
+    finally:
+        restore()
+
+
+def _run() -> None:
     try:
         app()
     except AnalysisError as exc:

@@ -13,6 +13,7 @@ that the stop itself completes.
 from __future__ import annotations
 
 import signal
+from collections.abc import Callable
 
 STOPPING = (signal.SIGTERM, signal.SIGHUP)
 #: The signal that stopped the command, if one did (SIGINT for Ctrl-C).
@@ -23,10 +24,20 @@ class Stopped(KeyboardInterrupt):
     """The command was told to stop by a signal (:data:`STOPPING`)."""
 
 
-def install() -> None:
-    for sig in STOPPING:
-        if signal.getsignal(sig) is not signal.SIG_IGN:
+def install() -> Callable[[], None]:
+    """Install the handlers for one command; returns what puts the previous ones back (a
+    command run in-process, by a test, leaves its caller as it was)."""
+    received.clear()
+    previous = {sig: signal.getsignal(sig) for sig in STOPPING}
+    for sig, handler in previous.items():
+        if handler is not signal.SIG_IGN:
             signal.signal(sig, _stop)
+
+    def restore() -> None:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+
+    return restore
 
 
 def _stop(signum, frame) -> None:                # noqa: ARG001 - signal handler signature
