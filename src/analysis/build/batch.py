@@ -24,6 +24,11 @@ Both go through :func:`build_editions`:
 4. The index of the millésime (``reports/<year>/index.html``) and the exports of the indicators
    of all territories (``indicateurs-<year>.csv`` / ``.xlsx``) are written at the end
    (:mod:`analysis.build.site_index`).
+5. One state of the data, one build per reports folder: the build holds the data folder's lock
+   shared and the reports folder's lock alone (:mod:`analysis.core.locks`), and checks, as each
+   edition finishes, that the data files are those it started with; if not (changed by hand), it
+   stops, removes the editions being built and raises
+   :class:`~analysis.core.errors.DataChangedError`.
 
 What the batch is asked is a :class:`analysis.build.options.BuildOptions`; how it goes is told to
 a :class:`analysis.build.options.BuildObserver` (the command line shows it); what a worker is
