@@ -290,15 +290,16 @@ def test_kill_9_of_a_build_leaves_nothing_running_or_writing(project, tmp_path):
     assert not list((tmp_path / "rapports").glob("2018/*/*.html"))
 
 
-def test_sigterm_stops_as_ctrl_c_with_the_summary_and_the_resume_hint(project, tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_and_sighup_stop_as_ctrl_c_with_the_summary_and_the_resume_hint(project, tmp_path, sig):
     process = start(project, build_command(project, project["data"], tmp_path / "rapports"),
                     FAKE_SLOW="30", FAKE_MARKER=str(tmp_path / "ecrit"))
     children = wait_for_kernels(process)
-    os.kill(process.pid, signal.SIGTERM)               # the build only, as a scheduler does
+    os.kill(process.pid, sig)                          # the build only, as a scheduler or a closed terminal does
     _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 128 + signal.SIGTERM, stderr
+    assert process.returncode == 128 + sig, stderr
     said = " ".join(stderr.split())
-    assert "interrompu (signal SIGTERM)" in said and "1 non terminée" in said
+    assert f"interrompu (signal {signal.Signals(sig).name})" in said and "1 non terminée" in said
     assert "pour reprendre, relancez la même commande" in said and "departement:34" in said
     assert "Traceback" not in stderr
     time.sleep(2)
