@@ -142,7 +142,6 @@ def damage(folder: Path) -> str | None:
     try:
         with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)) as db:
             verdict = db.execute("PRAGMA quick_check").fetchone()[0]
-            db.execute("SELECT count(*) FROM nbcache").fetchone()
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise
