@@ -149,3 +149,21 @@ def test_a_damaged_cached_chapter_is_run_again(store, tmp_path):
     assert not store.restore(store.keyed(src, PARAMS, "d1", "python3"), tmp_path / "t.ipynb")
     assert not (tmp_path / "t.ipynb").exists()
     assert len(store.problems) == 1 and "t.ipynb" in store.problems[0]
+
+
+@pytest.mark.parametrize("damage", ["garbage", "cut short"])
+def test_a_damaged_database_is_rebuilt_with_a_notice_and_used_again(store, tmp_path, caplog, damage):
+    """Every later build failed until the folder was deleted by hand: now it is rebuilt, once."""
+    src = source(tmp_path / "01.ipynb")
+    store.store(executed(src, tmp_path / "run.ipynb"), "d1", uri="x")
+    database = tmp_path / "cache" / chapter_cache.DATABASE
+    database.write_bytes(b"pas une base " * 50 if damage == "garbage" else database.read_bytes()[:3000])
+    with caplog.at_level("WARNING", logger="analysis.build.chapter_cache"):
+        again = chapter_cache.ExecutedChapters(tmp_path / "cache")
+    assert len(again) == 0 and "illisible" in caplog.text and "reconstruit" in caplog.text
+    again.store(executed(src, tmp_path / "run.ipynb"), "d1", uri="x")
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="analysis.build.chapter_cache"):
+        third = chapter_cache.ExecutedChapters(tmp_path / "cache")
+    assert len(third) == 1 and caplog.records == []
+    assert third.restore(third.keyed(src, PARAMS, "d1", "python3"), tmp_path / "t.ipynb")

@@ -6,6 +6,7 @@ import pytest
 
 from analysis.build import editorial
 from analysis.core.errors import InputError
+from analysis.core.markup import markdown_attribute
 
 CHAPTERS = ["00-synthese", "03-equipement"]
 
@@ -70,3 +71,26 @@ def test_front_matter_and_empty_files_are_checked(root):
     empty = write(root, "2018/france/03-equipement.md", "---\ntitre: Vide\n---\n\n")
     with pytest.raises(InputError, match="no text"):
         editorial.read(empty)
+
+
+def test_html_in_a_focus_is_dropped_and_said_by_a_notice_naming_the_file(root, caplog):
+    import logging
+
+    path = write(root, "2018/commun/03-equipement.md",
+                 "---\nauteur: <b onmouseover=alert(1)>DSDEN</b>\ntitre: <script>alert(2)</script>\n---\n"
+                 "Texte *gardé* <img src=x onerror=alert(3)> et [un lien](javascript:alert(4)).\n")
+    focus = editorial.read(path)
+    assert "onerror" not in focus.body and "javascript" not in focus.body and "*gardé*" in focus.body
+    box = focus.markdown()
+    assert markdown_attribute("<script>alert(2)</script>") in box.split("\n")[0]    # the title, as written
+    assert "\\<b onmouseover=alert(1)\\>DSDEN\\</b\\>" in box      # the author, quoted as written
+    with caplog.at_level(logging.WARNING, logger="analysis.build.editorial"):
+        editorial.say_dropped(2018)
+    assert len(caplog.records) == 1
+    said = caplog.records[0].getMessage()
+    assert str(path) in said and "<img src=x onerror=alert(3)>" in said and "javascript:alert(4)" in said
+    caplog.clear()
+    write(root, "2018/commun/03-equipement.md", "Texte sans rien à retirer.\n")
+    with caplog.at_level(logging.WARNING, logger="analysis.build.editorial"):
+        editorial.say_dropped(2018)
+    assert caplog.records == []

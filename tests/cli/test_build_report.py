@@ -101,7 +101,7 @@ def test_the_renderers_warnings_are_shown_at_the_end(capsys):
 
 
 def test_the_observer_logs_the_plan_and_draws_a_bar_only_while_editions_build():
-    console = Console(file=io.StringIO(), force_terminal=False, width=120, log_path=False)
+    console = Console(file=io.StringIO(), force_terminal=True, color_system=None, width=120, log_path=False)
     observer = build_report.ConsoleObserver(console, progress=True)
     observer.say("indicateurs 2018 (tous territoires)")
     observer.on_start(5, 2)
@@ -119,3 +119,31 @@ def test_the_observer_logs_the_plan_and_draws_a_bar_only_while_editions_build():
     nothing = build_report.ConsoleObserver(console, progress=True)         # all up to date: no bar
     nothing.on_start(3, 0)
     assert nothing.bar is None
+
+
+def test_off_a_terminal_no_bar_and_every_line_whole_and_literal():
+    """A log file or a pipe (`build … 2>&1 | cat`): no progress bar, no line cut, names as written."""
+    console = Console(file=io.StringIO(), force_terminal=False, width=80, log_path=False, emoji=False)
+    observer = build_report.ConsoleObserver(console, progress=True)
+    observer.on_start(3, 2)
+    assert observer.bar is None
+    long = "/srv/partage/" + "dossier-aux-rapports/" * 8 + ".jupyter_cache"
+    observer.say(f"cache des chapitres {long} indisponible ([red]verrou[/] :x:)")
+    lines = console.file.getvalue().splitlines()
+    assert f"cache des chapitres {long} indisponible ([red]verrou[/] :x:)" in lines
+
+
+def test_a_machine_problem_is_the_users_to_fix_said_once_exit_status_2(capsys):
+    from analysis.core import environment
+
+    report = report_of({"built": 1})
+    problem = str(environment.problem(OSError(28, "No space left on device", "/r/2018/departement-34/x.pdf")))
+    for code in ("34", "31"):
+        failed = EditionOutcome(f"departement:{code}", f"D ({code})", f"departement-{code}", "execute", "")
+        failed.fail(BuildFailure(f"departement:{code}", f"D ({code})", "environment", "OSError", problem))
+        report.outcomes.append(failed)
+    assert build_report.show_report(report, single=False) == 2
+    err = capsys.readouterr().err
+    assert flat(err).count("libérez de la place") == 1                 # the fix, once
+    assert "✗ D (34) (departement:34) : disque plein : écriture impossible dans /r/2018/departement-34" in flat(err)
+    assert "erreur interne" not in err

@@ -151,10 +151,9 @@ def test_damaged_caches_are_discarded_with_a_notice(home, samples, capsys):
     assert caches
     for path in caches:
         path.write_bytes(path.read_bytes()[:100])                                # truncated
-    (home / "processed" / "etablissements-2019.json").write_text("{", encoding="utf-8")
     again = run_cli(capsys, "indicators", "france", "--format", "json")
     assert again.code == 0, again.raw_text
-    assert "discarded" in again.err and "rebuilding" in again.err
+    assert "écarté" in again.err and "reconstruit" in again.err
     assert json.loads(again.out) == json.loads(first.out)
 
 

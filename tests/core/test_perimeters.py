@@ -103,3 +103,19 @@ def test_indicators_of_perimeters_sum_their_members_and_respect_the_secret(small
     assert few.missing(table) == []
     assert perimeters.Perimeter("x", "X", None, etablissements=("0341893Y",)).missing(pd.DataFrame({"uai": []})) \
         == ["0341893Y"]
+
+
+@pytest.mark.parametrize("name", ["../../evil", "../perimetres/x", "/etc/passwd", "Tne 34", "tne_34", "é", "", "-x"])
+def test_a_perimeter_name_is_lowercase_letters_digits_and_hyphens_and_never_a_path(project, name):
+    """`perimetre:../../evil` must not read params/evil.yml (or anything outside the folder)."""
+    (project.parent / "evil.yml").write_text("nom: Dehors\ndepartements: ['34']\n", encoding="utf-8")
+    with pytest.raises(territories.TerritoryError, match="n'est pas un nom de périmètre"):
+        territories.parse_territory(f"perimetre:{name}")
+
+
+def test_a_file_whose_name_breaks_the_rule_is_an_error_naming_it(project):
+    declare(project, "Mon TNE", "nom: Mon TNE\ndepartements: ['34']\n")
+    declare(project, "tne-34", "nom: TNE\ndepartements: ['34']\n")
+    found = perimeters.declared()
+    assert isinstance(found[0], InputError) and "Mon TNE.yml" in str(found[0]) and "Renommez" in str(found[0])
+    assert found[1].code == "tne-34"

@@ -133,8 +133,7 @@ def test_cache_reused_and_invalidated(occitanie_store, tables, tmp_path):
     start = time.perf_counter()
     load_etablissements(occitanie_store, 2018)
     assert time.perf_counter() - start < 0.5
-    meta = occitanie_store.data_dir / "processed" / "etablissements-2018.json"
-    assert meta.exists()
+    assert (occitanie_store.data_dir / "processed" / "etablissements-2018.parquet").exists()
 
 
 def test_boundaries_from_the_store(occitanie_store):

@@ -7,6 +7,7 @@ import json
 from types import SimpleNamespace
 
 from analysis.core.formatting import THOUSANDS_SEP, UNIT_SEP
+from analysis.core.markup import plain
 from analysis.report import methodology
 from analysis.report.methodology import harmonisation_report_lines
 
@@ -85,7 +86,7 @@ def test_one_boundary_file_the_declared_one_and_the_annex_describes_it(tmp_path,
     assert [p.name for p in found.unexpected] == [declared.name]          # not the declared sha256
     assert set(boundaries.departements(empty_store)["code"]) == {"31", "971"}
     ch = SimpleNamespace(store=empty_store, local_source_applies=lambda group: False)
-    said = methodology.provenance_markdown(ch)
+    said = plain(methodology.provenance_markdown(ch))          # as it reads (names and URLs are escaped)
     assert said.startswith(f"- **{declared.name}** (Contours des départements")
     assert f"copie locale du jeu de données {source.dataset_id} ({source.page})" in said
     assert "différente de l'empreinte que déclare le registre des sources" in said

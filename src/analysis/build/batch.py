@@ -24,6 +24,11 @@ Both go through :func:`build_editions`:
 4. The index of the millésime (``reports/<year>/index.html``) and the exports of the indicators
    of all territories (``indicateurs-<year>.csv`` / ``.xlsx``) are written at the end
    (:mod:`analysis.build.site_index`).
+5. One state of the data, one build per reports folder: the build holds the data folder's lock
+   shared and the reports folder's lock alone (:mod:`analysis.core.locks`), and checks, as each
+   edition finishes, that the data files are those it started with; if not (changed by hand), it
+   stops, removes the editions being built and raises
+   :class:`~analysis.core.errors.DataChangedError`.
 
 What the batch is asked is a :class:`analysis.build.options.BuildOptions`; how it goes is told to
 a :class:`analysis.build.options.BuildObserver` (the command line shows it); what a worker is
@@ -39,7 +44,7 @@ import shutil
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,8 +56,9 @@ from analysis.build import manifest as cache
 from analysis.build.options import BuildObserver, BuildOptions, QuietObserver
 from analysis.build.outcomes import BatchReport, EditionOutcome
 from analysis.build.tasks import BuildFailure, EditionAnswer, EditionTask
-from analysis.core import config, perimeters, territories
-from analysis.core.errors import InputError
+from analysis.core import config, environment, locks, perimeters, territories
+from analysis.core.errors import DataChangedError, InputError
+from analysis.render import quarto
 from analysis.render.renderers import Renderer
 from analysis.report.figure_store import FOLDER as FIGURES
 
@@ -155,6 +161,7 @@ class _Run:
     # the départements with data of each territory (the best covered source): an edition with none
     # would say « Aucune donnée » on every page (the Occitanie files and the other 88 départements)
     with_data: pd.Series
+    snapshot: dict[str, str] = field(default_factory=dict)     # the data files read, and their sha256
 
     @property
     def year_dir(self) -> Path:
@@ -176,20 +183,34 @@ def build_editions(selected: list[territories.Territory], year: int, options: Bu
     """Build the editions ``selected`` of ``year``. Returns a report (``interrupted`` on Ctrl-C).
 
     ``observer`` is told the steps, the plan, and each edition as it finishes (default: nobody).
+    Raises :class:`~analysis.core.errors.DataChangedError` when the data files change during the
+    build (the editions being built are not kept).
     """
-    from analysis import indicators
     from analysis.sources.store import Store
 
     observer = observer or QuietObserver()
+    store = Store(options.data_dir)
+    # One state of the data for the whole build (an import waits for its end); one build per
+    # reports folder (the command line took both already: locks are re-entrant).
+    with locks.holding(store.data_dir, "shared", what="le dossier de données", on_wait=observer.say), \
+            locks.holding(options.reports_dir(), "exclusive", what="le dossier des rapports", on_wait=observer.say):
+        return _build_locked(selected, year, options, observer, store)
+
+
+def _build_locked(selected: list[territories.Territory], year: int, options: BuildOptions,
+                  observer: BuildObserver, store: Store) -> BatchReport:
+    from analysis import indicators
+
     start = time.perf_counter()
     renderer = options.chosen_renderer()
     report = BatchReport(year, renderer=renderer.label)
-    store = Store(options.data_dir)
+    snapshot = data_snapshot(store)
     observer.say(f"indicateurs {year} (tous territoires)")
     with _timed(report, "indicateurs"):
         results = indicators.load(store, year, threshold=options.threshold)
     with _timed(report, "cles"):
         run = _prepare(year, options, renderer, store, results)
+        run.snapshot = snapshot
         todo = [p for p in (_plan(run, t, report) for t in selected) if p is not None]
     observer.on_start(len(report.outcomes), len(todo))
     try:
@@ -229,6 +250,7 @@ def _prepare(year: int, options: BuildOptions, renderer: Renderer, store: Store,
     book = editions.load_book()
     main, appendices = editions.chapters(book)
     editorial.check([nb.stem for nb in main + appendices])       # before any work: names the bad file
+    editorial.say_dropped(year)                                   # what the safe subset left out
     context = keys.RunContext.build(store, year, options.threshold, results, book, config.project_root(),
                                     renderer=renderer.label)
     with_data = extents(results)["departements_avec_donnees"] if "departements_avec_donnees" in results \
@@ -278,8 +300,7 @@ def _restore_chapters(run: _Run, todo: list[_Planned], observer: BuildObserver):
     ``force``); each task keeps the chapters still to run. Returns the store (None: not used)."""
     to_execute = [p for p in todo if p.outcome.action == "execute"]
     reads = {nb: editions.chapter_reads(nb) for nb in run.notebooks}
-    store = (chapter_cache_mod.ExecutedChapters(run.out_dir / chapter_cache_mod.FOLDER)
-             if run.options.chapter_cache and to_execute else None)
+    store = _chapter_store(run.out_dir, observer) if run.options.chapter_cache and to_execute else None
     for planned in to_execute:
         mine = [nb for nb in run.notebooks if nb.name in planned.task.included]
         params = editions.parameters(planned.edition, run.store.data_dir, run.options.threshold)
@@ -294,6 +315,25 @@ def _restore_chapters(run: _Run, todo: list[_Planned], observer: BuildObserver):
     for problem in store.problems if store else []:
         observer.say(f"jupyter-cache illisible, chapitre exécuté : {problem}")
     return store
+
+
+def _chapter_store(out_dir: Path, observer: BuildObserver):
+    """The store of executed chapters; None (every chapter executed) when another process holds
+    its database (a damaged one is rebuilt by the store itself)."""
+    import sqlite3
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    folder = out_dir / chapter_cache_mod.FOLDER
+    try:
+        return chapter_cache_mod.ExecutedChapters(folder)
+    except (sqlite3.Error, SQLAlchemyError, RuntimeError) as exc:   # jupyter-cache wraps sqlite's errors
+        found = environment.problem(exc, folder)
+        if found is not None:                   # a full disk: the build cannot go on either
+            raise found from exc
+        observer.say(f"cache des chapitres {folder} indisponible ({type(exc).__name__} : {exc}) : "
+                     "chapitres exécutés sans lui")
+        return None
 
 
 def _execute(run: _Run, report: BatchReport, todo: list[_Planned], chapters_store,
@@ -318,6 +358,7 @@ def _execute(run: _Run, report: BatchReport, todo: list[_Planned], chapters_stor
 
     def done(job: workers.Job, answer: EditionAnswer) -> None:
         planned = plans[job.key]
+        check_snapshot(run.store, run.snapshot)            # an edition of two states is not kept
         _finish(planned, answer, run.year_dir / planned.outcome.slug)
         if chapters_store is not None and planned.outcome.status == "built":
             _keep_chapters(chapters_store, planned)
@@ -333,6 +374,37 @@ def _execute(run: _Run, report: BatchReport, todo: list[_Planned], chapters_stor
             outcome.status = "interrupted"
             # Its notebooks or outputs may be half rewritten: built again next time.
             cache.remove_manifest(run.year_dir / outcome.slug)
+    except DataChangedError:
+        for planned in todo:                  # built, wholly or in part, from the new files: not kept
+            if planned.outcome.status == "pending":
+                _discard(planned.edition)
+        raise
+
+
+def _discard(edition: editions.Edition) -> None:
+    """An edition that must not be published: no manifest (built again next time), no output."""
+    cache.remove_manifest(edition.folder)
+    for suffix in (".html", ".pdf"):
+        (edition.folder / f"{edition.basename}{suffix}").unlink(missing_ok=True)
+    shutil.rmtree(edition.folder / quarto.OUTPUT_DIR, ignore_errors=True)
+
+
+def data_snapshot(store: Store) -> dict[str, str]:
+    """Every file of the data folder (source/name) and its sha256 as it is now."""
+    return {f"{s.key}/{s.path.name}": s.sha256 for s in store.verify()}
+
+
+def check_snapshot(store: Store, before: dict[str, str]) -> None:
+    """Raise :class:`DataChangedError` when the data files are no longer those of ``before``."""
+    now = data_snapshot(store)
+    if now == before:
+        return
+    changed = sorted(name for name in before.keys() | now.keys() if before.get(name) != now.get(name))
+    shown = ", ".join(changed[:3]) + (", …" if len(changed) > 3 else "")
+    raise DataChangedError(
+        f"les fichiers du dossier de données {store.data_dir} ont changé pendant la construction ({shown}) : "
+        "les éditions en cours sont retirées, pour ne publier aucun chiffre mêlant deux états des données.\n"
+        "  → relancez la même commande : elle refait, avec les données actuelles, ce qu'elles changent")
 
 
 def _keep_chapters(chapters_store, planned: _Planned) -> None:

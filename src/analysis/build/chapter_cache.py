@@ -23,16 +23,23 @@ store; worker processes never see it.
 from __future__ import annotations
 
 import copy
+import logging
+import shutil
 from collections.abc import Iterable
+from contextlib import closing
 from pathlib import Path
 
 from analysis.core.digests import sha as _sha
+
+log = logging.getLogger(__name__)
 
 #: Execution inputs of an edition that jupyter-cache does not see (the chapter's own code and
 #: parameters are in the notebook it hashes).
 INPUT_PARTS = ("code", "donnees", "comparaisons", "autres_sources")
 META_KEY = "etat_des_lieux"
 FOLDER = ".jupyter_cache"
+#: jupyter-cache's database in the store's folder.
+DATABASE = "global.db"
 #: Executed chapters kept (least recently used dropped first): 149 editions x 7 chapters is
 #: ~1 050 notebooks of ~0.25 MB per millésime; 3 000 keep about three full runs.
 CACHE_LIMIT = 3000
@@ -61,11 +68,21 @@ def _cache_class():
 
 
 class ExecutedChapters:
-    """The store, in ``<reports>/.jupyter_cache`` (one per reports folder, all millésimes)."""
+    """The store, in ``<reports>/.jupyter_cache`` (one per reports folder, all millésimes).
+
+    A store whose database is damaged (a disk that filled up, a copy cut short) is rebuilt empty,
+    with a notice, like the data caches: its chapters are executed again, and later builds use
+    it as before."""
 
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
+        problem = damage(self.folder)
+        if problem:
+            log.warning("cache des chapitres %s illisible (%s) : il est reconstruit, ses chapitres seront "
+                        "exécutés à nouveau.", self.folder, problem)
+            shutil.rmtree(self.folder)
+            self.folder.mkdir(parents=True)
         self.cache = _cache_class()(str(self.folder))
         if self.cache.get_cache_limit() != CACHE_LIMIT:
             self.cache.change_cache_limit(CACHE_LIMIT)
@@ -112,6 +129,26 @@ class ExecutedChapters:
 
     def __len__(self) -> int:
         return len(self.cache.list_cache_records())
+
+
+def damage(folder: Path) -> str | None:
+    """Why the store's SQLite database is damaged (sqlite's own check), or None when it is sound
+    or absent. A database another process holds locked is not damaged (raised as it is)."""
+    import sqlite3
+
+    database = Path(folder) / DATABASE
+    if not database.exists():
+        return None
+    try:
+        with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)) as db:
+            verdict = db.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise
+        return str(exc)
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return None if verdict == "ok" else verdict
 
 
 def mark(nb, digest: str):

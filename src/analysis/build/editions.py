@@ -10,6 +10,7 @@ notebooks with the chosen renderer (:mod:`analysis.render.renderers`). Indicator
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -17,10 +18,13 @@ from pathlib import Path
 
 from analysis.build.kernels import KERNEL
 from analysis.core import config, territories
-from analysis.core.errors import BookConfigError, BuildError
+from analysis.core.errors import BookConfigError, BuildError, TerritoryError
 from analysis.core.publication import AUTHOR, TITLE
 from analysis.indicators import SECRET_THRESHOLD
 from analysis.render.renderers import Rendered, Renderer
+
+#: The slug of an edition: letters (``2A``), digits and single hyphens.
+SLUG = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
 
 
 @dataclass
@@ -35,6 +39,9 @@ class Edition:
 
     @property
     def folder(self) -> Path:
+        # a slug is one folder name: a territory never writes outside its millésime's folder
+        if not SLUG.fullmatch(self.territory.slug):
+            raise TerritoryError(f"{self.territory.id} : nom d'édition invalide ({self.territory.slug!r}).")
         return self.out_dir / str(self.year) / self.territory.slug
 
     @property
@@ -208,21 +215,26 @@ def render_edition(edition: Edition, book, meta: dict, formats, renderer: Render
 def render_meta(edition: Edition, store) -> dict:
     """The edition's identity, as both renderers print it (title page, running header, marks):
     the sources whose files are in the data folder, and the dates of the data in French (when
-    they were imported or downloaded, and the annuaire's own date)."""
+    they were imported or downloaded, and the annuaire's own date).
+
+    The values are pandoc metadata, which pandoc and Quarto read as Markdown: a perimeter's
+    ``nom``, a local source's title are quoted literally (:func:`analysis.core.markup.markdown_text`),
+    so that ``<script>`` in a name is printed, never run."""
     from analysis.core.formatting import UNIT_SEP
+    from analysis.core.markup import markdown_text as md
 
     records = store.records()
     demo = store.is_demo()
-    present = sources_present(store, records)
+    present = [md(name) for name in sources_present(store, records)]
     return {
-        "title": TITLE,
-        "subtitle": f"{edition.territory.label} — millésime {edition.year}",
-        "territory": edition.territory.label,
+        "title": md(TITLE),
+        "subtitle": f"{md(edition.territory.label)} — millésime {edition.year}",
+        "territory": md(edition.territory.label),
         "territory_id": edition.territory.id,
         "year": edition.year,
-        "author": AUTHOR,
+        "author": md(AUTHOR),
         # Free text, not a date: Quarto would read "Millésime 2018" as 1 January 2018.
-        "date": data_dates(store, edition.year, records, demo) or f"Millésime {edition.year}",
+        "date": md(data_dates(store, edition.year, records, demo) or f"Millésime {edition.year}"),
         "demo": demo,
         "source": ("Données synthétiques de démonstration" if demo else
                    f"Sources{UNIT_SEP}: {' ; '.join(present)} — données ouvertes" if present else

@@ -18,14 +18,19 @@ A file may open with a front matter giving ``titre``, ``auteur`` and ``date``::
     Texte du focus…
 
 Each file becomes a « Focus » box at the end of its chapter (common box first), in HTML and
-PDF, with the author and date line. A folder or file naming an unknown edition or chapter is an
-error listing the valid names. The files of an edition are part of its render key: editing one
-re-renders the editions it applies to, and nothing else.
+PDF, with the author and date line. Its text is kept to a safe subset of Markdown
+(:mod:`analysis.build.safe_markdown`: no raw HTML, no image, no link but to ``http(s):`` and
+``mailto:``); what was dropped is said by the build, as a notice naming the file. The title,
+author and date are printed as written (:func:`analysis.core.markup.markdown_text`).
+
+A folder or file naming an unknown edition or chapter is an error listing the valid names. The
+files of an edition are part of its render key: editing one re-renders the editions it applies to, and nothing else.
 """
 
 from __future__ import annotations
 
 import difflib
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +40,9 @@ import yaml
 from analysis.core import config, territories
 from analysis.core.digests import file_sha256, sha
 from analysis.core.errors import InputError
+from analysis.core.markup import markdown_attribute, markdown_text
+
+log = logging.getLogger(__name__)
 
 FOLDER = "editorial"
 COMMON = "commun"
@@ -44,20 +52,22 @@ _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?", re.S)
 
 @dataclass(frozen=True)
 class Focus:
-    """One editorial box: its text (Markdown) and the optional title, author and date."""
+    """One editorial box: its text (Markdown, kept to the safe subset), the optional title,
+    author and date, and what was dropped from the text as written (French)."""
 
     path: Path
     body: str
     titre: str = ""
     auteur: str = ""
     date: str = ""
+    dropped: tuple[str, ...] = ()
 
     def markdown(self) -> str:
         """The box as a Quarto callout (read by both renderers)."""
         title = "Focus" + (f" — {self.titre}" if self.titre else "")
-        byline = ", ".join(part for part in (self.auteur, self.date) if part)
+        byline = ", ".join(markdown_text(part) for part in (self.auteur, self.date) if part)
         text = self.body.strip() + (f"\n\n*{byline}*" if byline else "")
-        return f'::: {{.callout-note .focus title="{title.replace(chr(34), chr(39))}"}}\n{text}\n:::'
+        return f'::: {{.callout-note .focus title="{markdown_attribute(title)}"}}\n{text}\n:::'
 
 
 def folder() -> Path:
@@ -104,6 +114,8 @@ def check(chapters: list[str]) -> None:
 
 
 def read(path: Path) -> Focus:
+    from analysis.build.safe_markdown import sanitise
+
     text = path.read_text(encoding="utf-8")
     front, body = {}, text
     match = _FRONT.match(text)
@@ -119,7 +131,18 @@ def read(path: Path) -> Focus:
     if not body.strip():
         raise InputError(path, "the focus has no text",
                          hint="Write the text below the front matter, or delete the file.")
-    return Focus(path, body, **{k: str(v) for k, v in front.items()})
+    body, dropped = sanitise(body)
+    return Focus(path, body, **{k: str(v) for k, v in front.items()}, dropped=dropped)
+
+
+def say_dropped(year: int) -> None:
+    """A notice for each focus file of ``year`` whose text lost something to the safe subset
+    (the build prints it: the office learns why its box shows less than it wrote)."""
+    for path in sorted((folder() / str(year)).glob("*/*.md")):
+        focus = read(path)
+        if focus.dropped:
+            log.warning("%s : retiré du focus publié (seul le Markdown simple est gardé) : %s", path,
+                        " ; ".join(focus.dropped))
 
 
 def files_for(year: int, slug: str) -> list[Path]:

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from analysis.build.keys import EXECUTION_PARTS, RENDER_PARTS, execution_key, render_key
+from analysis.core.atomic import write_text
 from analysis.core.digests import file_sha256
 
 MANIFEST = ".edition.json"
@@ -33,13 +34,8 @@ def read_manifest(folder: Path) -> dict | None:
 
 
 def write_manifest(folder: Path, data: dict) -> Path:
-    path = manifest_path(folder)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps({"version": MANIFEST_VERSION, **data}, ensure_ascii=False, indent=1),
-                   encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return write_text(manifest_path(folder),
+                      json.dumps({"version": MANIFEST_VERSION, **data}, ensure_ascii=False, indent=1))
 
 
 def remove_manifest(folder: Path) -> None:

@@ -21,6 +21,7 @@ import pandas as pd
 
 from analysis.build import manifest as cache
 from analysis.core import nc, territories
+from analysis.core.atomic import replacing, write_text
 from analysis.core.digests import file_sha256
 from analysis.core.formatting import fmt_value, plural
 from analysis.core.publication import DEMO_WARNING, TITLE
@@ -191,22 +192,21 @@ def write_all(year_dir: Path, results: pd.DataFrame, year: int, *, xlsx: bool = 
     year_dir.mkdir(parents=True, exist_ok=True)
     demo = bool(results["demo"].any()) if "demo" in results else False
     rows = export.rows(results)
-    paths = {"csv": export.write(rows, year_dir / f"indicateurs-{year}.csv", "csv")}
+    paths = {"csv": year_dir / f"indicateurs-{year}.csv"}
+    with replacing(paths["csv"]) as tmp:                      # a script never reads half a table
+        export.write(rows, tmp, "csv")
     if xlsx:
         # The workbook takes seconds: rewritten only when the table (the CSV) changed.
         target = year_dir / f"indicateurs-{year}.xlsx"
         stamp = year_dir / f".indicateurs-{year}.xlsx.sha256"
         digest = file_sha256(paths["csv"])
         if not target.exists() or not stamp.exists() or stamp.read_text().strip() != digest:
-            export.write(rows, target, "xlsx", threshold=threshold)
-            stamp.write_text(digest, encoding="utf-8")
+            with replacing(target) as tmp:
+                export.write(rows, tmp, "xlsx", threshold=threshold)
+            write_text(stamp, digest)
         paths["xlsx"] = target
     # A single build leaves the workbook to `build --all` (seconds of work): linked when there.
     page = render_index(built_editions(year_dir), results, year, demo=demo,
                         xlsx=(year_dir / f"indicateurs-{year}.xlsx").exists(), threshold=threshold)
-    index = year_dir / "index.html"
-    tmp = index.with_name("index.html.tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(index)
-    paths["index"] = index
+    paths["index"] = write_text(year_dir / "index.html", page)
     return paths

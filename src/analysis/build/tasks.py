@@ -18,8 +18,10 @@ from analysis.render.renderers import Renderer
 #: ``data``: refused by the batch before any work (the data have nothing of the territory);
 #: ``cell``: a cell of a chapter raised (no second try: it would raise again);
 #: ``run``: outside a cell (kernel start or death, renderer), in both tries;
-#: ``worker``: the worker process itself died.
-Stage = Literal["data", "cell", "run", "worker"]
+#: ``worker``: the worker process itself died;
+#: ``environment``: the machine's (a full disk, a read-only folder): ``message`` says where and
+#: what to do (:mod:`analysis.core.environment`); no second try.
+Stage = Literal["data", "cell", "run", "worker", "environment"]
 
 
 @dataclass(frozen=True)

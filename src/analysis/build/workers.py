@@ -11,8 +11,17 @@ worker renders it.
 Ctrl-C. The terminal sends SIGINT to the main process *and* its workers; a worker interrupted in
 the middle of nbclient's event loop took ~40 s to unwind. So workers ignore SIGINT and the main
 process decides: it cancels what has not started, sends SIGTERM to the workers, whose handler
-kills their kernel (a kernel runs in its own session, out of the terminal's reach) and exits at
-once. What finished before is kept by the caller (:func:`run`'s ``on_done``).
+kills their kernel and exits at once. What finished before is kept by the caller (:func:`run`'s
+``on_done``). The command line turns SIGTERM and SIGHUP of the main process into the same stop
+(:mod:`analysis.cli.signals`).
+
+Nothing outlives the build. Workers are in the build's process group (``kill -- -PGID`` reaches
+them) and end their kernels on SIGTERM and SIGHUP. When the main process dies without a word
+(``kill -9``, a crash), each worker learns it at once (Linux: the parent-death signal, SIGTERM)
+or within :data:`WATCH_SECONDS` (its parent changes) and ends, killing its kernel first: no
+chapter is written into the reports after the build is gone. A kernel runs in a session of its
+own (jupyter_client kills a kernel by killing its process group, which must not be the build's)
+and ends within a second when its worker dies (ipykernel's parent poller).
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ from pathlib import Path
 
 from analysis.build import kernels
 from analysis.build.tasks import BuildFailure, EditionAnswer, EditionTask
+from analysis.core import environment
 from analysis.core.errors import BuildError
 from analysis.report import figure_store
 
@@ -46,14 +56,43 @@ class Job:
     rendering: bool = False
 
 
-def _init_worker() -> None:
+#: How often a worker checks that the build that started it is still there.
+WATCH_SECONDS = 0.5
+_PR_SET_PDEATHSIG = 1                            # linux/prctl.h
+
+
+def _init_worker(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_now)
+    signal.signal(signal.SIGHUP, _stop_now)
+    _die_with(parent)
 
 
 def _stop_now(signum, frame) -> None:            # noqa: ARG001 - signal handler signature
     kernels.kill_kernels()
-    os._exit(128 + signal.SIGTERM)
+    os._exit(128 + signum)
+
+
+def _die_with(parent: int) -> None:
+    """End this worker (and its kernel) when the build process ``parent`` is gone."""
+    import ctypes
+    import threading
+    import time
+
+    try:                                         # Linux: SIGTERM as soon as the parent dies
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):            # elsewhere: the watch below only
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(WATCH_SECONDS)
+        kernels.kill_kernels()
+        os._exit(128 + signal.SIGTERM)
+
+    if os.getppid() != parent:                   # it died before the signal was asked for
+        _stop_now(signal.SIGTERM, None)
+    threading.Thread(target=watch, name="build-watch", daemon=True).start()
 
 
 def work(task: EditionTask) -> EditionAnswer:
@@ -94,9 +133,15 @@ def _try_twice(task: EditionTask, edition) -> EditionAnswer:
     for _attempt in (1, 2):
         try:
             result = _build(task, edition)
-        except BuildError as exc:
-            return EditionAnswer(failure=cell_failure(task, exc, attempts=2 if first else 1))
-        except Exception as exc:  # noqa: BLE001 - kernel start/death, render: one more try
+        except Exception as exc:  # noqa: BLE001 - sorted below
+            machine = environment.problem(exc, edition.folder)
+            if machine is not None:              # a full disk, a read-only folder: the user's to fix
+                traceback.print_exc()
+                return EditionAnswer(failure=replace(run_failure(task, exc, edition.folder / LOG),
+                                                     stage="environment", message=str(machine)))
+            if isinstance(exc, BuildError):
+                return EditionAnswer(failure=cell_failure(task, exc, attempts=2 if first else 1))
+            # kernel start or death, renderer: one more try
             first = first or run_failure(task, exc, edition.folder / LOG)
             traceback.print_exc()                # into the edition's log
             kernels.stop_worker_kernel()
@@ -163,7 +208,7 @@ def run(jobs: list[Job], workers: int, on_done: Callable[[Job, EditionAnswer], N
     import multiprocessing
 
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_init_worker)
+                               initializer=_init_worker, initargs=(os.getpid(),))
     owner: dict[Future, Job] = {}
     pending: list[Job] = []
     try:
@@ -194,6 +239,9 @@ def run(jobs: list[Job], workers: int, on_done: Callable[[Job, EditionAnswer], N
     except KeyboardInterrupt:
         _stop(pool)
         raise Interrupted(pending) from None
+    except BaseException:                   # the caller stops the run (data changed, a bug): workers end
+        _stop(pool)
+        raise
     pool.shutdown(wait=True)
 
 

@@ -8,11 +8,13 @@ errors the command line adds) is in French; the package's own error texts are no
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from typer.core import TyperCommand, TyperGroup
 
 from analysis.core.errors import UsageError
@@ -62,9 +64,20 @@ app = typer.Typer(cls=Group, add_completion=False, no_args_is_help=True, pretty_
 data_app = typer.Typer(cls=Group, no_args_is_help=True,
                        help="Importer, télécharger, vérifier et décrire les fichiers sources.")
 app.add_typer(data_app, name="data")
+
+
+def _console(**options) -> Console:
+    """A console that prints the user's text as written (no emoji for ``:x:``: a message quotes a
+    file or a value literally; rich markup is escaped where text is quoted) and, when it writes to
+    a file or a pipe, wraps nothing: a script reads each path whole on its line."""
+    made = Console(emoji=False, **options)
+    made.soft_wrap = not made.is_terminal
+    return made
+
+
 # Messages on standard error (log lines without the source file of the call), results on standard output.
-console = Console(stderr=True, log_path=False)
-out = Console()
+console = _console(stderr=True, log_path=False)
+out = _console()
 
 DataDir = Annotated[Path | None, typer.Option(
     "--data-dir", help="Dossier de données (par défaut : le dossier actif, voir `data status`).")]
@@ -90,3 +103,28 @@ def open_store(data_dir):
     from analysis.sources.store import Store
 
     return Store(data_dir)
+
+
+def say_waiting(text: str) -> None:
+    console.print(f"[yellow]attente :[/] {escape(text)}", highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def data_lock(folder, mode: str):
+    """The data folder's lock (:mod:`analysis.core.locks`), saying so when the command must wait;
+    a full disk or a read-only folder met meanwhile names the folder when the error does not."""
+    from analysis.core import environment, locks
+
+    with locks.holding(folder, mode, what="le dossier de données", on_wait=say_waiting), \
+            environment.told(folder):
+        yield
+
+
+@contextmanager
+def reports_lock(folder):
+    """The reports folder's lock, held by a build (two builds into one folder: one after the other)."""
+    from analysis.core import environment, locks
+
+    with locks.holding(folder, "exclusive", what="le dossier des rapports", on_wait=say_waiting), \
+            environment.told(folder):
+        yield

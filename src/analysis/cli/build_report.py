@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
+from analysis.cli import signals
 from analysis.cli.app import console, out
 from analysis.core.errors import chapter_failure
 from analysis.core.formatting import fmt_number, plural
@@ -49,9 +50,9 @@ class ProgressBar:
         self.task = self.progress.add_task("", total=total)
 
     def advance(self, n: int, description: str | None = None) -> None:
-        if n:
-            self.progress.update(self.task, advance=n,
-                                 description=description or self.progress.tasks[0].description)
+        if n:                                   # an edition's name is text, never markup
+            self.progress.update(self.task, advance=n, description=escape(description) if description
+                                 else self.progress.tasks[0].description)
 
     def close(self) -> None:
         self.progress.stop()
@@ -62,11 +63,16 @@ class ConsoleObserver:
 
     def __init__(self, console, *, progress: bool = True):
         self.console = console
-        self.progress = progress
+        self.progress = progress and console.is_terminal      # a bar is for eyes, not for a log file
         self.bar: ProgressBar | None = None
 
     def say(self, text: str) -> None:
-        self.console.log(text)
+        """A step, as plain text (names and paths in it are never read as markup): a log line with
+        its time on a terminal, one whole line otherwise."""
+        if self.console.is_terminal:
+            self.console.log(escape(text))
+        else:
+            self.console.print(text, markup=False, highlight=False, soft_wrap=True)
 
     def on_start(self, total: int, to_build: int) -> None:
         self.say(f"{plural(total, 'édition', 'éditions')} : {to_build} à construire, "
@@ -120,6 +126,8 @@ def failure_text(failure: BuildFailure) -> str:
                                       failure.execution_count, failure.log)
     if failure.stage == "worker":
         return head + f"worker: {failure.exception}: {failure.message}"
+    if failure.stage == "environment":          # the fix is said once, after the list
+        return head + failure.message.splitlines()[0]
     at = f" ({failure.location})" if failure.location else ""
     return (head + f"{failure.exception}: {failure.message}{at} ({failure.attempts} essais) — "
             f"journal : {failure.log}")
@@ -137,16 +145,16 @@ def show_report(report: BatchReport, *, single: bool) -> int:
     for outcome in report.outcomes:
         if outcome.status in ("built", "rendered", "skipped") and single:
             for fmt, path in outcome.outputs.items():
-                out.print(f"{fmt}: {path}", highlight=False)
+                out.print(f"{fmt}: {escape(str(path))}", highlight=False)
         if outcome.status in ("built", "rendered"):
-            console.print(f"  [green]{STATUS[outcome.status]:14}[/] {outcome.label} — {outcome.reason}",
-                          highlight=False)
+            console.print(f"  [green]{STATUS[outcome.status]:14}[/] {escape(outcome.label)} — "
+                          f"{escape(outcome.reason)}", highlight=False)
         elif outcome.status == "planned":
-            out.print(f"  {ACTION.get(outcome.action, outcome.action):16} {outcome.territory:16} {outcome.label} "
-                      f"— {outcome.reason}", highlight=False)
+            out.print(f"  {ACTION.get(outcome.action, outcome.action):16} {outcome.territory:16} "
+                      f"{escape(outcome.label)} — {escape(outcome.reason)}", highlight=False)
     for name, path in sorted(report.index.items(), key=lambda item: item[0] != "index"):  # then csv (, xlsx)
-        out.print(f"{name}: {path}", highlight=False)
-    console.print(summary(report), highlight=False)
+        out.print(f"{name}: {escape(str(path))}", highlight=False)
+    console.print(escape(summary(report)), highlight=False)
     warned = render_warnings(report)
     if warned:
         console.print(f"[yellow]{plural(len(warned), 'avertissement', 'avertissements')} du rendu "
@@ -158,20 +166,23 @@ def show_report(report: BatchReport, *, single: bool) -> int:
                       highlight=False)
         for outcome in report.failures:
             console.print(f"  [red]✗[/] {escape(failure_text(outcome.failure))}", highlight=False)
+    machine = [o.failure for o in report.failures if o.failure.stage == "environment"]
+    if machine:                                 # the machine's to fix: what to do, once; exit status 2
+        console.print(f"[red]erreur :[/] {escape(machine[0].message)}", highlight=False, soft_wrap=True)
     if report.interrupted:
         _resume(report)
-        return 130
-    return 1 if report.failures else 0
+        return signals.exit_status()
+    return 2 if machine else 1 if report.failures else 0
 
 
 def _resume(report: BatchReport) -> None:
-    """After Ctrl-C: what was kept, and the command that resumes."""
+    """After Ctrl-C (or SIGTERM, SIGHUP): what was kept, and the command that resumes."""
     finished = len(report.by_status("built")) + len(report.by_status("rendered"))
     unfinished = len(report.by_status("interrupted"))
     command = " ".join(shlex.quote(a) for a in ["etat-des-lieux", *sys.argv[1:]])
-    console.print(f"[yellow]interrompu[/] (Ctrl-C) : "
+    console.print(f"[yellow]interrompu[/] ({signals.cause()}) : "
                   f"{plural(finished, 'édition terminée', 'éditions terminées')} pendant ce lancement "
                   f"{plural(finished, 'est enregistrée', 'sont enregistrées', with_number=False)}, "
                   f"{plural(unfinished, 'non terminée', 'non terminées')}.\n"
-                  f"  → pour reprendre, relancez la même commande : {command}\n"
-                  f"    (les éditions terminées ne sont pas refaites)", highlight=False)
+                  f"  → pour reprendre, relancez la même commande : {escape(command)}\n"
+                  f"    (les éditions terminées ne sont pas refaites)", highlight=False, soft_wrap=True)

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from analysis.cli.app import Command, DataDir, console, data_app, open_store, out
+from analysis.cli.app import Command, DataDir, console, data_app, data_lock, open_store, out
 from analysis.cli.status import describe_form, show_status, years_text
 from analysis.core.errors import AnalysisError, UsageError
 from analysis.core.formatting import plural
@@ -65,10 +65,11 @@ def data_import(paths: Annotated[list[Path], typer.Argument(help="Fichiers ou do
             console.print("      " + escape(detail.removeprefix(f"fichier {path}, ").removeprefix(
                 f"fichier {path}\u00a0: ")).replace("\n", "\n      "), highlight=False, soft_wrap=True)
 
-    report = store.import_paths(paths, demo=demo, progress=show, accept_fewer=accept_fewer)
+    with data_lock(store.data_dir, "exclusive"):    # no build reads the folder while files change
+        report = store.import_paths(paths, demo=demo, progress=show, accept_fewer=accept_fewer)
     for record in report.added + report.replaced:
         if record.form:
-            console.print(f"    {record.file} : {describe_form(record.form)}"
+            console.print(f"    {escape(record.file)} : {escape(describe_form(record.form))}"
                           + (f" ; millésimes {years_text(record.millesimes)}" if record.millesimes else ""),
                           highlight=False, soft_wrap=True)
     counts = [plural(len(getattr(report, state)), word, words)
@@ -136,11 +137,12 @@ def data_fetch(sources: SourceKeys = None, data_dir: DataDir = None, url: Url = 
     for source in chosen:
         check_fetchable(source, url)
     fetched = 0
-    with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-                  TransferSpeedColumn(), console=console) as progress:
+    bar = Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                   TransferSpeedColumn(), console=console)
+    with data_lock(store.data_dir, "exclusive"), bar as progress:
         for source in chosen:
             if store.files(source.key) and not force:
-                progress.console.print(f"{source.key} : déjà présent ({store.files(source.key)[0].name}) ; "
+                progress.console.print(f"{source.key} : déjà présent ({escape(store.files(source.key)[0].name)}) ; "
                                        "--force le télécharge à nouveau", highlight=False)
                 continue
             task = progress.add_task(source.key, total=None)
@@ -169,7 +171,9 @@ def data_status(data_dir: DataDir = None, details: Details = False):
         raise UsageError(f"--data-dir {data_dir} : ce dossier n'existe pas.\n  → vérifiez le chemin ; "
                          f"`etat-des-lieux data status` sans --data-dir décrit le dossier actif, et "
                          f"`etat-des-lieux data import CHEMIN --data-dir {data_dir}` crée et remplit ce dossier")
-    show_status(open_store(data_dir), data_dir is not None, out, console, details=details)
+    store = open_store(data_dir)
+    with data_lock(store.data_dir, "shared"):
+        show_status(store, data_dir is not None, out, console, details=details)
 
 
 def make_demo(target: Path, seed: int = 2018, years=(2018, 2019)):
@@ -180,7 +184,8 @@ def make_demo(target: Path, seed: int = 2018, years=(2018, 2019)):
     files = Path(target) / "generated"
     with console.status("génération des données de démonstration…"):
         write_demo_files(files, seed=seed, years=tuple(years))
-    report = Store(target).import_paths([files], demo=True).check()
+    with data_lock(target, "exclusive"):
+        report = Store(target).import_paths([files], demo=True).check()
     files = plural(len(report.stored), "fichier synthétique importé", "fichiers synthétiques importés")
     console.print(f"[magenta]DÉMO[/] {files} → {escape(str(Path(target) / 'raw'))} (graine {seed})",
                   highlight=False)

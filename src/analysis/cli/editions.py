@@ -18,7 +18,7 @@ import typer
 from rich.markup import escape
 
 from analysis.cli import checks, extent
-from analysis.cli.app import Command, DataDir, Year, app, console
+from analysis.cli.app import Command, DataDir, Year, app, console, data_lock, open_store, reports_lock
 from analysis.cli.build_report import ConsoleObserver, show_report
 from analysis.cli.data import activate, make_demo
 from analysis.core.errors import UsageError
@@ -154,16 +154,20 @@ def build_cmd(territory: Territory = None,
 
     fmts, output, choice = check_options(formats=formats, threshold=threshold, output=output, jobs=jobs,
                                          renderer=renderer)
-    request = check_request(territory, year, all_=all_, level=level, within=within, data_dir=data_dir,
-                            threshold=threshold)
-    console.print(renderer_line(choice), highlight=False)
     options = BuildOptions(formats=fmts, out_dir=output, data_dir=data_dir, threshold=threshold, force=force,
                            jobs=jobs, reuse_kernel=not fresh_kernels, dry_run=dry_run, renderer=choice)
-    observer = ConsoleObserver(console, progress=not dry_run)
-    if request.batch:
-        report = batch.build_all(year, options, levels=level, within=within, observer=observer)
-    else:
-        report = batch.build(request.territory.id, year, options, observer=observer)
+    # One state of the data from the first check to the last chapter; one build per reports folder
+    # (taken once the request is checked: a refused one creates nothing).
+    with data_lock(open_store(data_dir).data_dir, "shared"):
+        request = check_request(territory, year, all_=all_, level=level, within=within, data_dir=data_dir,
+                                threshold=threshold)
+        with reports_lock(options.reports_dir()):
+            console.print(renderer_line(choice), highlight=False)
+            observer = ConsoleObserver(console, progress=not dry_run)
+            if request.batch:
+                report = batch.build_all(year, options, levels=level, within=within, observer=observer)
+            else:
+                report = batch.build(request.territory.id, year, options, observer=observer)
     code = show_report(report, single=not request.batch)
     warning = extent.partial_warning(request.results, [o.territory for o in report.outcomes], year,
                                        batch=request.batch)
@@ -188,9 +192,10 @@ def quickstart_cmd(year: Year = 2018, output: Output = Path("reports")):
     data_dir, out_dir = store.data_dir, output
     if year not in available_years(store):
         try:
-            for key in ("annuaire", "etic_2d", "etic_1d", "departements_geo"):
-                console.log(f"téléchargement {key}…")
-                fetch_source(store, store.registry[key])
+            with data_lock(store.data_dir, "exclusive"):
+                for key in ("annuaire", "etic_2d", "etic_1d", "departements_geo"):
+                    console.log(f"téléchargement {key}…")
+                    fetch_source(store, store.registry[key])
         except (OfflineError, AnalysisError) as exc:
             console.print(f"[yellow]Données officielles indisponibles[/] ({escape(str(exc).splitlines()[0])})",
                           highlight=False)

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from analysis.cli.app import Command, DataDir, Year, app, console, open_store, out, year_option
+from analysis.cli.app import Command, DataDir, Year, app, console, data_lock, open_store, out, year_option
 from analysis.core.errors import UsageError
 from analysis.core.formatting import plural
 from analysis.core.statuts import SECRET_THRESHOLD
@@ -86,8 +86,10 @@ def indicators_cmd(territory: Territory, year: Year = 2018,
         checks.output_file(output)
     store = open_store(data_dir)
     t = territories.parse_territory(territory, territories.vintage_for_year(year))
-    check_millesime(store, year)
-    rows = export.select(indicators.load(store, year, threshold=threshold), t, level_below=level_below)
+    with data_lock(store.data_dir, "shared"):       # one state of the data, never half an import
+        check_millesime(store, year)
+        results = indicators.load(store, year, threshold=threshold)
+    rows = export.select(results, t, level_below=level_below)
     export.write(rows, output, fmt, threshold=threshold)
     if output is None:
         return

@@ -80,10 +80,9 @@ def set_active_data_dir(folder: str | Path) -> Path:
     home.mkdir(parents=True, exist_ok=True)
     pointer = home / ACTIVE_POINTER
     text = folder.relative_to(home).as_posix() if folder.is_relative_to(home) else str(folder)
-    tmp = pointer.with_name(pointer.name + ".tmp")
-    tmp.write_text((text or ".") + "\n", encoding="utf-8")
-    tmp.replace(pointer)
-    return pointer
+    from analysis.core.atomic import write_text
+
+    return write_text(pointer, (text or ".") + "\n")
 
 
 def data_dir(override: str | Path | None = None) -> Path:

@@ -103,6 +103,11 @@ class MissingDataError(AnalysisError):
     millésime asked (the message names the millésimes that are there)."""
 
 
+class DataChangedError(AnalysisError):
+    """The files of the data folder changed while a build read them (a hand edit, a command that
+    does not take the folder's lock): the editions being built are not kept."""
+
+
 class MillesimeError(AnalysisError, ValueError):
     """A millésime the questionnaires do not model (the message names the ones they do, and the
     fix: add a questionnaire for it)."""

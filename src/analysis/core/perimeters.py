@@ -24,6 +24,7 @@ perimeter's indicators are computed (:mod:`analysis.indicators.compute`).
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -33,10 +34,14 @@ import yaml
 
 from analysis.core import config
 from analysis.core.digests import file_sha256, sha
-from analysis.core.errors import InputError
+from analysis.core.errors import InputError, TerritoryError
 from analysis.core.uai import uai_problem
 
 FOLDER = "perimetres"
+#: A perimeter's name (its file stem, ``perimetre:<name>``, the edition folder ``perimetre-<name>``):
+#: lowercase letters, digits and hyphens, so that it names a file of ``params/perimetres/`` and a
+#: folder of the reports, and never a path out of them (``perimetre:../../evil``).
+NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 KEYS = {"nom", "parent", "source", "departements", "etablissements"}
 FILE_KEYS = {"fichier", "feuille", "colonne"}
 
@@ -78,9 +83,23 @@ def names() -> list[str]:
     return sorted(p.stem for p in folder().glob("*.yml")) if folder().is_dir() else []
 
 
+def check_name(name: str) -> str:
+    """``name`` when it is a valid perimeter name (:data:`NAME`); else the error says the rule: a
+    file of the folder to rename, or a name on the command line to correct (never looked up)."""
+    if NAME.fullmatch(str(name)):
+        return name
+    rule = "lettres minuscules sans accent, chiffres et tirets seulement, par exemple tne-34"
+    if name in names():
+        raise InputError(folder() / f"{name}.yml", f"« {name} » n'est pas un nom de périmètre : {rule}",
+                         hint="Renommez le fichier avec un tel nom ; ce nom est celui de `build perimetre:<nom>`.")
+    raise TerritoryError(f"perimetre:{name} : « {name} » n'est pas un nom de périmètre ({rule}).\n"
+                         f"  → périmètres déclarés : {', '.join(n for n in names() if NAME.fullmatch(n)) or 'aucun'} "
+                         f"(fichiers {folder()}/<nom>.yml)")
+
+
 def get(name: str) -> Perimeter:
     """The perimeter ``params/perimetres/<name>.yml``; an error lists the declared ones."""
-    path = folder() / f"{name}.yml"
+    path = folder() / f"{check_name(str(name).strip())}.yml"
     if not path.exists():
         known = ", ".join(names()) or "none"
         raise InputError(path, f"no perimeter named {name!r} (declared: {known})",

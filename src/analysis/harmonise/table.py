@@ -193,15 +193,13 @@ def load_etablissements(store: Store | None = None, year: int = 2018, *,
     store = store or Store()
     year = check_millesime(store, year)
     key = etablissements_key(store)
-    folder = store.data_dir / "processed"
-    parquet = folder / f"etablissements-{year}.parquet"
-    meta = folder / f"etablissements-{year}.json"
-    cached = None if refresh else cachefiles.read(parquet, meta, key)
+    name = f"etablissements-{year}"
+    cached = None if refresh else cachefiles.read(store.data_dir, name, key)
     if cached is not None:
         frame, info = cached
         return frame, HarmoniseReport.from_json(json.dumps(info["report"]))
     table, report = build_etablissements(store, year)
-    return cachefiles.write(parquet, meta, table, {"key": key, "report": asdict(report)}), report
+    return cachefiles.write(store.data_dir, name, table, {"key": key, "report": asdict(report)}), report
 
 
 def etablissements_key(store: Store) -> str:

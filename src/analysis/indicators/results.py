@@ -18,8 +18,9 @@ EXTENT_COLUMNS = ("couverture_donnees", "departements_avec_donnees", "departemen
 #: What a row of the table has no value for, and why not (:func:`mark_uncovered`).
 UNDEFINED_COLUMNS = ("valeur", "numerateur", "denominateur", "taux_nc", "valeur_precedente", "evolution")
 # A worker's kernel reads the same table for every chapter of every edition of a batch: read once
-# per process, keyed on the cache key and the file as it is on disk. (parquet path, key) -> (stat, table).
-_LOADED: dict[tuple[str, str], tuple[tuple[int, int], pd.DataFrame]] = {}
+# per process, keyed on the cache key and the file as it is on disk.
+# (data folder, name, key) -> (the cached file as read, table).
+_LOADED: dict[tuple[str, str, str], tuple[tuple[str, int, int] | None, pd.DataFrame]] = {}
 
 
 def extents(results: pd.DataFrame) -> pd.DataFrame:
@@ -50,14 +51,13 @@ def load(store=None, year: int = 2018, *, threshold: int = SECRET_THRESHOLD,
     declared = [p for p in perimeters.declared() if isinstance(p, perimeters.Perimeter)]
     key = digests.sha(etablissements_key(store), digests.stage_digest("indicators"), perimeters.digest(),
                       f"{year}:{threshold}")
-    folder = store.data_dir / "processed"
-    parquet, meta = folder / f"indicateurs-{year}.parquet", folder / f"indicateurs-{year}.json"
-    kept = None if refresh else _LOADED.get((str(parquet), key))
-    if kept is not None and parquet.exists() and kept[0] == _stat(parquet):
+    name = f"indicateurs-{year}"
+    kept = None if refresh else _LOADED.get((str(store.data_dir), name, key))
+    if kept is not None and kept[0] == _cache_file(store.data_dir, name):
         return kept[1]
-    cached = None if refresh else cachefiles.read(parquet, meta, key)
+    cached = None if refresh else cachefiles.read(store.data_dir, name, key)
     if cached is not None:
-        return _keep(parquet, key, cached[0])
+        return _keep(store.data_dir, name, key, cached[0])
     table, _ = load_etablissements(store, year)
     current = compute(table, year=year, threshold=threshold, perimeters=declared)
     previous = None
@@ -68,19 +68,25 @@ def load(store=None, year: int = 2018, *, threshold: int = SECRET_THRESHOLD,
     results = with_evolution(current, previous)
     results["demo"] = store.is_demo()
     results = local_motifs(mark_uncovered(with_extent(results, table, year, declared)), store, year)
-    return _keep(parquet, key, cachefiles.write(parquet, meta, results, {"key": key}))
+    return _keep(store.data_dir, name, key, cachefiles.write(store.data_dir, name, results, {"key": key}))
 
 
-def _stat(path) -> tuple[int, int]:
-    found = path.stat()
-    return found.st_mtime_ns, found.st_size
+def _cache_file(data_dir, name: str) -> tuple[str, int, int] | None:
+    """The cached file reading would find first (path, modification time, size); None when the
+    table is kept in memory only."""
+    for folder in cachefiles.folders(data_dir):
+        path = folder / f"{name}.parquet"
+        if path.exists():
+            found = path.stat()
+            return str(path), found.st_mtime_ns, found.st_size
+    return None
 
 
-def _keep(parquet, key: str, table: pd.DataFrame) -> pd.DataFrame:
+def _keep(data_dir, name: str, key: str, table: pd.DataFrame) -> pd.DataFrame:
     """The table as loaded, kept for the next load of this process (:func:`identity`). It is
     shared: read it, never change it in place (``assign``, ``copy``)."""
     _LOADED.clear()                  # one table per (data folder, millésime) at a time is plenty
-    _LOADED[(str(parquet), key)] = (_stat(parquet), table)
+    _LOADED[(str(data_dir), name, key)] = (_cache_file(data_dir, name), table)
     return table
 
 
@@ -88,7 +94,7 @@ def identity(results: pd.DataFrame) -> str | None:
     """The cache key of an indicator table as :func:`load` returned it (the very object), for the
     memos of the computations made again and again on it (:func:`by_indicator`); None for any
     other frame, a copy or a changed one included."""
-    return next((key for (_, key), (_, table) in _LOADED.items() if table is results), None)
+    return next((key for (_, _, key), (_, table) in _LOADED.items() if table is results), None)
 
 
 _BY_INDICATOR: dict[str, dict[tuple[str, str], pd.DataFrame]] = {}

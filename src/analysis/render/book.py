@@ -223,7 +223,7 @@ def _metadata(meta: dict, book: Book | None, formats_opts: dict) -> dict:
     title = meta.get("title") or (book.title if book else TITLE)
     out = {
         "title": title,
-        "pagetitle": re.sub(r"[*_`]", "", title + (f" — {meta['subtitle']}" if meta.get("subtitle") else "")),
+        "pagetitle": re.sub(r"(?<!\\)[*_`]", "", title + (f" — {meta['subtitle']}" if meta.get("subtitle") else "")),
         "lang": meta.get("lang") or (book.lang if book else "fr"),
         "toc-title": meta.get("toc-title", "Table des matières"),
         "demo": bool(meta.get("demo", False)),

@@ -29,6 +29,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from analysis.core.markup import plain
 from analysis.core.publication import DEMO_BANNER, DEMO_MARK, DEMO_WARNING, TITLE
 from analysis.render import post_render, quarto_notebooks
 from analysis.render.crossrefs import CAPTION_DELIMITER
@@ -138,7 +139,8 @@ def home_notebook(meta: dict) -> nbformat.NotebookNode:
 def marks_html(meta: dict) -> str:
     """Included before the body of every page of the HTML site: edition identity, demo marking."""
     demo = bool(meta.get("demo"))
-    banner = html_lib.escape(identity(meta) + (f" — {DEMO_BANNER}" if demo else ""))
+    # the metadata are Markdown (pandoc reads them so, escaped: analysis.core.markup); this page is not
+    banner = html_lib.escape(plain(identity(meta)) + (f" — {DEMO_BANNER}" if demo else ""))
     return (f'<div class="edition-identity{" demo-banner" if demo else ""}" role="note" '
             f'style="font-weight:bold;padding:.4rem 1rem;text-align:center;'
             f'{"background:#b00020;color:#fff" if demo else "background:#e6eef6;color:#1d1d1d"}">'

@@ -5,6 +5,12 @@ Quarto) turn into HTML and PDF, and that reads well in JupyterLab too. No output
 Quarto would prefer it in HTML (its callouts and captions lost) and add require.js and jQuery
 from a CDN, and the PDF would lose it. Functions of a chapter ``ch`` (exposed as its methods:
 ``ch.say``, ``ch.header``, ``ch.show_figure``, ``ch.table``), and Markdown helpers.
+
+Every Markdown text a chapter shows goes through :func:`analysis.core.markup.neutralise` on its
+way out: the sentences and tables quote names from the data and from users (a perimeter's
+``nom``, a file name), and none of them may open raw HTML, a link or an attribute in the
+published page. Strings the report quotes on purpose are escaped where they are written
+(:func:`analysis.core.markup.markdown_text`, e.g. the provenance annex).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis.core.formatting import is_missing
+from analysis.core.markup import neutralise
 from analysis.report.figure_store import StoredFigure
 from analysis.report.style import figure_bytes
 
@@ -82,7 +89,7 @@ def _display(bundle, **kwargs) -> None:
 def _markdown(text: str) -> None:
     from IPython.display import Markdown
 
-    _display(Markdown(text))
+    _display(Markdown(neutralise(text)))
 
 
 def callout_div(text: str, kind: str, title: str) -> str:
@@ -93,7 +100,8 @@ def callout_div(text: str, kind: str, title: str) -> str:
 
 
 def _callout(text: str, kind: str, title: str) -> None:
-    _display({"text/markdown": callout_div(text, kind, title), "text/plain": f"{title} : {text}"}, raw=True)
+    _display({"text/markdown": callout_div(neutralise(text), kind, neutralise(title)),
+              "text/plain": f"{title} : {text}"}, raw=True)
 
 
 # ------------------------------------------------------------------ a chapter's outputs
@@ -144,5 +152,5 @@ def table(ch: Chapter, df: pd.DataFrame, *, source: str | None = None, note: str
 
     if df.astype(str).apply(lambda col: col.str.endswith(PARTIAL_MARK)).any().any():
         note = f"{note} {PARTIAL_NOTE}" if note else PARTIAL_NOTE
-    _display({"text/markdown": table_markdown(df, source=source, note=note),
+    _display({"text/markdown": neutralise(table_markdown(df, source=source, note=note)),
               "text/plain": df.to_string(index=False)}, raw=True)

@@ -3,6 +3,10 @@
 Functions of a chapter ``ch`` (exposed as its methods) for the methodology chapter and the
 annexes: the registry of sources and what the data folder holds, licences, unverified addresses
 and layouts, the provenance of every file, and the harmonisation report in French.
+
+File names, origins (URLs), dataset titles and licences come from the data folder and from
+``params/``: in the Markdown written here they are quoted literally
+(:func:`analysis.core.markup.markdown_text`), never read as Markdown or HTML.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis.core.formatting import UNIT_SEP, fmt_number
+from analysis.core.markup import markdown_text as md
 from analysis.core.vocabulary import SURVEY_NAMES
 from analysis.report.display import bullet_list
 from analysis.sources import used_files as files_read
@@ -110,19 +115,20 @@ def verification_text(ch: Chapter) -> str:
     return " ".join(parts)
 
 
-def _origin(ch: Chapter, r) -> str:
+def _origin(ch: Chapter, r, quote=str) -> str:
     """Where a file came from, as a published report says it: the URL it was downloaded from; for
     a local copy, the dataset it is a copy of and its page (never a path of the machine that built
-    the report); for a demo file, that the project generated it."""
+    the report); for a demo file, that the project generated it. ``quote``: how the names and
+    URLs are written (:func:`md` in Markdown)."""
     source = ch.store.registry.get(r.source)
     if r.demo or r.method == "demo":
         return "fichier de démonstration généré par le projet"
     if r.method == "fetch" and str(r.origin).startswith(("http://", "https://")):
-        return f"téléchargé de {r.origin}"
+        return f"téléchargé de {quote(r.origin)}"
     name = Path(str(r.origin)).name if r.origin else ""
-    text = "copie locale" + (f" (fichier « {name} »)" if name and name != r.file else "")
+    text = "copie locale" + (f" (fichier « {quote(name)} »)" if name and name != r.file else "")
     if source is not None:
-        text += f" du jeu de données {source.dataset_id}" + (f" ({source.page})" if source.page else "")
+        text += f" du jeu de données {quote(source.dataset_id)}" + (f" ({quote(source.page)})" if source.page else "")
     return text
 
 
@@ -154,11 +160,11 @@ def provenance_markdown(ch: Chapter) -> str:
         if r.file in unused.get(r.source, {}):
             continue
         title = ch.store.registry[r.source].title if r.source in ch.store.registry else r.source
-        text = (f"**{r.file}** ({title}){UNIT_SEP}: {_origin(ch, r)}, le {r.retrieved_at[:10]}, "
-                f"{_size(r.size)}{UNIT_SEP}; licence{UNIT_SEP}: {r.licence}"
+        text = (f"**{md(r.file)}** ({md(title)}){UNIT_SEP}: {_origin(ch, r, md)}, le {md(r.retrieved_at[:10])}, "
+                f"{_size(r.size)}{UNIT_SEP}; licence{UNIT_SEP}: {md(r.licence)}"
                 + (f"{UNIT_SEP}; millésimes{UNIT_SEP}: {', '.join(map(str, r.millesimes))}" if r.millesimes else "")
                 + (f"{UNIT_SEP}; **données de démonstration**" if r.demo else "")
-                + f".  \n  sha256{UNIT_SEP}: `{r.sha256}`"
+                + f".  \n  sha256{UNIT_SEP}: `{_hex(r.sha256)}`"
                 + (" (**différente de l'empreinte que déclare le registre des sources**)"
                    if (r.source, r.file) in unexpected else ""))
         items.append(text)
@@ -168,12 +174,17 @@ def provenance_markdown(ch: Chapter) -> str:
     for key, files in unused.items():
         source = ch.store.registry[key]
         read = files_read.used_files(ch.store, key).used
-        names = ", ".join(f"**{name}** ({_NOT_READ.get(why, why)})" for name, why in files.items())
+        names = ", ".join(f"**{md(name)}** ({_NOT_READ.get(why, md(why))})" for name, why in files.items())
         many = len(files) > 1
         text += (f"\n\n{'Fichiers présents' if many else 'Fichier présent'} dans le dossier de données mais "
-                 f"{'non lus' if many else 'non lu'}, la source « {source.title} » n'en lisant qu'un"
-                 + (f" ({read[0].name})" if read else "") + f"{UNIT_SEP}: {names}.")
+                 f"{'non lus' if many else 'non lu'}, la source « {md(source.title)} » n'en lisant qu'un"
+                 + (f" ({md(read[0].name)})" if read else "") + f"{UNIT_SEP}: {names}.")
     return text
+
+
+def _hex(digest: str) -> str:
+    """A sha256 as recorded, or nothing but its hexadecimal digits (it goes in a code span)."""
+    return "".join(c for c in str(digest) if c in "0123456789abcdef")
 
 
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -203,7 +214,7 @@ def harmonisation_report_lines(report) -> list[str]:
     if report.hors_perimetre:
         total = sum(report.hors_perimetre.values())
         top = sorted(report.hors_perimetre.items(), key=lambda kv: -kv[1])[:5]
-        detail = ", ".join(f"« {k} »{COLON} {fmt_number(v)}" for k, v in top)
+        detail = ", ".join(f"« {md(k)} »{COLON} {fmt_number(v)}" for k, v in top)
         more = f" et {len(report.hors_perimetre) - 5} autres natures" if len(report.hors_perimetre) > 5 else ""
         lines.append(f"Entrées de l'annuaire écartées car hors du périmètre (ni école, ni collège, ni "
                      f"lycée, ni EREA){COLON} {fmt_number(total)} ({detail}{more}).")
@@ -279,5 +290,5 @@ def local_source_lines(ch: Chapter, group: str) -> list[str]:
             state = "liste non datée, qui n'est rattachée à aucun millésime"
         else:
             state = f"millésimes {', '.join(map(str, record.millesimes))}" if record.millesimes else "aucun millésime"
-        lines.append(f"{source.title}{COLON} {what}{where}{UNIT_SEP}; {state}.")
+        lines.append(f"{md(source.title)}{COLON} {what}{where}{UNIT_SEP}; {state}.")
     return lines

@@ -15,6 +15,7 @@ import pandas as pd
 from analysis import indicators
 from analysis.core import config, nc
 from analysis.core.formatting import UNIT_SEP, fmt_value, plural
+from analysis.core.markup import markdown_text
 from analysis.core.statuts import Extent, Statut
 from analysis.core.vocabulary import (
     LEVEL_NOUNS,
@@ -129,9 +130,10 @@ def notes(ch: Chapter) -> list[str]:
         found = perimeters.get(ch.territory.code)
         members = (plural(len(found.etablissements), "établissement", "établissements") if found.by_etablissement
                    else plural(len(found.departements), "département", "départements"))
-        listed = f", liste lue dans le fichier « {found.read_from.name} »" if found.read_from else ""
+        # the file's name and the declared source are the user's words: quoted as written
+        listed = f", liste lue dans le fichier « {markdown_text(found.read_from.name)} »" if found.read_from else ""
         out.append(f"Périmètre sur mesure ({members}{listed})"
-                   + (f"{UNIT_SEP}: {found.source.rstrip('.')}." if found.source else "."))
+                   + (f"{UNIT_SEP}: {markdown_text(found.source.rstrip('.'))}." if found.source else "."))
     mine, total = ch.covered(), ch.departements()
     if not mine:
         out.append(f"Aucune donnée pour {ch.label} dans le dossier de données{UNIT_SEP}: "
