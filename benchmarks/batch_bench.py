@@ -131,6 +131,15 @@ def change_first_departement(data_dir: Path, workdir: Path, selection, column: s
     return found.id
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and of its children that ended: the workers, and
+    through them their kernels. Less sensitive than wall time to a machine shared with others."""
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def edit_chapter(path: Path) -> str:
     """Add a comment to the last code cell of a chapter: its code changed, its output did not."""
     import nbformat
@@ -177,8 +186,10 @@ def main() -> None:
 
     options = BuildOptions(formats=formats, out_dir=out, data_dir=data_dir, jobs=args.jobs, renderer=args.renderer)
     common = dict(levels=args.level, within=args.within, observer=ConsoleObserver(Console(stderr=True)))
+    cpu = cpu_seconds()
     cold = batch.build_all(args.year, replace(options, force=True), **common)
-    print("cold:", summary(cold), flush=True)
+    numbers["cold_cpu_s"] = cpu_seconds() - cpu         # every process of the build, kernels included
+    print("cold:", summary(cold), f"— CPU {numbers['cold_cpu_s']:.0f} s", flush=True)
     if args.fresh:
         fresh = batch.build_all(args.year, replace(options, force=True, reuse_kernel=False), **common)
         print("cold, fresh kernels:", summary(fresh), flush=True)
