@@ -346,7 +346,7 @@ def with_evolution(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.D
     # a level one of the two questionnaires does not have has no previous value to compare with
     out.loc[out["statut"] == Statut.HORS_QUESTIONNAIRE, "valeur_precedente"] = np.nan
     prev_year = int(previous["annee"].iloc[0])
-    since = out["indicateur"].map(lambda i: catalogue()[i].comparable_since if i in catalogue() else None)
+    since = out["indicateur"].map({i: ind.comparable_since for i, ind in catalogue().items()})
     out["comparable"] = [bool(pd.isna(s) or prev_year >= s) for s in since]
     out["evolution"] = np.where(out["comparable"], out["valeur"] - out["valeur_precedente"], np.nan)
     return out

@@ -60,11 +60,9 @@ def load(store=None, year: int = 2018, *, threshold: int = SECRET_THRESHOLD,
         return _keep(store.data_dir, name, key, cached[0])
     table, _ = load_etablissements(store, year)
     current = compute(table, year=year, threshold=threshold, perimeters=declared)
-    previous = None
     earlier = [y for y in available_years(store) if y < year]
-    if earlier:
-        prev_table, _ = load_etablissements(store, earlier[-1])
-        previous = compute(prev_table, year=earlier[-1], threshold=threshold, perimeters=declared)
+    # the previous millésime as published (its own cache, computed once): its values, its n.d.
+    previous = load(store, earlier[-1], threshold=threshold, refresh=refresh) if earlier else None
     results = with_evolution(current, previous)
     results["demo"] = store.is_demo()
     results = local_motifs(mark_uncovered(with_extent(results, table, year, declared)), store, year)
