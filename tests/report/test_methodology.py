@@ -87,7 +87,8 @@ def test_one_boundary_file_the_declared_one_and_the_annex_describes_it(tmp_path,
     ch = SimpleNamespace(store=empty_store, local_source_applies=lambda group: False)
     said = methodology.provenance_markdown(ch)
     assert said.startswith(f"- **{declared.name}** (Contours des départements")
-    assert f"copie locale du jeu de données {source.dataset_id} ({source.page})" in said
+    # web addresses are links (Markdown autolinks: active in the HTML and the PDF)
+    assert f"copie locale du jeu de données {source.dataset_id} (<{source.page}>)" in said
     assert "différente de l'empreinte que déclare le registre des sources" in said
     assert said.endswith(f"non lu, la source « {source.title} » n'en lisant qu'un ({declared.name}){UNIT_SEP}: "
                          f"**{other.name}** (n'est pas le fichier que déclare le registre des sources).")
@@ -97,3 +98,12 @@ def test_one_boundary_file_the_declared_one_and_the_annex_describes_it(tmp_path,
     assert str(tmp_path) not in " ".join(table["Origine"])
     present = methodology.sources_table(ch).set_index("Source")["Fichiers présents"]
     assert f"{other.name} (non lu)" in " ".join(present)
+    assert f"[{source.title}](<{source.page}>) — {source.producer}" in present.index
+
+
+def test_a_downloaded_file_names_its_address_as_a_link():
+    record = SimpleNamespace(demo=False, method="fetch", origin="https://example.org/etic.csv", source="etic_2d",
+                             file="etic.csv")
+    ch = SimpleNamespace(store=SimpleNamespace(registry={}))
+    assert methodology._origin(ch, record) == "téléchargé de <https://example.org/etic.csv>"
+    assert methodology.link("ETIC", None) == "ETIC"

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import Formatter, MaxNLocator
 
 from analysis.core import nc
 from analysis.core.formatting import UNIT_SEP, fmt_number, fmt_pct, fmt_value, is_missing
@@ -112,16 +112,35 @@ def nc_text(df: pd.DataFrame, *, by: str | None = None, aggregate: bool = False,
     return nc.of_rows(df, by=by, aggregate=aggregate, name=name)
 
 
-def french_tick_formatter(unit: str = "%") -> FuncFormatter:
-    """Tick labels in French format ("20 %", "1 000", "2,5")."""
+class FrenchTicks(Formatter):
+    """Tick labels in French format ("20 %", "1 000", "2,5"), every tick of an axis with the same
+    number of decimals: the fewest (up to 2) that print each tick's value exactly, so that two
+    ticks never read alike (« 99,6 % », « 99,8 % », « 100,0 % », never « 100 % » five times)."""
 
-    def fmt(x: float, _pos: int | None = None) -> str:
-        if unit == "%":
-            return fmt_pct(x)
-        decimals = 0 if float(x).is_integer() else 1
-        return fmt_number(x, decimals)
+    def __init__(self, unit: str = "%"):
+        self.unit = unit
+        self.decimals: int | None = None
 
-    return FuncFormatter(fmt)
+    def format_ticks(self, values) -> list[str]:
+        self.decimals = tick_decimals(values)
+        return [self(v) for v in values]
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        decimals = self.decimals if self.decimals is not None else tick_decimals([x])
+        return fmt_pct(x, decimals) if self.unit == "%" else fmt_number(x, decimals)
+
+
+def tick_decimals(values, most: int = 2) -> int:
+    """The fewest decimals, up to ``most``, that print every value exactly."""
+    for decimals in range(most + 1):
+        if all(abs(round(float(v), decimals) - float(v)) < 1e-6 for v in values):
+            return decimals
+    return most
+
+
+def french_tick_formatter(unit: str = "%") -> FrenchTicks:
+    """Tick labels in French format (:class:`FrenchTicks`)."""
+    return FrenchTicks(unit)
 
 
 def new_figure(figsize: tuple[float, float]) -> tuple[Figure, Axes]:

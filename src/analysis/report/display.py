@@ -45,18 +45,28 @@ def _cell(value) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|")
 
 
-def _width(header: str, col: pd.Series) -> int:
+def _shown(text: str) -> str:
+    """A cell as the reader sees it: a link's label without its address, ``\\|`` as ``|``."""
+    return _LINK.sub(r"\1", text).replace("\\|", "|")
+
+
+def _width(header: str, col: pd.Series, numeric: bool) -> int:
     """The dashes of a column in the separator line: pandoc (hence Quarto and the typst PDF) gives a
-    wrapped table's columns widths in proportion to them. Equal dashes squeeze a long indicator
-    name beside columns of short numbers; the mean cell length is a better share (no word cut,
-    a header of several words on two lines)."""
-    filled = [v for v in col if v]
-    mean = -(-sum(map(len, filled)) // len(filled)) if filled else 0           # rounded up
-    longest_word = max((len(w) for v in [header, *filled] for w in v.split()), default=0)
-    return max(MIN_DASHES, min(MAX_DASHES, max(longest_word, min(len(header), HEADER_DASHES), mean)))
+    wrapped table's columns widths in proportion to them. A column is as wide as its longest
+    cell, up to a cap (``MAX_DASHES`` for text, ``NUMBER_DASHES`` for numbers: the rates of three
+    territories wrap after a « / »), and never narrower than its longest word, header included (a
+    header of several words wraps: « Région / académique / Occitanie » over a column of « 97 % »),
+    within ``MAX_DASHES``.
+    Equal or mean widths squeezed a source name over four lines beside columns of short numbers."""
+    cells = [_shown(v) for v in col if v]
+    longest_word = max((len(w) for v in [_shown(header), *cells] for w in _WORDS.split(v)), default=0)
+    longest = max(map(len, cells), default=0)
+    return max(MIN_DASHES, min(MAX_DASHES, max(longest_word, min(longest, NUMBER_DASHES if numeric else MAX_DASHES))))
 
 
-MIN_DASHES, MAX_DASHES, HEADER_DASHES = 3, 24, 18
+MIN_DASHES, MAX_DASHES, NUMBER_DASHES = 3, 24, 12
+_LINK = re.compile(r"\[([^\]]*)\]\(<?[^)>]*>?\)")
+_WORDS = re.compile(r"[ \t]+")          # no-break spaces join: « 97 % » is one word
 
 
 def table_markdown(df: pd.DataFrame, *, source: str | None = None, note: str | None = None) -> str:
@@ -65,7 +75,7 @@ def table_markdown(df: pd.DataFrame, *, source: str | None = None, note: str | N
     cells = df.astype(object).map(_cell)
     numeric = [bool(len(col)) and col.map(lambda v: v == "" or bool(_NUMERIC.match(v))).all()
                and (col != "").any() for _, col in cells.items()]
-    widths = [_width(_cell(c), col) for c, (_, col) in zip(df.columns, cells.items())]
+    widths = [_width(_cell(c), col, n) for c, (_, col), n in zip(df.columns, cells.items(), numeric)]
     lines = ["| " + " | ".join(_cell(c) for c in df.columns) + " |",
              "|" + "|".join("-" * w + (":" if n else "") for w, n in zip(widths, numeric)) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in cells.itertuples(index=False)]

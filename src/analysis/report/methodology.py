@@ -63,14 +63,26 @@ def sources_table(ch: Chapter) -> pd.DataFrame:
         held = by_source.get(key, [])
         years = sorted({y for r in held for y in r.millesimes})
         names = [r.file + (" (non lu)" if r.file in unused.get(key, {}) else "") for r in held]
+        title = link(source.title, source.page)
         records.append({
-            "Source": f"{source.title} — {source.producer}" if source.producer else source.title,
+            "Source": f"{title} — {source.producer}" if source.producer else title,
             "Fichiers présents": ", ".join(names) if held else "aucun",
             "Millésimes": ", ".join(map(str, years)) if years else "–",
             "Adresse vérifiée": "oui" if source.url_verified else "non",
             "Format vérifié": "oui" if source.layout_verified else "non",
         })
     return pd.DataFrame(records)
+
+
+def link(text: str, url: str | None) -> str:
+    """``text`` as a Markdown link to ``url`` (an active link in the HTML and the PDF), or as it is
+    without one."""
+    return f"[{text}](<{url}>)" if url else text
+
+
+def address(url: str) -> str:
+    """A web address shown as itself and active: a Markdown autolink."""
+    return f"<{url}>"
 
 
 def licences_text(ch: Chapter) -> str:
@@ -118,11 +130,11 @@ def _origin(ch: Chapter, r) -> str:
     if r.demo or r.method == "demo":
         return "fichier de démonstration généré par le projet"
     if r.method == "fetch" and str(r.origin).startswith(("http://", "https://")):
-        return f"téléchargé de {r.origin}"
+        return f"téléchargé de {address(r.origin)}"
     name = Path(str(r.origin)).name if r.origin else ""
     text = "copie locale" + (f" (fichier « {name} »)" if name and name != r.file else "")
     if source is not None:
-        text += f" du jeu de données {source.dataset_id}" + (f" ({source.page})" if source.page else "")
+        text += f" du jeu de données {source.dataset_id}" + (f" ({address(source.page)})" if source.page else "")
     return text
 
 

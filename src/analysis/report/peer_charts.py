@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from analysis.core.formatting import UNIT_SEP, fmt_value
 from analysis.core.statuts import Statut
@@ -25,19 +26,32 @@ __all__ = ["peer_strips"]
 ROW_HEIGHT_IN = 0.62
 
 
+#: The narrowest span of a value axis: a share spans one point at least, a ratio 0.2, so that
+#: ticks need one decimal at most (peers between 99.5 and 100 %).
+LEAST_SPAN = {"%": 1.0}
+RATIO_LEAST_SPAN = 0.2
+
+
 def _value_limits(ax, values: np.ndarray, unit: str, ref) -> None:
-    """Room around the dots; a share axis never runs past 100 %."""
+    """Room around the dots; a share axis never runs past 100 %; ticks one decimal at most."""
     values = values[~np.isnan(values)]
     if ref is not None and not np.isnan(ref):
         values = np.append(values, ref)
     if not len(values):
         return
     lo, hi = float(values.min()), float(values.max())
-    pad = max(hi - lo, 1.0 if unit == "%" else 0.1) * 0.06
+    least = LEAST_SPAN.get(unit, RATIO_LEAST_SPAN)
+    if hi - lo < least:                 # widened around the values, a share never past 100 %
+        lo = min(lo, (lo + hi - least) / 2)
+        if unit == "%" and hi <= 100:
+            lo = min(lo, 100 - least) if lo + least > 100 else lo
+        hi = max(hi, lo + least)
+    pad = (hi - lo) * 0.06
     right = hi + pad
     if unit == "%" and hi <= 100:
         right = min(right, 100 + pad / 3)
     ax.set_xlim(lo - pad, right)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))
 
 
 def _unplaced(frame: pd.DataFrame) -> str:

@@ -10,7 +10,9 @@ executed notebooks, for both the HTML and the Typst writers.
 2. `::: {#tbl-x .cell-table tbl-cap="…"}` divs give their caption and identifier to the first
    table they hold (Typst: a `figure(kind: table)` labelled <tbl-x>; HTML: <table id>).
 3. Images carrying a `fig-alt` attribute get it as alternative text: the HTML `alt`, and in
-   Typst an `image(…, alt: …)` written here (pandoc's typst writer drops the alt text).
+   Typst an `image(…, alt: …)` written here (pandoc's typst writer drops the alt text); an
+   image without any is decorative: an artifact in the PDF (PDF/UA-1 refuses an image without
+   alt text that is not one).
 4. Quarto callouts (`::: {.callout-note}` …) get a French title; in Typst they are wrapped
    in the template's `callout()` function.
 5. HTML: every table sits in a `.table-scroll` box, so that a wide table scrolls inside it
@@ -201,8 +203,12 @@ local function typst_image(img, alt)
       table.insert(args, key .. ": " .. value)
     end
   end
-  if alt and alt ~= "" then table.insert(args, "alt: " .. typst_string(alt)) end
-  return pandoc.RawInline("typst", "#image(" .. table.concat(args, ", ") .. ")")
+  if alt and alt ~= "" then
+    table.insert(args, "alt: " .. typst_string(alt))
+    return pandoc.RawInline("typst", "#image(" .. table.concat(args, ", ") .. ")")
+  end
+  -- No alt text: a decorative image (HTML alt=""), an artifact for PDF/UA readers.
+  return pandoc.RawInline("typst", "#pdf.artifact(image(" .. table.concat(args, ", ") .. "))")
 end
 
 local decorations = {
