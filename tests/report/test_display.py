@@ -11,6 +11,7 @@ matplotlib.use("Agg")
 
 from analysis.report import display  # noqa: E402
 from analysis.report.chapter import DEMO_WARNING  # noqa: E402
+from analysis.report.table_widths import column_widths  # noqa: E402
 
 
 @pytest.fixture
@@ -29,19 +30,13 @@ def test_markdown_helpers_and_markdown_tables():
     text = display.table_markdown(frame, source="Source : S", note="n")
     lines = text.split("\n")
     assert lines[0] == "| Territoire \\| nom | Part | Nombre | Rang |"
-    # numbers and marks right-aligned; dashes: the longest cell (numbers: up to 12), at least the
-    # longest word, header included, a no-break space joining ("Territoire": 10, "97 %": 4; "Rang": 11)
-    assert lines[1] == "|" + "-" * 10 + "|" + "-" * 4 + ":|" + "-" * 6 + ":|" + "-" * 11 + "|"
+    # numbers and marks right-aligned; the dashes are the widths of analysis.report.table_widths
+    widths = column_widths(["Territoire \\| nom", "Part", "Nombre", "Rang"],
+                           [["Lot (46)", "Gers (32)"], ["97\u00a0%", "s."], ["63\u202f059", ""], ["12e sur 101", "–"]],
+                           [False, True, True, False])
+    assert lines[1] == "|" + "|".join("-" * w + (":" if n else "") for w, n in zip(widths, [0, 1, 1, 0])) + "|"
     assert lines[3] == "| Gers (32) | s. |  | – |"
     assert text.endswith("\n\nSource : S\n\nn")
-    rates = display.table_markdown(pd.DataFrame({"n.c.": ["12\u00a0% / 15\u00a0% / 26\u00a0%", "– / 26\u00a0%", ""]}))
-    assert rates.split("\n")[1] == "|" + "-" * 12 + ":|"              # the rates of several territories wrap
-    # a link's address takes no room; a long header word widens its column of short numbers
-    linked = display.table_markdown(pd.DataFrame({"Source": ["[ETIC](<https://example.org/a/very/long/path>)"],
-                                                  "Haute-Garonne (31)": ["97\u00a0%"]}))
-    assert linked.split("\n")[1] == "|" + "-" * 6 + "|" + "-" * 13 + ":|"
-    long = display.table_markdown(pd.DataFrame({"Indicateur": ["x" * 80], "n": ["1"]}))
-    assert long.split("\n")[1] == "|" + "-" * display.MAX_DASHES + "|" + "-" * display.MIN_DASHES + ":|"
 
 
 def test_say_figures_tables_and_header(demo_chapters, shown):

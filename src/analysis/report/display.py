@@ -17,6 +17,7 @@ import pandas as pd
 
 from analysis.core.formatting import is_missing
 from analysis.report.style import figure_bytes
+from analysis.report.table_widths import column_widths
 
 if TYPE_CHECKING:
     from analysis.report.chapter import Chapter
@@ -45,37 +46,13 @@ def _cell(value) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|")
 
 
-def _shown(text: str) -> str:
-    """A cell as the reader sees it: a link's label without its address, ``\\|`` as ``|``."""
-    return _LINK.sub(r"\1", text).replace("\\|", "|")
-
-
-def _width(header: str, col: pd.Series, numeric: bool) -> int:
-    """The dashes of a column in the separator line: pandoc (hence Quarto and the typst PDF) gives a
-    wrapped table's columns widths in proportion to them. A column is as wide as its longest
-    cell, up to a cap (``MAX_DASHES`` for text, ``NUMBER_DASHES`` for numbers: the rates of three
-    territories wrap after a « / »), and never narrower than its longest word, header included (a
-    header of several words wraps: « Région / académique / Occitanie » over a column of « 97 % »),
-    within ``MAX_DASHES``.
-    Equal or mean widths squeezed a source name over four lines beside columns of short numbers."""
-    cells = [_shown(v) for v in col if v]
-    longest_word = max((len(w) for v in [_shown(header), *cells] for w in _WORDS.split(v)), default=0)
-    longest = max(map(len, cells), default=0)
-    return max(MIN_DASHES, min(MAX_DASHES, max(longest_word, min(longest, NUMBER_DASHES if numeric else MAX_DASHES))))
-
-
-MIN_DASHES, MAX_DASHES, NUMBER_DASHES = 3, 24, 12
-_LINK = re.compile(r"\[([^\]]*)\]\(<?[^)>]*>?\)")
-_WORDS = re.compile(r"[ \t]+")          # no-break spaces join: « 97 % » is one word
-
-
 def table_markdown(df: pd.DataFrame, *, source: str | None = None, note: str | None = None) -> str:
     """A Markdown pipe table (columns of numbers right-aligned, ``|`` escaped), then the source
     line and the note as plain paragraphs: the renderers caption it from the cell's ``tbl-cap``."""
     cells = df.astype(object).map(_cell)
     numeric = [bool(len(col)) and col.map(lambda v: v == "" or bool(_NUMERIC.match(v))).all()
                and (col != "").any() for _, col in cells.items()]
-    widths = [_width(_cell(c), col, n) for c, (_, col), n in zip(df.columns, cells.items(), numeric)]
+    widths = column_widths([_cell(c) for c in df.columns], [list(col) for _, col in cells.items()], numeric)
     lines = ["| " + " | ".join(_cell(c) for c in df.columns) + " |",
              "|" + "|".join("-" * w + (":" if n else "") for w, n in zip(widths, numeric)) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in cells.itertuples(index=False)]
