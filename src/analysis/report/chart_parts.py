@@ -159,8 +159,10 @@ def finish(
     statuts=(),
     extra_note: str | None = None,
     wrap: int = 70,
+    data: pd.DataFrame | None = None,
 ) -> Figure:
-    """Title, footer (the finished source line, the legend of the marks drawn, a note) and alt text."""
+    """Title, footer (the finished source line, the legend of the marks drawn, a note), alt text,
+    and the values drawn as a table (``fig.data_table``, « Données du graphique »)."""
     fig.suptitle(textwrap.fill(title, wrap), x=0.01, ha="left")
     lines = [source] if source else []
     note = marks_note(statuts)
@@ -175,7 +177,39 @@ def finish(
     fig.source_text = lines[0] if source else ""
     fig.footer_text = footer
     fig.alt_text = alt_text
+    fig.title_text = title
+    fig.data_table = data if data is not None else pd.DataFrame()
     return fig
+
+
+#: The header of a chart's value column, by unit (« Données du graphique »).
+VALUE_HEADERS = {"%": "Part", "ratio": "Valeur", "count": "Nombre"}
+#: The header of the n.c. rate of each row of a chart's data.
+NC_HEADER = "Taux de n.c."
+
+
+def value_cells(values: Sequence[float], statuts: Sequence[str], unit: str, decimals: int | None = None) -> list[str]:
+    """Each value as the chart prints it (:func:`fmt_value`), or the mark of its statut."""
+    return [fmt_value(v, unit, decimals, reason=s) for v, s in zip(values, statuts, strict=True)]
+
+
+def rate_cells(rows: pd.DataFrame) -> list[str]:
+    """The n.c. rate the report states for each row (« 27 % »), "" where it states none."""
+    return [nc.percent_range([r]) if (r := nc.stated_rate(row)) is not None else "" for _, row in rows.iterrows()]
+
+
+def data_table(category: str, names: Sequence[str], columns: Mapping[str, Sequence[str]],
+               rows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The values a chart draws as a table of French text: one row per bar (``names``, under the
+    header ``category``), the ``columns`` of printed values, then the n.c. rate of each row of
+    ``rows`` (one per bar, in order) when the report states one."""
+    table = pd.DataFrame({category: [str(n).replace("\n", " ") for n in names],
+                          **{key: list(cells) for key, cells in columns.items()}})
+    if rows is not None and len(rows) == len(table):
+        rates = rate_cells(rows.reset_index(drop=True))
+        if any(rates):
+            table[NC_HEADER] = rates
+    return table
 
 
 def alt_list(names: Sequence[str], values: Sequence[float], statuts: Sequence[str], unit: str,

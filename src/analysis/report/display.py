@@ -9,13 +9,14 @@ from a CDN, and the PDF would lose it. Functions of a chapter ``ch`` (exposed as
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.core.formatting import is_missing
+from analysis.core.formatting import UNIT_SEP, is_missing
 from analysis.report.style import figure_bytes
 from analysis.report.table_widths import column_widths
 
@@ -117,6 +118,26 @@ def show_figure(ch: Chapter, fig) -> None:
     width = int(fig.get_figwidth() * 96)
     _display({"image/svg+xml": svg, "text/plain": alt}, raw=True,
              metadata={"image/svg+xml": {"width": width, "alt": alt}})
+    data = getattr(fig, "data_table", None)
+    if data is not None and not data.empty:
+        text = chart_data_markdown(data, getattr(fig, "title_text", "") or "")
+        _display({"text/markdown": text, "text/plain": data.to_string(index=False)}, raw=True)
+
+
+#: The summary of the values of a chart, under it (HTML only: the PDF's alt text gives them).
+CHART_DATA = "Données du graphique"
+
+
+def chart_data_markdown(data: pd.DataFrame, title: str) -> str:
+    """The values a chart draws as a table folded under it (``<details>``: reached by keyboard,
+    opened with Entrée), in the HTML of both renderers (a Quarto ``content-visible`` block, which
+    the built-in renderer reads too); the summary names the chart for a screen reader."""
+    named = html.escape(title.replace("\n", " ").strip())
+    hidden = f'<span class="visually-hidden">{UNIT_SEP}: {named}</span>' if named else ""
+    caption = f"\n\n: {CHART_DATA}{UNIT_SEP}: {_cell(named)}" if named else ""
+    return ('::: {.content-visible when-format="html"}\n'
+            f'<details class="chart-data">\n<summary>{CHART_DATA}{hidden}</summary>\n\n'
+            f"{table_markdown(data)}{caption}\n\n</details>\n:::")
 
 
 def table(ch: Chapter, df: pd.DataFrame, *, source: str | None = None, note: str | None = None) -> None:

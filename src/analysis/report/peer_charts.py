@@ -18,7 +18,7 @@ from matplotlib.ticker import MaxNLocator
 
 from analysis.core.formatting import UNIT_SEP, fmt_value
 from analysis.core.statuts import Statut
-from analysis.report.chart_parts import finish, french_tick_formatter
+from analysis.report.chart_parts import data_table, finish, french_tick_formatter
 from analysis.report.style import CONTEXT_COLOR, HIGHLIGHT_COLOR, MUTED_COLOR, TEXT_COLOR, house_style
 
 __all__ = ["peer_strips"]
@@ -103,4 +103,19 @@ def peer_strips(rows: Sequence[tuple[str, pd.DataFrame, str]], territory_id: str
                              "l'édition" + (", la ligne pointillée la valeur de la France."
                                             if any(r is not None for r in reference) else "."), 110)
         return finish(fig, title, source, f"Position parmi les {peers_label} — " + " ; ".join(alt) + ".",
-                      extra_note=note)
+                      extra_note=note, data=peers_table(rows, territory_id))
+
+
+def peers_table(rows: Sequence[tuple[str, pd.DataFrame, str]], territory_id: str) -> pd.DataFrame:
+    """The values drawn, one row per peer (the edition's territory first, then by name), one
+    column per indicator: the value as printed, or the mark of a peer without one."""
+    columns: dict[str, pd.Series] = {}
+    names: dict[str, str] = {}
+    for label, frame, unit in rows:
+        keyed = frame.drop_duplicates("territoire").set_index("territoire")
+        columns[label] = pd.Series([fmt_value(v, unit, reason=st) for v, st in zip(keyed["valeur"], keyed["statut"])],
+                                   index=keyed.index)
+        names.update(zip(keyed.index, keyed["libelle"] if "libelle" in keyed else keyed.index))
+    order = sorted(names, key=lambda t: (t != territory_id, names[t]))
+    return data_table("Territoire", [names[t] for t in order],
+                      {label: [col.get(t, Statut.ABSENT.mark) for t in order] for label, col in columns.items()})

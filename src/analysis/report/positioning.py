@@ -239,7 +239,7 @@ def positioning_map(ch: Chapter, ind: str | None = None, type_: str = "ensemble"
     source = nc.source_line(str(row["source"]), peers_nc(ch, group, [(ind, type_)]))
     options = maps.MapOptions(title=title, source=source, unit=str(row["unite"]), outline=(ch.territory.code,),
                               **kwargs)
-    fig = maps.choropleth(table[["code", "valeur", "statut"]], geometries, level=level, vintage=ch.vintage,
+    fig = maps.choropleth(table[["code", "valeur", "statut", "libelle"]], geometries, level=level, vintage=ch.vintage,
                           options=options)
     fig.alt_text += (f" {narrative.capitalize(the_territory(ch.label, ch.territory.level))} est cerné"
                      f"{'e' if _feminine(ch) else ''} d'un trait épais"
