@@ -64,3 +64,14 @@ def test_say_figures_tables_and_header(demo_chapters, shown):
     callout = shown[0][0][0]
     assert set(callout) == {"text/markdown", "text/plain"} and DEMO_WARNING in callout["text/markdown"]
     assert callout["text/markdown"].startswith('<div class="callout-warning">')
+
+
+def test_the_data_of_a_chart_fold_under_it_in_the_html_only():
+    data = pd.DataFrame({"Territoire": ["Lot (46)", "Gers (32)"], "Part": ["97\u00a0%", "s."]})
+    text = display.chart_data_markdown(data, "Accès à internet <fibre> — Lot (46), 2018")
+    assert text.startswith('::: {.content-visible when-format="html"}\n<details class="chart-data">\n')
+    assert ("<summary>Données du graphique<span class=\"visually-hidden\">\u00a0: Accès à internet &lt;fibre&gt; "
+            "— Lot (46), 2018</span></summary>") in text
+    assert "| Lot (46) | 97\u00a0% |" in text and "| Gers (32) | s. |" in text
+    assert "\n\n: Données du graphique\u00a0: Accès à internet &lt;fibre&gt;" in text          # its caption
+    assert text.endswith("</details>\n:::")
