@@ -107,3 +107,12 @@ def test_a_downloaded_file_names_its_address_as_a_link():
     ch = SimpleNamespace(store=SimpleNamespace(registry={}))
     assert methodology._origin(ch, record) == "téléchargé de <https://example.org/etic.csv>"
     assert methodology.link("ETIC", None) == "ETIC"
+
+
+def test_the_accessibility_section_says_what_conforms_and_what_is_not_claimed():
+    text = methodology.accessibility_text()
+    for said in ("RGAA\u00a04.1", "WCAG\u00a02.1", "PDF/UA-1", "«\u00a0Données du graphique\u00a0»", "axe-core",
+                 "aucun audit RGAA complet", "clavier"):
+        assert said in text, said
+    assert " :" not in text and " ;" not in text                  # French typography: no-break spaces
+    assert text.count("\n- ") == 4 and text.splitlines()[2].startswith("- **Version HTML**")

@@ -293,3 +293,32 @@ def local_source_lines(ch: Chapter, group: str) -> list[str]:
             state = f"millésimes {', '.join(map(str, record.millesimes))}" if record.millesimes else "aucun millésime"
         lines.append(f"{source.title}{COLON} {what}{where}{UNIT_SEP}; {state}.")
     return lines
+
+
+def accessibility_text() -> str:
+    """The « Accessibilité » section (French Markdown): what the publication conforms to, how it
+    is checked, and what no automatic check can say."""
+    sep = UNIT_SEP
+    return "\n\n".join([
+        "Cette publication est conçue pour être accessible aux personnes en situation de handicap, "
+        "lecteurs d'écran et navigation au clavier compris, selon le référentiel général d'amélioration de "
+        f"l'accessibilité (RGAA{sep}4.1, qui reprend les critères de niveaux A et AA des WCAG{sep}2.1) pour la "
+        f"version HTML et selon la norme PDF/UA-1 (ISO{sep}14289-1) pour la version PDF.",
+        bullet_list([
+            f"**Version HTML**{sep}: langue déclarée (français), titres hiérarchisés, table des matières et lien "
+            "d'évitement vers le contenu, navigation complète au clavier avec un focus visible, tableaux dotés "
+            "d'en-têtes, tableaux larges défilant dans un cadre qui prend le focus, contrastes suffisants, mise en "
+            "page lisible sur un téléphone. Chaque graphique a un texte alternatif qui en donne les valeurs et, "
+            f"sous lui, ses données en tableau («{sep}Données du graphique{sep}»).",
+            f"**Version PDF**{sep}: document balisé PDF/UA-1{sep}: langue, titre affiché par les lecteurs, signets, "
+            "ordre de lecture, texte alternatif de chaque figure, en-têtes des tableaux, liens actifs.",
+            f"**Vérifications**{sep}: des tests automatiques contrôlent, à chaque version de l'outil qui produit "
+            "ce rapport, l'absence d'erreur relevée par axe-core (règles WCAG 2.1 A et AA) sur grand écran et "
+            "sur téléphone, le parcours au clavier, la conformité du PDF à PDF/UA-1 (vérifiée à sa production "
+            "puis par le contrôleur pdfua) et l'égalité des données des graphiques avec la table des indicateurs.",
+            f"**Limites**{sep}: les contrôles automatiques ne couvrent qu'une partie des critères, et aucun audit "
+            "RGAA complet n'a été conduit{sep}: la publication ne revendique donc pas d'état de conformité au "
+            "sens du RGAA. Les cartes se lisent mal sans la vue{sep}: leurs valeurs sont dans leurs données et "
+            "dans les tableaux du rapport.",
+        ]),
+    ])
