@@ -43,6 +43,10 @@ NO_FIGURE_FILTER = Path(__file__).resolve().parent / "filters" / "no-figure.lua"
 MARKS_HTML = "edition-marks.html"
 MARKS_TYP = "edition-marks.typ"
 HOME = "index.ipynb"
+#: The edition site's icon (a square of the accent colour), written beside ``_quarto.yml``.
+FAVICON = "favicon.svg"
+FAVICON_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
+               '<rect width="16" height="16" rx="3" fill="#1f3a68"/></svg>\n')
 
 
 def _version(path: str) -> str | None:
@@ -106,8 +110,10 @@ def edition_config(meta: dict, chapters: list[str], appendices: list[str], basen
     identity = meta.get("subtitle") or meta.get("territory") or ""
     html = {"toc": True, "number-sections": True, "html-math-method": "plain",
             "include-before-body": [MARKS_HTML], "fig-responsive": True}
+    # Accessibility: a tagged PDF/UA-1 (typst refuses a figure without alt text) like the built-in
+    # renderer's; an icon of the site's own, so that no browser asks for a missing favicon.ico.
     typst = {"papersize": "a4", "toc": True, "section-numbering": "1.1",
-             "include-before-body": [MARKS_TYP]}
+             "include-before-body": [MARKS_TYP], "pdf-standard": ["ua-1"]}
     if book is not None:
         html.update({k: v for k, v in book.format_options("html").items()
                      if k in ("toc", "number-sections", "toc-depth")})
@@ -124,6 +130,7 @@ def edition_config(meta: dict, chapters: list[str], appendices: list[str], basen
             # "Millésime 2018" as 1 January 2018.
             "author": meta.get("author") or TITLE,
             "output-file": basename,
+            "favicon": FAVICON,
             "chapters": [HOME, *chapters],
             **({"appendices": appendices} if appendices else {}),
         },
@@ -207,6 +214,7 @@ def write_edition_project(folder: Path, chapters: list[Path], appendices: list[P
     page, typ = marks(meta)
     (folder / MARKS_HTML).write_text(page, encoding="utf-8")
     (folder / MARKS_TYP).write_text(typ, encoding="utf-8")
+    (folder / FAVICON).write_text(FAVICON_SVG, encoding="utf-8")
     shutil.copyfile(NO_FIGURE_FILTER, folder / NO_FIGURE_FILTER.name)
     (folder / HOME).write_text(json.dumps(home_notebook(meta), ensure_ascii=False, indent=1) + "\n",
                                encoding="utf-8")
