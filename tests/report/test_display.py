@@ -44,7 +44,9 @@ def test_say_figures_tables_and_header(demo_chapters, shown):
     region.say("Un.", "", bullets=["a", "b"])
     assert shown[-1][0][0].data == "Un.\n\n- a\n- b"
     region.show_figure(region.chart_by_type("equipement.tni_au_moins_un"))
-    bundle, options = shown[-1][0][0], shown[-1][1]
+    bundle, options = shown[-2][0][0], shown[-2][1]                   # the chart, then its data
+    data = shown[-1][0][0]
+    assert set(data) == {"text/markdown", "text/plain"} and '<details class="chart-data">' in data["text/markdown"]
     assert set(bundle) == {"image/svg+xml", "text/plain"} and options["raw"] is True
     svg = bundle["image/svg+xml"]
     assert svg.lstrip().startswith("<?xml") and "<text" in svg                # text kept as text
@@ -58,7 +60,7 @@ def test_say_figures_tables_and_header(demo_chapters, shown):
     assert len(shown) == before
     region.table(pd.DataFrame({"a": [1]}), source="S")
     assert set(shown[-1][0][0]) == {"text/markdown", "text/plain"}              # no text/html
-    assert shown[-1][0][0]["text/markdown"] == "| a |\n|---:|\n| 1 |\n\nS"
+    assert shown[-1][0][0]["text/markdown"] == "| a |\n|----:|\n| 1 |\n\nS"  # bold « a »: 2, + 2 of padding
     shown.clear()
     region.header()
     callout = shown[0][0][0]
