@@ -110,3 +110,39 @@ def labelled_small_store(small_store, tmp_path_factory):
     """The small demo data plus a « label numérique » list for half the public collèges of the
     Hérault, 2018 (:func:`with_a_label_list`). Returns the store and those collèges."""
     return with_a_label_list(small_store, tmp_path_factory.mktemp("label-small"))
+
+
+@pytest.fixture(scope="session")
+def demo_edition(demo_store, tmp_path_factory):
+    """A real edition built by the built-in renderer (Lozère 2018, the real chapters, demo data,
+    HTML and PDF) and its millésime's index, which also lists two small editions (so that the
+    search has something to filter). For the browser and the PDF/UA checks: ``edition``,
+    ``pdf``, ``index``, ``data`` (the data folder)."""
+    import shutil
+
+    from analysis import indicators
+    from analysis.build import batch, site_index
+    from analysis.build import manifest as edition_manifest
+    from analysis.build.options import BuildOptions
+    from analysis.sources.store import Store
+
+    base = tmp_path_factory.mktemp("edition-demo")
+    data = base / "data"
+    shutil.copytree(demo_store.data_dir, data)
+    out = base / "rapports"
+    report = batch.build("departement:48", 2018, BuildOptions(formats=("html", "pdf"), out_dir=out, data_dir=data,
+                                                               renderer="builtin"))
+    assert report.ok, [o.failure for o in report.outcomes]
+    year_dir = out / "2018"
+    for ident, label in (("departement:15", "Cantal (15)"), ("region:84", "Région académique Auvergne-Rhône-Alpes")):
+        folder = year_dir / ident.replace(":", "-")
+        folder.mkdir(parents=True)
+        html = folder / f"etat-des-lieux-2018-{folder.name}.html"
+        html.write_text(f"<!DOCTYPE html><html lang='fr'><head><title>{label}</title></head>"
+                        f"<body><main><h1>{label}</h1></main></body></html>", encoding="utf-8")
+        edition_manifest.write_manifest(folder, {"territoire": ident, "libelle": label, "slug": folder.name,
+                                                 "outputs": edition_manifest.outputs_record(folder, {"html": html})})
+    site_index.write_all(year_dir, indicators.load(Store(data), 2018), 2018)
+    outputs = report.outcomes[0].outputs
+    return {"edition": Path(outputs["html"]), "pdf": Path(outputs["pdf"]), "index": year_dir / "index.html",
+            "data": data}

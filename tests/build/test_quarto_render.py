@@ -19,6 +19,7 @@ from analysis.build import batch
 from analysis.build import manifest as edition_manifest
 from analysis.build.options import BuildOptions
 from analysis.render import quarto, quarto_notebooks
+from tests.build.browsing import Visit
 
 QUARTO, VERSION, PROBLEM = quarto.find()
 pytestmark = [pytest.mark.slow,
@@ -124,3 +125,46 @@ def test_quarto_renders_the_edition_folder_again_without_executing_nor_losing(bo
         manifest = edition_manifest.read_manifest(folder)
         assert edition_manifest.outputs_intact(folder, manifest, ["html", "pdf"]), to      # the manifest is true
     assert {p: p.stat().st_mtime_ns for p in before} == before            # nothing executed
+    assert (folder / "_book" / "index.html").exists()
+
+
+def test_the_quarto_pdf_is_pdfua(both):
+    """PDF/UA-1 as ``pdfua check`` sees it, with no finding at all (as the built-in one:
+    tests/render/test_pdf.py)."""
+    import json
+    import sys
+
+    from tests.render.test_pdf import SKIPPED_BY_PDFUA
+
+    pytest.importorskip("pdfua", reason="pdfua is not installed (test extra)")
+    run = subprocess.run([sys.executable, "-m", "pdfua", "check", "--format", "json", str(both["quarto"]["pdf"])],
+                         capture_output=True, text=True)
+    report = json.loads(run.stdout)
+    assert report["findings"] == [] and run.returncode == 0
+    assert {s["rule_id"] for s in report["skipped"]} <= SKIPPED_BY_PDFUA
+
+
+@pytest.fixture(scope="module")
+def quarto_pages(both):
+    site = both["quarto"]["html"].parent
+    return sorted(p for p in site.rglob("*.html") if "site_libs" not in p.parts)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_quarto_site_has_no_wcag_violation(browser, quarto_pages, width):
+    """Every page of the Quarto site, checked as the built-in edition (tests/build/test_browser.py):
+    no axe violation of WCAG 2.1 A and AA, on a desktop and a phone."""
+    found = {page.name: Visit(browser, page, width=width).violations() for page in quarto_pages}
+    assert {name: v for name, v in found.items() if v} == {}
+
+
+def test_the_quarto_site_gives_every_chart_its_data(browser, both):
+    site = both["quarto"]["html"].parent
+    charts = folded = 0
+    for page in sorted(site.rglob("*.html")):
+        visit = Visit(browser, page)
+        charts += len(visit.page.query_selector_all("figure img"))
+        folded += len(visit.page.query_selector_all("details.chart-data"))
+        assert visit.page.query_selector("link[rel=icon]") is not None
+    assert charts >= 10 and folded == charts
+

@@ -51,11 +51,13 @@ def fake_editions(year_dir: Path, ids=EDITIONS) -> None:
 class Links(HTMLParser):
     def __init__(self):
         super().__init__()
-        self.hrefs, self.srcs, self.inputs, self.rows = [], [], [], []
+        self.hrefs, self.srcs, self.inputs, self.rows, self.icons = [], [], [], [], []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if "href" in attrs:
+        if tag == "link" and attrs.get("rel") == "icon":
+            self.icons.append(attrs["href"])
+        elif "href" in attrs:
             self.hrefs.append(attrs["href"])
         if "src" in attrs:
             self.srcs.append(attrs["src"])
@@ -88,12 +90,14 @@ def test_lists_every_built_edition_grouped_by_level(built):
 
 
 def test_links_are_relative_and_exist(built):
-    year_dir, _, _, parser = built
+    year_dir, _, page, parser = built
     reports = [h for h in parser.hrefs if h.startswith(("departement", "academie", "region", "france"))]
     assert len(reports) == 2 * len(EDITIONS)
-    for href in parser.hrefs:
+    assert parser.hrefs[0] == "#contenu" and 'id="contenu"' in page       # the first link skips to the content
+    for href in parser.hrefs[1:]:
         assert not re.match(r"^[a-z]+:", href), href          # no scheme: relative only
         assert (year_dir / href).exists(), href
+    assert parser.icons == ["data:,"]                         # an empty icon: no favicon.ico asked for
 
 
 def test_self_contained_and_searchable(built):

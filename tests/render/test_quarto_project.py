@@ -238,3 +238,12 @@ def test_a_cell_that_drew_nothing_is_no_figure_and_leaves_no_caption(edition):
     assert "Première raison" in out and "Seconde raison" in out and "#fig-nue" not in out
     assert "*Raison.*" in out and "Légende" not in out and "#fig-racine" not in out
     assert "{#fig-ok}" in out and "no-figure" not in out
+
+
+def test_quarto_is_asked_for_an_accessible_pdf_and_gets_an_icon(edition):
+    """PDF/UA-1 (Quarto's `pdf-standard`, typst) as the built-in renderer does; the site's own icon,
+    so that no browser asks for a favicon.ico that does not exist."""
+    folder, config = edition
+    assert config["format"]["typst"]["pdf-standard"] == ["ua-1"]
+    icon = folder / config["book"]["favicon"]
+    assert icon.suffix == ".svg" and icon.read_text(encoding="utf-8").startswith("<svg")

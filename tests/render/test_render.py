@@ -73,6 +73,13 @@ def _write_notebooks(folder: Path) -> dict[str, Path]:
                                                  "text/plain": "<Figure size 180x96 with 1 Axes>"}),
             ]),
         new_code_cell(
+            "ch.show_figure(fig)",
+            outputs=[new_output("display_data", data={"text/markdown":
+                "::: {.content-visible when-format=\"html\"}\n<details class=\"chart-data\">\n"
+                "<summary>Données du graphique</summary>\n\n| Académie | Part |\n|---|--:|\n"
+                "| Toulouse | DONNEE-HTML-SEULEMENT |\n\n</details>\n:::\n\n"
+                "::: {.content-hidden when-format=\"html\"}\nTEXTE-PDF-SEULEMENT\n:::"})]),
+        new_code_cell(
             "display(Markdown(phrase))",
             outputs=[new_output("display_data", data={
                 "text/markdown": "98 % des établissements (27 % n.c.) ont un accès.",
@@ -255,7 +262,15 @@ def test_html_is_one_self_contained_french_file(rendered):
         assert re.search(r'<a href="$', before), html[match.start() - 80:match.start() + 40]
     assert '<a href="https://data.education.gouv.fr">' in html
     assert not re.search(r"url\(", html)
-    assert "<script" not in html and "<link" not in html and "<iframe" not in html
+    assert "<script" not in html and "<iframe" not in html
+    # the one <link> is an empty icon: nothing asked for (no favicon.ico that 404s)
+    assert re.findall(r"<link[^>]*>", html) == ['<link href="data:," rel="icon">']
+    # the first link skips the table of contents
+    assert re.search(r'<body[^>]*>\s*<a class="skip-link" href="#contenu">Aller au contenu</a>', html)
+    assert '<main id="contenu"' in html
+    # Quarto's conditional content: a chart's data in the HTML, not the PDF's text
+    assert "DONNEE-HTML-SEULEMENT" in html and "TEXTE-PDF-SEULEMENT" not in html
+    assert '<details class="chart-data">' in html
     # Code, streams (warnings), hidden cells and object reprs never leak.
     for leaked in ("AVERTISSEMENT-SECRET", "SORTIE-STDOUT-CACHEE", "INCLUDE-FALSE-OUTPUT",
                    "OUTPUT-FALSE-TEXT", "CODE_CACHE", "plot_acces", "Text(0.5", "<Figure size"):
@@ -357,8 +372,9 @@ def test_pdf_content(rendered):
     assert re.search(r"Tableau\s2\.1\s?: Écoles par académie", text)
     assert "Toulouse" in text and "1234" in text
     assert "Annexe A — Sources et définitions" in text
-    for leaked in ("AVERTISSEMENT-SECRET", "SORTIE-STDOUT-CACHEE", "OUTPUT-FALSE-TEXT"):
+    for leaked in ("AVERTISSEMENT-SECRET", "SORTIE-STDOUT-CACHEE", "OUTPUT-FALSE-TEXT", "DONNEE-HTML-SEULEMENT"):
         assert leaked not in text
+    assert "TEXTE-PDF-SEULEMENT" in text                                 # Quarto's conditional content
     # Running header (territory and millésime) and page numbers on every page after the title page.
     for number, page in enumerate(pages[1:], start=2):
         assert "Région académique Occitanie — millésime 2018" in page

@@ -150,9 +150,10 @@ def test_show_figure_and_header_outputs(region, monkeypatch):
     shown = []
     monkeypatch.setattr(IPython.display, "display", lambda *a, **k: shown.append((a, k)))
     region.show_figure(region.chart_by_type("equipement.tni_au_moins_un"))
-    bundle = shown[-1][0][0]
-    assert set(bundle) == {"image/svg+xml", "text/plain"} and shown[-1][1]["raw"] is True
+    bundle, options, data = shown[-2][0][0], shown[-2][1], shown[-1][0]    # the chart, then its data
+    assert set(bundle) == {"image/svg+xml", "text/plain"} and options["raw"] is True
     assert bundle["text/plain"].startswith("Diagramme en barres")
+    assert "<summary>Données du graphique" in data[0]["text/markdown"]
     region.show_figure(region.map("connectivite.thd"))
     assert "donnée non disponible" in shown[-1][0][0].data
     region.header()

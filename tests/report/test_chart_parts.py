@@ -33,6 +33,10 @@ def test_french_ticks_and_marks_note():
     assert parts.french_tick_formatter("%")(40.0) == f"40{NB}%"
     assert parts.french_tick_formatter("ratio")(2.5) == "2,5"
     assert parts.french_tick_formatter("count")(1000.0) == "1\u202f000"
+    # every tick of an axis with the same decimals, the fewest that print each one exactly
+    assert parts.FrenchTicks("%").format_ticks([99.6, 99.8, 100.0]) == [f"99,6{NB}%", f"99,8{NB}%", f"100,0{NB}%"]
+    assert parts.FrenchTicks("ratio").format_ticks([0.0, 0.25, 0.5]) == ["0,00", "0,25", "0,50"]
+    assert parts.FrenchTicks("%").format_ticks([0.0, 50.0, 100.0]) == [f"0{NB}%", f"50{NB}%", f"100{NB}%"]
     assert parts.marks_note(["ok"]) is None
     assert parts.marks_note(["ok", "secret", "vide"]) == f"{parts.NC_NOTE}{NB}; –{NB}: sans objet"
 

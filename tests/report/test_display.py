@@ -11,6 +11,7 @@ matplotlib.use("Agg")
 
 from analysis.report import display  # noqa: E402
 from analysis.report.chapter import DEMO_WARNING  # noqa: E402
+from analysis.report.table_widths import column_widths  # noqa: E402
 
 
 @pytest.fixture
@@ -29,15 +30,13 @@ def test_markdown_helpers_and_markdown_tables():
     text = display.table_markdown(frame, source="Source : S", note="n")
     lines = text.split("\n")
     assert lines[0] == "| Territoire \\| nom | Part | Nombre | Rang |"
-    # numbers and marks right-aligned; dashes: the mean cell length, at least the longest word and
-    # the header up to 18 characters ("Territoire \| nom": 17; "Rang": (11 + 1) / 2 = 6)
-    assert lines[1] == "|" + "-" * 17 + "|" + "-" * 4 + ":|" + "-" * 6 + ":|" + "-" * 6 + "|"
+    # numbers and marks right-aligned; the dashes are the widths of analysis.report.table_widths
+    widths = column_widths(["Territoire \\| nom", "Part", "Nombre", "Rang"],
+                           [["Lot (46)", "Gers (32)"], ["97\u00a0%", "s."], ["63\u202f059", ""], ["12e sur 101", "–"]],
+                           [False, True, True, False])
+    assert lines[1] == "|" + "|".join("-" * w + (":" if n else "") for w, n in zip(widths, [0, 1, 1, 0])) + "|"
     assert lines[3] == "| Gers (32) | s. |  | – |"
     assert text.endswith("\n\nSource : S\n\nn")
-    rates = display.table_markdown(pd.DataFrame({"n.c.": ["12\u00a0% / 15\u00a0% / 26\u00a0%", "– / 26\u00a0%", ""]}))
-    assert rates.split("\n")[1] == "|" + "-" * 13 + ":|"              # the rates of several territories too
-    long = display.table_markdown(pd.DataFrame({"Indicateur": ["x" * 80], "n": ["1"]}))
-    assert long.split("\n")[1] == "|" + "-" * display.MAX_DASHES + "|" + "-" * display.MIN_DASHES + ":|"
 
 
 def test_say_figures_tables_and_header(demo_chapters, shown):
@@ -45,7 +44,9 @@ def test_say_figures_tables_and_header(demo_chapters, shown):
     region.say("Un.", "", bullets=["a", "b"])
     assert shown[-1][0][0].data == "Un.\n\n- a\n- b"
     region.show_figure(region.chart_by_type("equipement.tni_au_moins_un"))
-    bundle, options = shown[-1][0][0], shown[-1][1]
+    bundle, options = shown[-2][0][0], shown[-2][1]                   # the chart, then its data
+    data = shown[-1][0][0]
+    assert set(data) == {"text/markdown", "text/plain"} and '<details class="chart-data">' in data["text/markdown"]
     assert set(bundle) == {"image/svg+xml", "text/plain"} and options["raw"] is True
     svg = bundle["image/svg+xml"]
     assert svg.lstrip().startswith("<?xml") and "<text" in svg                # text kept as text
@@ -59,9 +60,20 @@ def test_say_figures_tables_and_header(demo_chapters, shown):
     assert len(shown) == before
     region.table(pd.DataFrame({"a": [1]}), source="S")
     assert set(shown[-1][0][0]) == {"text/markdown", "text/plain"}              # no text/html
-    assert shown[-1][0][0]["text/markdown"] == "| a |\n|---:|\n| 1 |\n\nS"
+    assert shown[-1][0][0]["text/markdown"] == "| a |\n|----:|\n| 1 |\n\nS"  # bold « a »: 2, + 2 of padding
     shown.clear()
     region.header()
     callout = shown[0][0][0]
     assert set(callout) == {"text/markdown", "text/plain"} and DEMO_WARNING in callout["text/markdown"]
     assert callout["text/markdown"].startswith('<div class="callout-warning">')
+
+
+def test_the_data_of_a_chart_fold_under_it_in_the_html_only():
+    data = pd.DataFrame({"Territoire": ["Lot (46)", "Gers (32)"], "Part": ["97\u00a0%", "s."]})
+    text = display.chart_data_markdown(data, "Accès à internet <fibre> — Lot (46), 2018")
+    assert text.startswith('::: {.content-visible when-format="html"}\n<details class="chart-data">\n')
+    assert ("<summary>Données du graphique<span class=\"visually-hidden\">\u00a0: Accès à internet &lt;fibre&gt; "
+            "— Lot (46), 2018</span></summary>") in text
+    assert "| Lot (46) | 97\u00a0% |" in text and "| Gers (32) | s. |" in text
+    assert "\n\n: Données du graphique\u00a0: Accès à internet &lt;fibre&gt;" in text          # its caption
+    assert text.endswith("</details>\n:::")

@@ -110,3 +110,65 @@ def test_grouped_bars_whose_rates_differ_within_a_type_give_their_range(small_st
     fig = herault.chart_grouped(inds, "T", types=("college",))
     assert fig.source_text.endswith(said), fig.source_text
     assert not_said not in fig.source_text.replace(said, "")
+
+
+def _printed(results, territoire, ind, type_="ensemble") -> str:
+    """A value of the indicator table as the report prints it (or its mark)."""
+    from analysis.core.formatting import fmt_value
+
+    row = results[(results["territoire"] == territoire) & (results["indicateur"] == ind)
+                  & (results["type"] == type_)].iloc[0]
+    return fmt_value(row["valeur"], row["unite"], reason=row["statut"])
+
+
+def test_the_data_of_every_chart_are_the_values_of_the_indicator_table(small_store):
+    """« Données du graphique »: each chart's table gives, for every bar, dot or area, the value of
+    the indicator table as the report prints it, and the n.c. rate the report states."""
+    from analysis.core import nc
+    from analysis.core.vocabulary import TYPE_LABELS
+    from analysis.report.chapter import Chapter
+
+    academie = Chapter("academie:montpellier", 2018, store=small_store)
+    results = academie.results
+    by_name = {c.nom: c.id for c in academie.children} | {c.label: c.id for c in academie.children}
+    ind = "connectivite.acces_internet"
+    for fig in (academie.chart_sublevel(ind), academie.map(ind)):
+        table = fig.data_table.set_index("Territoire")
+        assert len(table) == len(academie.children)
+        for name, row in table.iterrows():
+            assert row["Part"] == _printed(results, by_name[name], ind)
+            expected = nc.stated_rate(results[(results["territoire"] == by_name[name]) & (results["indicateur"] == ind)
+                                              & (results["type"] == "ensemble")].iloc[0])
+            assert row["Taux de n.c."] == (nc.percent_range([expected]) if expected is not None else "")
+    herault = Chapter("departement:34", 2018, store=small_store)
+    comparison = herault.chart_comparison(ind).data_table.set_index("Territoire")["Part"]
+    drawn = herault.comparison(ind, "ensemble")              # a partly covered parent is left out
+    assert len(comparison) == len(drawn) >= 2
+    assert comparison.to_dict() == {r.libelle: _printed(herault.results, r.territoire, ind) for r in drawn.itertuples()}
+    chain = [herault.territory] + herault.compared_parents
+    by_type = herault.chart_by_type("equipement.eleves_par_terminal").data_table.set_index("Type d'établissement")
+    assert len(by_type) >= 2
+    types = {label: code for code, label in TYPE_LABELS.items()}
+    for name, value in by_type["Valeur"].items():
+        assert value == _printed(herault.results, herault.territory.id, "equipement.eleves_par_terminal", types[name])
+    shares = herault.chart_distribution("perimetre.part_type", by="territoire").data_table.set_index("Territoire")
+    levels = dict(herault.levels("perimetre.part_type"))
+    for label, row in shares.iterrows():
+        territory = next(t for t in chain if t.label == label)
+        for level_id, level_label in levels.items():
+            type_ = herault.published_types(level_id)[0]
+            assert row[level_label] == _printed(herault.results, territory.id, level_id, type_)
+
+
+def test_the_data_of_the_peers_strip_chart_give_every_peer():
+    import pandas as pd
+
+    from analysis.report.peer_charts import peer_strips
+
+    frame = pd.DataFrame({"territoire": ["departement:31", "departement:09", "departement:12"],
+                          "libelle": ["Haute-Garonne (31)", "Ariège (09)", "Aveyron (12)"],
+                          "valeur": [99.6, 100.0, None], "rang": [2, 1, None], "statut": ["ok", "ok", "secret"]})
+    fig = peer_strips([("Accès à internet", frame, "%")], "departement:31", title="t", source="s",
+                      peers_label="départements", reference=[None])
+    assert fig.data_table.to_dict("list") == {"Territoire": ["Haute-Garonne (31)", "Ariège (09)", "Aveyron (12)"],
+                                              "Accès à internet": ["99,6\u00a0%", "100\u00a0%", "s."]}

@@ -88,7 +88,8 @@ def test_one_boundary_file_the_declared_one_and_the_annex_describes_it(tmp_path,
     ch = SimpleNamespace(store=empty_store, local_source_applies=lambda group: False)
     said = plain(methodology.provenance_markdown(ch))          # as it reads (names and URLs are escaped)
     assert said.startswith(f"- **{declared.name}** (Contours des départements")
-    assert f"copie locale du jeu de données {source.dataset_id} ({source.page})" in said
+    # web addresses are links (Markdown autolinks: active in the HTML and the PDF)
+    assert f"copie locale du jeu de données {source.dataset_id} (<{source.page}>)" in said
     assert "différente de l'empreinte que déclare le registre des sources" in said
     assert said.endswith(f"non lu, la source « {source.title} » n'en lisant qu'un ({declared.name}){UNIT_SEP}: "
                          f"**{other.name}** (n'est pas le fichier que déclare le registre des sources).")
@@ -98,3 +99,21 @@ def test_one_boundary_file_the_declared_one_and_the_annex_describes_it(tmp_path,
     assert str(tmp_path) not in " ".join(table["Origine"])
     present = methodology.sources_table(ch).set_index("Source")["Fichiers présents"]
     assert f"{other.name} (non lu)" in " ".join(present)
+    assert f"[{source.title}](<{source.page}>) — {source.producer}" in present.index
+
+
+def test_a_downloaded_file_names_its_address_as_a_link():
+    record = SimpleNamespace(demo=False, method="fetch", origin="https://example.org/etic.csv", source="etic_2d",
+                             file="etic.csv")
+    ch = SimpleNamespace(store=SimpleNamespace(registry={}))
+    assert methodology._origin(ch, record) == "téléchargé de <https://example.org/etic.csv>"
+    assert methodology.link("ETIC", None) == "ETIC"
+
+
+def test_the_accessibility_section_says_what_conforms_and_what_is_not_claimed():
+    text = methodology.accessibility_text()
+    for said in ("RGAA\u00a04.1", "WCAG\u00a02.1", "PDF/UA-1", "«\u00a0Données du graphique\u00a0»", "axe-core",
+                 "aucun audit RGAA complet", "clavier"):
+        assert said in text, said
+    assert " :" not in text and " ;" not in text                  # French typography: no-break spaces
+    assert text.count("\n- ") == 4 and text.splitlines()[2].startswith("- **Version HTML**")

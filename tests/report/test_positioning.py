@@ -165,3 +165,30 @@ def test_a_perimeter_edition_has_no_positioning_and_is_compared_with_its_parent(
     assert ch.row("connectivite.acces_internet")["univers"] == sum(
         ch.row("connectivite.acces_internet", "ensemble", f"departement:{d}")["univers"] for d in ("30", "34"))
     assert "périmètre sur mesure" in ch.map("connectivite.acces_fibre").text
+
+
+@pytest.mark.parametrize("values, unit", [([99.5, 99.8, 100.0, 100.0, 99.9, 99.6, 99.7], "%"),   # Haute-Garonne
+                                          ([100.0] * 5, "%"), ([2.2, 2.21, 2.25], "ratio"),
+                                          ([12.0, 87.0, 55.5], "%")])
+def test_strip_ticks_are_distinct_and_true(values, unit):
+    """Peers between 99.5 and 100 % once had every tick printed « 100 % »: each tick now prints
+    its own value, exactly, with one decimal at most, and the axis shows every dot."""
+    import pandas as pd
+
+    from analysis.report.peer_charts import peer_strips
+    from analysis.report.style import figure_bytes
+
+    frame = pd.DataFrame({"territoire": [f"departement:{i}" for i in range(len(values))], "valeur": values,
+                          "rang": range(1, len(values) + 1), "statut": "ok"})
+    fig = peer_strips([("Accès à internet", frame, unit)], "departement:0", title="t", source="s",
+                      peers_label="départements", reference=[None])
+    figure_bytes(fig, "svg")                                     # lays the axis out
+    ax = fig.axes[0]
+    lo, hi = ax.get_xlim()
+    assert lo <= min(values) and max(values) <= hi and (unit != "%" or hi < 100.5)
+    shown = [(t.get_position()[0], t.get_text()) for t in ax.get_xticklabels() if lo <= t.get_position()[0] <= hi]
+    labels = [text for _, text in shown]
+    assert len(shown) >= 2 and len(set(labels)) == len(labels)
+    for value, text in shown:
+        number = text.replace("\u00a0%", "").replace("\u202f", "").replace(",", ".")
+        assert float(number) == pytest.approx(value) and len(number.partition(".")[2]) <= 1

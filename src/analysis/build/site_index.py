@@ -50,6 +50,10 @@ td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 td.num small{display:block;color:var(--g);font-size:.75rem}
 .code{color:var(--g);font-size:.85rem}a{color:var(--b)}.links a{margin-right:.6rem}
 footer{color:var(--g);font-size:.85rem;margin-top:2rem}.hidden{display:none}
+a:focus-visible,input:focus-visible,[tabindex]:focus-visible{outline:3px solid var(--b);outline-offset:2px}
+main:focus{outline:none}
+.skip{position:absolute;left:1rem;top:-3rem;background:#fff;color:var(--b);padding:.5rem 1rem;border:2px solid var(--b)}
+.skip:focus{top:.5rem}
 .scroll{overflow-x:auto;max-width:100%}.scroll:focus{outline:2px solid var(--b)}
 @media (max-width:40rem){header,main{padding-left:1rem;padding-right:1rem}.demo{padding:.7rem 1rem}}
 """
@@ -168,10 +172,11 @@ def render_index(editions: list[dict], results: pd.DataFrame, year: int, *, demo
 <html lang="fr"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{e(TITLE)} — éditions {year}</title>
+<link rel="icon" href="data:,">
 <style>{CSS}</style></head>
-<body>{banner}<header><h1>{e(TITLE)} — millésime {year}</h1>
+<body><a class="skip" href="#contenu">Aller au contenu</a>{banner}<header><h1>{e(TITLE)} — millésime {year}</h1>
 <p>{counted} : France, régions académiques, académies et départements.</p></header>
-<main>
+<main id="contenu" tabindex="-1">
 <div class="search"><label for="recherche">Rechercher un territoire (nom ou code)</label>
 <input id="recherche" type="search" placeholder="ex. Haute-Garonne, 31, Toulouse" autocomplete="off">
 <span id="compte" class="count"></span></div>

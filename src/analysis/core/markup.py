@@ -39,6 +39,11 @@ _BREAKS = re.compile(r"\s*[\r\n]+\s*")
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]<>()#+\-.!|~^$@&:=%\"])")
 
 
+class Markdown(str):
+    """Markdown the report composed from literal parts (:func:`markdown_text`, :func:`link`):
+    a table cell holding one is written as it is, where any other cell's text is escaped."""
+
+
 def markdown_text(value: object) -> str:
     """``value`` as literal inline Markdown: on one line, every special character escaped."""
     text = _SPECIAL.sub(r"\\\1", _BREAKS.sub(" ", _CONTROL.sub(" ", str(value))))
@@ -53,12 +58,45 @@ def markdown_attribute(value: object) -> str:
     return markdown_text(value).replace("\\", "\\\\").replace('"', '\\"')
 
 
+#: A web address that may be an active link: http or https, without space, quote, angle bracket
+#: or backslash (nothing in it can leave the link's ``href``).
+SAFE_URL = re.compile(r"https?://[^\s<>\"'`\\]+")
+#: The links :func:`neutralise` keeps: ``[text](<address>)`` (:func:`link`) and ``<address>``
+#: (:func:`autolink`), of a safe address, not escaped; the text of a link is neutralised itself.
+_LINKS = re.compile(rf"(?<!\\)\[([^\[\]\n]*)\]\(<({SAFE_URL.pattern})>\)|(?<!\\)<({SAFE_URL.pattern})>")
+
+
+def autolink(url: object) -> str:
+    """A web address as an active link (a Markdown autolink, kept by :func:`neutralise`) when it
+    is a plain http(s) address; anything else as literal text."""
+    text = str(url)
+    return Markdown(f"<{text}>" if SAFE_URL.fullmatch(text) else markdown_text(text))
+
+
+def link(text: object, url: object | None) -> str:
+    """``text`` (literal) as an active link to ``url`` when it is a plain http(s) address, kept by
+    :func:`neutralise`; the text alone otherwise."""
+    shown = markdown_text(text)
+    return Markdown(f"[{shown}](<{url}>)" if url is not None and SAFE_URL.fullmatch(str(url)) else shown)
+
+
+def _escape(markdown: str) -> str:
+    return _OPENERS.sub(lambda m: m.group(1) or "\\" + m.group(2), markdown)
+
+
 def neutralise(markdown: str) -> str:
     """Markdown with every ``<``, ``>``, ``[``, ``]``, ``{``, ``}``, ``$`` and lone backslash
-    escaped (the escapes already there kept): nothing in it can open raw HTML or TeX, an
-    autolink, a link, an image, an attribute, a raw block or math, while emphasis, lists, tables
-    and code spans still work."""
-    return _OPENERS.sub(lambda m: m.group(1) or "\\" + m.group(2), markdown)
+    escaped (the escapes already there kept): nothing in it can open raw HTML or TeX, a link, an
+    image, an attribute, a raw block or math, while emphasis, lists, tables, code spans and the
+    links to plain http(s) addresses the report writes (:func:`link`, :func:`autolink`) still work."""
+    out, last = [], 0
+    for found in _LINKS.finditer(markdown):
+        out.append(_escape(markdown[last:found.start()]))
+        text, url, bare = found.groups()
+        out.append(f"<{bare}>" if bare else f"[{_escape(text)}](<{url}>)")
+        last = found.end()
+    out.append(_escape(markdown[last:]))
+    return "".join(out)
 
 
 def plain(markdown: str) -> str:

@@ -4,6 +4,11 @@ The ``.typ`` file is written in the build folder next to the images (Typst resol
 relative to the file and refuses to read outside its root). Reproducible bytes: fonts are
 pinned (``ignore_system_fonts``; Libertinus Serif and DejaVu Sans Mono are embedded in typst,
 DejaVu Sans comes from matplotlib's wheel) and the template sets ``document(date: none)``.
+
+Accessible: typst targets PDF/UA-1 (:data:`PDF_STANDARDS`): a tagged PDF whose structure gives
+headings, lists, tables with their header cells, figures with their alt text (typst refuses a
+figure without one), links; with the document's language, its title shown by viewers
+(``DisplayDocTitle``) and the ``pdfuaid`` claim in its metadata.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from pathlib import Path
 from .book import TEMPLATES_DIR, PandocJob, RenderError, pandoc_args, start_pandoc
 
 TEMPLATE = TEMPLATES_DIR / "book.typ"
+#: The standards the PDF conforms to (typst checks them while compiling).
+PDF_STANDARDS = ("ua-1",)
 TYP_NAME = "book.typ"
 _LOCATION_RE = re.compile(r"┌─\s*(?P<file>[^\n:]+):(?P<line>\d+):(?P<col>\d+)")
 _CHAPTER_RE = re.compile(r"^// chapter: (?P<path>.+)$")
@@ -85,7 +92,8 @@ def compile_pdf(typ_file: Path, target: Path) -> Path:
     typ_file = Path(typ_file)
     try:
         data = typst.compile(str(typ_file), root=str(typ_file.parent),
-                             font_paths=list(font_paths()), ignore_system_fonts=True)
+                             font_paths=list(font_paths()), ignore_system_fonts=True,
+                             pdf_standards=list(PDF_STANDARDS))
     except typst.TypstError as exc:
         raise _explain(exc, typ_file) from None
     except RuntimeError as exc:  # older typst-py: plain RuntimeError with the message

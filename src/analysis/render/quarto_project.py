@@ -54,6 +54,10 @@ POST_RENDER = Path(post_render.__file__)
 POST_RENDER_NAME = "post-render.py"
 MARKS_HTML = "edition-marks.html"
 #: The files copied into each edition folder, under the name its ``_quarto.yml`` gives them.
+#: The edition site's icon (a square of the accent colour), written beside ``_quarto.yml``.
+FAVICON = "favicon.svg"
+FAVICON_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
+               '<rect width="16" height="16" rx="3" fill="#1f3a68"/></svg>\n')
 COPIED = {NO_FIGURE_FILTER.name: NO_FIGURE_FILTER, TYPST_SHOW.name: TYPST_SHOW,
           SITE_LANDMARKS.name: SITE_LANDMARKS, POST_RENDER_NAME: POST_RENDER}
 
@@ -74,7 +78,10 @@ def _edition_values(meta: dict, title: str) -> dict:
 def _format_options(book, fonts: list[str]) -> tuple[dict, dict]:
     html = {"toc": True, "number-sections": True, "html-math-method": "plain", "fig-responsive": True,
             "include-before-body": [MARKS_HTML], "include-after-body": [SITE_LANDMARKS.name]}
-    typst = {"papersize": "a4", "toc-depth": 2, "template-partials": [TYPST_SHOW.name], "font-paths": fonts}
+    # Accessibility: a tagged PDF/UA-1, like the built-in renderer's (typst refuses a figure
+    # without alt text).
+    typst = {"papersize": "a4", "toc-depth": 2, "template-partials": [TYPST_SHOW.name], "font-paths": fonts,
+             "pdf-standard": ["ua-1"]}
     if book is not None:
         html.update({k: v for k, v in book.format_options("html").items() if k in ("toc", "toc-depth")})
         typst.update({k: v for k, v in book.format_options("typst").items() if k in ("toc-depth", "papersize")})
@@ -100,6 +107,7 @@ def edition_config(meta: dict, chapters: list[str], appendices: list[str], basen
             # No `date`: Quarto would read "Millésime 2018" as 1 January 2018.
             "author": meta.get("author") or TITLE,
             "output-file": basename,
+            "favicon": FAVICON,           # the site's own: no browser asks for a missing favicon.ico
             "chapters": [HOME, *chapters],
             **({"appendices": appendices} if appendices else {}),
         },
@@ -164,6 +172,7 @@ def write_edition_project(folder: Path, chapters: list[Path], appendices: list[P
     (folder / MARKS_HTML).write_text(marks_html(meta), encoding="utf-8")
     for name, source in COPIED.items():
         shutil.copyfile(source, folder / name)
+    (folder / FAVICON).write_text(FAVICON_SVG, encoding="utf-8")
     nbformat.write(home_notebook(meta), str(folder / HOME))
     target = folder / "_quarto.yml"
     target.write_text("# Quarto book project of one edition, written by etat-des-lieux build.\n"

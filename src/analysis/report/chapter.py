@@ -99,6 +99,7 @@ class Chapter(ChapterContext):
     provenance_markdown = methodology.provenance_markdown
     harmonisation_lines = methodology.harmonisation_lines
     local_source_lines = methodology.local_source_lines
+    accessibility_text = staticmethod(methodology.accessibility_text)
 
     # display in the notebook: analysis.report.display
     say = display.say

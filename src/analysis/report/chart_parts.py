@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import Formatter, MaxNLocator
 
 from analysis.core import nc
 from analysis.core.formatting import UNIT_SEP, fmt_number, fmt_pct, fmt_value, is_missing
@@ -112,16 +112,35 @@ def nc_text(df: pd.DataFrame, *, by: str | None = None, aggregate: bool = False,
     return nc.of_rows(df, by=by, aggregate=aggregate, name=name)
 
 
-def french_tick_formatter(unit: str = "%") -> FuncFormatter:
-    """Tick labels in French format ("20 %", "1 000", "2,5")."""
+class FrenchTicks(Formatter):
+    """Tick labels in French format ("20 %", "1 000", "2,5"), every tick of an axis with the same
+    number of decimals: the fewest (up to 2) that print each tick's value exactly, so that two
+    ticks never read alike (« 99,6 % », « 99,8 % », « 100,0 % », never « 100 % » five times)."""
 
-    def fmt(x: float, _pos: int | None = None) -> str:
-        if unit == "%":
-            return fmt_pct(x)
-        decimals = 0 if float(x).is_integer() else 1
-        return fmt_number(x, decimals)
+    def __init__(self, unit: str = "%"):
+        self.unit = unit
+        self.decimals: int | None = None
 
-    return FuncFormatter(fmt)
+    def format_ticks(self, values) -> list[str]:
+        self.decimals = tick_decimals(values)
+        return [self(v) for v in values]
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        decimals = self.decimals if self.decimals is not None else tick_decimals([x])
+        return fmt_pct(x, decimals) if self.unit == "%" else fmt_number(x, decimals)
+
+
+def tick_decimals(values, most: int = 2) -> int:
+    """The fewest decimals, up to ``most``, that print every value exactly."""
+    for decimals in range(most + 1):
+        if all(abs(round(float(v), decimals) - float(v)) < 1e-6 for v in values):
+            return decimals
+    return most
+
+
+def french_tick_formatter(unit: str = "%") -> FrenchTicks:
+    """Tick labels in French format (:class:`FrenchTicks`)."""
+    return FrenchTicks(unit)
 
 
 def new_figure(figsize: tuple[float, float]) -> tuple[Figure, Axes]:
@@ -140,9 +159,11 @@ def finish(
     statuts=(),
     extra_note: str | None = None,
     wrap: int = 70,
+    data: pd.DataFrame | None = None,
 ) -> Figure:
     """Title, footer (the finished source line, wrapped to the figure's width, the legend of the
-    marks drawn, a note) and alt text."""
+    marks drawn, a note), alt text, and the values drawn as a table (``fig.data_table``,
+    « Données du graphique »)."""
     fig.suptitle(textwrap.fill(title, wrap), x=0.01, ha="left", gid="titre")      # ids: see svg_layers
     lines = source_lines(source, fig.get_figwidth())
     note = marks_note(statuts)
@@ -157,6 +178,8 @@ def finish(
     fig.source_text = source or ""
     fig.footer_text = footer
     fig.alt_text = alt_text
+    fig.title_text = title
+    fig.data_table = data if data is not None else pd.DataFrame()
     return fig
 
 
@@ -167,6 +190,36 @@ FOOTER_CHAR_PT = 4.1
 def source_lines(source: str | None, width_in: float) -> list[str]:
     """The source line wrapped to a figure ``width_in`` inches wide (a long line would be cut)."""
     return textwrap.wrap(source, max(40, int(width_in * 72 / FOOTER_CHAR_PT))) if source else []
+
+
+#: The header of a chart's value column, by unit (« Données du graphique »).
+VALUE_HEADERS = {"%": "Part", "ratio": "Valeur", "count": "Nombre"}
+#: The header of the n.c. rate of each row of a chart's data.
+NC_HEADER = "Taux de n.c."
+
+
+def value_cells(values: Sequence[float], statuts: Sequence[str], unit: str, decimals: int | None = None) -> list[str]:
+    """Each value as the chart prints it (:func:`fmt_value`), or the mark of its statut."""
+    return [fmt_value(v, unit, decimals, reason=s) for v, s in zip(values, statuts, strict=True)]
+
+
+def rate_cells(rows: pd.DataFrame) -> list[str]:
+    """The n.c. rate the report states for each row (« 27 % »), "" where it states none."""
+    return [nc.percent_range([r]) if (r := nc.stated_rate(row)) is not None else "" for _, row in rows.iterrows()]
+
+
+def data_table(category: str, names: Sequence[str], columns: Mapping[str, Sequence[str]],
+               rows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The values a chart draws as a table of French text: one row per bar (``names``, under the
+    header ``category``), the ``columns`` of printed values, then the n.c. rate of each row of
+    ``rows`` (one per bar, in order) when the report states one."""
+    table = pd.DataFrame({category: [str(n).replace("\n", " ") for n in names],
+                          **{key: list(cells) for key, cells in columns.items()}})
+    if rows is not None and len(rows) == len(table):
+        rates = rate_cells(rows.reset_index(drop=True))
+        if any(rates):
+            table[NC_HEADER] = rates
+    return table
 
 
 def alt_list(names: Sequence[str], values: Sequence[float], statuts: Sequence[str], unit: str,

@@ -105,7 +105,13 @@ def bar_by_type(
         alt = f"Diagramme en barres par type d'établissement — {title.rstrip('.')}{UNIT_SEP}: " + parts.alt_list(
             [n.lower() for n in names], values, statuts, unit, decimals
         ) + "."
-        return parts.finish(fig, title, source, alt, statuts=statuts)
+        table = parts.data_table("Type d'établissement", names,
+                                 {_value_header(unit): parts.value_cells(values, statuts, unit, decimals)}, data)
+        return parts.finish(fig, title, source, alt, statuts=statuts, data=table)
+
+
+def _value_header(unit: str) -> str:
+    return parts.VALUE_HEADERS.get(unit, "Valeur")
 
 
 @stored
@@ -185,7 +191,25 @@ def stacked_distribution(
         alt = f"Barres empilées à 100{UNIT_SEP}% — {title.rstrip('.')}{UNIT_SEP}: " + " ; ".join(descr) + "."
         bar_statuts = [statut.iloc[i] if not missing_bar[i] or statut.iloc[i] != Statut.OK else Statut.NC.value
                        for i in range(len(keys))]
-        return parts.finish(fig, title, source, alt, statuts=bar_statuts, extra_note=note)
+        table = parts.data_table("Type d'établissement" if by == "type" else "Territoire", names,
+                                 _shares_columns(table, categories, labels, bar_statuts, missing_bar, decimals),
+                                 _first_row_of_each(df, by, keys))
+        return parts.finish(fig, title, source, alt, statuts=bar_statuts, extra_note=note, data=table)
+
+
+def _shares_columns(table: pd.DataFrame, categories, labels, statuts, missing_bar, decimals) -> dict[str, list[str]]:
+    """The shares of each bar by category, as printed; a bar without shares has its mark."""
+    return {lab: [fmt_value(table.iloc[i][cat], "%", decimals, reason=Statut.OK.value if not missing_bar[i]
+                            else statuts[i]) for i in range(len(table))]
+            for cat, lab in zip(categories, labels, strict=True)}
+
+
+def _first_row_of_each(df: pd.DataFrame, by: str, keys: Sequence[str]) -> pd.DataFrame | None:
+    """A row of ``df`` per bar (its n.c. rate is that of every share of the bar), or None."""
+    if by not in df.columns:
+        return None
+    first = df.assign(_key=df[by].astype(str)).drop_duplicates("_key").set_index("_key")
+    return first.reindex(list(keys)) if set(keys) <= set(first.index) else None
 
 
 @stored
@@ -242,7 +266,9 @@ def bar_comparison(
         ax.set_ylim(-0.6, len(keys) - 0.4)
         alt = f"Comparaison territoriale — {title.rstrip('.')}{UNIT_SEP}: " + parts.alt_list(
             [n.replace("\n", " ") for n in names], values, statuts, unit, decimals) + "."
-        return parts.finish(fig, title, source, alt, statuts=statuts)
+        table = parts.data_table("Territoire", names, {_value_header(unit): parts.value_cells(values, statuts, unit,
+                                                                                              decimals)}, data)
+        return parts.finish(fig, title, source, alt, statuts=statuts, data=table)
 
 
 @stored
@@ -258,12 +284,14 @@ def ranked_bars(
     reference: tuple[str, float] | None = None,
     decimals: int | None = None,
     figsize: tuple[float, float] | None = None,
+    category: str = "Territoire",
 ) -> Figure:
     """Horizontal bars of sub-territories sorted by value (largest on top; ``ascending=True``
     puts the smallest on top), n.c. and secret at the bottom as grey stubs. ``reference``
     (label, value) draws a dashed line, e.g. ("Occitanie", 45.2). ``highlight``: territoire
     value(s) drawn in the accent colour (default: all bars in the accent colour). The n.c. rate
-    of the source line is Σ non_communique / Σ univers over the rows when available.
+    of the source line is Σ non_communique / Σ univers over the rows when available. ``category``:
+    what the bars are (the header of their names in the chart's data).
     """
     unit = parts.unit_of(df, unit)
     parts.single(df, "indicateur", "ranked_bars")
@@ -315,7 +343,9 @@ def ranked_bars(
             + parts.alt_list(names[::-1], values[::-1], statuts[::-1], unit, decimals)
             + "."
         )
-        return parts.finish(fig, title, source, alt, statuts=statuts)
+        table = parts.data_table(category, names[::-1], {_value_header(unit): parts.value_cells(
+            values[::-1], statuts[::-1], unit, decimals)}, data.iloc[::-1])
+        return parts.finish(fig, title, source, alt, statuts=statuts, data=table)
 
 
 @stored
@@ -381,7 +411,11 @@ def grouped_bars(
             ax.set_ylabel(ylabel)
         _hue_legend(ax, hues, hue_colors, hue_labels)
         alt = f"Diagramme en barres groupées — {title.rstrip('.')}{UNIT_SEP}: " + " ; ".join(descr) + "."
-        return parts.finish(fig, title, source, alt, statuts=all_statuts)
+        columns = {parts.label(h, hue_labels): parts.value_cells(*_hue_values(idx, groups, h), unit, decimals)
+                   for h in hues}
+        table = parts.data_table("Type d'établissement" if group_col == "type" else parts.label(group_col),
+                                 [parts.label(g, group_labels) for g in groups], columns)
+        return parts.finish(fig, title, source, alt, statuts=all_statuts, data=table)
 
 
 def _group_order(values: pd.Series, group_col: str, group_order: Sequence[str] | None) -> list[str]:

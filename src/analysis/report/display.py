@@ -15,16 +15,18 @@ published page. Strings the report quotes on purpose are escaped where they are 
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.core.formatting import is_missing
-from analysis.core.markup import neutralise
+from analysis.core.formatting import UNIT_SEP, is_missing
+from analysis.core.markup import Markdown, neutralise
 from analysis.report.figure_store import StoredFigure
 from analysis.report.style import figure_bytes
+from analysis.report.table_widths import column_widths
 
 if TYPE_CHECKING:
     from analysis.report.chapter import Chapter
@@ -50,21 +52,9 @@ def callout(text: str, kind: str = "note", title: str | None = None) -> str:
 
 def _cell(value) -> str:
     text = "" if is_missing(value) else re.sub(r"\s*[\r\n]+\s*", " ", str(value)).strip()   # no-break spaces kept
+    if isinstance(value, Markdown):             # composed by the report from literal parts: as it is
+        return text.replace("|", "\\|")
     return text.replace("\\", "\\\\").replace("|", "\\|")
-
-
-def _width(header: str, col: pd.Series) -> int:
-    """The dashes of a column in the separator line: pandoc (hence Quarto and the typst PDF) gives a
-    wrapped table's columns widths in proportion to them. Equal dashes squeeze a long indicator
-    name beside columns of short numbers; the mean cell length is a better share (no word cut,
-    a header of several words on two lines)."""
-    filled = [v for v in col if v]
-    mean = -(-sum(map(len, filled)) // len(filled)) if filled else 0           # rounded up
-    longest_word = max((len(w) for v in [header, *filled] for w in v.split()), default=0)
-    return max(MIN_DASHES, min(MAX_DASHES, max(longest_word, min(len(header), HEADER_DASHES), mean)))
-
-
-MIN_DASHES, MAX_DASHES, HEADER_DASHES = 3, 24, 18
 
 
 def table_markdown(df: pd.DataFrame, *, source: str | None = None, note: str | None = None) -> str:
@@ -73,7 +63,7 @@ def table_markdown(df: pd.DataFrame, *, source: str | None = None, note: str | N
     cells = df.astype(object).map(_cell)
     numeric = [bool(len(col)) and col.map(lambda v: v == "" or bool(_NUMERIC.match(v))).all()
                and (col != "").any() for _, col in cells.items()]
-    widths = [_width(_cell(c), col) for c, (_, col) in zip(df.columns, cells.items())]
+    widths = column_widths([_cell(c) for c in df.columns], [list(col) for _, col in cells.items()], numeric)
     lines = ["| " + " | ".join(_cell(c) for c in df.columns) + " |",
              "|" + "|".join("-" * w + (":" if n else "") for w, n in zip(widths, numeric)) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in cells.itertuples(index=False)]
@@ -141,6 +131,26 @@ def show_figure(ch: Chapter, fig) -> None:
     alt = getattr(fig, "alt_text", "") or "Graphique"
     _display({"image/svg+xml": svg, "text/plain": alt}, raw=True,
              metadata={"image/svg+xml": {"width": width, "alt": alt}})
+    data = getattr(fig, "data_table", None)
+    if data is not None and not data.empty:
+        text = chart_data_markdown(data, getattr(fig, "title_text", "") or "")
+        _display({"text/markdown": text, "text/plain": data.to_string(index=False)}, raw=True)
+
+
+#: The summary of the values of a chart, under it (HTML only: the PDF's alt text gives them).
+CHART_DATA = "Données du graphique"
+
+
+def chart_data_markdown(data: pd.DataFrame, title: str) -> str:
+    """The values a chart draws as a table folded under it (``<details>``: reached by keyboard,
+    opened with Entrée), in the HTML of both renderers (a Quarto ``content-visible`` block, which
+    the built-in renderer reads too); the summary names the chart for a screen reader."""
+    named = html.escape(title.replace("\n", " ").strip())
+    hidden = f'<span class="visually-hidden">{UNIT_SEP}: {named}</span>' if named else ""
+    caption = f"\n\n: {CHART_DATA}{UNIT_SEP}: {_cell(named)}" if named else ""
+    return ('::: {.content-visible when-format="html"}\n'
+            f'<details class="chart-data">\n<summary>{CHART_DATA}{hidden}</summary>\n\n'
+            f"{table_markdown(data)}{caption}\n\n</details>\n:::")
 
 
 def table(ch: Chapter, df: pd.DataFrame, *, source: str | None = None, note: str | None = None) -> None:

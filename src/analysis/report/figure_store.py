@@ -46,7 +46,14 @@ class StoredFigure:
     width_px: int
     source_text: str = ""
     footer_text: str = ""
+    title_text: str = ""
+    data: dict = field(default_factory=dict)      # its values, as ``table_record`` keeps them
     extra: dict = field(default_factory=dict)     # what its layers need (:mod:`.svg_layers`)
+
+    @property
+    def data_table(self) -> pd.DataFrame:
+        """The values the figure draws (« Données du graphique »), a table of French text."""
+        return pd.DataFrame(self.data.get("rows", []), columns=self.data.get("columns", []))
 
     @classmethod
     def of(cls, fig) -> StoredFigure:
@@ -58,7 +65,15 @@ class StoredFigure:
         extra = fig.layout() if callable(getattr(fig, "layout", None)) else {}
         return cls(svg=svg, alt_text=getattr(fig, "alt_text", "") or "", width_px=int(fig.get_figwidth() * 96),
                    source_text=getattr(fig, "source_text", "") or "",
-                   footer_text=getattr(fig, "footer_text", "") or "", extra=extra)
+                   footer_text=getattr(fig, "footer_text", "") or "", title_text=getattr(fig, "title_text", "") or "",
+                   data=table_record(getattr(fig, "data_table", None)), extra=extra)
+
+
+def table_record(table: pd.DataFrame | None) -> dict:
+    """A figure's table of values as the store keeps it (columns and rows of text)."""
+    if table is None or table.empty:
+        return {}
+    return {"columns": [str(c) for c in table.columns], "rows": table.astype(object).values.tolist()}
 
 
 def store_folder() -> Path | None:

@@ -175,7 +175,7 @@ def chart_ranked(ch: Chapter, inds: Sequence[str] | Mapping[str, str], title: st
     source = ch.source_of(frame, by=None)
     frame = frame.assign(libelle=frame["indicateur"].map(labels), indicateur="ensemble_des_modalites")
     return charts.ranked_bars(frame.drop(columns=["territoire"]), ch.title(title), source,
-                              unit=str(frame["unite"].iloc[0]), label_col="libelle", **kwargs)
+                              unit=str(frame["unite"].iloc[0]), label_col="libelle", category="Catégorie", **kwargs)
 
 
 def chart_sublevel(ch: Chapter, ind: str, type_: str = "ensemble", title: str | None = None, **kwargs):

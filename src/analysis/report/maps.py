@@ -183,6 +183,8 @@ def choropleth(
                                  vals)
         fig.source_text = options.source or ""
         fig.footer_text = texts.footer
+        fig.data_table = _data_table(values, vals, options.unit)
+        fig.title_text = options.title
         fig.classes = classes.records()
         fig.legend_labels = legend_labels
         fig.patches_by_code = patches
@@ -448,6 +450,18 @@ def _alt_text(basemap: str, n_drawn: int, level: str, title: str, class_labels, 
     if nc_txt:
         alt += f" ; {nc_txt}"
     return alt + "."
+
+
+def _data_table(values: pd.DataFrame, vals: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """The values the map draws, one row per territory by name (its ``libelle`` or ``nom``, else its
+    code): the value as printed, or its mark, and its n.c. rate."""
+    name_col = next((c for c in ("libelle", "nom") if c in values.columns), None)
+    names = values[name_col].astype(str).to_numpy() if name_col else vals["code"].to_numpy()
+    order = np.argsort(names, kind="stable")
+    rows = values.reset_index(drop=True).iloc[order]
+    printed = chart_parts.value_cells(vals["valeur"].to_numpy()[order], list(vals["statut"].to_numpy()[order]), unit)
+    return chart_parts.data_table("Territoire", list(names[order]),
+                                  {chart_parts.VALUE_HEADERS.get(unit, "Valeur"): printed}, rows)
 
 
 # ------------------------------------------------------------------ helpers

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis.core.formatting import UNIT_SEP, fmt_number
+from analysis.core.markup import Markdown, autolink, link
 from analysis.core.markup import markdown_text as md
 from analysis.core.vocabulary import SURVEY_NAMES
 from analysis.report.display import bullet_list
@@ -68,8 +69,9 @@ def sources_table(ch: Chapter) -> pd.DataFrame:
         held = by_source.get(key, [])
         years = sorted({y for r in held for y in r.millesimes})
         names = [r.file + (" (non lu)" if r.file in unused.get(key, {}) else "") for r in held]
+        title = link(source.title, source.page)
         records.append({
-            "Source": f"{source.title} — {source.producer}" if source.producer else source.title,
+            "Source": Markdown(f"{title} — {md(source.producer)}") if source.producer else title,
             "Fichiers présents": ", ".join(names) if held else "aucun",
             "Millésimes": ", ".join(map(str, years)) if years else "–",
             "Adresse vérifiée": "oui" if source.url_verified else "non",
@@ -115,20 +117,21 @@ def verification_text(ch: Chapter) -> str:
     return " ".join(parts)
 
 
-def _origin(ch: Chapter, r, quote=str) -> str:
+def _origin(ch: Chapter, r, quote=str, link=str) -> str:
     """Where a file came from, as a published report says it: the URL it was downloaded from; for
     a local copy, the dataset it is a copy of and its page (never a path of the machine that built
-    the report); for a demo file, that the project generated it. ``quote``: how the names and
-    URLs are written (:func:`md` in Markdown)."""
+    the report); for a demo file, that the project generated it. ``quote``: how the names are
+    written, ``link``: the addresses (:func:`md` and :func:`analysis.core.markup.autolink`, an
+    active link, in Markdown)."""
     source = ch.store.registry.get(r.source)
     if r.demo or r.method == "demo":
         return "fichier de démonstration généré par le projet"
     if r.method == "fetch" and str(r.origin).startswith(("http://", "https://")):
-        return f"téléchargé de {quote(r.origin)}"
+        return f"téléchargé de {link(r.origin)}"
     name = Path(str(r.origin)).name if r.origin else ""
     text = "copie locale" + (f" (fichier « {quote(name)} »)" if name and name != r.file else "")
     if source is not None:
-        text += f" du jeu de données {quote(source.dataset_id)}" + (f" ({quote(source.page)})" if source.page else "")
+        text += f" du jeu de données {quote(source.dataset_id)}" + (f" ({link(source.page)})" if source.page else "")
     return text
 
 
@@ -160,7 +163,8 @@ def provenance_markdown(ch: Chapter) -> str:
         if r.file in unused.get(r.source, {}):
             continue
         title = ch.store.registry[r.source].title if r.source in ch.store.registry else r.source
-        text = (f"**{md(r.file)}** ({md(title)}){UNIT_SEP}: {_origin(ch, r, md)}, le {md(r.retrieved_at[:10])}, "
+        origin = _origin(ch, r, md, autolink)
+        text = (f"**{md(r.file)}** ({md(title)}){UNIT_SEP}: {origin}, le {md(r.retrieved_at[:10])}, "
                 f"{_size(r.size)}{UNIT_SEP}; licence{UNIT_SEP}: {md(r.licence)}"
                 + (f"{UNIT_SEP}; millésimes{UNIT_SEP}: {', '.join(map(str, r.millesimes))}" if r.millesimes else "")
                 + (f"{UNIT_SEP}; **données de démonstration**" if r.demo else "")
@@ -292,3 +296,32 @@ def local_source_lines(ch: Chapter, group: str) -> list[str]:
             state = f"millésimes {', '.join(map(str, record.millesimes))}" if record.millesimes else "aucun millésime"
         lines.append(f"{md(source.title)}{COLON} {what}{where}{UNIT_SEP}; {state}.")
     return lines
+
+
+def accessibility_text() -> str:
+    """The « Accessibilité » section (French Markdown): what the publication conforms to, how it
+    is checked, and what no automatic check can say."""
+    sep = UNIT_SEP
+    return "\n\n".join([
+        "Cette publication est conçue pour être accessible aux personnes en situation de handicap, "
+        "lecteurs d'écran et navigation au clavier compris, selon le référentiel général d'amélioration de "
+        f"l'accessibilité (RGAA{sep}4.1, qui reprend les critères de niveaux A et AA des WCAG{sep}2.1) pour la "
+        f"version HTML et selon la norme PDF/UA-1 (ISO{sep}14289-1) pour la version PDF.",
+        bullet_list([
+            f"**Version HTML**{sep}: langue déclarée (français), titres hiérarchisés, table des matières et lien "
+            "d'évitement vers le contenu, navigation complète au clavier avec un focus visible, tableaux dotés "
+            "d'en-têtes, tableaux larges défilant dans un cadre qui prend le focus, contrastes suffisants, mise en "
+            "page lisible sur un téléphone. Chaque graphique a un texte alternatif qui en donne les valeurs et, "
+            f"sous lui, ses données en tableau («{sep}Données du graphique{sep}»).",
+            f"**Version PDF**{sep}: document balisé PDF/UA-1{sep}: langue, titre affiché par les lecteurs, signets, "
+            "ordre de lecture, texte alternatif de chaque figure, en-têtes des tableaux, liens actifs.",
+            f"**Vérifications**{sep}: des tests automatiques contrôlent, à chaque version de l'outil qui produit "
+            "ce rapport, l'absence d'erreur relevée par axe-core (règles WCAG 2.1 A et AA) sur grand écran et "
+            "sur téléphone, le parcours au clavier, la conformité du PDF à PDF/UA-1 (vérifiée à sa production "
+            "puis par le contrôleur pdfua) et l'égalité des données des graphiques avec la table des indicateurs.",
+            f"**Limites**{sep}: les contrôles automatiques ne couvrent qu'une partie des critères, et aucun audit "
+            "RGAA complet n'a été conduit{sep}: la publication ne revendique donc pas d'état de conformité au "
+            "sens du RGAA. Les cartes se lisent mal sans la vue{sep}: leurs valeurs sont dans leurs données et "
+            "dans les tableaux du rapport.",
+        ]),
+    ])

@@ -14,11 +14,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from analysis.core.formatting import UNIT_SEP, fmt_value
 from analysis.core.statuts import Statut
 from analysis.report import figure_store
-from analysis.report.chart_parts import finish, french_tick_formatter, source_lines
+from analysis.report.chart_parts import data_table, finish, french_tick_formatter, source_lines
 from analysis.report.figure_store import StoredFigure
 from analysis.report.style import CONTEXT_COLOR, HIGHLIGHT_COLOR, MUTED_COLOR, TEXT_COLOR, house_style
 from analysis.report.svg_layers import Layers
@@ -29,19 +30,32 @@ ROW_HEIGHT_IN = 0.62
 FIGURE_WIDTH_IN = 6.4
 
 
+#: The narrowest span of a value axis: a share spans one point at least, a ratio 0.2, so that
+#: ticks need one decimal at most (peers between 99.5 and 100 %).
+LEAST_SPAN = {"%": 1.0}
+RATIO_LEAST_SPAN = 0.2
+
+
 def _value_limits(ax, values: np.ndarray, unit: str, ref) -> None:
-    """Room around the dots; a share axis never runs past 100 %."""
+    """Room around the dots; a share axis never runs past 100 %; ticks one decimal at most."""
     values = values[~np.isnan(values)]
     if ref is not None and not np.isnan(ref):
         values = np.append(values, ref)
     if not len(values):
         return
     lo, hi = float(values.min()), float(values.max())
-    pad = max(hi - lo, 1.0 if unit == "%" else 0.1) * 0.06
+    least = LEAST_SPAN.get(unit, RATIO_LEAST_SPAN)
+    if hi - lo < least:                 # widened around the values, a share never past 100 %
+        lo = min(lo, (lo + hi - least) / 2)
+        if unit == "%" and hi <= 100:
+            lo = min(lo, 100 - least) if lo + least > 100 else lo
+        hi = max(hi, lo + least)
+    pad = (hi - lo) * 0.06
     right = hi + pad
     if unit == "%" and hi <= 100:
         right = min(right, 100 + pad / 3)
     ax.set_xlim(lo - pad, right)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))
 
 
 def _unplaced(frame: pd.DataFrame) -> str:
@@ -88,7 +102,8 @@ def peer_strips(rows: Sequence[tuple[str, pd.DataFrame, str]], territory_id: str
         alt.append(f"{label}{UNIT_SEP}: {shown}" + (f" ({missing} sans valeur)" if missing else ""))
     footer = "\n".join([source] + base.footer_text.split("\n")[base.extra["source_lines"]:])
     return StoredFigure(svg=layers.svg(), alt_text=f"Position parmi les {peers_label} — " + " ; ".join(alt) + ".",
-                        width_px=base.width_px, source_text=source, footer_text=footer)
+                        width_px=base.width_px, source_text=source, footer_text=footer, title_text=title,
+                        data=figure_store.table_record(peers_table(rows, territory_id)))
 
 
 #: The ids of the parts of the group's figure that each member's layer edits.
@@ -166,3 +181,18 @@ def _axes_box(fig: Figure, ax) -> dict:
     (xmin, xmax), (ymin, ymax) = ax.get_xlim(), ax.get_ylim()
     return {"x0": box.x0, "y0": box.y0, "width": box.width, "height": box.height, "xmin": xmin, "xmax": xmax,
             "ymin": ymin, "ymax": ymax, "W": fig.get_figwidth() * 72, "H": fig.get_figheight() * 72}
+
+
+def peers_table(rows: Sequence[tuple[str, pd.DataFrame, str]], territory_id: str) -> pd.DataFrame:
+    """The values drawn, one row per peer (the edition's territory first, then by name), one
+    column per indicator: the value as printed, or the mark of a peer without one."""
+    columns: dict[str, pd.Series] = {}
+    names: dict[str, str] = {}
+    for label, frame, unit in rows:
+        keyed = frame.drop_duplicates("territoire").set_index("territoire")
+        columns[label] = pd.Series([fmt_value(v, unit, reason=st) for v, st in zip(keyed["valeur"], keyed["statut"])],
+                                   index=keyed.index)
+        names.update(zip(keyed.index, keyed["libelle"] if "libelle" in keyed else keyed.index))
+    order = sorted(names, key=lambda t: (t != territory_id, names[t]))
+    return data_table("Territoire", [names[t] for t in order],
+                      {label: [col.get(t, Statut.ABSENT.mark) for t in order] for label, col in columns.items()})

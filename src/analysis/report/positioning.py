@@ -263,7 +263,7 @@ def positioning_map(ch: Chapter, ind: str | None = None, type_: str = "ensemble"
                                      peers_nc(ch, group, [(ind, type_)], own=_own_template(ch, group)))
     template_lines = len(chart_parts.source_lines(source_template, maps.MAP_TEXT_WIDTH_IN))
     options = maps.MapOptions(title=template, unit=str(row["unite"]), source=source_template, **kwargs)
-    base = figure_store.layer(maps.choropleth.__wrapped__, table[["code", "valeur", "statut"]], geometries,
+    base = figure_store.layer(maps.choropleth.__wrapped__, table[["code", "valeur", "statut", "libelle"]], geometries,
                               level=level, vintage=ch.vintage, options=options)
     layers = Layers(base.svg)                   # the group's map, drawn once; the territory outlined over it
     layers.lines("titre", textwrap.wrap(title, maps.TITLE_WRAP))
@@ -275,4 +275,4 @@ def positioning_map(ch: Chapter, ind: str | None = None, type_: str = "ensemble"
            + (f" ; sans valeur publiée{UNIT_SEP}: {missing}." if missing else "."))
     footer = "\n".join([source] + base.footer_text.split("\n")[template_lines:])
     return StoredFigure(svg=layers.svg(), alt_text=alt, width_px=base.width_px, source_text=source,
-                        footer_text=footer)
+                        footer_text=footer, title_text=title, data=base.data)

@@ -10,11 +10,16 @@ executed notebooks, for both the HTML and the Typst writers.
 2. `::: {#tbl-x .cell-table tbl-cap="…"}` divs give their caption and identifier to the first
    table they hold (Typst: a `figure(kind: table)` labelled <tbl-x>; HTML: <table id>).
 3. Images carrying a `fig-alt` attribute get it as alternative text: the HTML `alt`, and in
-   Typst an `image(…, alt: …)` written here (pandoc's typst writer drops the alt text).
+   Typst an `image(…, alt: …)` written here (pandoc's typst writer drops the alt text); an
+   image without any is decorative: an artifact in the PDF (PDF/UA-1 refuses an image without
+   alt text that is not one).
 4. Quarto callouts (`::: {.callout-note}` …) get a French title; in Typst they are wrapped
    in the template's `callout()` function.
 5. HTML: every table sits in a `.table-scroll` box, so that a wide table scrolls inside it
    instead of widening the page on a phone.
+6. Before all that, Quarto's conditional blocks (`.content-visible` / `.content-hidden` with
+   `when-format` or `unless-format`: « html », « typst » or « pdf ») are kept or dropped for the
+   format, as Quarto does (the data table of each chart is for the HTML only).
 
 Notebook outputs given as Markdown (`text/markdown`: a pipe table followed by its source line,
 a `::: {.callout-warning title="…"}` div) go through the same passes as those given as HTML.
@@ -103,6 +108,24 @@ local function read_html(text)
   })
   return blocks
 end
+
+-- Pass 6, run first: Quarto's conditional content (`::: {.content-visible when-format="html"}`, the data of a
+-- chart), kept or dropped for this format as Quarto does.
+local function format_is(name)
+  if name == "html" then return not is_typst() end
+  return is_typst() and (name == "typst" or name == "pdf")
+end
+
+local conditional = {
+  Div = function(div)
+    local visible = div.classes:includes("content-visible")
+    if not visible and not div.classes:includes("content-hidden") then return nil end
+    local when, unless = div.attributes["when-format"], div.attributes["unless-format"]
+    local matches = (when == nil or format_is(when)) and (unless == nil or not format_is(unless))
+    if visible == matches then return div.content end
+    return {}
+  end,
+}
 
 -- Pass 1: HTML outputs -> pandoc blocks.
 local html_outputs = {
@@ -201,8 +224,12 @@ local function typst_image(img, alt)
       table.insert(args, key .. ": " .. value)
     end
   end
-  if alt and alt ~= "" then table.insert(args, "alt: " .. typst_string(alt)) end
-  return pandoc.RawInline("typst", "#image(" .. table.concat(args, ", ") .. ")")
+  if alt and alt ~= "" then
+    table.insert(args, "alt: " .. typst_string(alt))
+    return pandoc.RawInline("typst", "#image(" .. table.concat(args, ", ") .. ")")
+  end
+  -- No alt text: a decorative image (HTML alt=""), an artifact for PDF/UA readers.
+  return pandoc.RawInline("typst", "#pdf.artifact(image(" .. table.concat(args, ", ") .. "))")
 end
 
 local decorations = {
@@ -235,4 +262,4 @@ local scroll_boxes = {
   end,
 }
 
-return { html_outputs, decorations, scroll_boxes }
+return { conditional, html_outputs, decorations, scroll_boxes }
