@@ -7,7 +7,7 @@ import json
 from types import SimpleNamespace
 
 from analysis.core.formatting import THOUSANDS_SEP, UNIT_SEP
-from analysis.core.markup import plain
+from analysis.core.markup import autolink, plain
 from analysis.report import methodology
 from analysis.report.methodology import harmonisation_report_lines
 
@@ -106,7 +106,8 @@ def test_a_downloaded_file_names_its_address_as_a_link():
     record = SimpleNamespace(demo=False, method="fetch", origin="https://example.org/etic.csv", source="etic_2d",
                              file="etic.csv")
     ch = SimpleNamespace(store=SimpleNamespace(registry={}))
-    assert methodology._origin(ch, record) == "téléchargé de <https://example.org/etic.csv>"
+    assert methodology._origin(ch, record, link=autolink) == "téléchargé de <https://example.org/etic.csv>"
+    assert methodology._origin(ch, record) == "téléchargé de https://example.org/etic.csv"   # a table cell
     assert methodology.link("ETIC", None) == "ETIC"
 
 

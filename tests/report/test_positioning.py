@@ -175,13 +175,13 @@ def test_strip_ticks_are_distinct_and_true(values, unit):
     its own value, exactly, with one decimal at most, and the axis shows every dot."""
     import pandas as pd
 
-    from analysis.report.peer_charts import peer_strips
+    from analysis.report.peer_charts import group_strips
     from analysis.report.style import figure_bytes
 
     frame = pd.DataFrame({"territoire": [f"departement:{i}" for i in range(len(values))], "valeur": values,
                           "rang": range(1, len(values) + 1), "statut": "ok"})
-    fig = peer_strips([("Accès à internet", frame, unit)], "departement:0", title="t", source="s",
-                      peers_label="départements", reference=[None])
+    fig = group_strips((("Accès à internet", frame, unit),), title="t", source="s", peers_label="départements",
+                       reference=(None,))                       # the peers' figure, drawn once for the group
     figure_bytes(fig, "svg")                                     # lays the axis out
     ax = fig.axes[0]
     lo, hi = ax.get_xlim()

@@ -165,22 +165,9 @@ def stacked_distribution(
     with house_style():
         fig, ax = parts.new_figure(figsize)
         pos = np.arange(len(keys))[::-1] if horizontal else np.arange(len(keys))
-        base = np.zeros(len(keys))
         missing_bar = table.isna().all(axis=1).to_numpy() | (statut.to_numpy() != Statut.OK)
-        for cat, lab, col in zip(categories, labels, colors, strict=True):
-            vals = table[cat].fillna(0).to_numpy(float, copy=True)
-            vals[missing_bar] = 0
-            if horizontal:
-                ax.barh(pos, vals, left=base, height=0.62, color=col, label=lab, edgecolor="white", linewidth=0.6)
-            else:
-                ax.bar(pos, vals, bottom=base, width=0.62, color=col, label=lab, edgecolor="white", linewidth=0.6)
-            for i, v in enumerate(vals):
-                if v >= min_label:
-                    center = base[i] + v / 2
-                    xy = (center, pos[i]) if horizontal else (pos[i], center)
-                    ax.text(*xy, fmt_value(v, "%", decimals), ha="center", va="center", fontsize=8,
-                            color=text_color_on(col))
-            base = base + vals
+        _stack(ax, pos, table, zip(categories, labels, colors, strict=True), missing_bar, horizontal=horizontal,
+               min_label=min_label, decimals=decimals)
         for i in np.flatnonzero(missing_bar):
             parts.missing_stacked_bar(ax, pos[i], statut.iloc[i], horizontal=horizontal)
         parts.percent_axis(ax, pos, names, horizontal=horizontal)
@@ -195,6 +182,27 @@ def stacked_distribution(
                                  _shares_columns(table, categories, labels, bar_statuts, missing_bar, decimals),
                                  _first_row_of_each(df, by, keys))
         return parts.finish(fig, title, source, alt, statuts=bar_statuts, extra_note=note, data=table)
+
+
+def _stack(ax, pos, table: pd.DataFrame, series, missing_bar, *, horizontal: bool, min_label: float,
+           decimals: int | None) -> None:
+    """The segments of stacked bars, one ``(category, label, colour)`` of ``series`` after the
+    other, each labelled with its share when it is wide enough; a bar without shares stays empty."""
+    base = np.zeros(len(table))
+    for cat, lab, col in series:
+        vals = table[cat].fillna(0).to_numpy(float, copy=True)
+        vals[missing_bar] = 0
+        if horizontal:
+            ax.barh(pos, vals, left=base, height=0.62, color=col, label=lab, edgecolor="white", linewidth=0.6)
+        else:
+            ax.bar(pos, vals, bottom=base, width=0.62, color=col, label=lab, edgecolor="white", linewidth=0.6)
+        for i, v in enumerate(vals):
+            if v >= min_label:
+                center = base[i] + v / 2
+                xy = (center, pos[i]) if horizontal else (pos[i], center)
+                ax.text(*xy, fmt_value(v, "%", decimals), ha="center", va="center", fontsize=8,
+                        color=text_color_on(col))
+        base = base + vals
 
 
 def _shares_columns(table: pd.DataFrame, categories, labels, statuts, missing_bar, decimals) -> dict[str, list[str]]:
