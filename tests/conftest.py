@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED_RAW = Path(os.environ.get("ETAT_DES_LIEUX_SHARED_RAW", ROOT.parent / "shared" / "data" / "raw"))
 OCCITANIE = SHARED_RAW / "karimaidibi-occitanie"
 GEOJSON = SHARED_RAW / "france-geojson"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 # Figures must be kept by executed notebooks: see the toolchain notes in the README.
 os.environ.pop("MPLBACKEND", None)
@@ -146,3 +151,18 @@ def demo_edition(demo_store, tmp_path_factory):
     outputs = report.outcomes[0].outputs
     return {"edition": Path(outputs["html"]), "pdf": Path(outputs["pdf"]), "index": year_dir / "index.html",
             "data": data}
+
+
+# One Chromium per session: Playwright's sync API cannot start a second one inside the first's loop.
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (test extra)")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install -y chromium)")
+    profile = tempfile.mkdtemp(prefix="chromium-profil-")
+    with sync_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=ARGS,
+                                                       headless=True)
+        yield context
+        context.close()
+    shutil.rmtree(profile, ignore_errors=True)

@@ -1,19 +1,15 @@
 """Pages in a real browser, for the browser tests: headless Chromium (Debian's ``chromium``, or
-``$CHROMIUM``) driven by Playwright (fixture ``browser`` in ``tests/build/conftest.py``), axe-core
+``$CHROMIUM``) driven by Playwright (fixture ``browser`` in ``tests/conftest.py``), axe-core
 injected from the ``axe-playwright-python`` wheel (no CDN). Screenshots go to
 ``reports/test-artefacts/`` (not committed)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from tests.conftest import ROOT
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTEFACTS = ROOT / "reports" / "test-artefacts"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = 1280

@@ -30,6 +30,7 @@ from analysis.build import batch, chapter_cache
 from analysis.build import manifest as edition_manifest
 from analysis.core.errors import DataChangedError
 from analysis.core.markup import plain
+from analysis.render import quarto_project
 from analysis.render.book import pandoc_path
 from tests.build.tinybook import make_project, notebook, options
 from tests.conftest import ROOT
@@ -176,14 +177,19 @@ def test_the_build_says_what_it_dropped_from_the_focus(built):
 def test_the_quarto_project_beside_it_holds_the_payloads_as_text(built):
     folder = built["folder"]
     config = yaml.safe_load((folder / "_quarto.yml").read_text(encoding="utf-8"))
-    assert config["etat-des-lieux"]["libelle"] == NAME
-    for value in (config["book"]["title"], config["book"]["subtitle"]):
+    libelle = config["etat-des-lieux"]["libelle"]                # Markdown: pandoc reads it for the typst partials
+    assert plain(libelle) == NAME and active(markdown_as_html(libelle)) == []
+    for value in (config["book"]["title"], config["book"].get("subtitle", "")):
         assert active(markdown_as_html(value)) == []
-    assert NAME in visible(markdown_as_html(config["book"]["subtitle"]))
+    assert NAME in visible(markdown_as_html(config["book"]["title"]))         # « <titre> — <édition> »
     marks = (folder / "edition-marks.html").read_text(encoding="utf-8")
     assert active(marks) == [] and NAME in visible(marks)
-    assert json.dumps(plain(built["report"].outcomes[0].label), ensure_ascii=False)[1:-1] in \
-        (folder / "edition-marks.typ").read_text(encoding="utf-8")
+    # The typst partial is copied as it is; pandoc writes the values into it as typst text.
+    assert (folder / "typst-show.typ").read_bytes() == quarto_project.TYPST_SHOW.read_bytes()
+    as_typst = subprocess.run([pandoc_path(), "-f", "markdown", "-t", "typst"], input=libelle.encode(),
+                              capture_output=True, check=True).stdout.decode()
+    assert subprocess.run([pandoc_path(), "-f", "typst", "-t", "plain", "--wrap=none"], input=as_typst.encode(),
+                          capture_output=True, check=True).stdout.decode().strip() == NAME
     for notebook_path in [folder / "index.ipynb", *sorted((folder / "notebooks").glob("*.ipynb"))]:
         cells = json.loads(notebook_path.read_text(encoding="utf-8"))["cells"]
         texts = ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]

@@ -8,9 +8,6 @@ in headless Chromium with axe-core, on a page shaped as Quarto 1.10 writes a boo
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,8 +16,6 @@ from analysis.render import quarto_project
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 RULES = ["landmark-unique", "scrollable-region-focusable"]
 ROWS = "".join(f"<tr><td>Département {n} avec un nom long</td><td>{n}</td><td>{n} %</td><td>ETIC 2018</td>"
                f"<td>Observation longue sur la couverture</td></tr>" for n in range(1, 6))
@@ -62,19 +57,6 @@ PAGE = f"""<!DOCTYPE html>
 SCRIPT
 </body></html>
 """
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (test extra)")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install -y chromium)")
-    profile = tempfile.mkdtemp(prefix="chromium-profil-")
-    with sync_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield context
-        context.close()
-    shutil.rmtree(profile, ignore_errors=True)
 
 
 def violations(browser, path: Path, width: int) -> dict[str, int]:
