@@ -35,7 +35,7 @@ def step(title: str, script: str, *args: str) -> None:
 def guard(numbers: dict, selection: str) -> None:
     """The batch's cold and warm times beside those recorded, and their ratio: a feature that
     costs 60 % shows the day it lands."""
-    recorded = json.loads(RECORDED.read_text(encoding="utf-8")).get(selection)
+    recorded = json.loads(RECORDED.read_text(encoding="utf-8")).get(selection) if RECORDED.exists() else None
     print(f"\n=== against {RECORDED.name} ({selection}) ===")
     if recorded is None:
         print(f"nothing recorded for {selection}: add its numbers to {RECORDED} and benchmarks/README.md")

@@ -3,6 +3,8 @@ and any change of what it shows is another figure."""
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -73,3 +75,17 @@ def test_a_chapter_shows_a_stored_figure_as_it_shows_the_drawn_one(rows, store, 
     drawn = len(shown)
     show_figure(None, charts.bar_by_type(rows, "Titre"))
     assert drawn == 2 and shown[:drawn] == shown[drawn:]          # the chart, then its data
+
+
+def test_pruning_keeps_the_figures_used_last(rows, store):
+    paths = []
+    for age in range(5):                               # five figures drawn a second apart
+        before = set(store.rglob("*.json"))
+        charts.bar_by_type(rows, f"Titre {age}")
+        (path,) = set(store.rglob("*.json")) - before
+        os.utime(path, ns=(10**18 + age * 10**9,) * 2)
+        paths.append(path)
+    charts.bar_by_type(rows, "Titre 0")                # the first one read again: used last now
+    assert figure_store.prune(store, limit=3) == 2
+    assert set(store.rglob("*.json")) == {paths[0], paths[3], paths[4]}
+    assert figure_store.prune(store, limit=3) == 0

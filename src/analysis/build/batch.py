@@ -60,6 +60,7 @@ from analysis.core import config, environment, locks, perimeters, territories
 from analysis.core.errors import DataChangedError, InputError
 from analysis.render import quarto
 from analysis.render.renderers import Renderer
+from analysis.report import figure_store
 from analysis.report.figure_store import FOLDER as FIGURES
 
 if TYPE_CHECKING:
@@ -222,6 +223,8 @@ def _build_locked(selected: list[territories.Territory], year: int, options: Bui
                 chapters_store = _restore_chapters(run, todo, observer)
             with _timed(report, "editions"):
                 _execute(run, report, todo, chapters_store, observer)
+            if options.figure_store:
+                figure_store.prune(run.year_dir / FIGURES)
     finally:
         observer.on_end()
     if options.write_index and not options.dry_run and not report.interrupted:

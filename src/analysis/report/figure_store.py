@@ -28,12 +28,15 @@ import pandas as pd
 
 from analysis.core.digests import sha, stage_digest
 
-__all__ = ["ENV", "FOLDER", "StoredFigure", "figure_key", "layer", "stored"]
+__all__ = ["ENV", "FOLDER", "LIMIT", "StoredFigure", "figure_key", "layer", "prune", "stored"]
 
 #: The environment variable naming the store's folder (set by the build for its kernels).
 ENV = "ETAT_DES_LIEUX_FIGURES"
 #: The store's folder in a millésime's reports folder.
 FOLDER = ".figures"
+#: Figures kept in a store: about 50 batches of 149 editions' own figures (~30 kB each, ~250 MB);
+#: beyond it, those read or drawn least recently go first (:func:`prune`).
+LIMIT = 8000
 
 
 @dataclass
@@ -120,9 +123,27 @@ def figure_key(name: str, args: tuple, kwargs: dict) -> str:
 
 def _read(path: Path) -> StoredFigure | None:
     try:
-        return StoredFigure(**json.loads(path.read_text(encoding="utf-8")))
+        found = StoredFigure(**json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError):
         return None                                  # absent or damaged: drawn again
+    try:
+        os.utime(path)                               # used now: kept by :func:`prune`
+    except OSError:
+        pass                                         # a read-only store is still read
+    return found
+
+
+def prune(folder: Path, limit: int = LIMIT) -> int:
+    """Delete the figures of ``folder`` beyond the ``limit`` used last (by the time a build last
+    read or wrote them); the number deleted. A store grows with every change of data or code: the
+    figures of older states are never read again."""
+    paths = [(path.stat().st_mtime_ns, path) for path in Path(folder).glob("*/*.json")]
+    if len(paths) <= limit:
+        return 0
+    paths.sort(reverse=True)
+    for _, path in paths[limit:]:
+        path.unlink(missing_ok=True)
+    return len(paths) - limit
 
 
 def _write(path: Path, figure: StoredFigure) -> None:

@@ -20,7 +20,7 @@ from analysis.core.formatting import UNIT_SEP, fmt_ordinal, plural
 from analysis.core.statuts import Extent, Statut
 from analysis.core.vocabulary import LEVEL_NOUNS, the_territory
 from analysis.indicators.positioning import Position, ascending, peer_groups, position, ranking
-from analysis.indicators.results import by_indicator
+from analysis.indicators.results import by_indicator, identity
 from analysis.report import chart_parts, figure_store, narrative
 from analysis.report.figure_store import StoredFigure
 from analysis.report.figures import NoFigure
@@ -214,12 +214,8 @@ def peers_nc(ch: Chapter, group, shown: list[tuple[str, str]], *, own: str | Non
     ("Lozère 12 % n.c. ; de 3 à 41 % n.c. selon les départements de France"). Counts and the
     exhaustive sources have no n.c. rate (:func:`analysis.core.nc.stated_rate`). ``own``: a text
     in place of the territory's rates (:func:`_own_template`)."""
-    ids = [m.id for m in group.members]
-    rows = by_indicator(ch.results)
-    # the peers drawn: those whose value is published (the others are counted apart)
-    rates = [r for ind, type_ in shown if (found := rows.get((ind, type_))) is not None
-             for _, row in found.reindex(ids).dropna(subset=["statut"]).iterrows()
-             if row["statut"] == Statut.OK and (r := nc.stated_rate(row)) is not None]
+    ids = tuple(m.id for m in group.members)
+    rates = [r for ind, type_ in shown for r in _peer_rates(ch.results, ind, type_, ids)]
     rates_own = [r for row in (ch.row(i, t) for i, t in shown) if (r := nc.stated_rate(row)) is not None]
     parts = [own] if own else [f"{ch.short_name(ch.territory)} {nc.spread(rates_own)}"] if rates_own else []
     if rates:
@@ -227,6 +223,29 @@ def peers_nc(ch: Chapter, group, shown: list[tuple[str, str]], *, own: str | Non
         among = f"selon les {group.label}" + (" et l'indicateur" if len(shown) > 1 else "")
         parts.append(f"{spread} {among}" if spread.startswith("de ") else f"{spread} pour chacun des {group.label}")
     return nc.SEP.join(parts) or None
+
+
+# (table identity, indicator, type, peers) -> their stated rates: every member of a group asks for
+# the same peers' rates (a batch builds them one after the other in the same kernel).
+_PEER_RATES: dict[tuple, list[float]] = {}
+
+
+def _peer_rates(results: pd.DataFrame, ind: str, type_: str, ids: tuple[str, ...]) -> list[float]:
+    """The n.c. rates stated by the peers ``ids`` whose value is published (the others are counted
+    apart), in the peers' order."""
+    ident = identity(results)
+    key = (ident, ind, type_, ids)
+    if ident is not None and key in _PEER_RATES:
+        return _PEER_RATES[key]
+    found = by_indicator(results).get((ind, type_))
+    rates = [] if found is None else [
+        r for row in found.reindex(list(ids)).dropna(subset=["statut"]).to_dict("records")
+        if row["statut"] == Statut.OK and (r := nc.stated_rate(row)) is not None]
+    if ident is not None:
+        if len(_PEER_RATES) > 4096:
+            _PEER_RATES.clear()
+        _PEER_RATES[key] = rates
+    return rates
 
 
 def positioning_map(ch: Chapter, ind: str | None = None, type_: str = "ensemble", **kwargs):
