@@ -70,11 +70,26 @@ class Millesime:
 
     def __post_init__(self) -> None:
         self.position = {u: n for n, u in enumerate(self.table["uai"])}
-        self._cells = {y: frame.to_numpy(dtype=object) for y, frame in self.printed.items()}
-        self._history = {y: frame.reindex(self.table["uai"]).to_numpy(dtype=object)
-                         for y, frame in self.printed.items() if y != self.year}
+        qs = self.questions
+        self._cells = self.printed[self.year].to_numpy(dtype=object)
+        self._history_years = [y for y in self.years if y != self.year]
+        self._history = {y: self.printed[y].reindex(self.table["uai"]).to_numpy(dtype=object)
+                         for y in self._history_years}
         self._quarters = self.quarters.to_numpy(dtype=object)
-        self._quarter_column = {q: n for n, q in enumerate(self.quarters.columns)}
+        where = {q: n for n, q in enumerate(self.quarters.columns)}
+        self._quarter_column = {n: where[q.id] for n, q in enumerate(qs) if q.id in where}
+        mark = f"{UNIT_SEP}{rows.BREAK}"
+        self._titles = [q.title + (mark if self.breaks.get(q.id) == self.year else "") for q in qs]
+        self._break_at = {(n, y) for n, q in enumerate(qs) for y in self._history_years if self.breaks.get(q.id) == y}
+        self._members = [q.members[0].id for q in qs]
+        self._levels = {n: self.answers.value[q.id].to_numpy() for n, q in enumerate(qs) if q.kind == rows.LEVEL}
+        self._sources = [", ".join([rows.source_label(q, self.year)] + [str(y) for y in self._history_years])
+                         for q in qs]
+        titles = themes()
+        self._themes = [titles.get(q.theme, q.theme) for q in qs]
+        labels = source_labels()
+        self._identity_source = f"Source : {labels['annuaire']} ; {labels['etic']} {self.year}"
+        self._notes = notes(self)
         self._records = self.table[["uai", "nom", "type", "secteur", "commune", "commune_code", "departement",
                                     "academie", "education_prioritaire", "repondant_etic", "champ_etic"]
                                    ].to_dict("records")
@@ -84,14 +99,18 @@ class Millesime:
         return list(self.table["uai"])
 
 
-def prepare(store, year: int, threshold: int = SECRET_THRESHOLD, results: pd.DataFrame | None = None) -> Millesime:
-    """Everything the fiches of ``year`` read from the data folder of ``store``."""
+def prepare(store, year: int, threshold: int = SECRET_THRESHOLD, results: pd.DataFrame | None = None,
+            only: list[str] | None = None) -> Millesime:
+    """Everything the fiches of ``year`` read from the data folder of ``store``; with ``only``, the
+    fiches of those UAIs (the établissements of their départements are read, for the quarters)."""
     from analysis import indicators
     from analysis.harmonise.millesimes import available_years
     from analysis.harmonise.table import load_etablissements
 
     results = indicators.load(store, year, threshold=threshold) if results is None else results
     table, _ = load_etablissements(store, year)
+    if only is not None:
+        table = _around(table, only)
     qs = rows.questions()
     years = [y for y in available_years(store)]
     if year not in years:
@@ -100,6 +119,8 @@ def prepare(store, year: int, threshold: int = SECRET_THRESHOLD, results: pd.Dat
     printed, main = {}, None
     for y in years:
         frame = table if y == year else load_etablissements(store, y)[0]
+        if only is not None and y != year:
+            frame = frame[frame["uai"].isin(table["uai"])]
         found = rows.answers(frame, y, qs)
         if y == year:
             main = found
@@ -114,6 +135,13 @@ def prepare(store, year: int, threshold: int = SECRET_THRESHOLD, results: pd.Dat
     demo = bool(results["demo"].any()) if "demo" in results else store.is_demo()
     return Millesime(year, threshold, demo, table, qs, years, printed, rows.quarters(table, main, qs, threshold),
                      rows.peer_cells(results, qs), rows.breaks(qs, years), names, member_of, main)
+
+
+def _around(table: pd.DataFrame, uais: list[str]) -> pd.DataFrame:
+    """The rows of ``uais`` and of the other établissements of their départements."""
+    listed = table["uai"].isin(uais)
+    departements = set(table.loc[listed, "departement"].dropna())
+    return table[listed | table["departement"].isin(departements)].reset_index(drop=True)
 
 
 @lru_cache(maxsize=1)
@@ -144,44 +172,40 @@ def fiche(m: Millesime, uai: str) -> Fiche:
                 (f"Répondant ETIC {m.year}", answered)]
     if uai in m.member_of:
         identity.append(("Périmètres", " ; ".join(m.member_of[uai])))
-    history = [y for y in m.years if y != m.year]
+    history = m._history_years
     headings = ([f"Réponse {m.year}"] + [f"Réponse {y}" for y in history]
                 + [m.names.get(departement, "Département"), m.names.get(academie, "Académie"), "France",
                    QUARTER_HEADING, "Source"])
     sections: dict[str, list[list[str]]] = {}
-    cells = m._cells[m.year][n]
-    peer_ids = (departement, academie, "france")
+    cells = m._cells[n]
+    quarters = m._quarters[n]
+    published = type_ is not None
     for column, q in enumerate(m.questions):
-        answer = cells[column]
-        label = _break(q.title, q, m.year, m.breaks)
-        line = [label, answer]
+        line = [m._titles[column], cells[column]]
         for y in history:
-            line.append(_break(m._history[y][n][column] or Statut.ABSENT.mark, q, y, m.breaks))
-        member = q.members[0]
-        if q.kind == rows.LEVEL:
-            level = m.answers.value[q.id].iat[n]
-            member = q.members[int(level)] if level == level else None
-        if member is None or type_ not in q.types:
-            line += [EMPTY] * 3
+            line.append(m._history[y][n][column] or Statut.ABSENT.mark)
+            if (column, y) in m._break_at:
+                line[-1] = f"{line[-1]}{UNIT_SEP}{rows.BREAK}"
+        member = m._members[column]
+        if column in m._levels:
+            level = m._levels[column][n]
+            member = q.members[int(level)].id if level == level else None
+        if member is None or not published or type_ not in q.types:
+            line += [EMPTY, EMPTY, EMPTY]
         else:
-            line += [m.peers.get((t, type_, member.id), Statut.ABSENT.mark) if t else Statut.ABSENT.mark
-                     for t in peer_ids]
-        quarter = m._quarters[n][m._quarter_column[q.id]] if q.id in m._quarter_column else ""
+            line += [m.peers.get((departement, type_, member), Statut.ABSENT.mark),
+                     m.peers.get((academie, type_, member), Statut.ABSENT.mark),
+                     m.peers.get(("france", type_, member), Statut.ABSENT.mark)]
+        quarter = quarters[m._quarter_column[column]] if column in m._quarter_column else ""
         line.append(quarter or EMPTY)
-        line.append(", ".join([rows.source_label(q, m.year)] + [str(y) for y in history]))
-        sections.setdefault(q.theme, []).append(line)
-    titles = themes()
-    ordered = [(titles.get(theme, theme), lines) for theme, lines in sections.items()]
+        line.append(m._sources[column])
+        sections.setdefault(m._themes[column], []).append(line)
+    ordered = list(sections.items())
     of_type = noun.plural if noun else "établissements"
     caption = (f"Réponses de l'établissement ; à côté, la valeur des {of_type} de son département, de son "
                f"académie et de France (taux de non-communication entre parenthèses).")
     return Fiche(uai, rec["nom"] if isinstance(rec["nom"], str) else uai, m.year, m.demo, identity,
-                 f"Source : {source_labels()['annuaire']} ; {source_labels()['etic']} {m.year}",
-                 headings, ordered, caption, notes(m))
-
-
-def _break(text: str, q: rows.Question, year: int, breaks: dict[str, int]) -> str:
-    return f"{text}{UNIT_SEP}{rows.BREAK}" if breaks.get(q.id) == year else text
+                 m._identity_source, headings, ordered, caption, m._notes)
 
 
 def notes(m: Millesime) -> list[str]:
