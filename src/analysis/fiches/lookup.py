@@ -30,11 +30,11 @@ def _shown(table: pd.DataFrame, uais: list[str]) -> str:
     return ", ".join(f"{PREFIX}:{u} ({names.get(u, '')})" for u in uais)
 
 
-def _near(table: pd.DataFrame, text: str, n: int = 3) -> list[str]:
+def _near(table: pd.DataFrame, text: str, n: int = 3, cutoff: float = 0.6) -> list[str]:
     """UAIs of the table close to ``text``: same first three characters (the département) first."""
     uais = table["uai"].astype(str)
     pool = uais[uais.str[:3] == text[:3]].tolist() or uais.tolist()
-    return difflib.get_close_matches(text, pool, n=n, cutoff=0.6)
+    return difflib.get_close_matches(text, pool, n=n, cutoff=cutoff)
 
 
 def _by_name(table: pd.DataFrame, text: str, n: int = 3) -> list[str]:
@@ -65,7 +65,7 @@ def find(spec: str, table: pd.DataFrame, year: int) -> str:
                  else "vérifiez le code sur l'annuaire de l'éducation.")
         raise TerritoryError(f"{given} : la lettre de contrôle de {text[:7]} est {expected}, pas {text[7]} "
                              f"({fixed}{'' if there else ', absent du dossier de données'}).\n  → {asked}")
-    near = _near(table, text)
+    near = _near(table, text) or _near(table, text, cutoff=0.3)
     asked = (f"vouliez-vous dire {_shown(table, near)} ?" if near
              else "vérifiez le code, ou le millésime (--year), ou importez l'annuaire : `etat-des-lieux data status`")
     raise TerritoryError(f"{given} : aucun établissement de ce code dans l'annuaire ni dans les réponses du "
