@@ -33,11 +33,15 @@ def check_format(value: str | None) -> str | None:
 
 
 def with_default_format(argv: list[str]) -> list[str]:
-    """``--fiches`` given without a format (``build --all --fiches``) means ``--fiches html``."""
+    """``--fiches`` given without a format (``build --all --fiches``, ``build --fiches --all``,
+    ``build --fiches departement:31``) means ``--fiches html``; any other word after it is its
+    format, checked by :func:`check_format`."""
     out_args = []
     for n, arg in enumerate(argv):
         out_args.append(arg)
-        if arg == "--fiches" and (n + 1 == len(argv) or argv[n + 1].lower() not in FORMATS):
+        following = argv[n + 1] if n + 1 < len(argv) else None
+        if arg == "--fiches" and (following is None or following.startswith("-") or ":" in following
+                                  or following.lower() == "france"):
             out_args.append("html")
     return out_args
 
