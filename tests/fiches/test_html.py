@@ -1,5 +1,7 @@
 import re
 
+import pytest
+
 from analysis.fiches import html
 from analysis.fiches.fiche import Fiche, fiche
 
@@ -40,3 +42,19 @@ def test_write_css_once(tmp_path):
     html.write_css(tmp_path)
     assert path.stat().st_mtime_ns == stamp
     assert path.read_text(encoding="utf-8") == html.css()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [1280, 390])
+def test_no_wcag_violation_in_a_browser(browser, small_store, tmp_path, width):
+    """A fiche as a reader opens it: WCAG 2.1 A and AA (axe-core), its style sheet and the index
+    page found, nothing asked outside the reports folder."""
+    from analysis.fiches import batch
+    from tests.build.browsing import Visit
+
+    year_dir = tmp_path / "2018"
+    done = batch.build_some(small_store, 2018, year_dir, ["0118363F"])
+    (year_dir / "index.html").write_text("<!DOCTYPE html><title>index</title>", encoding="utf-8")
+    assert Visit(browser, done.paths[0], width=width).violations() == []
+    visit = Visit(browser, done.paths[0], width=width)
+    assert visit.errors == [] and visit.broken_links() == [] and visit.outside() == []

@@ -110,6 +110,7 @@ def _locked(store, territory, year, fmt, reports: Path, threshold: int, force: b
             if fmt == "pdf":
                 one = fiche(m, uai)
                 paths.append(("pdf", write_pdf([one], listing.fiche_path(year_dir, uai, ".pdf"), one.title)))
+            _refresh_index(year_dir, results, year, threshold)          # the fiche links the index page
         return Done(paths)
     with reports_lock(reports):
         written = batch.build_all(store, year, year_dir, threshold=threshold, force=force, results=results,

@@ -216,8 +216,8 @@ def notes(m: Millesime) -> list[str]:
            .format(nd=Statut.ABSENT.mark, s=SECRET, t=m.threshold),
            f"{QUARTER_HEADING} : parmi les établissements du même type de son département ayant répondu, le quart "
            "où se situe sa valeur (1er quart : les valeurs les plus basses).",
-           "Les parts des territoires sont calculées sur les établissements publics ayant répondu, comme dans le "
-           "rapport ; ETIC est publié par établissement en données ouvertes."]
+           "Les valeurs des territoires sont celles du rapport : calculées sur les établissements du champ de "
+           "chaque question ayant répondu ; ETIC est publié par établissement en données ouvertes."]
     if m.breaks:
         years = sorted(set(m.breaks.values()))
         out.append(f"{rows.BREAK} rupture de comparabilité : la question a changé en {', '.join(map(str, years))} ; "

@@ -52,7 +52,7 @@ def page(f: Fiche, *, index_href: str = "../index.html") -> str:
             f'<tr><th scope="row">{e(line[0])}</th><td class="r">{e(line[1])}</td>'
             + "".join(f"<td>{e(c)}</td>" for c in line[2:]) + "</tr>" for line in lines)
         sections.append(f'<section aria-labelledby="t{n}"><h2 id="t{n}">{e(title)}</h2>'
-                        f'<div class="s" role="region" tabindex="0" aria-labelledby="t{n}"><table>'
+                        f'<div class="s" role="region" tabindex="0" aria-label="Tableau {e(title)}"><table>'
                         f"<caption>{e(f.caption)}</caption><thead><tr>{head}</tr></thead>"
                         f"<tbody>{body}</tbody></table></div></section>")
     notes = "".join(f"<p>{e(note)}</p>" for note in f.notes)
