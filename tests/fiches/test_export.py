@@ -28,3 +28,13 @@ def test_csv_and_workbook(small_millesime, tmp_path):
     assert DEMO_BANNER in notice
     sheet = pd.read_excel(paths["xlsx"], sheet_name="Établissements", dtype=str)
     assert list(sheet["uai"]) == list(csv["uai"])
+
+
+def test_workbook_rewritten_only_when_the_table_changed(small_millesime, tmp_path):
+    paths = export.write(small_millesime, tmp_path)
+    stamp = paths["xlsx"].stat().st_mtime_ns
+    export.write(small_millesime, tmp_path)
+    assert paths["xlsx"].stat().st_mtime_ns == stamp
+    paths["csv"].write_text("autre", encoding="utf-8")          # as if the table had changed
+    export.write(small_millesime, tmp_path)
+    assert paths["xlsx"].stat().st_mtime_ns == stamp              # same table again: same CSV digest

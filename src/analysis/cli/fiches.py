@@ -116,15 +116,17 @@ def _locked(store, territory, year, fmt, reports: Path, threshold: int, force: b
         written = batch.build_all(store, year, year_dir, threshold=threshold, force=force, results=results,
                                   say=lambda text: console.print(escape(text), highlight=False, soft_wrap=True))
         paths = [("fiches", written.folder)]
-        if not written.skipped or not listing.export_path(year_dir, year).exists():
-            m = prepare(store, year, threshold, results)
+        exports = [listing.export_path(year_dir, year, suffix) for suffix in (".csv", ".xlsx")]
+        if not written.skipped or not all(p.exists() for p in exports) or fmt == "pdf":
+            m = written.millesime or prepare(store, year, threshold, results)
             for name, path in export.write(m, year_dir).items():
                 paths.append((name, path))
-            if fmt == "pdf":
+            if fmt == "pdf":                      # a PDF older than its page (or missing) only
                 for uai in m.uais:
-                    target = listing.fiche_path(year_dir, uai, ".pdf")
-                    one = fiche(m, uai)
-                    write_pdf([one], target, one.title)
+                    page, target = listing.fiche_path(year_dir, uai), listing.fiche_path(year_dir, uai, ".pdf")
+                    if not target.exists() or target.stat().st_mtime_ns < page.stat().st_mtime_ns:
+                        one = fiche(m, uai)
+                        write_pdf([one], target, one.title)
         _refresh_index(year_dir, results, year, threshold)
     state = "à jour" if written.skipped else f"{written.written} écrites, {written.unchanged} inchangées"
     return Done(paths, f"fiches {year} : {written.total} établissements ({state})")

@@ -35,6 +35,7 @@ class Written:
     unchanged: int = 0
     skipped: bool = False
     paths: tuple[Path, ...] = ()
+    millesime: Millesime | None = None          # what the fiches read, when computed by the run
 
 
 def key(store, year: int, threshold: int) -> str:
@@ -112,6 +113,7 @@ def build_all(store, year: int, year_dir: Path, *, threshold: int = SECRET_THRES
     from analysis.core.atomic import write_text
 
     write_text(folder / KEY_FILE, json.dumps({"key": wanted, "uais": m.uais}))
+    done.millesime = m
     return done
 
 

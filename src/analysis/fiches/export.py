@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.core.atomic import replacing
+from analysis.core.atomic import replacing, write_text
+from analysis.core.digests import file_sha256
 from analysis.core.publication import DEMO_BANNER, TITLE
 from analysis.fiches import listing, rows
 from analysis.fiches.fiche import Millesime, notes
@@ -45,19 +46,44 @@ def definitions(m: Millesime) -> pd.DataFrame:
 
 
 def write(m: Millesime, year_dir: Path, *, xlsx: bool = True) -> dict[str, Path]:
-    """Write the CSV (and the workbook) of the millésime; each file is replaced whole."""
+    """Write the CSV (and the workbook) of the millésime; each file is replaced whole. The workbook
+    takes a minute at national scale: it is rewritten only when the CSV changed (its sha256 is kept
+    in ``.etablissements-<year>.xlsx.sha256``)."""
     table = frame(m)
     paths = {"csv": listing.export_path(year_dir, m.year, ".csv")}
     with replacing(paths["csv"]) as tmp:
         table.to_csv(tmp, index=False, encoding="utf-8")
     if xlsx:
-        paths["xlsx"] = listing.export_path(year_dir, m.year, ".xlsx")
-        with replacing(paths["xlsx"]) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            notice = [[f"{TITLE} — réponses par établissement, millésime {m.year}"],
-                      [DEMO_BANNER if m.demo else "Données ouvertes officielles (ETIC est publié par établissement)"],
-                      *[[note] for note in notes(m) if note != DEMO_BANNER]]
-            pd.DataFrame(notice).to_excel(writer, sheet_name="Lisez-moi", index=False, header=False)
-            definitions(m).to_excel(writer, sheet_name="Définitions", index=False)
-            table.to_excel(writer, sheet_name="Établissements", index=False)
-            writer.sheets["Établissements"].freeze_panes = "C2"
+        paths["xlsx"] = target = listing.export_path(year_dir, m.year, ".xlsx")
+        stamp = target.with_name(f".{target.name}.sha256")
+        digest = file_sha256(paths["csv"])
+        if not target.exists() or not stamp.exists() or stamp.read_text(encoding="utf-8").strip() != digest:
+            with replacing(target) as tmp:
+                _workbook(m, table, tmp)
+            write_text(stamp, digest)
     return paths
+
+
+def _workbook(m: Millesime, table: pd.DataFrame, path: Path) -> None:
+    """The workbook, written row by row (openpyxl's write-only mode: a national table in a minute)."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    notice = book.create_sheet("Lisez-moi")
+    notice.append([f"{TITLE} — réponses par établissement, millésime {m.year}"])
+    notice.append([DEMO_BANNER if m.demo else "Données ouvertes officielles (ETIC est publié par établissement)"])
+    for note in notes(m):
+        if note != DEMO_BANNER:
+            notice.append([note])
+    _sheet(book.create_sheet("Définitions"), definitions(m))
+    sheet = book.create_sheet("Établissements")
+    sheet.freeze_panes = "C2"
+    _sheet(sheet, table)
+    book.save(path)
+
+
+def _sheet(sheet, table: pd.DataFrame) -> None:
+    sheet.append([str(c) for c in table.columns])
+    columns = [table[c].astype(object).where(table[c].notna(), None).to_numpy() for c in table.columns]
+    for row in zip(*columns):
+        sheet.append(row)
