@@ -48,3 +48,10 @@ def test_territory_edition_and_its_bundle(small_store, tmp_path, capsys):
     bundle = tmp_path.resolve() / "2018" / "etablissements" / "fiches-departement-48.pdf"
     assert f"pdf: {bundle}" in result.out.splitlines()
     assert bundle.read_bytes().startswith(b"%PDF")
+
+
+def test_dry_run_writes_nothing(small_store, tmp_path, capsys):
+    result = run_cli(capsys, "build", "--all", "--fiches", "--dry-run", "-o", tmp_path, "--data-dir",
+                     small_store.data_dir)
+    assert result.code == 0 and "jamais construites" in result.err
+    assert not (tmp_path / "2018" / "etablissements").exists()

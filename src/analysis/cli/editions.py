@@ -163,7 +163,7 @@ def build_cmd(territory: Territory = None,
     if fiche_commands.names_etablissement(territory) or (fiche_format and all_):
         raise typer.Exit(fiche_commands.build_fiches(
             territory, year, fiche_format or "html", output=output, threshold=threshold, data_dir=data_dir,
-            force=force, all_=all_, level=level, within=within))
+            force=force, all_=all_, level=level, within=within, dry_run=dry_run))
 
     fmts, output, choice = check_options(formats=formats, threshold=threshold, output=output, jobs=jobs,
                                          renderer=renderer)
@@ -182,7 +182,7 @@ def build_cmd(territory: Territory = None,
                 report = batch.build_all(year, options, levels=level, within=within, observer=observer)
             else:
                 report = batch.build(request.territory.id, year, options, observer=observer)
-                if fiche_format:
+                if fiche_format and not dry_run:
                     written_fiches = fiche_commands.territory_fiches(
                         request.territory, year, fiche_format, year_dir=options.reports_dir() / str(year),
                         threshold=threshold, data_dir=data_dir, results=request.results)

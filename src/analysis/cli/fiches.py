@@ -68,7 +68,7 @@ def show(done: Done) -> None:
 
 
 def build_fiches(territory: str | None, year: int, fmt: str, *, output: Path, threshold: int, data_dir,
-                 force: bool, all_: bool, level, within) -> int:
+                 force: bool, all_: bool, level, within, dry_run: bool = False) -> int:
     """``build etablissement:UAI`` or ``build --all --fiches``; returns the exit status."""
     from analysis.cli.tables import check_threshold
 
@@ -83,7 +83,8 @@ def build_fiches(territory: str | None, year: int, fmt: str, *, output: Path, th
     reports = checks.output_folder(Path(output).expanduser(), "-o").resolve()
     store = open_store(data_dir)
     with data_lock(store.data_dir, "shared"):
-        done = _locked(store, territory, year, fmt, reports, threshold, force)
+        done = _planned(store, year, reports, threshold, force) if dry_run and not territory else \
+            _locked(store, territory, year, fmt, reports, threshold, force)
     show(done)
     return 0
 
@@ -130,6 +131,24 @@ def _locked(store, territory, year, fmt, reports: Path, threshold: int, force: b
         _refresh_index(year_dir, results, year, threshold)
     state = "à jour" if written.skipped else f"{written.written} écrites, {written.unchanged} inchangées"
     return Done(paths, f"fiches {year} : {written.total} établissements ({state})")
+
+
+def _planned(store, year: int, reports: Path, threshold: int, force: bool) -> Done:
+    """``build --all --fiches --dry-run``: whether the fiches would be written, and why."""
+    from analysis.fiches import batch, listing
+    from analysis.harmonise.millesimes import check_millesime
+
+    check_millesime(store, year)
+    folder = reports / str(year) / listing.FOLDER
+    if force:
+        why = "--force"
+    elif not (folder / batch.KEY_FILE).exists():
+        why = "jamais construites"
+    elif batch.up_to_date(store, year, reports / str(year), threshold):
+        why = "à jour : rien à faire"
+    else:
+        why = "modifiées : données, code, périmètres ou seuil, ou fiches absentes"
+    return Done([], f"fiches {year} : {why} (--dry-run : rien n'est écrit)")
 
 
 def _refresh_index(year_dir: Path, results, year: int, threshold: int) -> None:

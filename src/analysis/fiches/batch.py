@@ -95,17 +95,25 @@ def write_fiches(m: Millesime, year_dir: Path, uais: Iterable[str] | None = None
     return done
 
 
+def up_to_date(store, year: int, year_dir: Path, threshold: int = SECRET_THRESHOLD, wanted: str | None = None) -> bool:
+    """The fiches of ``year_dir`` were built from the same inputs and are all there."""
+    folder = Path(year_dir) / listing.FOLDER
+    kept = _read_key(folder)
+    if kept.get("key") != (wanted or key(store, year, threshold)):
+        return False
+    expected = set(kept.get("uais", []))
+    return bool(expected) and expected <= listing.present(year_dir) and (folder / html.CSS_NAME).exists()
+
+
 def build_all(store, year: int, year_dir: Path, *, threshold: int = SECRET_THRESHOLD, force: bool = False,
               results=None, say: Callable[[str], None] | None = None) -> Written:
     """Every HTML fiche of ``year`` in ``year_dir/etablissements/``; nothing to do when the key of
     the last run is the same and every fiche is there (``force``: write them all again)."""
     folder = Path(year_dir) / listing.FOLDER
     wanted = key(store, year, threshold)
-    kept = _read_key(folder)
-    if not force and kept.get("key") == wanted:
-        expected = set(kept.get("uais", []))
-        if expected and expected <= listing.present(year_dir) and (folder / html.CSS_NAME).exists():
-            return Written(folder, total=len(expected), unchanged=len(expected), skipped=True)
+    if not force and up_to_date(store, year, year_dir, threshold, wanted):
+        count = len(_read_key(folder).get("uais", []))
+        return Written(folder, total=count, unchanged=count, skipped=True)
     if say:
         say(f"fiches {year} : calcul des réponses et des valeurs des territoires…")
     m = prepare(store, year, threshold, results)
