@@ -122,13 +122,13 @@ def _locked(store, territory, year, fmt, reports: Path, threshold: int, force: b
             m = written.millesime or prepare(store, year, threshold, results)
             for name, path in export.write(m, year_dir).items():
                 paths.append((name, path))
+            _refresh_index(year_dir, results, year, threshold)          # it links the export
             if fmt == "pdf":                      # a PDF older than its page (or missing) only
                 for uai in m.uais:
                     page, target = listing.fiche_path(year_dir, uai), listing.fiche_path(year_dir, uai, ".pdf")
                     if not target.exists() or target.stat().st_mtime_ns < page.stat().st_mtime_ns:
                         one = fiche(m, uai)
                         write_pdf([one], target, one.title)
-        _refresh_index(year_dir, results, year, threshold)
     state = "à jour" if written.skipped else f"{written.written} écrites, {written.unchanged} inchangées"
     return Done(paths, f"fiches {year} : {written.total} établissements ({state})")
 
