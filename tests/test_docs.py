@@ -267,15 +267,17 @@ def commands_cited() -> list[tuple[str, list[str]]]:
 
 def command_problems(examples: list[tuple[str, list[str]]]) -> list[str]:
     """Parse each example with the command line's own parser (nothing is run). Typer vendors its
-    click: commands and errors are recognised by what they have, not by their class."""
+    click: commands and errors are recognised by what they have, not by their class. The words
+    go through what ``main`` does to them first (``--fiches`` alone is ``--fiches html``)."""
     import typer
 
+    from analysis.cli.fiches import with_default_format
     from analysis.cli.main import app
 
     root = typer.main.get_command(app)
     wrong = []
     for where, words in examples:
-        command, path, args = root, [PROGRAM], list(words)
+        command, path, args = root, [PROGRAM], with_default_format(list(words))
         while hasattr(command, "commands") and args and args[0] in command.commands:
             path.append(args[0])
             command = command.commands[args.pop(0)]

@@ -216,6 +216,24 @@ def _territory_without_level(tmp, rows, demo):
     return ["build", "toulouse", "--data-dir", demo], ["vouliez-vous dire academie:toulouse ? Liste"]
 
 
+def _uai_wrong_check_letter(tmp, rows, demo):
+    return ["build", "etablissement:0118363X", "--data-dir", demo], \
+        ["la lettre de contrôle de 0118363 est F, pas X", "vouliez-vous dire etablissement:0118363F"]
+
+
+def _uai_of_nobody(tmp, rows, demo):
+    return ["build", "etablissement:0000000X", "--data-dir", demo], ["etablissement:0000000X", "0000000A"]
+
+
+def _uai_not_in_the_annuaire(tmp, rows, demo):
+    return ["build", "etablissement:0310001H", "--data-dir", demo], \
+        ["aucun établissement de ce code", "vouliez-vous dire etablissement:0"]
+
+
+def _fiches_format(tmp, rows, demo):
+    return ["build", "--all", "--fiches", "docx", "--data-dir", demo], ["--fiches docx", "html ou en pdf"]
+
+
 def _status_of_a_missing_folder(tmp, rows, demo):
     folder = tmp / "nulle-part"
     return ["data", "status", "--data-dir", folder], [f"--data-dir {folder} : ce dossier n'existe pas"]
@@ -230,7 +248,8 @@ MISTAKES = [_import_missing_path, _import_unknown_file, _import_truncated_file, 
             _source_without_url, _url_for_several_sources, _url_not_http, _url_refused,
             _demo_implausible_year, _unknown_level, _unknown_level_of_a_batch, _two_digit_year,
             _two_digit_year_of_indicators, _build_without_territory, _territory_and_all, _departement_20,
-            _territory_without_level, _status_of_a_missing_folder]
+            _territory_without_level, _uai_wrong_check_letter, _uai_of_nobody, _uai_not_in_the_annuaire,
+            _fiches_format, _status_of_a_missing_folder]
 
 
 @pytest.mark.parametrize("mistake", MISTAKES, ids=lambda f: f.__name__.strip("_"))

@@ -27,6 +27,7 @@ from analysis.core.formatting import fmt_value, plural
 from analysis.core.publication import DEMO_WARNING, TITLE
 from analysis.core.statuts import SECRET_THRESHOLD, Extent, Statut
 from analysis.core.vocabulary import LEVEL_TITLES
+from analysis.fiches import listing
 from analysis.indicators import index_figures
 from analysis.report.tables import PARTIAL_MARK, PARTIAL_NOTE
 
@@ -130,7 +131,9 @@ def marks_note(threshold: int = SECRET_THRESHOLD) -> str:
 
 
 def render_index(editions: list[dict], results: pd.DataFrame, year: int, *, demo: bool,
-                 xlsx: bool = True, threshold: int = SECRET_THRESHOLD) -> str:
+                 xlsx: bool = True, threshold: int = SECRET_THRESHOLD, per_etablissement: list[str] = ()) -> str:
+    """The index page; ``per_etablissement``: the files of the export « par établissement » present
+    (names relative to the page), linked in the footer."""
     e = html.escape
     sections, partial = [], False
     for level, title in LEVEL_TITLES.items():
@@ -164,6 +167,10 @@ def render_index(editions: list[dict], results: pd.DataFrame, year: int, *, demo
             f"<tbody>{''.join(lines)}</tbody></table></div></section>")
     banner = f'<div class="demo" role="alert">{e(DEMO_WARNING)}</div>' if demo else ""
     xlsx_link = f', <a href="indicateurs-{year}.xlsx">indicateurs-{year}.xlsx</a>' if xlsx else ""
+    etablissements = ""
+    if per_etablissement:
+        listed = ", ".join(f'<a href="{e(name)}">{e(name)}</a>' for name in per_etablissement)
+        etablissements = f" Réponses et indicateurs par établissement (export « par établissement ») : {listed}."
     total = len(editions)
     counted = f"{total} {plural(total, 'édition', 'éditions', with_number=False)}"
     partial_note = f" {e(PARTIAL_NOTE)}" if partial else ""
@@ -183,7 +190,8 @@ def render_index(editions: list[dict], results: pd.DataFrame, year: int, *, demo
 {body}
 <footer>Chiffres clés : valeur du millésime {year} ; sous la valeur, part des établissements n'ayant
 pas répondu (n.c.). {e(marks_note(threshold))}{partial_note} Tous les
-indicateurs de tous les territoires : <a href="indicateurs-{year}.csv">indicateurs-{year}.csv</a>{xlsx_link}.</footer>
+indicateurs de tous les territoires : <a href="indicateurs-{year}.csv">indicateurs-{year}.csv</a>{xlsx_link}.
+{etablissements}</footer>
 </main><script>{JS}</script></body></html>
 """
 
@@ -211,7 +219,9 @@ def write_all(year_dir: Path, results: pd.DataFrame, year: int, *, xlsx: bool = 
             write_text(stamp, digest)
         paths["xlsx"] = target
     # A single build leaves the workbook to `build --all` (seconds of work): linked when there.
+    exports = [listing.export_path(year_dir, year, suffix) for suffix in (".csv", ".xlsx")]
     page = render_index(built_editions(year_dir), results, year, demo=demo,
-                        xlsx=(year_dir / f"indicateurs-{year}.xlsx").exists(), threshold=threshold)
+                        xlsx=(year_dir / f"indicateurs-{year}.xlsx").exists(), threshold=threshold,
+                        per_etablissement=[p.name for p in exports if p.exists()])
     paths["index"] = write_text(year_dir / "index.html", page)
     return paths

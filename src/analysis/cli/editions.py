@@ -115,6 +115,10 @@ Renderer = Annotated[str | None, typer.Option(
 Levels = Annotated[list[str] | None, typer.Option(
     "--level", help="Avec --all : france, region, academie, departement, perimetre (option répétée ou "
                     "valeurs séparées par des virgules).")]
+Fiches = Annotated[str | None, typer.Option(
+    "--fiches", help="Les fiches établissement : html (par défaut) ou pdf. Avec --all : toutes les fiches du "
+                     "millésime ; avec un territoire : son édition et ses fiches (pdf : en un seul fichier).",
+    show_default=False)]
 Within = Annotated[str | None, typer.Option(
     "--within", help="Avec --all : seulement les territoires à l'intérieur de celui-ci, par exemple region:76.")]
 
@@ -146,16 +150,26 @@ def build_cmd(territory: Territory = None,
               fresh_kernels: _flag("--fresh-kernels", "Un nouveau noyau par chapitre, pas un par "
                                                       "processus.") = False,
               dry_run: _flag("--dry-run", "Dire ce qui serait exécuté ou remis en page, et pourquoi, sans "
-                                          "rien construire.") = False):
+                                          "rien construire.") = False,
+              fiches: Fiches = None):
     """Build one edition (execute the chapter notebooks, render HTML and PDF), or with --all every
-    edition; an edition whose inputs did not change is skipped (its manifest says why)."""
+    edition; an edition whose inputs did not change is skipped (its manifest says why). With
+    ``etablissement:UAI`` or ``--fiches``: the fiches établissement (:mod:`analysis.cli.fiches`)."""
     from analysis.build import batch
     from analysis.build.options import BuildOptions
+    from analysis.cli import fiches as fiche_commands
+
+    fiche_format = fiche_commands.check_format(fiches)
+    if fiche_commands.names_etablissement(territory) or (fiche_format and all_):
+        raise typer.Exit(fiche_commands.build_fiches(
+            territory, year, fiche_format or "html", output=output, threshold=threshold, data_dir=data_dir,
+            force=force, all_=all_, level=level, within=within, dry_run=dry_run))
 
     fmts, output, choice = check_options(formats=formats, threshold=threshold, output=output, jobs=jobs,
                                          renderer=renderer)
     options = BuildOptions(formats=fmts, out_dir=output, data_dir=data_dir, threshold=threshold, force=force,
                            jobs=jobs, reuse_kernel=not fresh_kernels, dry_run=dry_run, renderer=choice)
+    written_fiches = None
     # One state of the data from the first check to the last chapter; one build per reports folder
     # (taken once the request is checked: a refused one creates nothing).
     with data_lock(open_store(data_dir).data_dir, "shared"):
@@ -168,7 +182,13 @@ def build_cmd(territory: Territory = None,
                 report = batch.build_all(year, options, levels=level, within=within, observer=observer)
             else:
                 report = batch.build(request.territory.id, year, options, observer=observer)
+                if fiche_format and not dry_run:
+                    written_fiches = fiche_commands.territory_fiches(
+                        request.territory, year, fiche_format, year_dir=options.reports_dir() / str(year),
+                        threshold=threshold, data_dir=data_dir, results=request.results)
     code = show_report(report, single=not request.batch)
+    if written_fiches:
+        fiche_commands.show(written_fiches)
     warning = extent.partial_warning(request.results, [o.territory for o in report.outcomes], year,
                                        batch=request.batch)
     if warning:
@@ -207,4 +227,4 @@ def quickstart_cmd(year: Year = 2018, output: Output = Path("reports")):
     activate(data_dir, explicit=False)                # the notebooks then find the same data
     build_cmd("france", year=year, formats="html,pdf", output=out_dir, threshold=SECRET_THRESHOLD, data_dir=data_dir,
               renderer=None, all_=False, level=None, within=None, force=False, jobs=None,
-              fresh_kernels=False, dry_run=False)
+              fresh_kernels=False, dry_run=False, fiches=None)

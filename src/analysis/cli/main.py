@@ -46,8 +46,10 @@ def main() -> None:
 
 
 def _run() -> None:
+    from analysis.cli.fiches import with_default_format
+
     try:
-        app()
+        app(args=with_default_format(sys.argv[1:]))
     except AnalysisError as exc:
         _error(exc)
     except KeyboardInterrupt:

@@ -19,3 +19,13 @@ def present(year_dir: Path) -> set[str]:
     if not folder.is_dir():
         return set()
     return {path.stem for path in folder.glob("*.html")}
+
+
+def bundle_path(year_dir: Path, slug: str) -> Path:
+    """The PDF of the fiches of a territory (``departement-31``) in ``year_dir``."""
+    return Path(year_dir) / FOLDER / f"fiches-{slug}.pdf"
+
+
+def export_path(year_dir: Path, year: int, suffix: str = ".csv") -> Path:
+    """The export « par établissement » of a millésime (``.csv`` or ``.xlsx``)."""
+    return Path(year_dir) / f"etablissements-{year}{suffix}"
