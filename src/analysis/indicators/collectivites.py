@@ -1,0 +1,78 @@
+"""The indicators of the collectivités and of the territories restricted to their types.
+
+A collectivité (:mod:`analysis.core.collectivites`) is a mask over the harmonised table, as a
+custom perimeter is: its rows are computed by :func:`analysis.indicators.compute.compute` with the
+collectivités as perimeters, on the table restricted to the public établissements of their types.
+The same pass gives every administrative territory restricted to those types
+(``academie:toulouse~college``), the parents a collectivité is compared with. One pass per set of
+types (collèges; lycées; écoles; collèges et lycées; écoles et collèges), for every collectivité
+of ``build --all --level collectivite`` at once; a commune's, on demand.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import pandas as pd
+
+from analysis.core import territories
+from analysis.core.collectivites import LEVEL, Collectivite, commune_departement
+from analysis.core.errors import TerritoryError
+from analysis.indicators.compute import compute
+
+
+def restrict(table: pd.DataFrame, types: tuple[str, ...]) -> pd.DataFrame:
+    """The public établissements of ``types``: the universe of a collectivité's edition."""
+    return table[table["secteur"].eq("public") & table["type"].isin(types)]
+
+
+def compute_collectivites(table: pd.DataFrame, items: list[Collectivite], *, year: int, threshold: int,
+                          levels=territories.LEVELS) -> pd.DataFrame:
+    """The rows of the collectivités ``items`` (``collectivite:<code>``) and of every territory of
+    ``levels`` restricted to their types (``<id>~<types>``), types outside the universe left out.
+    Each collectivité appears once, whatever the order or repetitions of ``items``."""
+    by_types: dict[tuple[str, ...], dict[str, Collectivite]] = {}
+    for item in items:
+        by_types.setdefault(item.types, {})[item.code] = item
+    frames = []
+    for types, members in by_types.items():
+        rows = compute(restrict(table, types), year=year, threshold=threshold, levels=levels,
+                       perimeters=list(members.values()))
+        rows = rows[rows["type"].isin(types + ("ensemble", "tous"))].copy()
+        mine = rows["niveau"].eq(territories.PERIMETRE)
+        suffix = territories.RESTRICT + "+".join(types)
+        rows.loc[mine, "territoire"] = LEVEL + ":" + rows.loc[mine, "code"]
+        rows.loc[mine, "niveau"] = LEVEL
+        rows.loc[~mine, "territoire"] = rows.loc[~mine, "territoire"] + suffix
+        frames.append(rows)
+    if not frames:
+        return pd.DataFrame()
+    return pd.concat(frames, ignore_index=True)
+
+
+def commune(table: pd.DataFrame, territory: territories.Territory) -> Collectivite:
+    """The collectivité of a commune edition, named from the annuaire; a code the annuaire does not
+    have is an error suggesting the communes of close code or name."""
+    code = territory.code.partition(":")[2]
+    found = territories.collectivity("commune", code, territory.vintage)
+    codes = table["commune_code"].astype("object")
+    rows = table[codes.isin(found.communes)]
+    if rows.empty:
+        raise TerritoryError(_unknown_commune(table, code))
+    names = rows["commune"].dropna()
+    name = str(names.mode().iloc[0]) if len(names) else code
+    return territories.collectivity("commune", code, territory.vintage, nom=name)
+
+
+def _unknown_commune(table: pd.DataFrame, code: str) -> str:
+    known = table[["commune_code", "commune"]].dropna().drop_duplicates("commune_code")
+    known = known.astype(str)
+    near = known[known["commune_code"].str.startswith(commune_departement(code))]
+    close = difflib.get_close_matches(code, list(near["commune_code"]) or list(known["commune_code"]), n=5,
+                                      cutoff=0.6)
+    named = dict(zip(known["commune_code"], known["commune"]))
+    asked = (f"vouliez-vous dire {', '.join(f'collectivite:commune:{c} ({named[c]})' for c in close)} ? "
+             if close else "")
+    return (f"collectivite:commune:{code} : aucune école, aucun collège ni lycée de l'annuaire n'est dans une commune "
+            f"de code {code} (code INSEE de la commune, pas son code postal).\n"
+            f"  → {asked}Le code d'une commune est sur https://www.insee.fr (code officiel géographique).")
