@@ -79,7 +79,11 @@ def parse_levels(levels: Iterable[str] | None) -> tuple[str, ...]:
         for part in str(value).split(","):
             if part.strip():
                 wanted.add(territories.parse_level(part.strip()))
-    return tuple(level for level in territories.LEVELS + (territories.PERIMETRE,) if level in wanted)
+    return tuple(level for level in territories.LEVELS + OUTSIDE if level in wanted)
+
+
+#: The levels outside the administrative hierarchy: built by ``--all`` only when asked.
+OUTSIDE = (territories.PERIMETRE, territories.COLLECTIVITE)
 
 
 def select_editions(year: int, levels: Iterable[str] | None = None,
@@ -92,17 +96,22 @@ def select_editions(year: int, levels: Iterable[str] | None = None,
     chosen = parse_levels(levels)
     perimeters = territories.list_territories(territories.PERIMETRE, vintage) \
         if territories.PERIMETRE in chosen else []
+    collectivites = territories.list_territories(territories.COLLECTIVITE, vintage) \
+        if territories.COLLECTIVITE in chosen else []
     if within is None:
-        return [t for level in chosen if level != territories.PERIMETRE
-                for t in territories.list_territories(level, vintage)] + perimeters
+        return [t for level in chosen if level not in OUTSIDE
+                for t in territories.list_territories(level, vintage)] + perimeters + collectivites
     outer = territories.parse_territory(within, vintage)
     selected = [outer] if outer.level in chosen else []
     depth = territories.LEVELS.index(outer.level)
     for level in chosen:
-        if level != territories.PERIMETRE and territories.LEVELS.index(level) > depth:
+        if level not in OUTSIDE and territories.LEVELS.index(level) > depth:
             selected += territories.children(outer, level)
-    # custom perimeters inside ``within``: those it encloses (through their declared parent)
-    return selected + [p for p in perimeters if outer in territories.parents(p)]
+    # custom perimeters inside ``within``: those it encloses (through their declared parent);
+    # collectivités: those whose départements it holds
+    inside = set(territories.departement_codes(outer))
+    return (selected + [p for p in perimeters if outer in territories.parents(p)]
+            + [c for c in collectivites if set(territories.departement_codes(c)) <= inside])
 
 
 def build(spec: str, year: int, options: BuildOptions, *, observer: BuildObserver | None = None) -> BatchReport:
@@ -207,7 +216,8 @@ def _build_locked(selected: list[territories.Territory], year: int, options: Bui
     snapshot = data_snapshot(store)
     observer.say(f"indicateurs {year} (tous territoires)")
     with _timed(report, "indicateurs"):
-        results = indicators.load(store, year, threshold=options.threshold)
+        results = indicators.load(store, year, threshold=options.threshold, also=selected)
+    selected = [indicators.named(t, results) for t in selected]         # a commune: its name
     with _timed(report, "cles"):
         run = _prepare(year, options, renderer, store, results)
         run.snapshot = snapshot

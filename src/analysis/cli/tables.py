@@ -88,7 +88,7 @@ def indicators_cmd(territory: Territory, year: Year = 2018,
     t = territories.parse_territory(territory, territories.vintage_for_year(year))
     with data_lock(store.data_dir, "shared"):       # one state of the data, never half an import
         check_millesime(store, year)
-        results = indicators.load(store, year, threshold=threshold)
+        results = indicators.load(store, year, threshold=threshold, also=[t])
     rows = export.select(results, t, level_below=level_below)
     export.write(rows, output, fmt, threshold=threshold)
     if output is None:

@@ -12,6 +12,7 @@ of ``build --all --level collectivite`` at once; a commune's, on demand.
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 
 import pandas as pd
 
@@ -76,3 +77,12 @@ def _unknown_commune(table: pd.DataFrame, code: str) -> str:
     return (f"collectivite:commune:{code} : aucune école, aucun collège ni lycée de l'annuaire n'est dans une commune "
             f"de code {code} (code INSEE de la commune, pas son code postal).\n"
             f"  → {asked}Le code d'une commune est sur https://www.insee.fr (code officiel géographique).")
+
+
+def named(territory: territories.Territory, results: pd.DataFrame) -> territories.Territory:
+    """A commune's territory with the name its rows carry (« Commune de Toulouse »), which parsing
+    its code cannot know; any other territory as it is."""
+    if territory.level != LEVEL or not territory.code.startswith("commune:"):
+        return territory
+    rows = results.loc[results["territoire"] == territory.id, "nom"]
+    return replace(territory, nom=str(rows.iloc[0])) if len(rows) else territory

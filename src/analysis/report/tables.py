@@ -91,7 +91,7 @@ def territories_table(ch: Chapter) -> pd.DataFrame:
     """The territories of the edition with their hierarchy (région > académie > département)."""
     h = territories.hierarchy(ch.vintage)
     h = h[h["statut"] == "departement"]
-    if ch.is_perimeter:
+    if ch.is_perimeter or ch.is_collectivity:
         h = h[h["departement"].isin(territories.departement_codes(ch.territory))]
     elif ch.territory.level != "france":
         h = h[h[ch.territory.level] == ch.territory.code]

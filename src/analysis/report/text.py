@@ -121,6 +121,17 @@ def question_change(ind: str) -> str:
 
 
 # ------------------------------------------------------------------ paragraphs of the edition
+def collectivity_note(ch: Chapter) -> str:
+    """What a collectivité's edition covers, and what it is compared with (French Markdown)."""
+    found = ch.collectivity
+    text = (f"Édition de collectivité{UNIT_SEP}: {markdown_text(found.nom)}, ses {found.subject} seulement "
+            "(les établissements dont elle a la charge).")
+    if ch.compared_parents:
+        text += (f" Ses chiffres sont comparés à ceux des {found.subject} "
+                 f"{narrative.join([of_territory(p.label, p.level) for p in ch.compared_parents])}.")
+    return text + (f" {markdown_text(found.note)}" if found.note else "")
+
+
 def notes(ch: Chapter) -> list[str]:
     """Warnings about the data of this edition (demo, coverage), French Markdown."""
     out = []
@@ -134,6 +145,8 @@ def notes(ch: Chapter) -> list[str]:
         listed = f", liste lue dans le fichier « {markdown_text(found.read_from.name)} »" if found.read_from else ""
         out.append(f"Périmètre sur mesure ({members}{listed})"
                    + (f"{UNIT_SEP}: {markdown_text(found.source.rstrip('.'))}." if found.source else "."))
+    if ch.is_collectivity:
+        out.append(collectivity_note(ch))
     mine, total = ch.covered(), ch.departements()
     if not mine:
         out.append(f"Aucune donnée pour {ch.label} dans le dossier de données{UNIT_SEP}: "
