@@ -25,7 +25,7 @@ def test_every_type_has_a_label_and_the_base_types_a_noun():
 
 
 def test_levels_follow_the_territories_reference():
-    assert list(vocabulary.LEVEL_TITLES) == list(territories.LEVELS) + [territories.PERIMETRE]
+    assert list(vocabulary.LEVEL_TITLES) == list(territories.LEVELS) + [territories.PERIMETRE, territories.COLLECTIVITE]
     assert set(vocabulary.LEVEL_NOUNS) == set(territories.LEVELS) - {"france"} | {territories.PERIMETRE}
     assert vocabulary.LEVEL_TITLES[territories.PERIMETRE] == "Périmètres"
     assert vocabulary.LEVEL_TITLES["region"] == "Régions académiques"

@@ -30,7 +30,8 @@ def restrict(table: pd.DataFrame, types: tuple[str, ...]) -> pd.DataFrame:
 def compute_collectivites(table: pd.DataFrame, items: list[Collectivite], *, year: int, threshold: int,
                           levels=territories.LEVELS) -> pd.DataFrame:
     """The rows of the collectivités ``items`` (``collectivite:<code>``) and of every territory of
-    ``levels`` restricted to their types (``<id>~<types>``), types outside the universe left out.
+    ``levels`` restricted to their types (``<id>~<types>``, level ``<level>~<types>``), types
+    outside the universe left out.
     Each collectivité appears once, whatever the order or repetitions of ``items``."""
     by_types: dict[tuple[str, ...], dict[str, Collectivite]] = {}
     for item in items:
@@ -45,6 +46,7 @@ def compute_collectivites(table: pd.DataFrame, items: list[Collectivite], *, yea
         rows.loc[mine, "territoire"] = LEVEL + ":" + rows.loc[mine, "code"]
         rows.loc[mine, "niveau"] = LEVEL
         rows.loc[~mine, "territoire"] = rows.loc[~mine, "territoire"] + suffix
+        rows.loc[~mine, "niveau"] = rows.loc[~mine, "niveau"] + suffix      # not read as the level's own rows
         frames.append(rows)
     if not frames:
         return pd.DataFrame()
