@@ -141,8 +141,21 @@ class ChapterContext:
 
     @property
     def key_figure_specs(self) -> tuple[tuple[str, str], ...]:
-        """(indicator, type) of the key figures, as declared in ``indicators.yml``."""
-        return indicators.key_figures()
+        """(indicator, type) of the key figures, as declared in ``indicators.yml``; a collectivité's,
+        of its types only."""
+        return tuple((i, t) for i, t in indicators.key_figures() if self.in_universe(t) and self._about_universe(i))
+
+    def _about_universe(self, ind: str) -> bool:
+        """Whether an indicator is about some type of the edition: one published for lycées only
+        (« lycées engagés dans ProFan ») is not about a collectivité of collèges."""
+        cat = indicators.catalogue().get(ind)
+        named = [t for t in (cat.types if cat else ()) if t not in ("ensemble", "tous")]
+        return not self.territory.types or not named or any(t in self.territory.types for t in named)
+
+    def in_universe(self, type_: str) -> bool:
+        """Whether the edition can have établissements of ``type_``: every type but for a
+        collectivité, which has its own types (and their ensemble)."""
+        return not self.territory.types or type_ in self.territory.types + ("ensemble", "tous")
 
     @property
     def is_perimeter(self) -> bool:

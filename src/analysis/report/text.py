@@ -142,7 +142,8 @@ def collectivity_method(ch: Chapter) -> list[str]:
 
     found = ch.collectivity
     out = [f"Cette édition est celle d'une collectivité territoriale{UNIT_SEP}: elle ne porte que sur les "
-           f"établissements dont {markdown_text(found.nom)} a la charge, ses {found.subject}. Les "
+           f"établissements dont {the_territory(markdown_text(found.nom), 'collectivite')} a la charge, "
+           f"ses {found.subject}. Les "
            "établissements privés et ceux des autres types n'y figurent pas, ni dans ses chiffres ni dans "
            "ceux des territoires auxquels elle est comparée, qui portent sur les mêmes types "
            "d'établissements publics. Un département a les collèges publics, une région les lycées publics, "
