@@ -80,7 +80,8 @@ def test_a_commune_is_computed_on_demand_and_named_from_the_annuaire(small_store
     rows = found[found["territoire"] == spec]
     assert len(rows) and set(rows["nom"]) == {"Commune de Fontbourg"}
     assert not found.duplicated(["territoire", "indicateur", "type"]).any()
-    assert rows.loc[(rows["indicateur"] == "perimetre.etablissements") & (rows["type"] == "ecole"), "valeur"].iloc[0] == 1
+    ecoles = rows[(rows["indicateur"] == "perimetre.etablissements") & (rows["type"] == "ecole")]
+    assert ecoles["valeur"].iloc[0] == 1
     named = indicators.named(territories.parse_territory(spec), found)
     assert named.label == "Commune de Fontbourg"
     # Paris as a commune is the Ville de Paris, not a second set of rows

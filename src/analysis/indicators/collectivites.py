@@ -12,6 +12,7 @@ of ``build --all --level collectivite`` at once; a commune's, on demand.
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import replace
 
 import pandas as pd
@@ -67,12 +68,19 @@ def commune(table: pd.DataFrame, territory: territories.Territory) -> Collectivi
     return territories.collectivity("commune", code, territory.vintage, nom=name)
 
 
+def _distance(one: str, other: str) -> int:
+    digits = [int("".join(ch for ch in c if ch.isdigit()) or 0) for c in (one, other)]
+    return abs(digits[0] - digits[1])
+
+
 def _unknown_commune(table: pd.DataFrame, code: str) -> str:
     known = table[["commune_code", "commune"]].dropna().drop_duplicates("commune_code")
     known = known.astype(str)
-    near = known[known["commune_code"].str.startswith(commune_departement(code))]
-    close = difflib.get_close_matches(code, list(near["commune_code"]) or list(known["commune_code"]), n=5,
-                                      cutoff=0.6)
+    near = list(known.loc[known["commune_code"].str.startswith(commune_departement(code)), "commune_code"])
+    if near:          # the codes of the same département, the closest first (common start, then distance)
+        close = sorted(near, key=lambda c: (-len(os.path.commonprefix([c, code])), _distance(c, code), c))[:5]
+    else:
+        close = difflib.get_close_matches(code, list(known["commune_code"]), n=5, cutoff=0.6)
     named = dict(zip(known["commune_code"], known["commune"]))
     asked = (f"vouliez-vous dire {', '.join(f'collectivite:commune:{c} ({named[c]})' for c in close)} ? "
              if close else "")
