@@ -69,6 +69,8 @@ def test_the_restricted_parents_are_in_the_table_once(table):
     paris = table[table["territoire"] == "collectivite:paris"]
     assert not paris.duplicated(["indicateur", "type"]).any()
     assert set(paris["type"]) <= {"ecole", "college", "ensemble", "tous"}
+    named = table.loc[table["territoire"] == "academie:montpellier~college", "nom"]
+    assert set(named) == {"Académie de Montpellier (collèges publics)"}
     # the restricted rows are not read as their level's own (niveau departement stays the 101)
     assert not table.loc[table["niveau"] == "departement", "territoire"].str.contains("~").any()
 

@@ -48,6 +48,7 @@ def compute_collectivites(table: pd.DataFrame, items: list[Collectivite], *, yea
         rows.loc[mine, "niveau"] = LEVEL
         rows.loc[~mine, "territoire"] = rows.loc[~mine, "territoire"] + suffix
         rows.loc[~mine, "niveau"] = rows.loc[~mine, "niveau"] + suffix      # not read as the level's own rows
+        rows.loc[~mine, "nom"] = rows.loc[~mine, "nom"] + f" ({next(iter(members.values())).subject})"
         frames.append(rows)
     if not frames:
         return pd.DataFrame()
