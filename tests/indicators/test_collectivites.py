@@ -95,3 +95,18 @@ def test_a_commune_the_annuaire_does_not_have_is_refused_with_suggestions(small_
     with pytest.raises(TerritoryError) as raised:
         indicators.load(small_store, 2018, also=["collectivite:commune:34043"])
     assert "collectivite:commune:34042 (Boisac-en-Bois)" in str(raised.value)
+
+
+def test_a_masked_collectivity_and_a_whole_territory_give_the_same_figures(small_store, table):
+    """The special cases are row masks (as perimeters), the conseils départementaux copies of their
+    restricted département: both ways agree on the same établissements."""
+    from analysis.core.collectivites import Collectivite
+    from analysis.indicators.collectivites import compute_collectivites
+
+    etablissements, _ = load_etablissements(small_store, 2018)
+    masked = Collectivite("essai", "Essai", ("college",), "departement:34", ("34",), special=True)
+    rows = compute_collectivites(etablissements, [masked], year=2018, threshold=5, levels=())
+    mine = _by_key(rows[rows["territoire"] == "collectivite:essai"])
+    whole = _by_key(table[table["territoire"] == "collectivite:departement:34"])
+    _same(mine, whole.loc[mine.index])
+    assert set(whole.index) == set(mine.index)

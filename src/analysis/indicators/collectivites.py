@@ -32,27 +32,55 @@ def compute_collectivites(table: pd.DataFrame, items: list[Collectivite], *, yea
                           levels=territories.LEVELS) -> pd.DataFrame:
     """The rows of the collectivités ``items`` (``collectivite:<code>``) and of every territory of
     ``levels`` restricted to their types (``<id>~<types>``, level ``<level>~<types>``), types
-    outside the universe left out.
-    Each collectivité appears once, whatever the order or repetitions of ``items``."""
+    outside the universe left out. Each collectivité appears once, whatever the order or
+    repetitions of ``items``.
+
+    A conseil départemental or régional has exactly the établissements of its territory restricted
+    to its types: its rows are those of that restricted territory, named after it (no second
+    aggregation); the others (a commune, the special cases) are row masks, as custom perimeters."""
     by_types: dict[tuple[str, ...], dict[str, Collectivite]] = {}
     for item in items:
         by_types.setdefault(item.types, {})[item.code] = item
     frames = []
     for types, members in by_types.items():
-        rows = compute(restrict(table, types), year=year, threshold=threshold, levels=levels,
-                       perimeters=list(members.values()))
+        same = {c.base: c for c in members.values() if _is_whole(c, levels)}
+        masked = [c for c in members.values() if c.base not in same or same[c.base] is not c]
+        rows = compute(restrict(table, types), year=year, threshold=threshold, levels=levels, perimeters=masked)
         rows = rows[rows["type"].isin(types + ("ensemble", "tous"))].copy()
         mine = rows["niveau"].eq(territories.PERIMETRE)
-        suffix = territories.RESTRICT + "+".join(types)
         rows.loc[mine, "territoire"] = LEVEL + ":" + rows.loc[mine, "code"]
         rows.loc[mine, "niveau"] = LEVEL
+        whole = _named_after(rows[rows["territoire"].isin(same)], same)
+        suffix = territories.RESTRICT + "+".join(types)
         rows.loc[~mine, "territoire"] = rows.loc[~mine, "territoire"] + suffix
         rows.loc[~mine, "niveau"] = rows.loc[~mine, "niveau"] + suffix      # not read as the level's own rows
         rows.loc[~mine, "nom"] = rows.loc[~mine, "nom"] + f" ({next(iter(members.values())).subject})"
-        frames.append(rows)
+        frames += [rows, whole]
     if not frames:
         return pd.DataFrame()
     return pd.concat(frames, ignore_index=True)
+
+
+def _is_whole(found: Collectivite, levels) -> bool:
+    """A collectivité whose établissements are all those of its base territory's types."""
+    level = found.base.partition(":")[0]
+    return (not found.special and not found.communes and not found.hors_communes and level in levels
+            and found.code == found.base)
+
+
+def _named_after(rows: pd.DataFrame, same: dict[str, Collectivite]) -> pd.DataFrame:
+    """The rows of base territories as those of the collectivités that have all their
+    établissements (the sub-territories' counts of a région left out, as for a perimeter)."""
+    from analysis.indicators.catalogue import catalogue
+
+    kinds = {i: ind.kind for i, ind in catalogue().items()}
+    out = rows[rows["indicateur"].map(kinds).ne("subterritories")].copy()
+    found = out["territoire"].map(same)
+    out["code"] = [c.code for c in found]
+    out["territoire"] = [c.id for c in found]
+    out["nom"] = [c.nom for c in found]
+    out["niveau"] = LEVEL
+    return out
 
 
 def commune(table: pd.DataFrame, territory: territories.Territory) -> Collectivite:
