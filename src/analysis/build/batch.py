@@ -57,7 +57,7 @@ from analysis.build.options import BuildObserver, BuildOptions, QuietObserver
 from analysis.build.outcomes import BatchReport, EditionOutcome
 from analysis.build.tasks import BuildFailure, EditionAnswer, EditionTask
 from analysis.core import config, environment, locks, perimeters, territories
-from analysis.core.errors import DataChangedError, InputError
+from analysis.core.errors import DataChangedError, InputError, TerritoryError
 from analysis.render import quarto
 from analysis.render.renderers import Renderer
 from analysis.report.figure_store import FOLDER as FIGURES
@@ -216,7 +216,15 @@ def _build_locked(selected: list[territories.Territory], year: int, options: Bui
     snapshot = data_snapshot(store)
     observer.say(f"indicateurs {year} (tous territoires)")
     with _timed(report, "indicateurs"):
-        results = indicators.load(store, year, threshold=options.threshold, also=selected)
+        # the communes of the index page built earlier keep their rows (computed on demand)
+        built = _built_communes(options.reports_dir() / str(year), selected)
+        try:
+            results = indicators.load(store, year, threshold=options.threshold, also=[*selected, *built])
+        except TerritoryError:
+            if not built:
+                raise
+            # a commune built earlier that the data no longer have: its index line says « n.d. »
+            results = indicators.load(store, year, threshold=options.threshold, also=selected)
     selected = [indicators.named(t, results) for t in selected]         # a commune: its name
     with _timed(report, "cles"):
         run = _prepare(year, options, renderer, store, results)
@@ -242,6 +250,15 @@ def _build_locked(selected: list[territories.Territory], year: int, options: Bui
                                            threshold=options.threshold)
     report.timings["total"] = time.perf_counter() - start
     return report
+
+
+def _built_communes(year_dir: Path, selected: list[territories.Territory]) -> list[str]:
+    """The communes of the millésime's index page (built earlier) that this run does not build."""
+    from analysis.build.site_index import built_editions
+
+    asked = {t.id for t in selected}
+    return [m["territoire"] for m in built_editions(year_dir)
+            if m["territoire"].startswith(f"{territories.COLLECTIVITE}:commune:") and m["territoire"] not in asked]
 
 
 @contextmanager
