@@ -53,7 +53,8 @@ def test_a_collectivity_and_a_commune_are_built_and_listed_in_their_own_section(
     again = batch.build("collectivite:departement:34", 2018, options(project))
     assert outcome(again, "collectivite:departement:34").status == "skipped"
     # a later build keeps the rows of the commune built before (its index line, the export)
-    assert "collectivite:commune:34085" in (project["out"] / "2018" / "indicateurs-2018.csv").read_text(encoding="utf-8")
+    exported = (project["out"] / "2018" / "indicateurs-2018.csv").read_text(encoding="utf-8")
+    assert "collectivite:commune:34085" in exported
 
 
 def test_a_commune_the_annuaire_does_not_have_is_refused(project):
