@@ -234,6 +234,26 @@ def _fiches_format(tmp, rows, demo):
     return ["build", "--all", "--fiches", "docx", "--data-dir", demo], ["--fiches docx", "html ou en pdf"]
 
 
+def _commune_not_in_the_annuaire(tmp, rows, demo):
+    return ["build", "collectivite:commune:34043", "--data-dir", demo], \
+        ["collectivite:commune:34043", "aucune école", "vouliez-vous dire collectivite:commune:34042 (Boisac-en-Bois)"]
+
+
+def _not_a_commune_code(tmp, rows, demo):
+    return ["build", "collectivite:commune:315", "--data-dir", demo], \
+        ["« 315 » n'est pas un code de commune", "collectivite:commune:<code INSEE>"]
+
+
+def _unknown_collectivity_level(tmp, rows, demo):
+    return ["build", "collectivite:departemnt:31", "--data-dir", demo], \
+        ["niveau de collectivité inconnu", "vouliez-vous dire collectivite:departement:31 ?"]
+
+
+def _unknown_collectivity(tmp, rows, demo):
+    return ["indicators", "collectivite:toulouse", "--data-dir", demo], \
+        ["collectivité inconnue", "collectivite:paris"]
+
+
 def _status_of_a_missing_folder(tmp, rows, demo):
     folder = tmp / "nulle-part"
     return ["data", "status", "--data-dir", folder], [f"--data-dir {folder} : ce dossier n'existe pas"]
@@ -249,7 +269,8 @@ MISTAKES = [_import_missing_path, _import_unknown_file, _import_truncated_file, 
             _demo_implausible_year, _unknown_level, _unknown_level_of_a_batch, _two_digit_year,
             _two_digit_year_of_indicators, _build_without_territory, _territory_and_all, _departement_20,
             _territory_without_level, _uai_wrong_check_letter, _uai_of_nobody, _uai_not_in_the_annuaire,
-            _fiches_format, _status_of_a_missing_folder]
+            _fiches_format, _status_of_a_missing_folder, _commune_not_in_the_annuaire,
+            _not_a_commune_code, _unknown_collectivity_level, _unknown_collectivity]
 
 
 @pytest.mark.parametrize("mistake", MISTAKES, ids=lambda f: f.__name__.strip("_"))

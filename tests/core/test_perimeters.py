@@ -57,7 +57,7 @@ def test_the_report_says_where_the_list_comes_from_without_the_project_layout(pr
     (project / "liste.csv").write_text("UAI\n0341893Y\n0340002T\n", encoding="utf-8")
     declare(project, "deux", "nom: Deux\nsource: Liste du TNE (2021)\netablissements:\n  fichier: liste.csv\n")
     t = territories.parse_territory("perimetre:deux")
-    ch = SimpleNamespace(is_perimeter=True, territory=t, label=t.label, covered=lambda: {"34"},
+    ch = SimpleNamespace(is_perimeter=True, is_collectivity=False, territory=t, label=t.label, covered=lambda: {"34"},
                          departements=lambda: {"34"}, parents=[], compared_parents=[])
     said = notes(ch)[0]
     assert said == "Périmètre sur mesure (2\u00a0établissements, liste lue dans le fichier « liste.csv »)\u00a0: " \

@@ -25,11 +25,20 @@ def test_every_type_has_a_label_and_the_base_types_a_noun():
 
 
 def test_levels_follow_the_territories_reference():
-    assert list(vocabulary.LEVEL_TITLES) == list(territories.LEVELS) + [territories.PERIMETRE]
-    assert set(vocabulary.LEVEL_NOUNS) == set(territories.LEVELS) - {"france"} | {territories.PERIMETRE}
+    outside = [territories.PERIMETRE, territories.COLLECTIVITE]
+    assert list(vocabulary.LEVEL_TITLES) == list(territories.LEVELS) + outside
+    assert set(vocabulary.LEVEL_NOUNS) == set(territories.LEVELS) - {"france"} | set(outside)
+    assert vocabulary.LEVEL_TITLES[territories.COLLECTIVITE] == "Collectivités"
     assert vocabulary.LEVEL_TITLES[territories.PERIMETRE] == "Périmètres"
     assert vocabulary.LEVEL_TITLES["region"] == "Régions académiques"
     assert vocabulary.LEVEL_NOUNS["academie"].plural == "académies"
+
+
+def test_collectivity_phrases():
+    assert vocabulary.the_territory("Ville de Paris", "collectivite") == "la Ville de Paris"
+    assert vocabulary.of_territory("Conseil départemental du Rhône", "collectivite") == \
+        "du Conseil départemental du Rhône"
+    assert vocabulary.in_territory("Métropole de Lyon", "collectivite") == "pour la Métropole de Lyon"
 
 
 def test_territory_phrases():

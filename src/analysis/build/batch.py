@@ -57,7 +57,7 @@ from analysis.build.options import BuildObserver, BuildOptions, QuietObserver
 from analysis.build.outcomes import BatchReport, EditionOutcome
 from analysis.build.tasks import BuildFailure, EditionAnswer, EditionTask
 from analysis.core import config, environment, locks, perimeters, territories
-from analysis.core.errors import DataChangedError, InputError
+from analysis.core.errors import DataChangedError, InputError, TerritoryError
 from analysis.render import quarto
 from analysis.render.renderers import Renderer
 from analysis.report import figure_store
@@ -80,7 +80,11 @@ def parse_levels(levels: Iterable[str] | None) -> tuple[str, ...]:
         for part in str(value).split(","):
             if part.strip():
                 wanted.add(territories.parse_level(part.strip()))
-    return tuple(level for level in territories.LEVELS + (territories.PERIMETRE,) if level in wanted)
+    return tuple(level for level in territories.LEVELS + OUTSIDE if level in wanted)
+
+
+#: The levels outside the administrative hierarchy: built by ``--all`` only when asked.
+OUTSIDE = (territories.PERIMETRE, territories.COLLECTIVITE)
 
 
 def select_editions(year: int, levels: Iterable[str] | None = None,
@@ -93,17 +97,22 @@ def select_editions(year: int, levels: Iterable[str] | None = None,
     chosen = parse_levels(levels)
     perimeters = territories.list_territories(territories.PERIMETRE, vintage) \
         if territories.PERIMETRE in chosen else []
+    collectivites = territories.list_territories(territories.COLLECTIVITE, vintage) \
+        if territories.COLLECTIVITE in chosen else []
     if within is None:
-        return [t for level in chosen if level != territories.PERIMETRE
-                for t in territories.list_territories(level, vintage)] + perimeters
+        return [t for level in chosen if level not in OUTSIDE
+                for t in territories.list_territories(level, vintage)] + perimeters + collectivites
     outer = territories.parse_territory(within, vintage)
     selected = [outer] if outer.level in chosen else []
     depth = territories.LEVELS.index(outer.level)
     for level in chosen:
-        if level != territories.PERIMETRE and territories.LEVELS.index(level) > depth:
+        if level not in OUTSIDE and territories.LEVELS.index(level) > depth:
             selected += territories.children(outer, level)
-    # custom perimeters inside ``within``: those it encloses (through their declared parent)
-    return selected + [p for p in perimeters if outer in territories.parents(p)]
+    # custom perimeters inside ``within``: those it encloses (through their declared parent);
+    # collectivités: those whose départements it holds
+    inside = set(territories.departement_codes(outer))
+    return (selected + [p for p in perimeters if outer in territories.parents(p)]
+            + [c for c in collectivites if set(territories.departement_codes(c)) <= inside])
 
 
 def build(spec: str, year: int, options: BuildOptions, *, observer: BuildObserver | None = None) -> BatchReport:
@@ -208,7 +217,16 @@ def _build_locked(selected: list[territories.Territory], year: int, options: Bui
     snapshot = data_snapshot(store)
     observer.say(f"indicateurs {year} (tous territoires)")
     with _timed(report, "indicateurs"):
-        results = indicators.load(store, year, threshold=options.threshold)
+        # the communes of the index page built earlier keep their rows (computed on demand)
+        built = _built_communes(options.reports_dir() / str(year), selected)
+        try:
+            results = indicators.load(store, year, threshold=options.threshold, also=[*selected, *built])
+        except TerritoryError:
+            if not built:
+                raise
+            # a commune built earlier that the data no longer have: its index line says « n.d. »
+            results = indicators.load(store, year, threshold=options.threshold, also=selected)
+    selected = [indicators.named(t, results) for t in selected]         # a commune: its name
     with _timed(report, "cles"):
         run = _prepare(year, options, renderer, store, results)
         run.snapshot = snapshot
@@ -235,6 +253,15 @@ def _build_locked(selected: list[territories.Territory], year: int, options: Bui
                                            threshold=options.threshold)
     report.timings["total"] = time.perf_counter() - start
     return report
+
+
+def _built_communes(year_dir: Path, selected: list[territories.Territory]) -> list[str]:
+    """The communes of the millésime's index page (built earlier) that this run does not build."""
+    from analysis.build.site_index import built_editions
+
+    asked = {t.id for t in selected}
+    return [m["territoire"] for m in built_editions(year_dir)
+            if m["territoire"].startswith(f"{territories.COLLECTIVITE}:commune:") and m["territoire"] not in asked]
 
 
 @contextmanager

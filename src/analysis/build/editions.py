@@ -226,10 +226,12 @@ def render_meta(edition: Edition, store) -> dict:
     records = store.records()
     demo = store.is_demo()
     present = [md(name) for name in sources_present(store, records)]
+    label = (territories.collectivity_of(edition.territory).title       # « … — collèges publics »
+             if edition.territory.level == territories.COLLECTIVITE else edition.territory.label)
     return {
         "title": md(TITLE),
-        "subtitle": f"{md(edition.territory.label)} — millésime {edition.year}",
-        "territory": md(edition.territory.label),
+        "subtitle": f"{md(label)} — millésime {edition.year}",
+        "territory": md(label),
         "territory_id": edition.territory.id,
         "year": edition.year,
         "author": md(AUTHOR),

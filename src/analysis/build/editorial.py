@@ -75,14 +75,15 @@ def folder() -> Path:
 
 
 def edition_slugs(year: int) -> list[str]:
-    """Slugs of every edition of a millésime (administrative levels and custom perimeters)."""
+    """Slugs of every edition of a millésime (administrative levels, custom perimeters, collectivités)."""
     from analysis.core import perimeters
 
     vintage = territories.vintage_for_year(year)
     slugs = [t.slug for level in territories.LEVELS for t in territories.list_territories(level, vintage)]
     # perimeters that cannot be read (their own build says why) do not stop the others
     return slugs + [f"{territories.PERIMETRE}-{p.code}" for p in perimeters.declared()
-                    if isinstance(p, perimeters.Perimeter)]
+                    if isinstance(p, perimeters.Perimeter)] + [
+        t.slug for t in territories.list_territories(territories.COLLECTIVITE, vintage)]
 
 
 def _suggest(name: str, valid: list[str]) -> str:

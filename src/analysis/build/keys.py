@@ -59,7 +59,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.build import editorial
-from analysis.core import perimeters, territories
+from analysis.core import collectivites, perimeters, territories
 from analysis.core.digests import folder_digest, stage_digest
 from analysis.core.digests import sha as _sha
 from analysis.core.vocabulary import TYPES
@@ -203,6 +203,9 @@ class RunContext:
             # its établissements and name are in its file, not in the data slice: a new list in the
             # same départements, or a new name, must rebuild it
             params["perimetres"] = perimeters.digest()
+        if territory.level == territories.COLLECTIVITE:
+            # its universe is declared in params/collectivites.yml, not in the data slice
+            params["collectivites"] = collectivites.digest()
         return {
             "notebooks": self.notebooks,
             "code": self.code,

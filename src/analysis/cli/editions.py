@@ -94,7 +94,8 @@ def check_request(territory: str | None, year: int, *, all_: bool, level, within
     store = Store(data_dir)
     check_millesime(store, year)
     with console.status(f"indicateurs {year}…"):
-        request.results = indicators.load(store, year, threshold=threshold)
+        request.results = indicators.load(store, year, threshold=threshold,
+                                          also=[] if request.batch else [request.territory])
     if not request.batch:
         extent.refuse_uncovered(request.results, request.territory, year, store.raw)
     return request
@@ -106,14 +107,15 @@ def renderer_line(choice) -> str:
 
 
 Territory = Annotated[str | None, typer.Argument(
-    help="france, region:76, academie:toulouse, departement:31 ou perimetre:<nom> (sans territoire : --all).",
+    help="france, region:76, academie:toulouse, departement:31, perimetre:<nom> ou collectivite:departement:31 "
+         "(sans territoire : --all).",
     metavar="TERRITOIRE", show_default=False)]
 Output = Annotated[Path, typer.Option("-o", "--output", help="Dossier des rapports.")]
 Renderer = Annotated[str | None, typer.Option(
     "--renderer", help="quarto ou builtin (par défaut : Quarto ≥ 1.9.18 s'il est sur le PATH ou dans "
                        "$QUARTO_PATH, sinon builtin : pandoc + typst).")]
 Levels = Annotated[list[str] | None, typer.Option(
-    "--level", help="Avec --all : france, region, academie, departement, perimetre (option répétée ou "
+    "--level", help="Avec --all : france, region, academie, departement, perimetre, collectivite (option répétée ou "
                     "valeurs séparées par des virgules).")]
 Fiches = Annotated[str | None, typer.Option(
     "--fiches", help="Les fiches établissement : html (par défaut) ou pdf. Avec --all : toutes les fiches du "

@@ -50,7 +50,7 @@ def covered_editions(results: pd.DataFrame, year: int) -> list[territories.Terri
     full = table[(table[COLUMNS[0]] == table[COLUMNS[1]]) & (table[COLUMNS[1]] > 0)].index
     vintage = territories.vintage_for_year(year)
     for level in territories.LEVELS:
-        ids = [i for i in full if i.split(":")[0] == level]
+        ids = [i for i in full if i.split(":")[0] == level and territories.RESTRICT not in i]
         if ids:
             return [territories.parse_territory(i, vintage) for i in ids]
     return []

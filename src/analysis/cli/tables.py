@@ -15,7 +15,7 @@ from analysis.core.formatting import plural
 from analysis.core.statuts import SECRET_THRESHOLD
 
 LEVEL_NAMES = {"region": "régions académiques", "academie": "académies", "departement": "départements",
-               "perimetre": "périmètres sur mesure", "france": "France"}
+               "perimetre": "périmètres sur mesure", "collectivite": "collectivités territoriales", "france": "France"}
 
 
 @app.command("territories", cls=Command,
@@ -23,7 +23,7 @@ LEVEL_NAMES = {"region": "régions académiques", "academie": "académies", "dep
              help="Les territoires de la carte d'un millésime (régions académiques, académies, départements, "
                   "périmètres sur mesure) et leur rattachement.")
 def territories_cmd(level: Annotated[str, typer.Option(
-                        help="region, academie, departement ou perimetre.")] = "academie",
+                        help="region, academie, departement, perimetre ou collectivite.")] = "academie",
                     year: Annotated[int, year_option("Millésime : il choisit la carte des académies.")] = 2018):
     """The territorial hierarchy of a millésime's map (régions académiques, académies, départements)."""
     from analysis.core import territories as t
@@ -43,7 +43,9 @@ def territories_cmd(level: Annotated[str, typer.Option(
 
 FORMATS = ("csv", "json", "xlsx")
 Territory = Annotated[str, typer.Argument(help="france, region:76, academie:toulouse, departement:31, "
-                                               "perimetre:<nom>…", metavar="TERRITOIRE", show_default=False)]
+                                               "perimetre:<nom>, collectivite:departement:31, "
+                                               "academie:toulouse~college…", metavar="TERRITOIRE",
+                                          show_default=False)]
 LevelBelow = Annotated[bool, typer.Option("--level-below", help="Aussi les territoires du niveau inférieur.")]
 FormatOption = Annotated[str, typer.Option("--format", help="csv, json ou xlsx.")]
 Output = Annotated[Path | None, typer.Option("-o", "--output", help="Fichier (par défaut : la sortie standard, "
@@ -88,7 +90,7 @@ def indicators_cmd(territory: Territory, year: Year = 2018,
     t = territories.parse_territory(territory, territories.vintage_for_year(year))
     with data_lock(store.data_dir, "shared"):       # one state of the data, never half an import
         check_millesime(store, year)
-        results = indicators.load(store, year, threshold=threshold)
+        results = indicators.load(store, year, threshold=threshold, also=[t])
     rows = export.select(results, t, level_below=level_below)
     export.write(rows, output, fmt, threshold=threshold)
     if output is None:

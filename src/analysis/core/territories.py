@@ -23,17 +23,24 @@ Missing values in the tables are empty strings (e.g. the région of a COM).
 Custom perimeters (``perimetre:<name>``, declared in ``params/perimetres/<name>.yml``, see
 :mod:`analysis.core.perimeters`) are territories too: they have a label, parents (their declared
 parent, then its parents) and départements, but no sub-territory and no place in :data:`LEVELS`.
+
+Collectivités (``collectivite:departement:31``, ``collectivite:region:76``,
+``collectivite:commune:31555``, ``collectivite:paris``…, see :mod:`analysis.core.collectivites`)
+are territories of the level ``collectivite`` restricted to the public établissements of their
+competence (:attr:`Territory.types`); they are compared with their base territory's parents
+*restricted* to the same types: ``academie:toulouse~college`` is the académie de Toulouse's public
+collèges (:func:`restricted`).
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal
 
-from analysis.core import perimeters
+from analysis.core import collectivites, perimeters
 from analysis.core.errors import TerritoryError
 from analysis.core.territory_tables import (  # noqa: F401 - the tables are part of this module's API
     DEFAULT_VINTAGE,
@@ -70,15 +77,20 @@ __all__ = [
     "parents",
     "parse_territory",
     "regions",
+    "restricted",
     "vintage_for_year",
 ]
 
-Level = Literal["france", "region", "academie", "departement", "perimetre"]
+Level = Literal["france", "region", "academie", "departement", "perimetre", "collectivite"]
 
 #: Levels from the largest to the smallest.
 LEVELS: tuple[str, ...] = ("france", "region", "academie", "departement")
 #: The level of the custom perimeters (outside the administrative hierarchy).
 PERIMETRE = "perimetre"
+#: The level of the collectivités territoriales (:mod:`analysis.core.collectivites`).
+COLLECTIVITE = collectivites.LEVEL
+#: Separates a territory from the types it is restricted to: ``academie:toulouse~college``.
+RESTRICT = "~"
 LIST_HINT = "etat-des-lieux territories --level {level}"
 
 _LEVEL_ALIASES = {
@@ -97,6 +109,9 @@ _LEVEL_ALIASES = {
     "dept": "departement",
     "perimetre": PERIMETRE,
     "perimeter": PERIMETRE,
+    "collectivite": COLLECTIVITE,
+    "collectivites": COLLECTIVITE,
+    "ct": COLLECTIVITE,
 }
 # Académies whose French name takes the article "la" ("Académie de la Guadeloupe").
 _ACADEMIE_ARTICLE = {"guadeloupe": "de la ", "martinique": "de la ", "guyane": "de la "}
@@ -120,22 +135,38 @@ class Territory:
     code: str
     nom: str
     vintage: str = DEFAULT_VINTAGE
+    #: The types of public établissements the territory is restricted to (a collectivité, or a
+    #: parent it is compared with); () for every établissement.
+    types: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
-        """Stable identifier: ``france``, ``region:76``, ``academie:toulouse``, ``departement:31``."""
-        return "france" if self.level == "france" else f"{self.level}:{self.code}"
+        """Stable identifier: ``france``, ``region:76``, ``academie:toulouse``, ``departement:31``,
+        ``collectivite:departement:31``, ``academie:toulouse~college``."""
+        base = "france" if self.level == "france" else f"{self.level}:{self.code}"
+        if self.types and self.level != COLLECTIVITE:
+            return f"{base}{RESTRICT}{'+'.join(self.types)}"
+        return base
 
     @property
     def slug(self) -> str:
-        """File-name friendly identifier: ``france``, ``region-76``, ``academie-toulouse``."""
-        return "france" if self.level == "france" else f"{self.level}-{self.code}"
+        """File-name friendly identifier: ``france``, ``region-76``, ``academie-toulouse``,
+        ``collectivite-departement-31``."""
+        return re.sub(r"[:~+]", "-", self.id)
+
+    @property
+    def is_restricted(self) -> bool:
+        """An administrative territory restricted to some public types (not a collectivité)."""
+        return bool(self.types) and self.level != COLLECTIVITE
 
     @property
     def label(self) -> str:
-        """French label: "France", "Région académique Occitanie", "Académie d'Amiens", "Haute-Garonne (31)"."""
+        """French label: "France", "Région académique Occitanie", "Académie d'Amiens", "Haute-Garonne (31)",
+        "Conseil départemental de la Haute-Garonne" (a collectivité: its name)."""
         if self.level == "france":
             return "France"
+        if self.level == COLLECTIVITE:
+            return self.nom
         if self.level == "region":
             return f"Région académique {self.nom}"
         if self.level == "academie":
@@ -187,7 +218,88 @@ def list_territories(level: str, vintage: str = DEFAULT_VINTAGE) -> list[Territo
     level = parse_level(level)
     if level == PERIMETRE:
         return [Territory(PERIMETRE, p.code, p.nom, _check_vintage(vintage)) for p in perimeters.all_perimeters()]
+    if level == COLLECTIVITE:
+        return [_collectivite_territory(c, vintage) for c in collectivity_list(_check_vintage(vintage))]
     return list(_editions(level, _check_vintage(vintage)))
+
+
+# --------------------------------------------------------------------------------------------
+# Collectivités
+# --------------------------------------------------------------------------------------------
+
+
+def collectivity_list(vintage: str = DEFAULT_VINTAGE) -> list[collectivites.Collectivite]:
+    """Every collectivité of ``build --all --level collectivite``: the conseils départementaux and
+    régionaux of the editions' map, but those a special collectivité stands for, then the special
+    ones (no commune: a commune is built on demand)."""
+    vintage = _check_vintage(vintage)
+    taken = collectivites.replaced()
+    out = [collectivity(level, t.code, vintage) for level in ("departement", "region")
+           for t in _editions(level, vintage) if f"{level}:{t.code}" not in taken]
+    return out + collectivites.specials()
+
+
+def collectivity(level: str, code: str, vintage: str = DEFAULT_VINTAGE, nom: str = "") -> collectivites.Collectivite:
+    """The collectivité of a common edition (``collectivity("departement", "31")``), or the special
+    one that stands for it (``departement:75`` → Ville de Paris)."""
+    taken = collectivites.replaced().get(f"{level}:{code}")
+    if taken:
+        found = collectivites.special(taken)
+        assert found is not None
+        return found
+    if level == "commune":
+        return collectivites.common("commune", code, nom or code)
+    territory = _territory(level, code, vintage)
+    return collectivites.common(level, code, territory.nom, tuple(departement_codes(territory)))
+
+
+def _collectivite_territory(found: collectivites.Collectivite, vintage: str) -> Territory:
+    return Territory(COLLECTIVITE, found.code, found.nom, vintage, found.types)
+
+
+def collectivity_of(territory: Territory) -> collectivites.Collectivite:
+    """The collectivité of a territory of level ``collectivite``."""
+    kind, _, code = territory.code.partition(":")
+    if not code:
+        found = collectivites.special(kind)
+        if found is None:
+            raise TerritoryError(f"collectivite:{kind} : aucune collectivité de ce nom.")
+        return found
+    return collectivity(kind, code, territory.vintage, territory.nom.removeprefix("Commune de "))
+
+
+def restricted(territory: Territory, types: tuple[str, ...]) -> Territory:
+    """``territory`` restricted to the public établissements of ``types`` (its id ends with
+    ``~college``): what a collectivité is compared with."""
+    return replace(territory, types=tuple(types))
+
+
+def _parse_collectivite(value: str, vintage: str) -> Territory:
+    kinds = ", ".join(f"collectivite:{k}:<code>" for k in collectivites.KINDS)
+    names = ", ".join(f"collectivite:{c.code}" for c in collectivites.specials())
+    kind, sep, code = (part.strip() for part in value.partition(":"))
+    if not sep:
+        found = collectivites.special(kind)
+        if found is None:
+            raise TerritoryError(f"collectivite:{value} : collectivité inconnue.\n  → écrivez {kinds}, "
+                                 f"ou l'une des collectivités à statut particulier : {names}")
+        return _collectivite_territory(found, vintage)
+    key = name_key(kind)
+    level = "commune" if key in ("commune", "com") else _LEVEL_ALIASES.get(key)
+    if level not in collectivites.KINDS:
+        close = difflib.get_close_matches(key, collectivites.KINDS, n=1, cutoff=0.6)
+        asked = f"vouliez-vous dire collectivite:{close[0]}:{code} ? " if close else ""
+        raise TerritoryError(f"collectivite:{value} : niveau de collectivité inconnu : « {kind} » (départements, "
+                             f"régions et communes seulement).\n  → {asked}écrivez {kinds}, ou {names}")
+    if level == "commune":
+        code = collectivites.check_commune(code)
+        return _collectivite_territory(collectivity("commune", code, vintage), vintage)
+    try:
+        base = parse_territory(f"{level}:{code}", vintage)
+    except TerritoryError as exc:
+        raise TerritoryError(f"collectivite:{value} : {str(exc).replace(f'{level}:', f'collectivite:{level}:')}") \
+            from None
+    return _collectivite_territory(collectivity(level, base.code, vintage), vintage)
 
 
 @cache
@@ -215,7 +327,7 @@ def parse_level(level: str) -> str:
     key = name_key(level)
     if key not in _LEVEL_ALIASES:
         raise TerritoryError(
-            f"Niveau de territoire inconnu : {level!r}.\n  → niveaux : {', '.join(LEVELS + (PERIMETRE,))}"
+            f"Niveau de territoire inconnu : {level!r}.\n  → niveaux : {', '.join(LEVELS + (PERIMETRE, COLLECTIVITE))}"
         )
     return _LEVEL_ALIASES[key]
 
@@ -323,6 +435,18 @@ def _error(message: str, level: str, suggestions: list[str], vintage: str) -> Te
     return TerritoryError(f"{message}\n  → {asked}Liste des territoires : `{hint}`")
 
 
+def _parse_types(text: str, spec: str) -> tuple[str, ...]:
+    from analysis.core.vocabulary import BASE_TYPES
+
+    types = tuple(t.strip() for t in text.split("+") if t.strip())
+    wrong = [t for t in types if t not in BASE_TYPES]
+    if not types or wrong:
+        raise TerritoryError(f"{spec} : types d'établissement inconnus après « {RESTRICT} » : {text!r}.\n"
+                             f"  → types : {', '.join(BASE_TYPES)} (joints par +, par exemple "
+                             f"academie:toulouse{RESTRICT}college)")
+    return types
+
+
 def parse_territory(spec: str | Territory, vintage: str | None = None) -> Territory:
     """Territory from a specification such as ``"academie:toulouse"``.
 
@@ -340,6 +464,9 @@ def parse_territory(spec: str | Territory, vintage: str | None = None) -> Territ
         spec = spec.id
     vintage = _check_vintage(vintage or DEFAULT_VINTAGE)
     text = str(spec).strip()
+    if RESTRICT in text and not text.lower().startswith(COLLECTIVITE):
+        base, _, types = text.partition(RESTRICT)
+        return restricted(parse_territory(base, vintage), _parse_types(types, text))
     if name_key(text) in ("france", "fr", "national", "nation"):
         return france(vintage)
     if ":" not in text:
@@ -358,6 +485,8 @@ def parse_territory(spec: str | Territory, vintage: str | None = None) -> Territ
     if level == PERIMETRE:
         found = perimeters.get(value.strip())
         return Territory(PERIMETRE, found.code, found.nom, vintage)
+    if level == COLLECTIVITE:
+        return _parse_collectivite(value, vintage)
     code = _lookup(level, value, vintage)
     if code is None:
         other = VINTAGES[1 - VINTAGES.index(vintage)]
@@ -391,6 +520,10 @@ def parse_territory(spec: str | Territory, vintage: str | None = None) -> Territ
 def parents(territory: Territory) -> list[Territory]:
     """Enclosing editions, nearest first, up to France (vice-rectorats and non-académique régions skipped)."""
     vintage = territory.vintage
+    if territory.types:
+        return [restricted(p, territory.types) for p in _collectivity_parents(territory)] \
+            if territory.level == COLLECTIVITE else \
+            [restricted(p, territory.types) for p in parents(restricted(territory, ()))]
     if territory.level == "france":
         return []
     if territory.level == PERIMETRE:
@@ -415,10 +548,18 @@ def parents(territory: Territory) -> list[Territory]:
     return result
 
 
+def _collectivity_parents(territory: Territory) -> list[Territory]:
+    """A collectivité's base territory when it covers part of it only (a commune, the Métropole
+    de Lyon), then the base's parents."""
+    found = collectivity_of(territory)
+    base = parse_territory(found.base, territory.vintage)
+    return ([base] if found.communes or found.hors_communes else []) + parents(base)
+
+
 def children(territory: Territory, level: str) -> list[Territory]:
     """Editions of ``level`` inside ``territory`` (e.g. the départements of an académie), sorted by code."""
     level = parse_level(level)
-    if territory.level == PERIMETRE:
+    if territory.level in (PERIMETRE, COLLECTIVITE) or territory.types:
         return []
     if level == PERIMETRE or LEVELS.index(level) <= LEVELS.index(territory.level):
         raise TerritoryError(f"{level} is not a sub-level of {territory.level}.")
@@ -434,6 +575,8 @@ def children(territory: Territory, level: str) -> list[Territory]:
 
 def departement_codes(territory: Territory) -> list[str]:
     """Département / COM codes covered by ``territory`` (France: all, COM included)."""
+    if territory.level == COLLECTIVITE:
+        return sorted(collectivity_of(territory).departements)
     if territory.level == PERIMETRE:
         found = perimeters.get(territory.code)
         if found.by_etablissement:      # the département of a UAI is its prefix

@@ -135,6 +135,7 @@ LEVEL_NOUNS = {
     "academie": Noun("académie", "académies", "f"),
     "departement": Noun("département", "départements"),
     "perimetre": Noun("périmètre", "périmètres"),   # custom perimeters (params/perimetres/)
+    "collectivite": Noun("collectivité", "collectivités", "f"),   # params/collectivites.yml
 }
 #: Headings of the levels, France first (the index page groups its editions so).
 LEVEL_TITLES = {"france": "France",
@@ -154,6 +155,8 @@ def in_territory(label: str, level: str | None = None) -> str:
     level = level or _level_of(label)
     if level == "france":
         return "en France"
+    if level == "collectivite":           # "pour la Ville de Paris": not a place
+        return "pour " + the_territory(label, level)
     return "dans " + the_territory(label, level)
 
 
@@ -169,6 +172,8 @@ def the_territory(label: str, level: str) -> str:
         return "l'" + label[0].lower() + label[1:]
     if level == "perimetre":
         return f"le périmètre « {label} »"
+    if level == "collectivite":           # "le Conseil départemental de…", "la Ville de Paris"
+        return ("le " if label.startswith(("Conseil", "Département")) else "la ") + label
     named = re.fullmatch(r"(.+) \((\w+)\)", label)
     of = territory_tables.departement_of(named[2]) if named else None
     if of is None:

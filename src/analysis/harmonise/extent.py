@@ -65,15 +65,17 @@ def departements_with_data(table: pd.DataFrame) -> dict[str, set[str]]:
     return out
 
 
-def extent_table(table: pd.DataFrame, year: int, perimeters=()) -> pd.DataFrame:
-    """One row per edition territory (and custom perimeter, :class:`analysis.core.perimeters.Perimeter`)
-    and source family: its départements, how many have data, which do not (codes,
-    comma-separated), and ``couverture_donnees``."""
+def extent_table(table: pd.DataFrame, year: int, perimeters=(), others=()) -> pd.DataFrame:
+    """One row per edition territory (and custom perimeter, :class:`analysis.core.perimeters.Perimeter`,
+    and each of ``others``, territories such as collectivités and restricted parents) and source
+    family: its départements, how many have data, which do not (codes, comma-separated), and
+    ``couverture_donnees``."""
     vintage = territories.vintage_for_year(year)
     editions = {d.code for d in territories.list_territories("departement", vintage)}
     have = departements_with_data(table)
     every = [t for level in LEVELS for t in territories.list_territories(level, vintage)]
     every += [territories.Territory(territories.PERIMETRE, p.code, p.nom, vintage) for p in perimeters]
+    every += list(others)
     rows = []
     for t in every:
         inside = sorted(set(territories.departement_codes(t)) & editions)

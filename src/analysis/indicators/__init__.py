@@ -18,6 +18,7 @@ from analysis.indicators.catalogue import (
     source_labels,
     unavailable,
 )
+from analysis.indicators.collectivites import named
 from analysis.indicators.compute import (
     compute,
     contributions,
@@ -28,4 +29,4 @@ from analysis.indicators.results import load
 
 __all__ = ["DEFAULT_TYPES", "SECRET_THRESHOLD", "THEMES", "Indicator", "catalogue",
            "completeness_columns", "compute", "contributions", "for_territory", "index_figures", "key_figures",
-           "load", "members", "source_labels", "unavailable", "with_evolution"]
+           "load", "members", "named", "source_labels", "unavailable", "with_evolution"]

@@ -48,7 +48,8 @@ def rows(results: pd.DataFrame, territory_ids: Sequence[str] | None = None) -> p
         order = kept["territoire"].map({i: n for n, i in enumerate(territory_ids)})
         kept = kept.assign(_o=order).sort_values(["_o", "indicateur", "type"], kind="stable")
     else:
-        levels = {level: n for n, level in enumerate(territories.LEVELS + (territories.PERIMETRE,))}
+        order = territories.LEVELS + (territories.PERIMETRE, territories.COLLECTIVITE)
+        levels = {level: n for n, level in enumerate(order)}
         kept = kept.assign(_o=kept["niveau"].map(levels)).sort_values(["_o", "code", "indicateur", "type"],
                                                                       kind="stable")
     return kept[[c for c in COLUMNS if c in kept]].reset_index(drop=True)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.core import cachefiles, digests, perimeters
+from analysis.core import cachefiles, collectivites, digests, perimeters, territories
 from analysis.core.statuts import SECRET_THRESHOLD, UNCOVERED, Extent, Statut
 from analysis.indicators.catalogue import catalogue
+from analysis.indicators.collectivites import commune, compute_collectivites
 from analysis.indicators.compute import compute, with_evolution
 from analysis.indicators.motifs import local_motifs
 
@@ -30,7 +31,7 @@ def extents(results: pd.DataFrame) -> pd.DataFrame:
 
 
 def load(store=None, year: int = 2018, *, threshold: int = SECRET_THRESHOLD,
-         refresh: bool = False) -> pd.DataFrame:
+         refresh: bool = False, also=()) -> pd.DataFrame:
     """Every indicator for every territory of a millésime, with the change since the previous one.
 
     Cached in ``<data>/processed/indicateurs-<year>.parquet``, rebuilt when an input file, the
@@ -38,6 +39,11 @@ def load(store=None, year: int = 2018, *, threshold: int = SECRET_THRESHOLD,
     column (True when built on demo data), the data extent of each row's territory for its
     source (:data:`EXTENT_COLUMNS`: complète, partielle or aucune) and ``motif``; a row of a
     territory the data do not cover is « n.d. » (:func:`mark_uncovered`).
+
+    The collectivités of ``build --all --level collectivite`` and the territories restricted to
+    their types (:mod:`analysis.indicators.collectivites`) are in the table too, cached apart
+    (``collectivites-<year>``); a commune's rows only when it is among ``also`` (territories or
+    specs; cached as ``collectivites-<year>-commune-<code>``).
 
     Raises :class:`~analysis.core.errors.MillesimeError` or
     :class:`~analysis.core.errors.MissingDataError` for a millésime without data, before any work.
@@ -48,25 +54,57 @@ def load(store=None, year: int = 2018, *, threshold: int = SECRET_THRESHOLD,
 
     store = store or Store()
     year = check_millesime(store, year)
+    vintage = territories.vintage_for_year(year)
     declared = [p for p in perimeters.declared() if isinstance(p, perimeters.Perimeter)]
-    key = digests.sha(etablissements_key(store), digests.stage_digest("indicators"), perimeters.digest(),
-                      f"{year}:{threshold}")
+    main_key = digests.sha(etablissements_key(store), digests.stage_digest("indicators"), perimeters.digest(),
+                           f"{year}:{threshold}")
+    local_key = digests.sha(main_key, collectivites.digest())
+    communes = _communes(also, vintage)
+    key = digests.sha(local_key, *communes)
     name = f"indicateurs-{year}"
     kept = None if refresh else _LOADED.get((str(store.data_dir), name, key))
     if kept is not None and kept[0] == _cache_file(store.data_dir, name):
         return kept[1]
-    cached = None if refresh else cachefiles.read(store.data_dir, name, key)
-    if cached is not None:
-        return _keep(store.data_dir, name, key, cached[0])
-    table, _ = load_etablissements(store, year)
-    current = compute(table, year=year, threshold=threshold, perimeters=declared)
-    earlier = [y for y in available_years(store) if y < year]
-    # the previous millésime as published (its own cache, computed once): its values, its n.d.
-    previous = load(store, earlier[-1], threshold=threshold, refresh=refresh) if earlier else None
-    results = with_evolution(current, previous)
-    results["demo"] = store.is_demo()
-    results = local_motifs(mark_uncovered(with_extent(results, table, year, declared)), store, year)
-    return _keep(store.data_dir, name, key, cachefiles.write(store.data_dir, name, results, {"key": key}))
+    names = {"main": name, "collectivites": f"collectivites-{year}",
+             **{c: f"collectivites-{year}-commune-{c.partition(':')[2]}" for c in communes}}
+    keys = {part: main_key if part == "main" else local_key for part in names}
+    parts = {}
+    for part, file in names.items():
+        cached = None if refresh else cachefiles.read(store.data_dir, file, keys[part])
+        if cached is not None:
+            parts[part] = cached[0]
+    if len(parts) < len(names):
+        table, _ = load_etablissements(store, year)
+        earlier = [y for y in available_years(store) if y < year]
+        # the previous millésime as published (its own cache, computed once): its values, its n.d.
+        previous = load(store, earlier[-1], threshold=threshold, refresh=refresh, also=communes) if earlier else None
+        for part in [p for p in names if p not in parts]:
+            if part == "main":
+                current = compute(table, year=year, threshold=threshold, perimeters=declared)
+            else:
+                items = (territories.collectivity_list(vintage) if part == "collectivites"
+                         else [commune(table, territories.parse_territory(part, vintage))])
+                current = compute_collectivites(table, items, year=year, threshold=threshold,
+                                                levels=territories.LEVELS if part == "collectivites" else ())
+            results = with_evolution(current, previous)
+            results["demo"] = store.is_demo()
+            others = [] if part == "main" else [territories.parse_territory(t, vintage)
+                                                for t in results["territoire"].unique()]
+            results = local_motifs(mark_uncovered(with_extent(results, table, year, declared if part == "main" else (),
+                                                              others=others)), store, year)
+            parts[part] = cachefiles.write(store.data_dir, names[part], results, {"key": keys[part]})
+    combined = pd.concat([parts[p] for p in names], ignore_index=True) if len(names) > 1 else parts["main"]
+    return _keep(store.data_dir, name, key, combined)
+
+
+def _communes(also, vintage: str) -> list[str]:
+    """The ids of the communes among ``also`` (territories or specs), sorted."""
+    found = set()
+    for spec in also or ():
+        territory = territories.parse_territory(spec, vintage)
+        if territory.level == territories.COLLECTIVITE and territory.code.startswith("commune:"):
+            found.add(territory.id)
+    return sorted(found)
 
 
 def _cache_file(data_dir, name: str) -> tuple[str, int, int] | None:
@@ -113,11 +151,11 @@ def by_indicator(results: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame]:
     return found
 
 
-def with_extent(results: pd.DataFrame, table: pd.DataFrame, year: int, perimeters=()) -> pd.DataFrame:
+def with_extent(results: pd.DataFrame, table: pd.DataFrame, year: int, perimeters=(), *, others=()) -> pd.DataFrame:
     """Add :data:`EXTENT_COLUMNS` to the indicator rows (by territory and indicator source family)."""
     from analysis.harmonise.extent import extent_table
 
-    extent = extent_table(table, year, perimeters).set_index(["territoire", "famille"])
+    extent = extent_table(table, year, perimeters, others).set_index(["territoire", "famille"])
     family = results["indicateur"].map({i: ind.extent_family for i, ind in catalogue().items()})
     index = pd.MultiIndex.from_arrays([results["territoire"], family])
     out = results.copy()

@@ -40,6 +40,8 @@ class Chapter(ChapterContext):
     top_resources = text.top_resources
     question_change = staticmethod(text.question_change)
     notes = text.notes
+    collectivity_note = text.collectivity_note
+    collectivity_method = text.collectivity_method
     sources_status = text.sources_status
     intro = text.intro
     establishments = text.establishments

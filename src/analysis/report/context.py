@@ -34,7 +34,7 @@ __all__ = ["ChapterContext", "SUBLEVEL"]
 
 #: The level of the sub-territories of an edition (mapped, ranked, tabulated): départements.
 SUBLEVEL = {"france": "departement", "region": "departement", "academie": "departement",
-            "departement": None, territories.PERIMETRE: None}
+            "departement": None, territories.PERIMETRE: None, territories.COLLECTIVITE: None}
 
 
 class ChapterContext:
@@ -52,7 +52,9 @@ class ChapterContext:
         self.sublevel = SUBLEVEL[self.territory.level]
         self.children = territories.children(self.territory, self.sublevel) if self.sublevel else []
         self.results = results if results is not None else indicators.load(self.store, self.year,
-                                                                           threshold=self.threshold)
+                                                                           threshold=self.threshold,
+                                                                           also=[self.territory])
+        self.territory = indicators.named(self.territory, self.results)      # a commune: its name
         ids = [self.territory.id] + [p.id for p in self.parents] + [c.id for c in self.children]
         data = self.results[self.results["territoire"].isin(ids)]
         self._index = {key: i for i, key in enumerate(zip(data["territoire"], data["indicateur"], data["type"]))}
@@ -75,7 +77,8 @@ class ChapterContext:
         rows = self.results[(self.results["territoire"] == "france")
                             & (self.results["indicateur"] == "perimetre.champ_etic")]
         present = set(rows.loc[rows["statut"] != Statut.ABSENT, "type"])
-        return tuple(t for t in ENSEMBLE_TYPES if t in present)
+        mine = self.territory.types or ENSEMBLE_TYPES          # a collectivité: its types only
+        return tuple(t for t in ENSEMBLE_TYPES if t in present and t in mine)
 
     def _departements_with_data(self) -> set[str]:
         """Codes of the départements where the annuaire lists some establishment."""
@@ -98,7 +101,7 @@ class ChapterContext:
     def compared_parents(self) -> list[territories.Territory]:
         """Parents whose data differ from the territory's (others would repeat its figures). A
         custom perimeter always differs from its first parent, even within the same départements."""
-        kept, last = [], None if self.is_perimeter else self.covered()
+        kept, last = [], None if self.is_perimeter or self.is_partial_collectivity else self.covered()
         for p in self.parents:
             mine = self.covered(p)
             if mine != last:
@@ -138,13 +141,43 @@ class ChapterContext:
 
     @property
     def key_figure_specs(self) -> tuple[tuple[str, str], ...]:
-        """(indicator, type) of the key figures, as declared in ``indicators.yml``."""
-        return indicators.key_figures()
+        """(indicator, type) of the key figures, as declared in ``indicators.yml``; a collectivité's,
+        of its types only."""
+        return tuple((i, t) for i, t in indicators.key_figures() if self.in_universe(t) and self._about_universe(i))
+
+    def _about_universe(self, ind: str) -> bool:
+        """Whether an indicator is about some type of the edition: one published for lycées only
+        (« lycées engagés dans ProFan ») is not about a collectivité of collèges."""
+        cat = indicators.catalogue().get(ind)
+        named = [t for t in (cat.types if cat else ()) if t not in ("ensemble", "tous")]
+        return not self.territory.types or not named or any(t in self.territory.types for t in named)
+
+    def in_universe(self, type_: str) -> bool:
+        """Whether the edition can have établissements of ``type_``: every type but for a
+        collectivité, which has its own types (and their ensemble)."""
+        return not self.territory.types or type_ in self.territory.types + ("ensemble", "tous")
 
     @property
     def is_perimeter(self) -> bool:
         """A custom perimeter (``params/perimetres/``) rather than an administrative territory."""
         return self.territory.level == territories.PERIMETRE
+
+    @property
+    def is_collectivity(self) -> bool:
+        """A collectivité territoriale's edition (``collectivite:…``): its public établissements only."""
+        return self.territory.level == territories.COLLECTIVITE
+
+    @cached_property
+    def collectivity(self):
+        """The collectivité of the edition (:class:`analysis.core.collectivites.Collectivite`), or None."""
+        return territories.collectivity_of(self.territory) if self.is_collectivity else None
+
+    @property
+    def is_partial_collectivity(self) -> bool:
+        """A collectivité that has part of a département's établissements (a commune, the Métropole
+        de Lyon, the Rhône): always compared with that département."""
+        found = self.collectivity
+        return found is not None and bool(found.communes or found.hors_communes)
 
     @property
     def label(self) -> str:

@@ -201,6 +201,8 @@ def choropleth_map(ch: Chapter, ind: str, type_: str = "ensemble", title: str | 
     if not ch.children:
         text = (f"Pas de carte pour un périmètre sur mesure{UNIT_SEP}: il n'est pas découpé en "
                 "sous-territoires." if ch.is_perimeter else
+                f"Pas de carte pour une collectivité{UNIT_SEP}: son édition ne la découpe pas en "
+                "sous-territoires." if ch.is_collectivity else
                 f"Pas de carte pour une édition départementale{UNIT_SEP}: le département n'a pas de "
                 "sous-territoire dans ce rapport.")
         if ch.compared_parents:

@@ -136,7 +136,8 @@ def positioning_intro(ch: Chapter) -> str:
     partial = "".join(f" Pas de positionnement parmi les {label}{UNIT_SEP}: les données n'en couvrent que "
                       f"{covered} sur {total}." for label, covered, total in partial_groups)
     if not found and not partial:
-        what = "un périmètre sur mesure, qui n'a" if ch.is_perimeter else "la France, qui n'a"
+        what = ("un périmètre sur mesure, qui n'a" if ch.is_perimeter else
+                "une collectivité, qui n'a" if ch.is_collectivity else "la France, qui n'a")
         return (f"Pas de positionnement pour {what} pas de territoires de même niveau auxquels se comparer.")
     if not found:
         return partial.strip()

@@ -51,6 +51,8 @@ def short_name(ch: Chapter, territory) -> str:
         return t.nom
     if t.level == territories.PERIMETRE:
         return "périmètre"
+    if t.level == territories.COLLECTIVITE:
+        return t.label
     return t.label if t.level == "france" else t.label[:1].lower() + t.label[1:]
 
 

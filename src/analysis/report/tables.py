@@ -67,7 +67,7 @@ def key_figures(ch: Chapter, specs: Sequence[tuple[str, str]] | None = None) -> 
     chain = [ch.territory] + ch.compared_parents
     records, last_theme = [], None
     # no line for a type the territory has none of (écoles in a perimeter of collèges and lycées)
-    for ind, type_ in [(i, t) for i, t in specs or indicators.key_figures()
+    for ind, type_ in [(i, t) for i, t in specs or ch.key_figure_specs
                        if t not in ENSEMBLE_TYPES or t in ch.present_types]:
         row = ch.row(ind, type_)
         cat = indicators.catalogue().get(ind)
@@ -91,7 +91,7 @@ def territories_table(ch: Chapter) -> pd.DataFrame:
     """The territories of the edition with their hierarchy (région > académie > département)."""
     h = territories.hierarchy(ch.vintage)
     h = h[h["statut"] == "departement"]
-    if ch.is_perimeter:
+    if ch.is_perimeter or ch.is_collectivity:
         h = h[h["departement"].isin(territories.departement_codes(ch.territory))]
     elif ch.territory.level != "france":
         h = h[h[ch.territory.level] == ch.territory.code]
@@ -186,7 +186,7 @@ def completeness_by_theme(ch: Chapter) -> pd.DataFrame:
     for (theme, key), group in rows.groupby(["theme", "source_key"], sort=False):
         record = {"Famille": themes().get(theme, theme), "Source": labels.get(key, key),
                   "Indicateurs": str(group["base"].nunique())}
-        for t in TYPE_ORDER:
+        for t in [t for t in TYPE_ORDER if ch.in_universe(t)]:
             rates = group.loc[(group["type"] == t) & (group["statut"] != Statut.ABSENT), "taux_nc"].dropna()
             if group[group["type"] == t].empty:
                 record[type_label(t)] = Statut.VIDE.mark

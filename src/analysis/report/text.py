@@ -121,6 +121,43 @@ def question_change(ind: str) -> str:
 
 
 # ------------------------------------------------------------------ paragraphs of the edition
+def collectivity_note(ch: Chapter) -> str:
+    """What a collectivité's edition covers, and what it is compared with (French Markdown)."""
+    found = ch.collectivity
+    text = (f"Édition de collectivité{UNIT_SEP}: {markdown_text(found.nom)}, ses {found.subject} seulement "
+            "(les établissements dont elle a la charge).")
+    if ch.compared_parents:
+        text += (f" Ses chiffres sont comparés à ceux des {found.subject} "
+                 f"{narrative.join([of_territory(p.label, p.level) for p in ch.compared_parents])}.")
+    return text + (f" {markdown_text(found.note)}" if found.note else "")
+
+
+def collectivity_method(ch: Chapter) -> list[str]:
+    """The méthodologie's paragraphs on a collectivité's edition (none for another edition): what
+    it covers, what it is compared with, and the collectivités whose competences differ from the
+    common case (French Markdown)."""
+    if not ch.is_collectivity:
+        return []
+    from analysis.core import collectivites
+
+    found = ch.collectivity
+    out = [f"Cette édition est celle d'une collectivité territoriale{UNIT_SEP}: elle ne porte que sur les "
+           f"établissements dont {the_territory(markdown_text(found.nom), 'collectivite')} a la charge, "
+           f"ses {found.subject}. Les "
+           "établissements privés et ceux des autres types n'y figurent pas, ni dans ses chiffres ni dans "
+           "ceux des territoires auxquels elle est comparée, qui portent sur les mêmes types "
+           "d'établissements publics. Un département a les collèges publics, une région les lycées publics, "
+           "une commune les écoles publiques. La région, collectivité territoriale, et la région académique "
+           "ont ici le même territoire{0}: seuls leurs noms diffèrent.".format(UNIT_SEP)]
+    specials = [f"{markdown_text(c.nom)} ({c.subject}){UNIT_SEP}: {markdown_text(c.note)}"
+                for c in collectivites.specials() if c.note]
+    if specials:
+        out.append("Cas particuliers, déclarés dans le fichier `params/collectivites.yml` du projet (carte des "
+                   "collectivités d'aujourd'hui, pour tous les millésimes)" + UNIT_SEP + ":\n\n"
+                   + "\n".join(f"- {line}" for line in specials))
+    return out
+
+
 def notes(ch: Chapter) -> list[str]:
     """Warnings about the data of this edition (demo, coverage), French Markdown."""
     out = []
@@ -134,6 +171,8 @@ def notes(ch: Chapter) -> list[str]:
         listed = f", liste lue dans le fichier « {markdown_text(found.read_from.name)} »" if found.read_from else ""
         out.append(f"Périmètre sur mesure ({members}{listed})"
                    + (f"{UNIT_SEP}: {markdown_text(found.source.rstrip('.'))}." if found.source else "."))
+    if ch.is_collectivity:
+        out.append(collectivity_note(ch))
     mine, total = ch.covered(), ch.departements()
     if not mine:
         out.append(f"Aucune donnée pour {ch.label} dans le dossier de données{UNIT_SEP}: "
