@@ -20,6 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.build import manifest as cache
+from analysis.build.explorer import Explorer
+from analysis.build.explorer import build as build_explorer
 from analysis.core import nc, territories
 from analysis.core.atomic import replacing, write_text
 from analysis.core.digests import file_sha256
@@ -105,20 +107,18 @@ def key_figures(results: pd.DataFrame, territory_id: str) -> list[tuple[str, str
     value of its covered part only; never a missing value), and the n.c. note is the report's
     (none for the response rate, whose own completeness it is, nor for counts)."""
     rows = results[results["territoire"] == territory_id].set_index(["indicateur", "type"])
-    out = []
-    for ident, typ, _ in KEY_FIGURES:
-        if (ident, typ) not in rows.index:
-            out.append((Statut.ABSENT.mark, ""))
-            continue
-        row = rows.loc[(ident, typ)]
-        value = fmt_value(row["valeur"], row["unite"], reason=row["statut"])
-        if row["statut"] != Statut.OK:
-            out.append((value, ""))
-            continue
-        if row.get("couverture_donnees") == Extent.PARTIAL:
-            value += f" {PARTIAL_MARK}"
-        out.append((value, nc.of_row(row)))
-    return out
+    return [figure_of_row(rows.loc[(ident, typ)]) if (ident, typ) in rows.index else (Statut.ABSENT.mark, "")
+            for ident, typ, _ in KEY_FIGURES]
+
+
+def figure_of_row(row) -> tuple[str, str]:
+    """(value, n.c. note) of one row of the indicator table, as the index prints a key figure."""
+    value = fmt_value(row["valeur"], row["unite"], reason=row["statut"])
+    if row["statut"] != Statut.OK:
+        return value, ""
+    if row.get("couverture_donnees") == Extent.PARTIAL:
+        value += f" {PARTIAL_MARK}"
+    return value, nc.of_row(row)
 
 
 def marks_note(threshold: int = SECRET_THRESHOLD) -> str:
@@ -130,8 +130,11 @@ def marks_note(threshold: int = SECRET_THRESHOLD) -> str:
 
 
 def render_index(editions: list[dict], results: pd.DataFrame, year: int, *, demo: bool,
-                 xlsx: bool = True, threshold: int = SECRET_THRESHOLD) -> str:
+                 xlsx: bool = True, threshold: int = SECRET_THRESHOLD, explorer: Explorer | None = None) -> str:
+    """The index page; with ``explorer`` (:mod:`analysis.build.explorer`), its map and search above
+    the tables and a link to the map of the établissements of each département edition."""
     e = html.escape
+    maps = explorer.maps if explorer else {}
     sections, partial = [], False
     for level, title in LEVEL_TITLES.items():
         members = [m for m in editions if m["territoire"].partition(":")[0] == level]
@@ -149,6 +152,9 @@ def render_index(editions: list[dict], results: pd.DataFrame, year: int, *, demo
                 if entry:
                     href = f"{m['folder']}/{entry['file']}"
                     links.append(f'<a href="{e(href)}">{fmt.upper()}</a>')
+            if ident in maps:
+                links.append(f'<a href="{e(maps[ident])}" aria-label="Carte des établissements de {e(label)}">'
+                             "Carte</a>")
             figures = key_figures(results, ident)
             partial |= any(value.endswith(PARTIAL_MARK) for value, _ in figures)
             cells = "".join(
@@ -173,10 +179,11 @@ def render_index(editions: list[dict], results: pd.DataFrame, year: int, *, demo
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{e(TITLE)} — éditions {year}</title>
 <link rel="icon" href="data:,">
-<style>{CSS}</style></head>
+<style>{CSS}</style>{explorer.head if explorer else ""}</head>
 <body><a class="skip" href="#contenu">Aller au contenu</a>{banner}<header><h1>{e(TITLE)} — millésime {year}</h1>
 <p>{counted} : France, régions académiques, académies et départements.</p></header>
 <main id="contenu" tabindex="-1">
+{explorer.body if explorer else ""}
 <div class="search"><label for="recherche">Rechercher un territoire (nom ou code)</label>
 <input id="recherche" type="search" placeholder="ex. Haute-Garonne, 31, Toulouse" autocomplete="off">
 <span id="compte" class="count"></span></div>
@@ -189,8 +196,10 @@ indicateurs de tous les territoires : <a href="indicateurs-{year}.csv">indicateu
 
 
 def write_all(year_dir: Path, results: pd.DataFrame, year: int, *, xlsx: bool = True,
-              threshold: int = SECRET_THRESHOLD) -> dict[str, Path]:
-    """Write ``index.html`` and ``indicateurs-<year>.csv`` (and ``.xlsx`` with ``xlsx``) in ``year_dir``."""
+              threshold: int = SECRET_THRESHOLD, store=None) -> dict[str, Path]:
+    """Write ``index.html`` and ``indicateurs-<year>.csv`` (and ``.xlsx`` with ``xlsx``) in ``year_dir``,
+    with the explorer's files (:mod:`analysis.build.explorer`; its établissements from the data
+    folder ``store``, none without)."""
     from analysis.indicators import export
 
     year_dir = Path(year_dir)
@@ -211,7 +220,9 @@ def write_all(year_dir: Path, results: pd.DataFrame, year: int, *, xlsx: bool = 
             write_text(stamp, digest)
         paths["xlsx"] = target
     # A single build leaves the workbook to `build --all` (seconds of work): linked when there.
-    page = render_index(built_editions(year_dir), results, year, demo=demo,
-                        xlsx=(year_dir / f"indicateurs-{year}.xlsx").exists(), threshold=threshold)
+    editions = built_editions(year_dir)
+    explorer = build_explorer(year_dir, results, year, editions, store=store, demo=demo)
+    page = render_index(editions, results, year, demo=demo, xlsx=(year_dir / f"indicateurs-{year}.xlsx").exists(),
+                        threshold=threshold, explorer=explorer)
     paths["index"] = write_text(year_dir / "index.html", page)
     return paths
