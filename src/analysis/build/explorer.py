@@ -156,10 +156,12 @@ class _Boundaries:
         return self._frame
 
 
-def build(year_dir: Path, results: pd.DataFrame, year: int, editions: list[dict], *, store=None,
-          demo: bool = False) -> Explorer:
-    """Write the explorer's files of ``year_dir`` that changed; return what the index shows."""
+def build(year_dir: Path, results: pd.DataFrame, year: int, editions: list[dict], *, store=None) -> Explorer:
+    """Write the explorer's files of ``year_dir`` that changed; return what the index shows.
+    ``editions``: the manifests of the built editions (:func:`analysis.build.site_index.built_editions`);
+    ``store``: the data folder of the établissements and boundaries (none without)."""
     year_dir = Path(year_dir)
+    demo = bool(results["demo"].any()) if "demo" in results else False
     state, code = _State(year_dir, year), code_digest()
     hrefs = edition_hrefs(editions)
     table = etablissements(store, year)

@@ -137,7 +137,7 @@ def legend_html(figure: dict) -> str:
     lines = "".join(f'<li><svg class="pastille" viewBox="0 0 20 14" aria-hidden="true"><rect width="20" height="14" '
                     f'fill="{fill}"/></svg>{e(label)} ({plural(count, "département", "départements")})</li>'
                     for label, fill, count in items)
-    note = f"Non-réponse des départements : {figure['nc']}." if figure["nc"] else ""
+    note = f"Non-réponse des départements : {figure['nc']}" if figure["nc"] else ""
     return f'<ul class="legende">{lines}</ul><p class="nc-note">{e(note)}</p>'
 
 
@@ -190,9 +190,9 @@ def _points_svg(rows: pd.DataFrame, has_fiche, points: Points, fiche: str) -> st
         if has_fiche[n]:
             href = "../" + fiche.replace("{uai}", row["uai"])
             marks.append(f'<a href="{e(href)}" aria-label="{e(label)} : fiche"><title>{e(label)}</title>'
-                         f'<circle class="avec-fiche" cx="{x:g}" cy="{y:g}" r="6"/></a>')
+                         f'<circle class="avec-fiche" cx="{x:g}" cy="{y:g}" r="10"/></a>')
         else:
-            marks.append(f'<circle class="sans-fiche" cx="{x:g}" cy="{y:g}" r="4"><title>{e(label)}</title></circle>')
+            marks.append(f'<circle class="sans-fiche" cx="{x:g}" cy="{y:g}" r="7"><title>{e(label)}</title></circle>')
     outline = f'<path class="contour" d="{points.outline}"/>' if points.outline else ""
     return (f'<svg class="carte-points" viewBox="0 0 {WIDTH:g} {points.height:g}" role="group" '
             f'aria-labelledby="carte-titre">{outline}<g aria-hidden="true">'

@@ -221,7 +221,7 @@ def write_all(year_dir: Path, results: pd.DataFrame, year: int, *, xlsx: bool = 
         paths["xlsx"] = target
     # A single build leaves the workbook to `build --all` (seconds of work): linked when there.
     editions = built_editions(year_dir)
-    explorer = build_explorer(year_dir, results, year, editions, store=store, demo=demo)
+    explorer = build_explorer(year_dir, results, year, editions, store=store)
     page = render_index(editions, results, year, demo=demo, xlsx=(year_dir / f"indicateurs-{year}.xlsx").exists(),
                         threshold=threshold, explorer=explorer)
     paths["index"] = write_text(year_dir / "index.html", page)

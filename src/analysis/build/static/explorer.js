@@ -37,7 +37,7 @@
         esc(item[1]) + '"/></svg>' + esc(item[0]) + ' (' + plural(item[2], 'département', 'départements') + ')</li>';
     });
     document.getElementById('carte-legende').innerHTML = '<ul class="legende">' + items.join('') +
-      '</ul><p class="nc-note">' + (fig.nc ? esc('Non-réponse des départements : ' + fig.nc + '.') : '') + '</p>';
+      '</ul><p class="nc-note">' + (fig.nc ? esc('Non-réponse des départements : ' + fig.nc) : '') + '</p>';
   }
   if (select && svg) {
     select.addEventListener('change', function () { paint(+select.value); });
