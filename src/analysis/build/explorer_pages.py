@@ -183,9 +183,9 @@ elle ; les autres ne sont pas des liens.{tile_note}</p>
 
 # ------------------------------------------------------------------ the map of a département
 def _points_svg(rows: pd.DataFrame, has_fiche, points: Points, fiche: str) -> str:
-    marks = []
+    marks, records = [], rows.to_dict("records")
     for n, x, y in zip(points.kept, points.x, points.y, strict=True):
-        row = rows.iloc[n]
+        row = records[n]
         label = f"{row['nom']}, {row['commune']} ({row['uai']})".replace(", (", " (")
         if has_fiche[n]:
             href = "../" + fiche.replace("{uai}", row["uai"])
@@ -201,10 +201,10 @@ def _points_svg(rows: pd.DataFrame, has_fiche, points: Points, fiche: str) -> st
 
 
 def _list_rows(rows: pd.DataFrame, has_fiche, fiche: str) -> str:
-    lines = []
+    lines, records = [], rows.to_dict("records")
     order = np.lexsort((rows["nom"].str.lower().to_numpy(), rows["commune"].str.lower().to_numpy()))
     for n in order:
-        row = rows.iloc[n]
+        row = records[n]
         noun = TYPE_NOUNS.get(row["type"])
         name = e(row["nom"])
         if has_fiche[n]:
