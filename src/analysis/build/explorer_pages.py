@@ -96,8 +96,8 @@ def map_figures(results: pd.DataFrame, hrefs: dict, year: int) -> list[dict]:
         counts = np.bincount(classes[classes >= 0], minlength=len(labels)) if labels else []
         out.append({"titre": heading, "legende": [[lab, colors[i], int(counts[i])] for i, lab in enumerate(labels)],
                     "manquants": [[MISSING[s][1], MISSING[s][0], k] for s, k in missing.items()],
-                    "nc": nc.spread(pd.to_numeric(rows.loc[ok, "taux_nc"], errors="coerce")
-                                    if "taux_nc" in rows else []),
+                    "nc": nc.spread(r for r in (nc.stated_rate(row) for _, row in rows[ok].iterrows())
+                                    if r is not None),
                     "valeurs": cells})
     return out
 
@@ -184,15 +184,19 @@ elle ; les autres ne sont pas des liens.{tile_note}</p>
 # ------------------------------------------------------------------ the map of a département
 def _points_svg(rows: pd.DataFrame, has_fiche, points: Points, fiche: str) -> str:
     marks, records = [], rows.to_dict("records")
+    # points of a crowded département smaller (the Nord has 2 500 établissements)
+    big = float(np.clip(10 * np.sqrt(300 / max(len(points.kept), 1)), 5, 10))
+    small = round(big * 0.7, 1)
     for n, x, y in zip(points.kept, points.x, points.y, strict=True):
         row = records[n]
         label = f"{row['nom']}, {row['commune']} ({row['uai']})".replace(", (", " (")
         if has_fiche[n]:
             href = "../" + fiche.replace("{uai}", row["uai"])
             marks.append(f'<a href="{e(href)}" aria-label="{e(label)} : fiche"><title>{e(label)}</title>'
-                         f'<circle class="avec-fiche" cx="{x:g}" cy="{y:g}" r="10"/></a>')
+                         f'<circle class="avec-fiche" cx="{x:g}" cy="{y:g}" r="{big:g}"/></a>')
         else:
-            marks.append(f'<circle class="sans-fiche" cx="{x:g}" cy="{y:g}" r="7"><title>{e(label)}</title></circle>')
+            marks.append(f'<circle class="sans-fiche" cx="{x:g}" cy="{y:g}" r="{small:g}">'
+                         f"<title>{e(label)}</title></circle>")
     outline = f'<path class="contour" d="{points.outline}"/>' if points.outline else ""
     return (f'<svg class="carte-points" viewBox="0 0 {WIDTH:g} {points.height:g}" role="group" '
             f'aria-labelledby="carte-titre">{outline}<g aria-hidden="true">'
