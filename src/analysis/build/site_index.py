@@ -1,11 +1,13 @@
 """The index of a millésime's editions and the exports of all the indicators.
 
-``reports/<year>/index.html`` is ONE self-contained page (inline CSS and JavaScript, no external
-request, works from a file:// URL or a USB key): every edition built for the millésime (those
+``reports/<year>/index.html`` is ONE page (inline CSS and JavaScript, no request outside the
+millésime's folder, works from a file:// URL or a USB key): every edition built for the millésime (those
 with a manifest, see :mod:`analysis.build.manifest`), grouped by level, with relative links to
 their HTML and PDF, a few chiffres clés (French formatting, ``n.c.`` / ``s.`` when missing, the
 non-response rate, ``‡`` on a value of a territory the data cover in part) and a search box
-filtering by name or code. A banner marks demo data.
+filtering by name or code. A banner marks demo data. Above the tables, the explorer
+(:mod:`analysis.build.explorer`): a map of France by key figure, inline, and a search over the
+territories and the établissements whose data is a script of ``explorateur/``, loaded on first use.
 
 ``reports/<year>/indicateurs-<year>.csv`` and ``.xlsx`` hold the indicators of every territory,
 every statut (:func:`analysis.indicators.export.rows`, the same selection as ``etat-des-lieux
