@@ -8,6 +8,7 @@ from pathlib import Path
 
 from analysis.build import manifest
 from analysis.fiches import listing
+from analysis.report.map_geometry import DROM_CODES, tilegrid
 
 EDITIONS = {
     "france": "France",
@@ -47,3 +48,30 @@ def make_site(year_dir: Path, store, results, *, editions=EDITIONS, fiches=()) -
     for uai in fiches:
         fake_fiche(year_dir, uai)
     return site_index.write_all(year_dir, results, 2018, xlsx=False, store=store)["index"]
+
+
+#: Where each DROM is (lon, lat): its fake boundary is a small square there.
+DROM_AT = {"971": (-61.5, 16.2), "972": (-61.0, 14.6), "973": (-53.0, 4.0), "974": (55.5, -21.1),
+           "976": (45.1, -12.8)}
+#: The Hérault's box (lon, lat), where the small dataset's établissements are.
+HERAULT = (2.9, 43.2, 4.2, 44.0)
+
+
+def fake_boundaries():
+    """A rectangle per département of the tile grid (WGS84): mainland ones side by side over
+    France, the Hérault where it lies, the DROM where they are."""
+    import geopandas as gpd
+    import shapely
+
+    grid = tilegrid()
+    geoms = []
+    for code, col, row in zip(grid["code"], grid["col"], grid["row"], strict=True):
+        if code in DROM_CODES:
+            lon, lat = DROM_AT[code]
+            geoms.append(shapely.box(lon, lat, lon + 0.3, lat + 0.3))
+        elif code == "34":
+            geoms.append(shapely.box(*HERAULT))
+        else:
+            lon, lat = -4.5 + col * 0.9, 50.8 - row * 0.6
+            geoms.append(shapely.box(lon, lat, lon + 0.9, lat + 0.6))
+    return gpd.GeoDataFrame({"code": grid["code"], "nom": grid["label"]}, geometry=geoms, crs=4326)

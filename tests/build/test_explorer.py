@@ -19,7 +19,7 @@ from analysis.build import explorer
 from analysis.build.site_index import built_editions
 from analysis.core.formatting import plural
 from analysis.fiches import listing
-from tests.build.explorer_site import fake_edition, fake_fiche, make_site
+from tests.build.explorer_site import fake_boundaries, fake_edition, fake_fiche, make_site
 
 WITH_FICHE = ("0342337F", "0318033N")      # Collège Louis Pasteur (34), Collège Camille Claudel (31)
 NO_FICHE = "0343110W"                       # École Pablo Picasso, Chafort (34): the Hérault's edition
@@ -115,6 +115,24 @@ def test_without_a_data_folder_the_search_has_the_territories_only(tmp_path, res
     assert not list((index.parent / explorer.FOLDER).glob("departement-*.html"))
 
 
+def test_on_the_boundaries_of_the_data_folder(tmp_path, small_store, results):
+    """With a boundary file in the data folder, France is drawn on it (the DROM in insets) and a
+    département's établissements are placed inside its outline."""
+    from analysis.sources.store import Store
+
+    shutil.copytree(small_store.data_dir, tmp_path / "data")
+    store = Store(tmp_path / "data")
+    path = tmp_path / "departements-avec-outre-mer.geojson"
+    fake_boundaries().to_file(path, driver="GeoJSON")
+    store.import_paths([path], demo=True).check()             # the small dataset is demo: so are they
+    index = make_site(tmp_path / "2018", store, results)
+    basemap = json.loads((index.parent / explorer.FOLDER / "fond-de-carte.json").read_text(encoding="utf-8"))
+    assert basemap["kind"] == "boundaries" and [f[0] for f in basemap["frames"]][0] == "Guadeloupe"
+    assert '<text x="' in index.read_text(encoding="utf-8").split("</svg>")[0]      # the insets' names
+    page = (index.parent / explorer.map_page("34")).read_text(encoding="utf-8")
+    assert 'class="contour"' in page and page.count("<circle") == 22
+
+
 # ------------------------------------------------------------------ in a browser
 def _visit(browser, path, width=None):
     from tests.build.browsing import Visit
@@ -197,6 +215,12 @@ def test_keyboard_reaches_the_search_the_key_figure_and_the_map(browser, site):
     assert "explorateur-recherche" in ids and "explorateur-chiffre" in ids
     hrefs = [r["href"] for r in reached if r["href"]]
     assert any(h.startswith("departement-31/") for h in hrefs) and explorer.map_page("34") in hrefs
+    # the link « Passer la carte » skips the 101 départements
+    visit.page.goto(visit.page.url)
+    visit.page.focus("a.passer")
+    visit.page.keyboard.press("Enter")
+    visit.page.keyboard.press("Tab")
+    assert visit.page.evaluate("document.activeElement.id") == "recherche"
     fiche = _visit(browser, site.parent / explorer.map_page("34")).tab_walk()
     assert "../" + listing.fiche_path(Path(), WITH_FICHE[0]).as_posix() in [r["href"] for r in fiche]
 

@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import re
 
-import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
 
 from analysis.build import explorer_map
 from analysis.report.map_geometry import DROM_CODES, tilegrid
-
-#: Where each DROM is (lon, lat): its fake boundary is a small square there.
-DROM_AT = {"971": (-61.5, 16.2), "972": (-61.0, 14.6), "973": (-53.0, 4.0), "974": (55.5, -21.1),
-           "976": (45.1, -12.8)}
+from tests.build.explorer_site import fake_boundaries
 
 
 def coordinates(d: str) -> np.ndarray:
@@ -24,18 +20,7 @@ def coordinates(d: str) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def boundaries():
-    """A square per département of the tile grid: mainland ones in a grid over France, the DROM
-    where they lie."""
-    grid = tilegrid()
-    geoms = []
-    for code, col, row in zip(grid["code"], grid["col"], grid["row"], strict=True):
-        if code in DROM_CODES:
-            lon, lat = DROM_AT[code]
-            geoms.append(shapely.box(lon, lat, lon + 0.3, lat + 0.3))
-        else:
-            lon, lat = -4.5 + col * 0.9, 50.8 - row * 0.6
-            geoms.append(shapely.box(lon, lat, lon + 0.9, lat + 0.6))
-    return gpd.GeoDataFrame({"code": grid["code"]}, geometry=geoms, crs=4326)
+    return fake_boundaries()
 
 
 def test_tile_grid_draws_every_departement_in_the_view():

@@ -170,10 +170,11 @@ aria-describedby="explorateur-aide" placeholder="ex. Toulouse, 0310001A, collèg
 <div class="carte-bloc">
 <h3 id="carte-titre">Carte des départements : <span id="carte-chiffre">{e(first["titre"])}</span></h3>
 {chooser}
+<a class="passer" href="#apres-carte">Passer la carte</a>
 <div class="carte-et-legende"><div class="carte">{_map_svg(basemap, first, hrefs, year)}</div>
 <div class="legende-bloc" id="carte-legende" aria-live="polite">{legend_html(first)}</div></div>
-<p class="aide">{plural(built, "département a", "départements ont")} une édition construite : chacun est un lien vers
-elle ; les autres ne sont pas des liens.{tile_note}</p>
+<p class="aide" id="apres-carte" tabindex="-1">{plural(built, "département a", "départements ont")} une édition
+construite : chacun est un lien vers elle ; les autres ne sont pas des liens.{tile_note}</p>
 </div>
 <script type="application/json" id="explorateur-donnees">{script_json(config)}</script>
 </section>"""
