@@ -250,7 +250,7 @@ def _build_locked(selected: list[territories.Territory], year: int, options: Bui
 
         with _timed(report, "index"):
             report.index = index.write_all(run.year_dir, run.results, year, xlsx=options.index_xlsx is not False,
-                                           threshold=options.threshold)
+                                           threshold=options.threshold, store=run.store)
     report.timings["total"] = time.perf_counter() - start
     return report
 

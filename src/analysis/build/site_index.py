@@ -1,11 +1,13 @@
 """The index of a millésime's editions and the exports of all the indicators.
 
-``reports/<year>/index.html`` is ONE self-contained page (inline CSS and JavaScript, no external
-request, works from a file:// URL or a USB key): every edition built for the millésime (those
+``reports/<year>/index.html`` is ONE page (inline CSS and JavaScript, no request outside the
+millésime's folder, works from a file:// URL or a USB key): every edition built for the millésime (those
 with a manifest, see :mod:`analysis.build.manifest`), grouped by level, with relative links to
 their HTML and PDF, a few chiffres clés (French formatting, ``n.c.`` / ``s.`` when missing, the
 non-response rate, ``‡`` on a value of a territory the data cover in part) and a search box
-filtering by name or code. A banner marks demo data.
+filtering by name or code. A banner marks demo data. Above the tables, the explorer
+(:mod:`analysis.build.explorer`): a map of France by key figure, inline, and a search over the
+territories and the établissements whose data is a script of ``explorateur/``, loaded on first use.
 
 ``reports/<year>/indicateurs-<year>.csv`` and ``.xlsx`` hold the indicators of every territory,
 every statut (:func:`analysis.indicators.export.rows`, the same selection as ``etat-des-lieux
@@ -20,6 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.build import manifest as cache
+from analysis.build.explorer import Explorer
+from analysis.build.explorer import build as build_explorer
 from analysis.core import nc, territories
 from analysis.core.atomic import replacing, write_text
 from analysis.core.digests import file_sha256
@@ -106,20 +110,18 @@ def key_figures(results: pd.DataFrame, territory_id: str) -> list[tuple[str, str
     value of its covered part only; never a missing value), and the n.c. note is the report's
     (none for the response rate, whose own completeness it is, nor for counts)."""
     rows = results[results["territoire"] == territory_id].set_index(["indicateur", "type"])
-    out = []
-    for ident, typ, _ in KEY_FIGURES:
-        if (ident, typ) not in rows.index:
-            out.append((Statut.ABSENT.mark, ""))
-            continue
-        row = rows.loc[(ident, typ)]
-        value = fmt_value(row["valeur"], row["unite"], reason=row["statut"])
-        if row["statut"] != Statut.OK:
-            out.append((value, ""))
-            continue
-        if row.get("couverture_donnees") == Extent.PARTIAL:
-            value += f" {PARTIAL_MARK}"
-        out.append((value, nc.of_row(row)))
-    return out
+    return [figure_of_row(rows.loc[(ident, typ)]) if (ident, typ) in rows.index else (Statut.ABSENT.mark, "")
+            for ident, typ, _ in KEY_FIGURES]
+
+
+def figure_of_row(row) -> tuple[str, str]:
+    """(value, n.c. note) of one row of the indicator table, as the index prints a key figure."""
+    value = fmt_value(row["valeur"], row["unite"], reason=row["statut"])
+    if row["statut"] != Statut.OK:
+        return value, ""
+    if row.get("couverture_donnees") == Extent.PARTIAL:
+        value += f" {PARTIAL_MARK}"
+    return value, nc.of_row(row)
 
 
 def marks_note(threshold: int = SECRET_THRESHOLD) -> str:
@@ -131,10 +133,14 @@ def marks_note(threshold: int = SECRET_THRESHOLD) -> str:
 
 
 def render_index(editions: list[dict], results: pd.DataFrame, year: int, *, demo: bool,
-                 xlsx: bool = True, threshold: int = SECRET_THRESHOLD, per_etablissement: list[str] = ()) -> str:
-    """The index page; ``per_etablissement``: the files of the export « par établissement » present
-    (names relative to the page), linked in the footer."""
+                 xlsx: bool = True, threshold: int = SECRET_THRESHOLD, explorer: Explorer | None = None,
+                 per_etablissement: list[str] = ()) -> str:
+    """The index page; with ``explorer`` (:mod:`analysis.build.explorer`), its map and search above
+    the tables and a link to the map of the établissements of each département edition;
+    ``per_etablissement``: the files of the export « par établissement » present (names relative
+    to the page), linked in the footer."""
     e = html.escape
+    maps = explorer.maps if explorer else {}
     sections, partial = [], False
     for level, title in LEVEL_TITLES.items():
         members = [m for m in editions if m["territoire"].partition(":")[0] == level]
@@ -152,6 +158,9 @@ def render_index(editions: list[dict], results: pd.DataFrame, year: int, *, demo
                 if entry:
                     href = f"{m['folder']}/{entry['file']}"
                     links.append(f'<a href="{e(href)}">{fmt.upper()}</a>')
+            if ident in maps:
+                links.append(f'<a href="{e(maps[ident])}" aria-label="Carte des établissements de {e(label)}">'
+                             "Carte</a>")
             figures = key_figures(results, ident)
             partial |= any(value.endswith(PARTIAL_MARK) for value, _ in figures)
             cells = "".join(
@@ -180,10 +189,11 @@ def render_index(editions: list[dict], results: pd.DataFrame, year: int, *, demo
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{e(TITLE)} — éditions {year}</title>
 <link rel="icon" href="data:,">
-<style>{CSS}</style></head>
+<style>{CSS}</style>{explorer.head if explorer else ""}</head>
 <body><a class="skip" href="#contenu">Aller au contenu</a>{banner}<header><h1>{e(TITLE)} — millésime {year}</h1>
 <p>{counted} : France, régions académiques, académies et départements.</p></header>
 <main id="contenu" tabindex="-1">
+{explorer.body if explorer else ""}
 <div class="search"><label for="recherche">Rechercher un territoire (nom ou code)</label>
 <input id="recherche" type="search" placeholder="ex. Haute-Garonne, 31, Toulouse" autocomplete="off">
 <span id="compte" class="count"></span></div>
@@ -197,8 +207,10 @@ indicateurs de tous les territoires : <a href="indicateurs-{year}.csv">indicateu
 
 
 def write_all(year_dir: Path, results: pd.DataFrame, year: int, *, xlsx: bool = True,
-              threshold: int = SECRET_THRESHOLD) -> dict[str, Path]:
-    """Write ``index.html`` and ``indicateurs-<year>.csv`` (and ``.xlsx`` with ``xlsx``) in ``year_dir``."""
+              threshold: int = SECRET_THRESHOLD, store=None) -> dict[str, Path]:
+    """Write ``index.html`` and ``indicateurs-<year>.csv`` (and ``.xlsx`` with ``xlsx``) in ``year_dir``,
+    with the explorer's files (:mod:`analysis.build.explorer`; its établissements from the data
+    folder ``store``, none without)."""
     from analysis.indicators import export
 
     year_dir = Path(year_dir)
@@ -220,8 +232,10 @@ def write_all(year_dir: Path, results: pd.DataFrame, year: int, *, xlsx: bool = 
         paths["xlsx"] = target
     # A single build leaves the workbook to `build --all` (seconds of work): linked when there.
     exports = [listing.export_path(year_dir, year, suffix) for suffix in (".csv", ".xlsx")]
-    page = render_index(built_editions(year_dir), results, year, demo=demo,
-                        xlsx=(year_dir / f"indicateurs-{year}.xlsx").exists(), threshold=threshold,
+    editions = built_editions(year_dir)
+    explorer = build_explorer(year_dir, results, year, editions, store=store)
+    page = render_index(editions, results, year, demo=demo, xlsx=(year_dir / f"indicateurs-{year}.xlsx").exists(),
+                        threshold=threshold, explorer=explorer,
                         per_etablissement=[p.name for p in exports if p.exists()])
     paths["index"] = write_text(year_dir / "index.html", page)
     return paths

@@ -111,7 +111,7 @@ def _locked(store, territory, year, fmt, reports: Path, threshold: int, force: b
             if fmt == "pdf":
                 one = fiche(m, uai)
                 paths.append(("pdf", write_pdf([one], listing.fiche_path(year_dir, uai, ".pdf"), one.title)))
-            _refresh_index(year_dir, results, year, threshold)          # the fiche links the index page
+            _refresh_index(year_dir, results, year, threshold, store)          # the fiche links the index page
         return Done(paths)
     with reports_lock(reports):
         written = batch.build_all(store, year, year_dir, threshold=threshold, force=force, results=results,
@@ -122,7 +122,7 @@ def _locked(store, territory, year, fmt, reports: Path, threshold: int, force: b
             m = written.millesime or prepare(store, year, threshold, results)
             for name, path in export.write(m, year_dir).items():
                 paths.append((name, path))
-            _refresh_index(year_dir, results, year, threshold)          # it links the export
+            _refresh_index(year_dir, results, year, threshold, store)          # it links the export
             if fmt == "pdf":                      # a PDF older than its page (or missing) only
                 for uai in m.uais:
                     page, target = listing.fiche_path(year_dir, uai), listing.fiche_path(year_dir, uai, ".pdf")
@@ -151,10 +151,11 @@ def _planned(store, year: int, reports: Path, threshold: int, force: bool) -> Do
     return Done([], f"fiches {year} : {why} (--dry-run : rien n'est écrit)")
 
 
-def _refresh_index(year_dir: Path, results, year: int, threshold: int) -> None:
+def _refresh_index(year_dir: Path, results, year: int, threshold: int, store) -> None:
+    """The index page and its explorer, whose search opens the fiches now written."""
     from analysis.build import site_index
 
-    site_index.write_all(year_dir, results, year, xlsx=False, threshold=threshold)
+    site_index.write_all(year_dir, results, year, xlsx=False, threshold=threshold, store=store)
 
 
 def territory_fiches(territory, year: int, fmt: str, *, year_dir: Path, threshold: int, data_dir,
