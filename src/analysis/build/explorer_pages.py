@@ -233,7 +233,7 @@ def departement_page(label: str, code: str, year: int, edition_href: str, rows: 
 <title>Établissements — {e(label)} — {year}</title>
 <link rel="icon" href="data:,">
 <style>{asset('explorer.css')}</style></head>
-<body class="page-departement"><a class="skip" href="#contenu">Aller au contenu</a>{banner}
+<body class="page-departement" data-departement="{e(code)}"><a class="skip" href="#contenu">Aller au contenu</a>{banner}
 <header><p class="fil"><a href="../index.html">{e(TITLE)} — éditions {year}</a></p>
 <h1>Établissements — {e(label)}</h1></header>
 <main id="contenu" tabindex="-1">
