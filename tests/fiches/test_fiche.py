@@ -91,3 +91,14 @@ def test_real_fiche_against_its_etic_row(occitanie_millesime):
     assert line(f, "Accès à internet par l'ADSL")[3] == peers[("departement:31", "college", "connectivite.acces_adsl")]
     assert line(f, "Accès à internet par l'ADSL")[4] == peers[("academie:toulouse", "college",
                                                                "connectivite.acces_adsl")]
+
+
+def test_a_perimeter_that_lists_the_etablissement_is_named(occitanie_millesime):
+    from analysis.core import perimeters
+
+    tne = perimeters.get("tne-34")
+    listed = [u for u in tne.etablissements if u in occitanie_millesime.position]
+    assert listed
+    identity = dict(fiche(occitanie_millesime, listed[0]).identity)
+    assert f"(perimetre:{tne.code})" in identity["Périmètres"] and tne.nom in identity["Périmètres"]
+    assert "Périmètres" not in dict(fiche(occitanie_millesime, "0310001H").identity)
