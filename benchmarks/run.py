@@ -70,6 +70,7 @@ def main() -> None:
             step("harmonised table and indicators", "indicators_bench.py", str(data))
             step("report layer (charts, maps, one chapter)", "report_bench.py", str(data))
             step("one edition (France 2018)", "edition_bench.py", "france", "2018", str(data))
+            step("fiches établissement (63 059 pages, PDF, bundle, export)", "fiches_bench.py", str(data))
         numbers = Path(tmp) / "batch.json"
         batch = ["--data-dir", str(data), "--jobs", "2", "--json", str(numbers)]
         if not args.batch_only:

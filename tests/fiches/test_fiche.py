@@ -102,3 +102,12 @@ def test_a_perimeter_that_lists_the_etablissement_is_named(occitanie_millesime):
     identity = dict(fiche(occitanie_millesime, listed[0]).identity)
     assert f"(perimetre:{tne.code})" in identity["Périmètres"] and tne.nom in identity["Périmètres"]
     assert "Périmètres" not in dict(fiche(occitanie_millesime, "0310001H").identity)
+
+
+def test_a_fiche_built_alone_is_the_same(small_store, small_millesime):
+    """``build etablissement:UAI`` reads its département only: the same fiche as in the whole run."""
+    from analysis.fiches.fiche import prepare
+
+    for uai in ("0118363F", "0660036F", small_millesime.uais[-1]):
+        alone = prepare(small_store, 2018, only=[uai])
+        assert fiche(alone, uai) == fiche(small_millesime, uai), uai

@@ -108,30 +108,35 @@ class Answers:
     value: pd.DataFrame
 
 
-def _available(table: pd.DataFrame, question: Question, year: int, outside: set[str]) -> np.ndarray:
-    """Per établissement: does its type's source hold data for the millésime at all?"""
+def _available(table: pd.DataFrame, question: Question, year: int, outside: set[str],
+               whole: pd.DataFrame) -> np.ndarray:
+    """Per établissement of ``table``: does its type's source hold data for the millésime at all
+    (read on ``whole``, the millésime's whole table: ``table`` may be a part of it)?"""
     if all(m.id in outside for m in question.members):
         return np.zeros(len(table), dtype=bool)
     if question.source == "etic":
-        respondents = table["repondant_etic"].fillna(False).astype(bool)
-        present = set(table.loc[respondents, "type"].dropna())
+        respondents = whole["repondant_etic"].fillna(False).astype(bool)
+        present = set(whole.loc[respondents, "type"].dropna())
         return table["type"].isin(present).to_numpy()
     if question.source == "couverture":
-        on = bool(table["couverture_disponible"].any()) if "couverture_disponible" in table else False
+        on = bool(whole["couverture_disponible"].any()) if "couverture_disponible" in whole else False
         return np.full(len(table), on)
     if question.source == "experimentations":
-        on = bool(table["colleges_lab"].notna().any()) if "colleges_lab" in table else False
+        on = bool(whole["colleges_lab"].notna().any()) if "colleges_lab" in whole else False
         return np.full(len(table), on)
     return np.ones(len(table), dtype=bool)
 
 
-def answers(table: pd.DataFrame, year: int, qs: list[Question] | None = None) -> Answers:
-    """The answers of every établissement of the harmonised ``table`` of ``year``."""
+def answers(table: pd.DataFrame, year: int, qs: list[Question] | None = None,
+            whole: pd.DataFrame | None = None) -> Answers:
+    """The answers of every établissement of the harmonised ``table`` of ``year`` (``whole``: the
+    millésime's whole table, when ``table`` is a part of it)."""
     qs = questions() if qs is None else qs
+    whole = table if whole is None else whole
     outside = outside_questionnaire(catalogue(), year)
     states, values = {}, {}
     for q in qs:
-        available = _available(table, q, year, outside)
+        available = _available(table, q, year, outside, whole)
         if q.kind == LEVEL:
             universe = np.zeros(len(table), dtype=bool)
             answered = np.zeros(len(table), dtype=bool)
