@@ -91,6 +91,9 @@ def test_real_fiche_against_its_etic_row(occitanie_millesime):
     assert line(f, "Accès à internet par l'ADSL")[3] == peers[("departement:31", "college", "connectivite.acces_adsl")]
     assert line(f, "Accès à internet par l'ADSL")[4] == peers[("academie:toulouse", "college",
                                                                "connectivite.acces_adsl")]
+    # the Occitanie files cover France in part: its value is marked, as in the report
+    assert "‡" in line(f, "Accès à internet par l'ADSL")[5] and "‡" not in line(f, "Accès à internet par l'ADSL")[4]
+    assert any(note.startswith("‡") for note in f.notes)
 
 
 def test_a_perimeter_that_lists_the_etablissement_is_named(occitanie_millesime):

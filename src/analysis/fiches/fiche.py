@@ -216,6 +216,10 @@ def notes(m: Millesime) -> list[str]:
            "où se situe sa valeur (1er quart : les valeurs les plus basses).",
            "Les valeurs des territoires sont celles du rapport : calculées sur les établissements du champ de "
            "chaque question ayant répondu ; ETIC est publié par établissement en données ouvertes."]
+    from analysis.report.tables import PARTIAL_MARK, PARTIAL_NOTE
+
+    if any(PARTIAL_MARK in value for value in m.peers.values()):
+        out.append(PARTIAL_NOTE)
     if m.breaks:
         years = sorted(set(m.breaks.values()))
         out.append(f"{rows.BREAK} rupture de comparabilité : la question a changé en {', '.join(map(str, years))} ; "

@@ -27,7 +27,7 @@ import pandas as pd
 
 from analysis.core import nc
 from analysis.core.formatting import fmt_ordinal, fmt_value
-from analysis.core.statuts import EMPTY, SECRET, SECRET_THRESHOLD, Statut
+from analysis.core.statuts import EMPTY, SECRET, SECRET_THRESHOLD, Extent, Statut
 from analysis.indicators.catalogue import Indicator, catalogue, source_labels, themes
 from analysis.indicators.compute import contributions, outside_questionnaire
 
@@ -208,12 +208,19 @@ def quarters(table: pd.DataFrame, found: Answers, qs: list[Question],
 def peer_cells(results: pd.DataFrame, qs: list[Question]) -> dict[tuple[str, str, str], str]:
     """The value of every territory of the levels a fiche compares with, for every type and
     indicator of the questions, as the report prints it with its n.c. rate (« 98 % (27 % n.c.) »,
-    « s. », « n.d. »), keyed by (territory id, type, indicator id)."""
+    « s. », « n.d. »; « 98 %‡ » for a territory the data cover in part), keyed by (territory id,
+    type, indicator id)."""
+    from analysis.report.tables import PARTIAL_MARK  # matplotlib comes with it: only when computing
+
     ids = {m.id for q in qs for m in q.members}
     rows = results[results["niveau"].isin(("france",) + PEER_LEVELS) & results["indicateur"].isin(ids)]
+    if "couverture_donnees" not in rows:
+        rows = rows.assign(couverture_donnees=None)
     out = {}
     for row in rows.itertuples(index=False):
         value = fmt_value(row.valeur, row.unite, reason=row.statut)
+        if row.couverture_donnees == Extent.PARTIAL and Statut.parse(row.statut) is Statut.OK:
+            value += PARTIAL_MARK                    # the value of the covered part only, as in the report
         rate = nc.stated_rate({"taux_nc": row.taux_nc, "unite": row.unite, "theme": row.theme,
                                "indicateur": row.indicateur})
         if rate is not None and Statut.parse(row.statut) in (Statut.OK, Statut.SECRET):
