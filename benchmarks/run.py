@@ -71,6 +71,7 @@ def main() -> None:
             step("report layer (charts, maps, one chapter)", "report_bench.py", str(data))
             step("one edition (France 2018)", "edition_bench.py", "france", "2018", str(data))
             step("explorer of the index page (maps, search)", "explorer_bench.py", "--data-dir", str(data))
+            step("fiches établissement (63 059 pages, PDF, bundle, export)", "fiches_bench.py", str(data))
         numbers = Path(tmp) / "batch.json"
         batch = ["--data-dir", str(data), "--jobs", "2", "--json", str(numbers)]
         if not args.batch_only:

@@ -41,3 +41,15 @@ def test_write_page_is_atomic_and_skips_same_content(tmp_path):
 def test_some_fiches_read_their_departement_only(small_store, tmp_path):
     done = batch.build_some(small_store, 2018, tmp_path / "2018", ["0118363F"])
     assert done.total == 1 and listing.present(tmp_path / "2018") == {"0118363F"}
+
+
+def test_many_fiches_shared_out_among_processes(small_millesime, tmp_path, monkeypatch):
+    monkeypatch.setattr(batch, "PARALLEL_FROM", 10)
+    done = batch.write_fiches(small_millesime, tmp_path, processes=2)
+    assert done.written == done.total == len(small_millesime.uais)
+    assert listing.present(tmp_path) == set(small_millesime.uais)
+    serial = batch.write_fiches(small_millesime, tmp_path / "serial", processes=1)
+    for path in serial.paths:
+        assert path.read_bytes() == listing.fiche_path(tmp_path, path.stem).read_bytes()
+    again = batch.write_fiches(small_millesime, tmp_path, processes=2)
+    assert again.written == 0 and again.unchanged == again.total

@@ -91,3 +91,26 @@ def test_real_fiche_against_its_etic_row(occitanie_millesime):
     assert line(f, "Accès à internet par l'ADSL")[3] == peers[("departement:31", "college", "connectivite.acces_adsl")]
     assert line(f, "Accès à internet par l'ADSL")[4] == peers[("academie:toulouse", "college",
                                                                "connectivite.acces_adsl")]
+    # the Occitanie files cover France in part: its value is marked, as in the report
+    assert "‡" in line(f, "Accès à internet par l'ADSL")[5] and "‡" not in line(f, "Accès à internet par l'ADSL")[4]
+    assert any(note.startswith("‡") for note in f.notes)
+
+
+def test_a_perimeter_that_lists_the_etablissement_is_named(occitanie_millesime):
+    from analysis.core import perimeters
+
+    tne = perimeters.get("tne-34")
+    listed = [u for u in tne.etablissements if u in occitanie_millesime.position]
+    assert listed
+    identity = dict(fiche(occitanie_millesime, listed[0]).identity)
+    assert f"(perimetre:{tne.code})" in identity["Périmètres"] and tne.nom in identity["Périmètres"]
+    assert "Périmètres" not in dict(fiche(occitanie_millesime, "0310001H").identity)
+
+
+def test_a_fiche_built_alone_is_the_same(small_store, small_millesime):
+    """``build etablissement:UAI`` reads its département only: the same fiche as in the whole run."""
+    from analysis.fiches.fiche import prepare
+
+    for uai in ("0118363F", "0660036F", small_millesime.uais[-1]):
+        alone = prepare(small_store, 2018, only=[uai])
+        assert fiche(alone, uai) == fiche(small_millesime, uai), uai

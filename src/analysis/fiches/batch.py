@@ -12,6 +12,7 @@ fiche is there, ``build --all --fiches`` has nothing to do.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -73,25 +74,53 @@ def _read_key(folder: Path) -> dict:
         return {}
 
 
+#: From this many fiches on, they are written by :data:`PROCESSES` forked processes (each its share).
+PARALLEL_FROM = 5000
+PROCESSES = 2
+# The millésime the forked processes read (inherited, never pickled): set just before the fork.
+_SHARED: dict[str, object] = {}
+
+
+def _write_share(share: tuple[str, list[str]]) -> tuple[int, int]:
+    """In a forked process: write the fiches of ``share`` (year folder, UAIs); (written, unchanged)."""
+    year_dir, uais = share
+    m = _SHARED["millesime"]
+    written = sum(write_page(listing.fiche_path(Path(year_dir), u), html.page(fiche(m, u))) for u in uais)
+    return written, len(uais) - written
+
+
 def write_fiches(m: Millesime, year_dir: Path, uais: Iterable[str] | None = None, *,
-                 progress: Callable[[int], None] | None = None) -> Written:
-    """The HTML fiches of ``uais`` (default: every établissement of the millésime)."""
+                 progress: Callable[[int], None] | None = None, processes: int | None = None) -> Written:
+    """The HTML fiches of ``uais`` (default: every établissement of the millésime). Many fiches
+    are shared out among forked processes (where the system forks), each writing its part."""
     folder = Path(year_dir) / listing.FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     html.write_css(folder)
     chosen = m.uais if uais is None else list(uais)
     done = Written(folder, total=len(chosen))
-    paths = []
+    done.paths = tuple(listing.fiche_path(year_dir, uai) for uai in chosen)
+    workers = processes or min(PROCESSES, os.cpu_count() or 1)
+    if workers > 1 and len(chosen) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
+        size = -(-len(chosen) // (workers * 8))             # small shares: progress, and an even load
+        shares = [(str(year_dir), chosen[n:n + size]) for n in range(0, len(chosen), size)]
+        _SHARED["millesime"] = m
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for written, unchanged in pool.imap_unordered(_write_share, shares):
+                    done.written += written
+                    done.unchanged += unchanged
+                    if progress:
+                        progress(done.written + done.unchanged)
+        finally:
+            _SHARED.clear()
+        return done
     for n, uai in enumerate(chosen, 1):
-        path = listing.fiche_path(year_dir, uai)
-        if write_page(path, html.page(fiche(m, uai))):
+        if write_page(done.paths[n - 1], html.page(fiche(m, uai))):
             done.written += 1
         else:
             done.unchanged += 1
-        paths.append(path)
         if progress and n % 1000 == 0:
             progress(n)
-    done.paths = tuple(paths)
     return done
 
 

@@ -108,9 +108,8 @@ def prepare(store, year: int, threshold: int = SECRET_THRESHOLD, results: pd.Dat
     from analysis.harmonise.table import load_etablissements
 
     results = indicators.load(store, year, threshold=threshold) if results is None else results
-    table, _ = load_etablissements(store, year)
-    if only is not None:
-        table = _around(table, only)
+    whole, _ = load_etablissements(store, year)
+    table = whole if only is None else _around(whole, only)
     qs = rows.questions()
     years = [y for y in available_years(store)]
     if year not in years:
@@ -118,10 +117,9 @@ def prepare(store, year: int, threshold: int = SECRET_THRESHOLD, results: pd.Dat
     years.sort()
     printed, main = {}, None
     for y in years:
-        frame = table if y == year else load_etablissements(store, y)[0]
-        if only is not None and y != year:
-            frame = frame[frame["uai"].isin(table["uai"])]
-        found = rows.answers(frame, y, qs)
+        full = whole if y == year else load_etablissements(store, y)[0]
+        frame = full if only is None else full[full["uai"].isin(table["uai"])]
+        found = rows.answers(frame, y, qs, whole=full)
         if y == year:
             main = found
         printed[y] = rows.printed(found, qs)
@@ -218,6 +216,10 @@ def notes(m: Millesime) -> list[str]:
            "où se situe sa valeur (1er quart : les valeurs les plus basses).",
            "Les valeurs des territoires sont celles du rapport : calculées sur les établissements du champ de "
            "chaque question ayant répondu ; ETIC est publié par établissement en données ouvertes."]
+    from analysis.report.tables import PARTIAL_MARK, PARTIAL_NOTE
+
+    if any(PARTIAL_MARK in value for value in m.peers.values()):
+        out.append(PARTIAL_NOTE)
     if m.breaks:
         years = sorted(set(m.breaks.values()))
         out.append(f"{rows.BREAK} rupture de comparabilité : la question a changé en {', '.join(map(str, years))} ; "

@@ -27,7 +27,7 @@ import pandas as pd
 
 from analysis.core import nc
 from analysis.core.formatting import fmt_ordinal, fmt_value
-from analysis.core.statuts import EMPTY, SECRET, SECRET_THRESHOLD, Statut
+from analysis.core.statuts import EMPTY, SECRET, SECRET_THRESHOLD, Extent, Statut
 from analysis.indicators.catalogue import Indicator, catalogue, source_labels, themes
 from analysis.indicators.compute import contributions, outside_questionnaire
 
@@ -108,30 +108,35 @@ class Answers:
     value: pd.DataFrame
 
 
-def _available(table: pd.DataFrame, question: Question, year: int, outside: set[str]) -> np.ndarray:
-    """Per établissement: does its type's source hold data for the millésime at all?"""
+def _available(table: pd.DataFrame, question: Question, year: int, outside: set[str],
+               whole: pd.DataFrame) -> np.ndarray:
+    """Per établissement of ``table``: does its type's source hold data for the millésime at all
+    (read on ``whole``, the millésime's whole table: ``table`` may be a part of it)?"""
     if all(m.id in outside for m in question.members):
         return np.zeros(len(table), dtype=bool)
     if question.source == "etic":
-        respondents = table["repondant_etic"].fillna(False).astype(bool)
-        present = set(table.loc[respondents, "type"].dropna())
+        respondents = whole["repondant_etic"].fillna(False).astype(bool)
+        present = set(whole.loc[respondents, "type"].dropna())
         return table["type"].isin(present).to_numpy()
     if question.source == "couverture":
-        on = bool(table["couverture_disponible"].any()) if "couverture_disponible" in table else False
+        on = bool(whole["couverture_disponible"].any()) if "couverture_disponible" in whole else False
         return np.full(len(table), on)
     if question.source == "experimentations":
-        on = bool(table["colleges_lab"].notna().any()) if "colleges_lab" in table else False
+        on = bool(whole["colleges_lab"].notna().any()) if "colleges_lab" in whole else False
         return np.full(len(table), on)
     return np.ones(len(table), dtype=bool)
 
 
-def answers(table: pd.DataFrame, year: int, qs: list[Question] | None = None) -> Answers:
-    """The answers of every établissement of the harmonised ``table`` of ``year``."""
+def answers(table: pd.DataFrame, year: int, qs: list[Question] | None = None,
+            whole: pd.DataFrame | None = None) -> Answers:
+    """The answers of every établissement of the harmonised ``table`` of ``year`` (``whole``: the
+    millésime's whole table, when ``table`` is a part of it)."""
     qs = questions() if qs is None else qs
+    whole = table if whole is None else whole
     outside = outside_questionnaire(catalogue(), year)
     states, values = {}, {}
     for q in qs:
-        available = _available(table, q, year, outside)
+        available = _available(table, q, year, outside, whole)
         if q.kind == LEVEL:
             universe = np.zeros(len(table), dtype=bool)
             answered = np.zeros(len(table), dtype=bool)
@@ -203,12 +208,19 @@ def quarters(table: pd.DataFrame, found: Answers, qs: list[Question],
 def peer_cells(results: pd.DataFrame, qs: list[Question]) -> dict[tuple[str, str, str], str]:
     """The value of every territory of the levels a fiche compares with, for every type and
     indicator of the questions, as the report prints it with its n.c. rate (« 98 % (27 % n.c.) »,
-    « s. », « n.d. »), keyed by (territory id, type, indicator id)."""
+    « s. », « n.d. »; « 98 %‡ » for a territory the data cover in part), keyed by (territory id,
+    type, indicator id)."""
+    from analysis.report.tables import PARTIAL_MARK  # matplotlib comes with it: only when computing
+
     ids = {m.id for q in qs for m in q.members}
     rows = results[results["niveau"].isin(("france",) + PEER_LEVELS) & results["indicateur"].isin(ids)]
+    if "couverture_donnees" not in rows:
+        rows = rows.assign(couverture_donnees=None)
     out = {}
     for row in rows.itertuples(index=False):
         value = fmt_value(row.valeur, row.unite, reason=row.statut)
+        if row.couverture_donnees == Extent.PARTIAL and Statut.parse(row.statut) is Statut.OK:
+            value += PARTIAL_MARK                    # the value of the covered part only, as in the report
         rate = nc.stated_rate({"taux_nc": row.taux_nc, "unite": row.unite, "theme": row.theme,
                                "indicateur": row.indicateur})
         if rate is not None and Statut.parse(row.statut) in (Statut.OK, Statut.SECRET):
