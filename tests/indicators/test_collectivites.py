@@ -84,6 +84,12 @@ def test_a_commune_is_computed_on_demand_and_named_from_the_annuaire(small_store
     assert not found.duplicated(["territoire", "indicateur", "type"]).any()
     ecoles = rows[(rows["indicateur"] == "perimetre.etablissements") & (rows["type"] == "ecole")]
     assert ecoles["valeur"].iloc[0] == 1
+    parents = [p.id for p in territories.parents(territories.parse_territory(spec))]
+    assert parents[0] == "departement:34~ecole"
+    for parent in parents:                       # computed with the first commune, for all of them
+        assert (found["territoire"] == parent).any(), parent
+    two = indicators.load(small_store, 2018, also=[spec, "collectivite:commune:34007"])
+    assert not two.duplicated(["territoire", "indicateur", "type"]).any()
     named = indicators.named(territories.parse_territory(spec), found)
     assert named.label == "Commune de Fontbourg"
     # Paris as a commune is the Ville de Paris, not a second set of rows

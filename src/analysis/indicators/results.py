@@ -13,6 +13,9 @@ from analysis.indicators.collectivites import commune, compute_collectivites
 from analysis.indicators.compute import compute, with_evolution
 from analysis.indicators.motifs import local_motifs
 
+#: The types of a commune's edition: its parents restricted to them are computed with the first commune.
+COMMUNE_TYPES = collectivites.COMPETENCES["commune"]
+
 #: Columns added from :func:`analysis.harmonise.extent.extent_table`: how much of the row's
 #: territory the indicator's source family covers, and in how many of its départements.
 EXTENT_COLUMNS = ("couverture_donnees", "departements_avec_donnees", "departements_total")
@@ -66,6 +69,8 @@ def load(store=None, year: int = 2018, *, threshold: int = SECRET_THRESHOLD,
     if kept is not None and kept[0] == _cache_file(store.data_dir, name):
         return kept[1]
     names = {"main": name, "collectivites": f"collectivites-{year}",
+             # the écoles of every territory (the parents of the communes), once for all the communes
+             **({"ecoles": f"collectivites-{year}-ecoles"} if communes else {}),
              **{c: f"collectivites-{year}-commune-{c.partition(':')[2]}" for c in communes}}
     keys = {part: main_key if part == "main" else local_key for part in names}
     parts = {}
@@ -81,6 +86,8 @@ def load(store=None, year: int = 2018, *, threshold: int = SECRET_THRESHOLD,
         for part in [p for p in names if p not in parts]:
             if part == "main":
                 current = compute(table, year=year, threshold=threshold, perimeters=declared)
+            elif part == "ecoles":
+                current = compute_collectivites(table, [], year=year, threshold=threshold, universes=[COMMUNE_TYPES])
             else:
                 items = (territories.collectivity_list(vintage) if part == "collectivites"
                          else [commune(table, territories.parse_territory(part, vintage))])
