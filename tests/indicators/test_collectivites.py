@@ -17,7 +17,7 @@ COLUMNS = ["valeur", "numerateur", "denominateur", "univers", "non_communique", 
 
 @pytest.fixture(scope="module")
 def table(small_store):
-    return indicators.load(small_store, 2018)
+    return indicators.load(small_store, 2018, also=["collectivite:departement:34"])
 
 
 def _by_key(rows: pd.DataFrame) -> pd.DataFrame:
@@ -73,6 +73,17 @@ def test_the_restricted_parents_are_in_the_table_once(table):
     assert set(named) == {"Académie de Montpellier (collèges publics)"}
     # the restricted rows are not read as their level's own (niveau departement stays the 101)
     assert not table.loc[table["niveau"] == "departement", "territoire"].str.contains("~").any()
+
+
+def test_the_collectivities_are_computed_when_first_asked_for(small_store, table):
+    plain = indicators.load(small_store, 2018)
+    assert not plain["territoire"].str.contains("collectivite:|~").any()
+    assert len(table) > len(plain)
+    restricted = indicators.load(small_store, 2018, also=["academie:montpellier~college"])
+    assert len(restricted) == len(table)
+    ecoles = indicators.load(small_store, 2018, also=["academie:montpellier~ecole"])
+    assert (ecoles["territoire"] == "academie:montpellier~ecole").any()
+    assert not ecoles["territoire"].str.startswith("collectivite:").any()
 
 
 def test_a_commune_is_computed_on_demand_and_named_from_the_annuaire(small_store, table):
