@@ -38,7 +38,8 @@ def test_collectivity_phrases():
     assert vocabulary.the_territory("Ville de Paris", "collectivite") == "la Ville de Paris"
     assert vocabulary.of_territory("Conseil départemental du Rhône", "collectivite") == \
         "du Conseil départemental du Rhône"
-    assert vocabulary.in_territory("Métropole de Lyon", "collectivite") == "pour la Métropole de Lyon"
+    assert vocabulary.in_territory("Métropole de Lyon", "collectivite") == \
+        "dans les établissements de la Métropole de Lyon"
 
 
 def test_territory_phrases():

@@ -17,7 +17,7 @@ COLUMNS = ["valeur", "numerateur", "denominateur", "univers", "non_communique", 
 
 @pytest.fixture(scope="module")
 def table(small_store):
-    return indicators.load(small_store, 2018)
+    return indicators.load(small_store, 2018, also=["collectivite:departement:34"])
 
 
 def _by_key(rows: pd.DataFrame) -> pd.DataFrame:
@@ -75,6 +75,17 @@ def test_the_restricted_parents_are_in_the_table_once(table):
     assert not table.loc[table["niveau"] == "departement", "territoire"].str.contains("~").any()
 
 
+def test_the_collectivities_are_computed_when_first_asked_for(small_store, table):
+    plain = indicators.load(small_store, 2018)
+    assert not plain["territoire"].str.contains("collectivite:|~").any()
+    assert len(table) > len(plain)
+    restricted = indicators.load(small_store, 2018, also=["academie:montpellier~college"])
+    assert len(restricted) == len(table)
+    ecoles = indicators.load(small_store, 2018, also=["academie:montpellier~ecole"])
+    assert (ecoles["territoire"] == "academie:montpellier~ecole").any()
+    assert not ecoles["territoire"].str.startswith("collectivite:").any()
+
+
 def test_a_commune_is_computed_on_demand_and_named_from_the_annuaire(small_store, table):
     spec = "collectivite:commune:34085"
     assert spec not in set(table["territoire"])
@@ -84,6 +95,12 @@ def test_a_commune_is_computed_on_demand_and_named_from_the_annuaire(small_store
     assert not found.duplicated(["territoire", "indicateur", "type"]).any()
     ecoles = rows[(rows["indicateur"] == "perimetre.etablissements") & (rows["type"] == "ecole")]
     assert ecoles["valeur"].iloc[0] == 1
+    parents = [p.id for p in territories.parents(territories.parse_territory(spec))]
+    assert parents[0] == "departement:34~ecole"
+    for parent in parents:                       # computed with the first commune, for all of them
+        assert (found["territoire"] == parent).any(), parent
+    two = indicators.load(small_store, 2018, also=[spec, "collectivite:commune:34007"])
+    assert not two.duplicated(["territoire", "indicateur", "type"]).any()
     named = indicators.named(territories.parse_territory(spec), found)
     assert named.label == "Commune de Fontbourg"
     # Paris as a commune is the Ville de Paris, not a second set of rows

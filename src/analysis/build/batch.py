@@ -217,14 +217,14 @@ def _build_locked(selected: list[territories.Territory], year: int, options: Bui
     snapshot = data_snapshot(store)
     observer.say(f"indicateurs {year} (tous territoires)")
     with _timed(report, "indicateurs"):
-        # the communes of the index page built earlier keep their rows (computed on demand)
-        built = _built_communes(options.reports_dir() / str(year), selected)
+        # the collectivités of the index page built earlier keep their rows (computed on demand)
+        built = _built_collectivities(options.reports_dir() / str(year), selected)
         try:
             results = indicators.load(store, year, threshold=options.threshold, also=[*selected, *built])
         except TerritoryError:
             if not built:
                 raise
-            # a commune built earlier that the data no longer have: its index line says « n.d. »
+            # a commune built earlier that the data no longer have: the index lines say « n.d. »
             results = indicators.load(store, year, threshold=options.threshold, also=selected)
     selected = [indicators.named(t, results) for t in selected]         # a commune: its name
     with _timed(report, "cles"):
@@ -255,13 +255,13 @@ def _build_locked(selected: list[territories.Territory], year: int, options: Bui
     return report
 
 
-def _built_communes(year_dir: Path, selected: list[territories.Territory]) -> list[str]:
-    """The communes of the millésime's index page (built earlier) that this run does not build."""
+def _built_collectivities(year_dir: Path, selected: list[territories.Territory]) -> list[str]:
+    """The collectivités of the millésime's index page (built earlier) that this run does not build."""
     from analysis.build.site_index import built_editions
 
     asked = {t.id for t in selected}
     return [m["territoire"] for m in built_editions(year_dir)
-            if m["territoire"].startswith(f"{territories.COLLECTIVITE}:commune:") and m["territoire"] not in asked]
+            if m["territoire"].startswith(f"{territories.COLLECTIVITE}:") and m["territoire"] not in asked]
 
 
 @contextmanager

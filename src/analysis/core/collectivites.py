@@ -73,7 +73,7 @@ class Collectivite:
     @property
     def subject(self) -> str:
         """The établissements it has: « collèges publics », « écoles et collèges publics »."""
-        return subject("ensemble", ensemble=self.types) if len(self.types) > 1 else subject(self.types[0])
+        return subject_of(self.types)
 
     def mask(self, table) -> np.ndarray:
         """Rows of the harmonised table in its universe (boolean array)."""
@@ -85,6 +85,11 @@ class Collectivite:
         if self.hors_communes and commune is not None:
             inside &= ~commune.isin(self.hors_communes)
         return inside.fillna(False).to_numpy(dtype=bool)
+
+
+def subject_of(types: tuple[str, ...]) -> str:
+    """The public établissements of ``types``: « collèges publics », « écoles et collèges publics »."""
+    return subject("ensemble", ensemble=types) if len(types) > 1 else subject(types[0])
 
 
 def path() -> Path:

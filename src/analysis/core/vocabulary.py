@@ -155,8 +155,8 @@ def in_territory(label: str, level: str | None = None) -> str:
     level = level or _level_of(label)
     if level == "france":
         return "en France"
-    if level == "collectivite":           # "pour la Ville de Paris": not a place
-        return "pour " + the_territory(label, level)
+    if level == "collectivite":           # not a place: "dans les établissements de la Ville de Paris"
+        return "dans les établissements " + of_territory(label, level)
     return "dans " + the_territory(label, level)
 
 

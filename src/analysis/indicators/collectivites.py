@@ -18,7 +18,7 @@ from dataclasses import replace
 import pandas as pd
 
 from analysis.core import territories
-from analysis.core.collectivites import LEVEL, Collectivite, commune_departement
+from analysis.core.collectivites import LEVEL, Collectivite, commune_departement, subject_of
 from analysis.core.errors import TerritoryError
 from analysis.indicators.compute import compute
 
@@ -29,16 +29,17 @@ def restrict(table: pd.DataFrame, types: tuple[str, ...]) -> pd.DataFrame:
 
 
 def compute_collectivites(table: pd.DataFrame, items: list[Collectivite], *, year: int, threshold: int,
-                          levels=territories.LEVELS) -> pd.DataFrame:
+                          levels=territories.LEVELS, universes=()) -> pd.DataFrame:
     """The rows of the collectivités ``items`` (``collectivite:<code>``) and of every territory of
     ``levels`` restricted to their types (``<id>~<types>``, level ``<level>~<types>``), types
     outside the universe left out. Each collectivité appears once, whatever the order or
-    repetitions of ``items``.
+    repetitions of ``items``. ``universes``: sets of types whose restricted territories are wanted
+    without any collectivité (the écoles, the parents of the communes).
 
     A conseil départemental or régional has exactly the établissements of its territory restricted
     to its types: its rows are those of that restricted territory, named after it (no second
     aggregation); the others (a commune, the special cases) are row masks, as custom perimeters."""
-    by_types: dict[tuple[str, ...], dict[str, Collectivite]] = {}
+    by_types: dict[tuple[str, ...], dict[str, Collectivite]] = {tuple(u): {} for u in universes}
     for item in items:
         by_types.setdefault(item.types, {})[item.code] = item
     frames = []
@@ -54,7 +55,7 @@ def compute_collectivites(table: pd.DataFrame, items: list[Collectivite], *, yea
         suffix = territories.RESTRICT + "+".join(types)
         rows.loc[~mine, "territoire"] = rows.loc[~mine, "territoire"] + suffix
         rows.loc[~mine, "niveau"] = rows.loc[~mine, "niveau"] + suffix      # not read as the level's own rows
-        rows.loc[~mine, "nom"] = rows.loc[~mine, "nom"] + f" ({next(iter(members.values())).subject})"
+        rows.loc[~mine, "nom"] = rows.loc[~mine, "nom"] + f" ({subject_of(types)})"
         frames += [rows, whole]
     if not frames:
         return pd.DataFrame()

@@ -13,6 +13,9 @@ from analysis.indicators.collectivites import commune, compute_collectivites
 from analysis.indicators.compute import compute, with_evolution
 from analysis.indicators.motifs import local_motifs
 
+#: The types of a commune's edition: its parents restricted to them are computed with the first commune.
+COMMUNE_TYPES = collectivites.COMPETENCES["commune"]
+
 #: Columns added from :func:`analysis.harmonise.extent.extent_table`: how much of the row's
 #: territory the indicator's source family covers, and in how many of its départements.
 EXTENT_COLUMNS = ("couverture_donnees", "departements_avec_donnees", "departements_total")
@@ -40,10 +43,12 @@ def load(store=None, year: int = 2018, *, threshold: int = SECRET_THRESHOLD,
     source (:data:`EXTENT_COLUMNS`: complète, partielle or aucune) and ``motif``; a row of a
     territory the data do not cover is « n.d. » (:func:`mark_uncovered`).
 
-    The collectivités of ``build --all --level collectivite`` and the territories restricted to
-    their types (:mod:`analysis.indicators.collectivites`) are in the table too, cached apart
-    (``collectivites-<year>``); a commune's rows only when it is among ``also`` (territories or
-    specs; cached as ``collectivites-<year>-commune-<code>``).
+    ``also`` (territories or specs) asks for the rows of collectivités and of territories
+    restricted to some types (:mod:`analysis.indicators.collectivites`), computed when first asked
+    and cached apart: with any of them, every collectivité of ``build --all --level collectivite``
+    and their restricted parents (``collectivites-<year>``); with a commune, the écoles of every
+    territory (``collectivites-<year>-ecoles``) and that commune's rows
+    (``collectivites-<year>-commune-<code>``).
 
     Raises :class:`~analysis.core.errors.MillesimeError` or
     :class:`~analysis.core.errors.MissingDataError` for a millésime without data, before any work.
@@ -59,13 +64,17 @@ def load(store=None, year: int = 2018, *, threshold: int = SECRET_THRESHOLD,
     main_key = digests.sha(etablissements_key(store), digests.stage_digest("indicators"), perimeters.digest(),
                            f"{year}:{threshold}")
     local_key = digests.sha(main_key, collectivites.digest())
-    communes = _communes(also, vintage)
-    key = digests.sha(local_key, *communes)
+    wanted = _wanted(also, vintage)
+    communes = [w for w in wanted if w.startswith(territories.COLLECTIVITE)]
+    key = digests.sha(local_key, *wanted)
     name = f"indicateurs-{year}"
     kept = None if refresh else _LOADED.get((str(store.data_dir), name, key))
     if kept is not None and kept[0] == _cache_file(store.data_dir, name):
         return kept[1]
-    names = {"main": name, "collectivites": f"collectivites-{year}",
+    names = {"main": name,
+             **({"collectivites": f"collectivites-{year}"} if "collectivites" in wanted else {}),
+             # the écoles of every territory (the parents of the communes), once for all the communes
+             **({"ecoles": f"collectivites-{year}-ecoles"} if "ecoles" in wanted else {}),
              **{c: f"collectivites-{year}-commune-{c.partition(':')[2]}" for c in communes}}
     keys = {part: main_key if part == "main" else local_key for part in names}
     parts = {}
@@ -77,10 +86,12 @@ def load(store=None, year: int = 2018, *, threshold: int = SECRET_THRESHOLD,
         table, _ = load_etablissements(store, year)
         earlier = [y for y in available_years(store) if y < year]
         # the previous millésime as published (its own cache, computed once): its values, its n.d.
-        previous = load(store, earlier[-1], threshold=threshold, refresh=refresh, also=communes) if earlier else None
+        previous = load(store, earlier[-1], threshold=threshold, refresh=refresh, also=also) if earlier else None
         for part in [p for p in names if p not in parts]:
             if part == "main":
                 current = compute(table, year=year, threshold=threshold, perimeters=declared)
+            elif part == "ecoles":
+                current = compute_collectivites(table, [], year=year, threshold=threshold, universes=[COMMUNE_TYPES])
             else:
                 items = (territories.collectivity_list(vintage) if part == "collectivites"
                          else [commune(table, territories.parse_territory(part, vintage))])
@@ -97,13 +108,20 @@ def load(store=None, year: int = 2018, *, threshold: int = SECRET_THRESHOLD,
     return _keep(store.data_dir, name, key, combined)
 
 
-def _communes(also, vintage: str) -> list[str]:
-    """The ids of the communes among ``also`` (territories or specs), sorted."""
+def _wanted(also, vintage: str) -> list[str]:
+    """The parts of the table ``also`` (territories or specs) needs besides the main one, sorted:
+    ``collectivites`` (a collectivité or a restricted territory), ``ecoles`` (a commune or a
+    territory restricted to the écoles) and the id of each commune."""
     found = set()
     for spec in also or ():
         territory = territories.parse_territory(spec, vintage)
-        if territory.level == territories.COLLECTIVITE and territory.code.startswith("commune:"):
-            found.add(territory.id)
+        commune = territory.level == territories.COLLECTIVITE and territory.code.startswith("commune:")
+        if commune:
+            found |= {territory.id, "ecoles"}
+        elif territory.types == COMMUNE_TYPES:
+            found.add("ecoles")
+        elif territory.types:
+            found.add("collectivites")
     return sorted(found)
 
 

@@ -143,9 +143,9 @@ class ChapterContext:
     def key_figure_specs(self) -> tuple[tuple[str, str], ...]:
         """(indicator, type) of the key figures, as declared in ``indicators.yml``; a collectivité's,
         of its types only."""
-        return tuple((i, t) for i, t in indicators.key_figures() if self.in_universe(t) and self._about_universe(i))
+        return tuple((i, t) for i, t in indicators.key_figures() if self.in_universe(t) and self.about_universe(i))
 
-    def _about_universe(self, ind: str) -> bool:
+    def about_universe(self, ind: str) -> bool:
         """Whether an indicator is about some type of the edition: one published for lycées only
         (« lycées engagés dans ProFan ») is not about a collectivité of collèges."""
         cat = indicators.catalogue().get(ind)

@@ -30,7 +30,8 @@ def series_table(ch: Chapter) -> pd.DataFrame:
     found = years(ch)
     if len(found) < 2:
         return pd.DataFrame()
-    tables = {y: ch.results if y == ch.year else indicators.load(ch.store, y, threshold=ch.threshold) for y in found}
+    tables = {y: ch.results if y == ch.year else indicators.load(ch.store, y, threshold=ch.threshold,
+                                                                          also=[ch.territory]) for y in found}
     out = series(tables, ch.territory.id, ch.key_figure_specs)
     records = []
     for (ind, type_), rows in out.groupby(["indicateur", "type"], sort=False):

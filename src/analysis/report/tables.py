@@ -143,6 +143,8 @@ def dictionary_table(ch: Chapter) -> pd.DataFrame:
         seen.add(key)
         if ind.local and not ch.local_source_applies(ind.extent_family):
             continue
+        if not ch.about_universe(ind.id):             # a collectivité of collèges: no lycée-only indicator
+            continue
         records.append({"Thème": themes().get(ind.theme, ind.theme), "Indicateur": key,
                         "Intitulé": ind.title, "Unité": UNITS.get(ind.unit, ind.unit),
                         "Source": labels.get(ind.source, ind.source),
