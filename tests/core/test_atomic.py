@@ -43,3 +43,11 @@ def test_a_full_disk_names_the_file_the_system_did_not(tmp_path):
         raise OSError(errno.ENOSPC, "No space left on device")
     assert raised.value.path == target and "disque plein" in str(raised.value)
     assert os.listdir(tmp_path) == []
+
+
+def test_a_written_file_is_as_readable_as_one_opened_plainly(tmp_path):
+    plain = tmp_path / "plain.html"
+    plain.write_text("<p>1</p>", encoding="utf-8")
+    page = atomic.write_text(tmp_path / "index.html", "<p>2</p>")
+    # a temporary file is private (0o600): a published page must not be (a web server reads it)
+    assert page.stat().st_mode & 0o777 == plain.stat().st_mode & 0o777 == atomic.MODE

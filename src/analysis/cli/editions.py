@@ -107,8 +107,8 @@ def renderer_line(choice) -> str:
 
 
 Territory = Annotated[str | None, typer.Argument(
-    help="france, region:76, academie:toulouse, departement:31, perimetre:<nom> ou collectivite:departement:31 "
-         "(sans territoire : --all).",
+    help="france, region:76, academie:toulouse, departement:31, perimetre:<nom>, collectivite:departement:31 "
+         "ou etablissement:<UAI> (sa fiche) ; sans territoire : --all.",
     metavar="TERRITOIRE", show_default=False)]
 Output = Annotated[Path, typer.Option("-o", "--output", help="Dossier des rapports.")]
 Renderer = Annotated[str | None, typer.Option(

@@ -16,6 +16,18 @@ from pathlib import Path
 from analysis.core import environment
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+#: The permissions a plain ``open(path, "w")`` gives a new file (0o644 under the usual umask):
+#: a temporary file is private (0o600), which would keep a published page from a web server or a
+#: colleague.
+MODE = 0o666 & ~_umask()
+
+
 @contextmanager
 def replacing(path: str | Path) -> Iterator[Path]:
     """A temporary path to write ``path``'s new content to (same extension: writers that choose
@@ -25,6 +37,7 @@ def replacing(path: str | Path) -> Iterator[Path]:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=path.parent)
+        os.fchmod(fd, MODE)
         os.close(fd)
     except OSError as exc:
         raise environment.problem(exc, path.parent) or exc from exc

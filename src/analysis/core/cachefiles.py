@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.core import environment
+from analysis.core import atomic, environment
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +118,7 @@ def _write_file(folder: Path, filename: str, table) -> Path | None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{filename}.", suffix=".tmp", dir=folder)
+        os.fchmod(fd, atomic.MODE)                    # colleagues sharing the data folder read it
     except OSError as exc:
         if _cannot_write(exc):
             return None

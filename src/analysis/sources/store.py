@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.core import config, digests
+from analysis.core import atomic, config, digests
 from analysis.core.errors import InputError, MissingDataError, UsageError, french_spaces
 from analysis.sources import archives, forms, limits, replacement, spreadsheets
 from analysis.sources.import_report import ImportReport, Refusal
@@ -382,6 +382,7 @@ def _write(path: Path, target: Path, checked: Checked) -> None:
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.fchmod(handle, atomic.MODE)                    # as readable as a file copied by hand
     tmp = Path(name)
     try:
         with os.fdopen(handle, "wb") as out:
