@@ -117,3 +117,15 @@ def test_a_perimeter_says_what_it_contains_and_nothing_of_the_types_it_has_none_
     key = ch.key_figures()
     assert not key["Établissements"].str.contains("écoles").any()
     assert "collèges et lycées publics" in set(key["Établissements"])
+
+
+def test_a_collectivity_method_names_its_special_cases_and_no_project_file(demo_store):
+    ch = Chapter("collectivite:departement:34", 2018, store=demo_store)
+    paragraphs = ch.collectivity_method()
+    assert paragraphs[0].startswith(f"Cette édition est celle d'une collectivité territoriale{UNIT_SEP}:")
+    assert paragraphs[0].endswith(f"ont ici le même territoire{UNIT_SEP}: seuls leurs noms diffèrent.")
+    assert paragraphs[1].startswith(f"Cas particuliers (carte des collectivités d'aujourd'hui, pour tous les "
+                                    f"millésimes){UNIT_SEP}:\n\n- ")
+    assert "Métropole de Lyon" in paragraphs[1]
+    assert not any("params/" in p or ".yml" in p for p in paragraphs)   # no developer text in a report
+    assert Chapter("departement:34", 2018, store=demo_store).collectivity_method() == []

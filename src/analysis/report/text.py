@@ -148,12 +148,11 @@ def collectivity_method(ch: Chapter) -> list[str]:
            "ceux des territoires auxquels elle est comparée, qui portent sur les mêmes types "
            "d'établissements publics. Un département a les collèges publics, une région les lycées publics, "
            "une commune les écoles publiques. La région, collectivité territoriale, et la région académique "
-           "ont ici le même territoire{0}: seuls leurs noms diffèrent.".format(UNIT_SEP)]
+           f"ont ici le même territoire{UNIT_SEP}: seuls leurs noms diffèrent."]
     specials = [f"{markdown_text(c.nom)} ({c.subject}){UNIT_SEP}: {markdown_text(c.note)}"
                 for c in collectivites.specials() if c.note]
     if specials:
-        out.append("Cas particuliers, déclarés dans le fichier `params/collectivites.yml` du projet (carte des "
-                   "collectivités d'aujourd'hui, pour tous les millésimes)" + UNIT_SEP + ":\n\n"
+        out.append(f"Cas particuliers (carte des collectivités d'aujourd'hui, pour tous les millésimes){UNIT_SEP}:\n\n"
                    + "\n".join(f"- {line}" for line in specials))
     return out
 
