@@ -4,6 +4,7 @@ import pytest
 
 from analysis.core.formatting import fmt_value
 from analysis.core.publication import DEMO_BANNER
+from analysis.core.statuts import BREAK_MARK
 from analysis.fiches import rows
 from analysis.fiches.fiche import QUARTER_HEADING, fiche
 from tests.conftest import OCCITANIE
@@ -28,8 +29,8 @@ def test_identity_lines_sources_and_history(small_millesime):
             assert len(found) == 1 + len(f.headings)
             assert found[-1].endswith(("2018, 2019",))                  # source and millésimes of every line
     ent = line(f, "Accès à un ENT")
-    assert ent[2].endswith(rows.BREAK)                                  # the question changed in 2019
-    assert any(rows.BREAK in note for note in f.notes)
+    assert ent[2].endswith(BREAK_MARK)                                  # the question changed in 2019
+    assert any(BREAK_MARK in note for note in f.notes)
 
 
 def test_demo_marking(small_millesime):

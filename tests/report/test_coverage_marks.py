@@ -7,9 +7,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from analysis.core.statuts import PARTIAL_MARK
 from analysis.core.vocabulary import the_territory
 from analysis.report.chapter import Chapter
-from analysis.report.tables import PARTIAL_MARK
 
 
 def test_a_region_a_local_list_covers_in_part_is_not_compared(labelled_demo_store):

@@ -29,11 +29,11 @@ from analysis.core.atomic import replacing, write_text
 from analysis.core.digests import file_sha256
 from analysis.core.formatting import fmt_value, plural
 from analysis.core.publication import DEMO_WARNING, TITLE
-from analysis.core.statuts import SECRET_THRESHOLD, Extent, Statut
+from analysis.core.statuts import PARTIAL_MARK, SECRET_THRESHOLD, Extent, Statut
 from analysis.core.vocabulary import LEVEL_TITLES
 from analysis.fiches import listing
 from analysis.indicators import index_figures
-from analysis.report.tables import PARTIAL_MARK, PARTIAL_NOTE
+from analysis.report.tables import PARTIAL_NOTE
 
 #: (indicator, type, heading) of the chiffres clés shown for every edition: the indicators declared
 #: ``index_figure`` in ``resources/indicators.yml``.

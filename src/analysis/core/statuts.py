@@ -28,7 +28,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["EMPTY", "NC", "ND", "PRECEDENCE", "SECRET", "SECRET_THRESHOLD", "Extent", "Statut", "UNCOVERED"]
+__all__ = ["BREAK_MARK", "EMPTY", "NC", "ND", "PARTIAL_MARK", "PRECEDENCE", "SECRET", "SECRET_THRESHOLD", "Extent",
+           "Statut", "UNCOVERED"]
 
 #: Fewer respondents than this and a value is secret (« s. »); ``--threshold`` changes it.
 SECRET_THRESHOLD = 5
@@ -37,6 +38,11 @@ NC = "n.c."          # non communiqué
 SECRET = "s."        # secret statistique
 ND = "n.d."          # non disponible
 EMPTY = "\u2013"     # EN DASH: sans objet
+
+#: Marks beside a value (not statuts): a territory the data cover only in part (its value is that of
+#: its covered part), and a break of comparability between millésimes (the question changed).
+PARTIAL_MARK = "‡"
+BREAK_MARK = "†"
 
 #: The ``motif`` of a row whose territory the data folder does not cover at all.
 UNCOVERED = "les fichiers de données ne couvrent pas ce territoire"

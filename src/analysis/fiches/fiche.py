@@ -16,7 +16,7 @@ import pandas as pd
 from analysis.core import perimeters, territories
 from analysis.core.formatting import UNIT_SEP
 from analysis.core.publication import DEMO_BANNER
-from analysis.core.statuts import EMPTY, SECRET, SECRET_THRESHOLD, Statut
+from analysis.core.statuts import BREAK_MARK, EMPTY, PARTIAL_MARK, SECRET, SECRET_THRESHOLD, Statut
 from analysis.core.vocabulary import TYPE_NOUNS
 from analysis.fiches import rows
 from analysis.indicators.catalogue import catalogue, source_labels, themes
@@ -78,7 +78,7 @@ class Millesime:
         self._quarters = self.quarters.to_numpy(dtype=object)
         where = {q: n for n, q in enumerate(self.quarters.columns)}
         self._quarter_column = {n: where[q.id] for n, q in enumerate(qs) if q.id in where}
-        mark = f"{UNIT_SEP}{rows.BREAK}"
+        mark = f"{UNIT_SEP}{BREAK_MARK}"
         self._titles = [q.title + (mark if self.breaks.get(q.id) == self.year else "") for q in qs]
         self._break_at = {(n, y) for n, q in enumerate(qs) for y in self._history_years if self.breaks.get(q.id) == y}
         self._members = [q.members[0].id for q in qs]
@@ -183,7 +183,7 @@ def fiche(m: Millesime, uai: str) -> Fiche:
         for y in history:
             line.append(m._history[y][n][column] or Statut.ABSENT.mark)
             if (column, y) in m._break_at:
-                line[-1] = f"{line[-1]}{UNIT_SEP}{rows.BREAK}"
+                line[-1] = f"{line[-1]}{UNIT_SEP}{BREAK_MARK}"
         member = m._members[column]
         if column in m._levels:
             level = m._levels[column][n]
@@ -216,13 +216,13 @@ def notes(m: Millesime) -> list[str]:
            "où se situe sa valeur (1er quart : les valeurs les plus basses).",
            "Les valeurs des territoires sont celles du rapport : calculées sur les établissements du champ de "
            "chaque question ayant répondu ; ETIC est publié par établissement en données ouvertes."]
-    from analysis.report.tables import PARTIAL_MARK, PARTIAL_NOTE
+    from analysis.report.tables import PARTIAL_NOTE  # matplotlib comes with it: only when written
 
     if any(PARTIAL_MARK in value for value in m.peers.values()):
         out.append(PARTIAL_NOTE)
     if m.breaks:
         years = sorted(set(m.breaks.values()))
-        out.append(f"{rows.BREAK} rupture de comparabilité : la question a changé en {', '.join(map(str, years))} ; "
+        out.append(f"{BREAK_MARK} rupture de comparabilité : la question a changé en {', '.join(map(str, years))} ; "
                    "les réponses d'avant ne se comparent pas.")
     if m.demo:
         out.insert(0, DEMO_BANNER)

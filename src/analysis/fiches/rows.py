@@ -27,7 +27,7 @@ import pandas as pd
 
 from analysis.core import nc
 from analysis.core.formatting import fmt_ordinal, fmt_value
-from analysis.core.statuts import EMPTY, SECRET, SECRET_THRESHOLD, Extent, Statut
+from analysis.core.statuts import EMPTY, PARTIAL_MARK, SECRET, SECRET_THRESHOLD, Extent, Statut
 from analysis.indicators.catalogue import Indicator, catalogue, source_labels, themes
 from analysis.indicators.compute import contributions, outside_questionnaire
 
@@ -36,8 +36,6 @@ YES_NO, NUMBER, LEVEL = "oui_non", "nombre", "modalite"
 #: What a fiche prints where the établissement did not answer a question of its universe.
 NOT_ANSWERED = "non renseigné"
 YES, NO = "oui", "non"
-#: The mark of a break of comparability between two millésimes (also in the report).
-BREAK = "†"
 #: Codes of :attr:`Answers.state`: outside the universe, not answered, answered, not available.
 OUTSIDE, MISSING, ANSWERED, UNAVAILABLE = 0, 1, 2, 3
 #: The territories a fiche compares its établissement with, nearest first (harmonised columns).
@@ -210,8 +208,6 @@ def peer_cells(results: pd.DataFrame, qs: list[Question]) -> dict[tuple[str, str
     indicator of the questions, as the report prints it with its n.c. rate (« 98 % (27 % n.c.) »,
     « s. », « n.d. »; « 98 %‡ » for a territory the data cover in part), keyed by (territory id,
     type, indicator id)."""
-    from analysis.report.tables import PARTIAL_MARK  # matplotlib comes with it: only when computing
-
     ids = {m.id for q in qs for m in q.members}
     rows = results[results["niveau"].isin(("france",) + PEER_LEVELS) & results["indicateur"].isin(ids)]
     if "couverture_donnees" not in rows:
@@ -221,17 +217,16 @@ def peer_cells(results: pd.DataFrame, qs: list[Question]) -> dict[tuple[str, str
         value = fmt_value(row.valeur, row.unite, reason=row.statut)
         if row.couverture_donnees == Extent.PARTIAL and Statut.parse(row.statut) is Statut.OK:
             value += PARTIAL_MARK                    # the value of the covered part only, as in the report
-        rate = nc.stated_rate({"taux_nc": row.taux_nc, "unite": row.unite, "theme": row.theme,
-                               "indicateur": row.indicateur})
-        if rate is not None and Statut.parse(row.statut) in (Statut.OK, Statut.SECRET):
-            value = f"{value} ({nc.rate(rate)})"
+        paren = nc.paren({"taux_nc": row.taux_nc, "unite": row.unite, "theme": row.theme, "indicateur": row.indicateur})
+        if paren and Statut.parse(row.statut) in (Statut.OK, Statut.SECRET):
+            value = f"{value} {paren}"
         out[(row.territoire, row.type, row.indicateur)] = value
     return out
 
 
 def breaks(qs: list[Question], years: list[int]) -> dict[str, int]:
     """The questions whose comparability breaks within ``years``: the first millésime of the new
-    question (shown with :data:`BREAK`), when an earlier millésime is shown too."""
+    question (shown with :data:`~analysis.core.statuts.BREAK_MARK`), when an earlier millésime is shown too."""
     out = {}
     for q in qs:
         since = q.comparable_since

@@ -158,7 +158,8 @@ def table(ch: Chapter, df: pd.DataFrame, *, source: str | None = None, note: str
     for an empty table: the text around it says why)."""
     if df is None or df.empty:
         return
-    from analysis.report.tables import PARTIAL_MARK, PARTIAL_NOTE
+    from analysis.core.statuts import PARTIAL_MARK
+    from analysis.report.tables import PARTIAL_NOTE
 
     if df.astype(str).apply(lambda col: col.str.endswith(PARTIAL_MARK)).any().any():
         note = f"{note} {PARTIAL_NOTE}" if note else PARTIAL_NOTE

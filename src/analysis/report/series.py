@@ -8,6 +8,7 @@ import pandas as pd
 
 from analysis import indicators
 from analysis.core.formatting import UNIT_SEP
+from analysis.core.statuts import BREAK_MARK
 from analysis.harmonise.millesimes import available_years
 from analysis.indicators.series import series
 from analysis.report.tables import cell_text, scope_of
@@ -15,8 +16,7 @@ from analysis.report.tables import cell_text, scope_of
 if TYPE_CHECKING:
     from analysis.report.chapter import Chapter
 
-BREAK = "†"
-BREAK_NOTE = (f"{BREAK}{UNIT_SEP}: la question a changé depuis le millésime précédent{UNIT_SEP}; l'évolution "
+BREAK_NOTE = (f"{BREAK_MARK}{UNIT_SEP}: la question a changé depuis le millésime précédent{UNIT_SEP}; l'évolution "
               "n'est pas comparable.")
 
 
@@ -39,7 +39,7 @@ def series_table(ch: Chapter) -> pd.DataFrame:
         record = {"Indicateur": str(row["titre"]), "Établissements": scope_of(row, ch.ensemble_for(row))}
         for r in rows.itertuples():
             record[str(r.annee)] = cell_text({"valeur": r.valeur, "statut": r.statut, "unite": r.unite}) \
-                + (f" {BREAK}" if r.rupture else "")
+                + (f" {BREAK_MARK}" if r.rupture else "")
         records.append(record)
     return pd.DataFrame(records)
 
@@ -53,4 +53,4 @@ def series_intro(ch: Chapter) -> str:
                 "à présenter" + (f" (l'édition {later[0]} la présente)." if later else "."))
     return (f"Les chiffres clés sur les millésimes {', '.join(map(str, found[:-1]))} et {found[-1]}. Quand une "
             "question de l'enquête a changé entre deux millésimes, la valeur est donnée mais l'évolution ne se "
-            f"compare pas (marque {BREAK}).")
+            f"compare pas (marque {BREAK_MARK}).")

@@ -14,7 +14,7 @@ import pandas as pd
 from analysis import indicators
 from analysis.core import nc, territories
 from analysis.core.formatting import UNIT_SEP, fmt_pct, fmt_value, is_missing
-from analysis.core.statuts import Extent, Statut
+from analysis.core.statuts import PARTIAL_MARK, Extent, Statut
 from analysis.core.vocabulary import ENSEMBLE_TYPES, TYPE_NOUNS, TYPE_ORDER, type_label
 from analysis.indicators.catalogue import themes
 from analysis.report import narrative
@@ -36,8 +36,6 @@ KEY_FIGURES_NOTE = (f"Colonne n.c.{UNIT_SEP}: taux de non-réponse de chaque ter
                     f"({Statut.VIDE.mark}{UNIT_SEP}: pas de taux).")
 
 
-#: A comparison territory the data cover only in part (its value is that of its covered part).
-PARTIAL_MARK = "‡"
 PARTIAL_NOTE = (f"{PARTIAL_MARK}{UNIT_SEP}: territoire couvert en partie par les données (valeur de sa seule "
                 "partie couverte).")
 
