@@ -74,6 +74,20 @@ def test_a_failing_chapter_names_its_cell_and_the_kernel_goes_on(kernel, tmp_pat
     assert kernel.is_alive()
 
 
+def test_a_reset_freezes_what_survives_it_and_collects_it_every_so_often(kernel):
+    """The caches a chapter leaves are not walked by the next resets' collections (a second an
+    edition); a reference cycle they drop is collected at the periodic full collection."""
+    reset = "__import__('analysis.build.kernels', fromlist=['x']).fresh_namespace(get_ipython(), full_every={})"
+    kernel.run("import sys, weakref\nclass Cache: pass\n"
+               "sys._cache = Cache(); sys._cache.itself = sys._cache; sys._probe = weakref.ref(sys._cache)")
+    kernel.run(reset.format(10**9))                 # survives: frozen
+    kernel.run("import sys; del sys._cache")        # a cycle nothing refers to
+    kernel.run(reset.format(10**9))
+    kernel.run("import sys; assert sys._probe() is not None, 'walked by an ordinary reset'")
+    kernel.run(reset.format(1))
+    kernel.run("import sys; assert sys._probe() is None, 'never collected'")
+
+
 def test_kernel_code_errors_are_reported(kernel):
     with pytest.raises(kernels.KernelError, match="ZeroDivisionError"):
         kernel.run("1 / 0")

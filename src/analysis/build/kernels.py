@@ -9,7 +9,8 @@ editions per worker and 7 chapters each, that overhead was half of the batch's t
 :class:`KeptKernel` starts one kernel (IPC sockets in a private folder: no TCP port to race for
 between workers) with one client, and runs a *reset* before each chapter: the user namespace is
 cleared (``%reset -f``), figures are closed and matplotlib's settings restored. Modules stay
-imported, with their caches (the data do not change during a run). The papermill engine
+imported, with their caches (the data do not change during a run), out of the garbage
+collector's walks (:func:`fresh_namespace`). The papermill engine
 :data:`ENGINE` runs a notebook in that kernel through that client; papermill itself is used as
 usual (parameters injected, metadata, errors), saving the notebook once at the end.
 
@@ -36,20 +37,42 @@ _LIVE: set = set()
 
 #: Run once in a new kernel: remember matplotlib's settings (to restore them between chapters),
 #: import what every chapter imports, then freeze those objects out of the garbage collector's
-#: reach: IPython's ``%reset`` runs two full collections, ~120 ms per chapter otherwise.
+#: reach (see :func:`fresh_namespace`).
 PRELUDE = ("import matplotlib, matplotlib.pyplot\n"
            "matplotlib._etat_des_lieux_rc = matplotlib.rcParams.copy()\n"
            "del matplotlib\n"
            "import analysis.report.chapter, analysis.report.charts, analysis.report.maps, analysis.report.style\n"
            "import gc; gc.freeze(); del gc")
-#: Run before each chapter: a fresh namespace, no open figure, the settings of a new kernel,
-#: execution counts from 1 again (as in a notebook run alone).
-RESET = ("get_ipython().run_line_magic('reset', '-f')\n"
-         "get_ipython().execution_count = 1\n"
-         "import matplotlib, matplotlib.pyplot\n"
-         "matplotlib.pyplot.close('all')\n"
-         "matplotlib.rcParams.update(matplotlib._etat_des_lieux_rc)\n"
-         "del matplotlib")
+#: Run before each chapter (:func:`fresh_namespace`; it binds no name in the namespace it clears).
+RESET = "__import__('analysis.build.kernels', fromlist=['fresh_namespace']).fresh_namespace(get_ipython())"
+#: Every this many resets, the objects frozen by the earlier ones are collected again.
+FULL_COLLECTION_EVERY = 50
+_RESETS = [0]
+
+
+def fresh_namespace(shell, full_every: int = FULL_COLLECTION_EVERY) -> None:
+    """In the kernel, before each chapter: a fresh namespace (``%reset -f``), no open figure, the
+    settings of a new kernel, execution counts from 1 again (as in a notebook run alone).
+
+    ``%reset`` runs two full garbage collections, which walk every object of the kernel: after
+    the first edition, the module caches (the indicator table, the territory tables, the text
+    metrics) made that 0.14 s a chapter, a second an edition. What survives a reset is frozen
+    (``gc.freeze``): the next collections walk one chapter's objects only. A frozen object is still
+    freed when nothing refers to it; only reference cycles dropped by a cache wait for the full
+    collection made every ``full_every`` resets (``gc.unfreeze`` first)."""
+    import gc
+
+    import matplotlib
+    import matplotlib.pyplot
+
+    _RESETS[0] += 1
+    if _RESETS[0] % full_every == 0:
+        gc.unfreeze()
+    shell.run_line_magic("reset", "-f")
+    shell.execution_count = 1
+    matplotlib.pyplot.close("all")
+    matplotlib.rcParams.update(matplotlib._etat_des_lieux_rc)
+    gc.freeze()
 
 
 def ipc_kernel_manager_class():
