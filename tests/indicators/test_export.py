@@ -63,3 +63,20 @@ def test_the_workbook_says_demo_data_and_has_a_sheet_per_theme(results, tmp_path
     first = book[sheets[0]]
     assert first["A1"].value == "Territoire (code)" and first.freeze_panes == "A2"
     assert sum(book[s].max_row - 1 for s in sheets) == len(rows)            # every row, once
+
+
+def test_every_cell_of_the_workbook_is_the_table_s_value_and_a_missing_one_is_empty(results, tmp_path):
+    rows = export.select(results, territories.parse_territory("academie:montpellier"), level_below=True)
+    book = openpyxl.load_workbook(export.write(rows, tmp_path / "i.xlsx", "xlsx"))
+    theme, label = next((t, label) for t, label in themes().items() if t in set(rows["theme"]))
+    part = rows[rows["theme"] == theme].drop(columns=["theme"])
+    sheet = book[label[:31]]
+    cells = [[c.value for c in line] for line in sheet.iter_rows()]
+    assert cells[0] == [export.HEADERS[c] for c in part.columns]
+    expected = [[None if pd.isna(v) else v for v in line] for line in part.astype(object).values.tolist()]
+    assert len(cells) - 1 == len(expected)
+    for got, want in zip(cells[1:], expected, strict=True):      # a float is kept to 15 digits
+        assert got == [pytest.approx(v, rel=1e-14) if isinstance(v, float) else v for v in want]
+    assert any(v is None for line in cells[1:] for v in line)                   # missing values are there
+    longest = max(len(str(v)) for v in [cells[0][0], *(line[0] for line in expected[:199])])
+    assert sheet.column_dimensions["A"].width == min(60, max(10, longest + 2))

@@ -19,6 +19,7 @@ from analysis.core.digests import file_sha256
 from analysis.core.publication import DEMO_BANNER, TITLE
 from analysis.fiches import listing, rows
 from analysis.fiches.fiche import Millesime, notes
+from analysis.indicators.export import append_frame
 
 IDENTITY = ["uai", "nom", "type", "secteur", "education_prioritaire", "commune_code", "commune", "departement",
             "academie", "region", "repondant_etic"]
@@ -75,15 +76,8 @@ def _workbook(m: Millesime, table: pd.DataFrame, path: Path) -> None:
     for note in notes(m):
         if note != DEMO_BANNER:
             notice.append([note])
-    _sheet(book.create_sheet("Définitions"), definitions(m))
+    append_frame(book.create_sheet("Définitions"), definitions(m))
     sheet = book.create_sheet("Établissements")
     sheet.freeze_panes = "C2"
-    _sheet(sheet, table)
+    append_frame(sheet, table)
     book.save(path)
-
-
-def _sheet(sheet, table: pd.DataFrame) -> None:
-    sheet.append([str(c) for c in table.columns])
-    columns = [table[c].astype(object).where(table[c].notna(), None).to_numpy() for c in table.columns]
-    for row in zip(*columns):
-        sheet.append(row)
