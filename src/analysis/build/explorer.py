@@ -69,9 +69,11 @@ class Explorer:
 
 
 def code_digest() -> str:
-    """The explorer's code and assets, and the report's map code it reuses."""
+    """The explorer's code and assets, the index's printing of a value and the report's map code
+    it reuses."""
     here = Path(__file__).resolve().parent
-    files = [here / "explorer.py", here / "explorer_map.py", here / "explorer_pages.py", *sorted(STATIC.iterdir())]
+    files = [here / "explorer.py", here / "explorer_map.py", here / "explorer_pages.py", here / "site_index.py",
+             *sorted(STATIC.iterdir())]
     return digests.sha(digests.stage_digest("report"), *(p.read_bytes() for p in files if p.is_file()))
 
 
@@ -173,11 +175,28 @@ def build(year_dir: Path, results: pd.DataFrame, year: int, editions: list[dict]
     basemap = _basemap(state, bounds, code)
     _write_search(state, year, table, hrefs, code)
     maps = _write_departement_maps(state, year, table, hrefs, bounds, code, demo)
+    figures = _map_figures(state, results, year, code)
     state.close()
-    figures = explorer_pages.map_figures(results, hrefs, year)
     head, body = explorer_pages.index_fragment(basemap, figures, hrefs, year, searchable=search_file(year),
                                                fiche=fiche_template(), with_etablissements=len(table) > 0)
     return Explorer(head, body, maps, state.written)
+
+
+def _map_figures(state: _State, results: pd.DataFrame, year: int, code: str) -> list[dict]:
+    """The key figures of the map of France (:func:`explorer_pages.map_figures`), read back while
+    the départements' rows are the same: their classes import mapclassify (scipy, scikit-learn:
+    ~1.7 s), which a build of one edition would otherwise pay every time."""
+    name = f"{FOLDER}/chiffres-carte.json"
+    rows = explorer_pages.departement_rows(results)
+    digest = digests.sha(code, str(year), pd.util.hash_pandas_object(rows, index=False).to_numpy().tobytes())
+    if state.fresh(name, digest):
+        try:
+            return json.loads((state.year_dir / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
+    figures = explorer_pages.map_figures(results, year)
+    state.write(name, json.dumps(figures, ensure_ascii=False, separators=(",", ":")))
+    return figures
 
 
 def fiche_template() -> str:

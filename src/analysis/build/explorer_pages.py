@@ -63,14 +63,19 @@ def departement_names(year: int) -> dict[str, str]:
     return {t.code: t.label for t in territories.list_territories("departement", vintage)}
 
 
-def map_figures(results: pd.DataFrame, hrefs: dict, year: int) -> list[dict]:
+def departement_rows(results: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the départements: what :func:`map_figures` reads of the indicator table."""
+    return results[results["territoire"].astype(str).str.startswith("departement:")]
+
+
+def map_figures(results: pd.DataFrame, year: int) -> list[dict]:
     """For each key figure of the index: its title, its classes (label, fill, count), the
     statuts without a value drawn (label, fill, count), the spread of the départements' n.c.
     rates, and per département code [fill, value as printed, n.c. note, text colour]."""
     from analysis.build.site_index import figure_of_row
 
     names = departement_names(year)
-    deps = results[results["territoire"].astype(str).str.startswith("departement:")]
+    deps = departement_rows(results)
     out = []
     for ident, typ, heading in index_figures():
         rows = deps[(deps["indicateur"] == ident) & (deps["type"] == typ)]

@@ -107,17 +107,18 @@ PUBLISHED_TYPES = {**{t: noun.plural for t, noun in TYPE_NOUNS.items()},
                    "ensemble": "ensemble", "tous": "tous (EREA compris)"}
 
 
-def _published_for(ch: Chapter, ind) -> str:
+def _published_for(ch: Chapter, ind, mine: pd.DataFrame) -> str:
     """The types an indicator is published for, as the dictionary says them: those it is declared
     for whose source the edition has (rows not « absent »; all declared ones when it has none); of
     one type only (« collèges » for the collèges lab), that
     type, whose « ensemble » is the same figure; for a count of sub-territories, the type its
-    underlying indicator is about (« collèges » for the départements whose collèges all have an ENT)."""
+    underlying indicator is about (« collèges » for the départements whose collèges all have an ENT).
+    ``mine``: the rows of the edition's territory."""
     if ind.kind == "subterritories":
         types = [ind.spec["type"]]
     else:
         ids = [i.id for i in indicators.members(ind.base or ind.id)]
-        rows = ch.results[(ch.results["territoire"] == ch.territory.id) & ch.results["indicateur"].isin(ids)]
+        rows = mine[mine["indicateur"].isin(ids)]
         published = set(rows.loc[rows["statut"] != Statut.ABSENT, "type"])
         types = ([t for t in ind.types if t in published] or [t for t in ind.types if t in set(rows["type"])]
                  or list(ind.types))
@@ -134,6 +135,7 @@ def dictionary_table(ch: Chapter) -> pd.DataFrame:
     on a local source only in the editions whose territory the source covers in part at least."""
     records, seen = [], set()
     labels = indicators.source_labels()
+    mine = ch.results[ch.results["territoire"] == ch.territory.id]       # once, not per indicator
     for ind in indicators.catalogue().values():
         key = ind.base or ind.id
         if key in seen:
@@ -146,7 +148,7 @@ def dictionary_table(ch: Chapter) -> pd.DataFrame:
         records.append({"Thème": themes().get(ind.theme, ind.theme), "Indicateur": key,
                         "Intitulé": ind.title, "Unité": UNITS.get(ind.unit, ind.unit),
                         "Source": labels.get(ind.source, ind.source),
-                        "Types publiés": _published_for(ch, ind),
+                        "Types publiés": _published_for(ch, ind, mine),
                         "Définition": ind.definition})
     return pd.DataFrame(records)
 
