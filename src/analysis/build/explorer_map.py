@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.report.map_geometry import DROM_CODES, OVERSEAS_ORDER, prepare_geometries, tilegrid
+# analysis.report.map_geometry (geopandas, matplotlib: ~0.45 s) is imported where a shape is drawn: an
+# index page whose basemap and maps are up to date does not need it.
 
 WIDTH = 800.0
 #: Mainland France's box, then the row of DROM insets under it (viewBox units).
@@ -99,6 +100,8 @@ def france_shapes(geometries=None) -> Basemap:
     """The départements of France: real boundaries (a GeoDataFrame with ``code`` + polygons in
     WGS84) with the DROM in insets, or the tile grid when ``geometries`` is None or lacks some
     département of the grid."""
+    from analysis.report.map_geometry import tilegrid
+
     if geometries is not None:
         wanted = set(tilegrid()["code"])
         if wanted <= set(geometries["code"].astype(str)):
@@ -108,6 +111,8 @@ def france_shapes(geometries=None) -> Basemap:
 
 def _boundaries(geometries) -> Basemap:
     import shapely
+
+    from analysis.report.map_geometry import OVERSEAS_ORDER, prepare_geometries
 
     prepared = prepare_geometries(geometries)
     shapes, frames = [], []
@@ -127,6 +132,8 @@ def _boundaries(geometries) -> Basemap:
 
 
 def _tiles() -> Basemap:
+    from analysis.report.map_geometry import DROM_CODES, tilegrid
+
     grid = tilegrid()
     scale = WIDTH / ((grid["col"].max() + 1) * (TILE + TILE_GAP))      # the grid drawn WIDTH wide
     side, step, drop = TILE * scale, (TILE + TILE_GAP) * scale, 12 * scale  # the DROM a little lower
@@ -152,6 +159,8 @@ class Points:
 
 
 def _crs_of(lon: np.ndarray, lat: np.ndarray, code: str) -> str:
+    from analysis.report.map_geometry import DROM_CODES
+
     if code not in DROM_CODES:
         return MAINLAND_CRS
     lon0, lat0 = float(np.nanmedian(lon)), float(np.nanmedian(lat))
@@ -165,6 +174,8 @@ def departement_points(code: str, lon, lat, geometries=None) -> Points:
     boundaries, in Lambert-93 (the local UTM zone for a DROM)."""
     import shapely
     from pyproj import Transformer
+
+    from analysis.report.map_geometry import prepare_geometries
 
     lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     ok = np.isfinite(lon) & np.isfinite(lat)
