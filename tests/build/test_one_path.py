@@ -115,6 +115,32 @@ def test_a_single_build_is_not_redone_by_the_batch(project):
     assert outcome(again, "departement:34").outputs["html"].endswith("etat-des-lieux-2018-departement-34.html")
 
 
+def test_one_edition_starts_its_kernels_while_the_run_is_prepared(project, monkeypatch):
+    """`build SPEC` of an edition never built (or forced) starts its workers' kernels before it
+    reads the indicators and the keys (their start is much of a single edition's wait); an
+    edition built before, most likely up to date, and a batch do not."""
+    from analysis import indicators
+    from analysis.build import workers
+
+    events, start, load = [], workers.start, indicators.load
+    monkeypatch.setattr(workers, "start", lambda n, warm_up=None: events.append(("workers", n, warm_up is not None))
+                        or start(n, warm_up))
+    monkeypatch.setattr(indicators, "load", lambda *a, **k: events.append(("indicators",)) or load(*a, **k))
+    built = batch.build("departement:31", 2018, options(project))
+    assert outcome(built, "departement:31").status == "built"
+    assert events == [("workers", 2, True), ("indicators",)]
+    assert len(list((project["out"] / "2018" / kernels.LOG_DIR).glob("*.log"))) == 2     # one kernel each
+    events.clear()
+    again = batch.build("departement:31", 2018, options(project))
+    assert outcome(again, "departement:31").status == "skipped" and events == [("indicators",)]
+    events.clear()
+    batch.build("departement:31", 2018, options(project, force=True))
+    assert events[0] == ("workers", 2, True)
+    events.clear()
+    batch.build_all(2018, options(project, force=True), levels=["departement"], within="academie:montpellier")
+    assert [e for e in events if e[0] == "workers"] == [("workers", 2, False)]
+
+
 # ----------------------------------------------------------------------------- hand edits
 def test_a_new_markdown_cell_appears_in_the_next_single_and_batch_build(project):
     text = "Paragraphe ajouté dans JupyterLab."

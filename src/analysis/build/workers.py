@@ -6,7 +6,8 @@ is given (:class:`analysis.build.tasks.EditionTask`) with
 (:mod:`analysis.build.kernels`), and answers an :class:`analysis.build.tasks.EditionAnswer`: the
 outputs, or why it failed (:class:`analysis.build.tasks.BuildFailure`). An edition to execute
 when there is only one (``build SPEC``) is split: its chapters run on every worker, then one
-worker renders it.
+worker renders it; its workers start their kernels first (:func:`start`, :class:`WarmUp`), while
+the main process reads the indicators and the keys.
 
 Ctrl-C. The terminal sends SIGINT to the main process *and* its workers; a worker interrupted in
 the middle of nbclient's event loop took ~40 s to unwind. So workers ignore SIGINT and the main
@@ -95,16 +96,41 @@ def _die_with(parent: int) -> None:
     threading.Thread(target=watch, name="build-watch", daemon=True).start()
 
 
+@dataclass(frozen=True)
+class WarmUp:
+    """What a worker needs to start its kernel before it is given an edition (:func:`start`): the
+    chapters' folder (the kernel's working folder), the folder of the kernels' logs, and the
+    figure store the kernel reads (its environment is set when it starts)."""
+
+    notebooks: Path
+    log_dir: Path
+    figures: Path | None
+
+
+def _kernel_environment(figures: Path | None) -> None:
+    os.environ.pop("MPLBACKEND", None)
+    if figures is not None:                      # the kernels inherit it: figures drawn once a batch
+        os.environ[figure_store.ENV] = str(figures)
+    else:
+        os.environ.pop(figure_store.ENV, None)
+
+
+def warm(task: WarmUp) -> None:
+    """Start this worker's kernel (:func:`analysis.build.kernels.worker_kernel`) ahead of its first
+    edition. Never raises: a kernel that fails to start is started again by :func:`work`."""
+    _kernel_environment(task.figures)
+    try:
+        kernels.worker_kernel(task.notebooks, task.log_dir)
+    except Exception:  # noqa: BLE001 - the edition's own try says what went wrong
+        kernels.stop_worker_kernel()
+
+
 def work(task: EditionTask) -> EditionAnswer:
     """Build (part of) one edition in a worker process: execute ``task.chapters``, then render when
     ``task.render``. Never raises: the answer holds the outputs or the failure."""
     from analysis.build import editions
 
-    os.environ.pop("MPLBACKEND", None)
-    if task.figures is not None:                 # the kernels inherit it: figures drawn once a batch
-        os.environ[figure_store.ENV] = str(task.figures)
-    else:
-        os.environ.pop(figure_store.ENV, None)
+    _kernel_environment(task.figures)
     edition = editions.edition_for(task.territory, task.year, task.out_dir)
     edition.folder.mkdir(parents=True, exist_ok=True)
     with _stderr_into(edition.folder / LOG):
@@ -201,14 +227,26 @@ class Interrupted(Exception):
         self.unfinished = unfinished
 
 
-def run(jobs: list[Job], workers: int, on_done: Callable[[Job, EditionAnswer], None],
-        on_progress: Callable[[str], None] | None = None) -> None:
-    """Run ``jobs`` on ``workers`` processes; ``on_done(job, answer)`` as each edition finishes
-    (in this process). Raises :class:`Interrupted` on Ctrl-C, after stopping the workers."""
+def start(workers: int, warm_up: WarmUp | None = None) -> ProcessPoolExecutor:
+    """``workers`` worker processes; with ``warm_up``, each starts its kernel at once, while this
+    process still prepares the run (a kernel's start and the package's import take ~2.5 s, most of
+    a single edition's wait). :func:`stop` them when :func:`run` is not given them."""
     import multiprocessing
 
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_init_worker, initargs=(os.getpid(),))
+    if warm_up is not None:
+        for _ in range(workers):                 # one each: a kernel takes longer to start than a worker
+            pool.submit(warm, warm_up)
+    return pool
+
+
+def run(jobs: list[Job], workers: int, on_done: Callable[[Job, EditionAnswer], None],
+        on_progress: Callable[[str], None] | None = None, pool: ProcessPoolExecutor | None = None) -> None:
+    """Run ``jobs`` on ``workers`` processes (those of ``pool``, started earlier by :func:`start`,
+    when given); ``on_done(job, answer)`` as each edition finishes (in this process). Raises
+    :class:`Interrupted` on Ctrl-C, after stopping the workers."""
+    pool = pool or start(workers)
     owner: dict[Future, Job] = {}
     pending: list[Job] = []
     try:
@@ -237,10 +275,10 @@ def run(jobs: list[Job], workers: int, on_done: Callable[[Job, EditionAnswer], N
                 pending.remove(job)
                 on_done(job, answer)
     except KeyboardInterrupt:
-        _stop(pool)
+        stop(pool)
         raise Interrupted(pending) from None
     except BaseException:                   # the caller stops the run (data changed, a bug): workers end
-        _stop(pool)
+        stop(pool)
         raise
     pool.shutdown(wait=True)
 
@@ -259,7 +297,7 @@ def _submit(pool, owner: dict, job: Job, task: EditionTask) -> None:
     job.futures.add(future)
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
+def stop(pool: ProcessPoolExecutor) -> None:
     """Cancel what has not started, end the workers now (they kill their kernels)."""
     # The pool keeps its processes in a private mapping (emptied by shutdown); there is no
     # public way to end them.
