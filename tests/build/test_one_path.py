@@ -141,6 +141,27 @@ def test_one_edition_starts_its_kernels_while_the_run_is_prepared(project, monke
     assert [e for e in events if e[0] == "workers"] == [("workers", 2, False)]
 
 
+def test_stopped_while_the_run_is_prepared_the_report_says_interrupted_and_no_worker_is_left(project, monkeypatch):
+    """Ctrl-C (or SIGTERM) while the indicators are read, the kernels already started: the same
+    report as during the editions (the command line prints the summary and the resume hint)."""
+    import multiprocessing
+
+    from analysis import indicators
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(indicators, "load", stopped)
+    report = batch.build("departement:12", 2018, options(project))
+    assert report.interrupted and [(o.territory, o.status) for o in report.outcomes] == [
+        ("departement:12", "interrupted")]
+    # the pool's own thread may be reaping a worker at this instant: a dead one is gone within it
+    deadline = time.monotonic() + 10
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert multiprocessing.active_children() == []
+
+
 # ----------------------------------------------------------------------------- hand edits
 def test_a_new_markdown_cell_appears_in_the_next_single_and_batch_build(project):
     text = "Paragraphe ajouté dans JupyterLab."

@@ -45,6 +45,8 @@ ch.header()
 ch.say(*ch.intro())
 ch.say(ch.provenance_markdown())
 if os.environ.get("FAKE_SLOW"):                        # a chapter that takes its time, then writes
+    if os.environ.get("FAKE_STARTED"):
+        open(os.environ["FAKE_STARTED"] + f"-{os.getpid()}", "w").close()
     time.sleep(float(os.environ["FAKE_SLOW"]))
     open(os.environ["FAKE_MARKER"] + f"-{os.getpid()}", "w").close()"""
 
@@ -85,7 +87,7 @@ def project(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ETAT_DES_LIEUX_ROOT", str(root))
         mp.setenv("XDG_CACHE_HOME", str(base / "cache-utilisateur"))
-        for name in ("FAKE_SLOW", "FAKE_MARKER"):
+        for name in ("FAKE_SLOW", "FAKE_MARKER", "FAKE_STARTED"):
             mp.delenv(name, raising=False)
         yield {"root": root, "data": store.data_dir, "base": base, "out": base / "rapports"}
 
@@ -296,11 +298,22 @@ def test_kill_9_of_a_build_leaves_nothing_running_or_writing(project, tmp_path):
     assert not list((tmp_path / "rapports").glob("2018/*/*.html"))
 
 
+def wait_for_chapters(process: subprocess.Popen, started: Path, timeout: float = 180) -> None:
+    """Until a chapter runs (it wrote ``started-<pid>``): the editions' run has begun."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        if list(started.parent.glob(f"{started.name}-*")):
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"no chapter started: {process.communicate(timeout=60)}")
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
 def test_sigterm_and_sighup_stop_as_ctrl_c_with_the_summary_and_the_resume_hint(project, tmp_path, sig):
     process = start(project, build_command(project, project["data"], tmp_path / "rapports"),
-                    FAKE_SLOW="30", FAKE_MARKER=str(tmp_path / "ecrit"))
+                    FAKE_SLOW="30", FAKE_MARKER=str(tmp_path / "ecrit"), FAKE_STARTED=str(tmp_path / "debut"))
     children = wait_for_kernels(process)
+    wait_for_chapters(process, tmp_path / "debut")      # the kernels start before: past the preparation
     os.kill(process.pid, sig)                          # the build only, as a scheduler or a closed terminal does
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 128 + sig, stderr

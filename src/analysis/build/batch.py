@@ -215,9 +215,26 @@ def _build_locked(selected: list[territories.Territory], year: int, options: Bui
     pool = _warm_pool(selected, year, options)
     try:
         return _build_run(selected, year, options, observer, store, start, renderer, report, pool)
+    except KeyboardInterrupt:
+        # Ctrl-C (or SIGTERM, SIGHUP) outside the editions' run, which reports its own: while the
+        # indicators and keys are read, or the index written. The same summary and resume hint.
+        return _interrupted(report, selected)
     finally:
         if pool is not None:
             workers.stop(pool)                  # given to the run, it is shut down already: no-op
+
+
+def _interrupted(report: BatchReport, selected: list[territories.Territory]) -> BatchReport:
+    """The report of a build stopped before or after its editions' run: every edition not
+    finished is « interrupted » (built again by the same command)."""
+    report.interrupted = True
+    known = {o.territory for o in report.outcomes}
+    report.outcomes += [EditionOutcome(t.id, t.label, t.slug, "execute", "arrêtée avant de commencer")
+                        for t in selected if t.id not in known]
+    for outcome in report.outcomes:
+        if outcome.status == "pending":
+            outcome.status = "interrupted"
+    return report
 
 
 def _warm_pool(selected: list[territories.Territory], year: int, options: BuildOptions):

@@ -308,3 +308,6 @@ def stop(pool: ProcessPoolExecutor) -> None:
             process.terminate()
     for process in processes:
         process.join(timeout=5)
+        if process.is_alive():                  # deaf to SIGTERM (stuck): killed
+            process.kill()
+            process.join(timeout=5)
