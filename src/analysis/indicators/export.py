@@ -130,8 +130,7 @@ def _fit_columns(sheet, frame: pd.DataFrame, rows: int = 200) -> None:
 
     head = frame.head(rows - 1)
     for n, column in enumerate(frame.columns):
-        values = head[column].astype(object).where(head[column].notna(), None)
-        width = max(len(str(v or "")) for v in [column, *values])
+        width = max(len(str(v or "")) for v in [column, *_cells(head[column])])
         sheet.column_dimensions[get_column_letter(n + 1)].width = min(60, max(10, width + 2))
 
 
@@ -139,6 +138,10 @@ def append_frame(sheet, frame: pd.DataFrame) -> None:
     """Append ``frame`` to a write-only openpyxl sheet: its header, then its rows, a missing value
     as an empty cell (as pandas' ``to_excel`` writes them)."""
     sheet.append([str(c) for c in frame.columns])
-    columns = [frame[c].astype(object).where(frame[c].notna(), None).to_numpy() for c in frame.columns]
-    for row in zip(*columns):
+    for row in zip(*(_cells(frame[c]) for c in frame.columns)):
         sheet.append(row)
+
+
+def _cells(column: pd.Series):
+    """A column's values as a workbook's cells: Python objects, None where missing."""
+    return column.astype(object).where(column.notna(), None).to_numpy()
