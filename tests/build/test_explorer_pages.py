@@ -19,7 +19,7 @@ HREFS = {"departement:34": ("Hérault (34)", "departement-34/etat-des-lieux-2018
 
 @pytest.fixture(scope="module")
 def figures(small_store):
-    return explorer_pages.map_figures(indicators.load(small_store, 2018), 2018), \
+    return explorer_pages.map_figures(explorer_pages.departement_rows(indicators.load(small_store, 2018)), 2018), \
         indicators.load(small_store, 2018)
 
 

@@ -194,7 +194,7 @@ def _map_figures(state: _State, results: pd.DataFrame, year: int, code: str) -> 
             return json.loads((state.year_dir / name).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             pass
-    figures = explorer_pages.map_figures(results, year)
+    figures = explorer_pages.map_figures(rows, year)
     state.write(name, json.dumps(figures, ensure_ascii=False, separators=(",", ":")))
     return figures
 

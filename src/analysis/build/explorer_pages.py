@@ -68,14 +68,14 @@ def departement_rows(results: pd.DataFrame) -> pd.DataFrame:
     return results[results["territoire"].astype(str).str.startswith("departement:")]
 
 
-def map_figures(results: pd.DataFrame, year: int) -> list[dict]:
+def map_figures(deps: pd.DataFrame, year: int) -> list[dict]:
     """For each key figure of the index: its title, its classes (label, fill, count), the
     statuts without a value drawn (label, fill, count), the spread of the départements' n.c.
-    rates, and per département code [fill, value as printed, n.c. note, text colour]."""
+    rates, and per département code [fill, value as printed, n.c. note, text colour].
+    ``deps``: the départements' rows of the indicator table (:func:`departement_rows`)."""
     from analysis.build.site_index import figure_of_row
 
     names = departement_names(year)
-    deps = departement_rows(results)
     out = []
     for ident, typ, heading in index_figures():
         rows = deps[(deps["indicateur"] == ident) & (deps["type"] == typ)]
