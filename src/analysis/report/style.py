@@ -27,12 +27,13 @@ from __future__ import annotations
 import contextlib
 import io
 from collections.abc import Iterator
-from functools import lru_cache
 from pathlib import Path
 
 import matplotlib as mpl
 import matplotlib.colors as mcolors
 from matplotlib.figure import Figure
+
+from analysis.report import svg_drawing
 
 __all__ = [
     "PALETTE",
@@ -180,32 +181,7 @@ def text_color_on(background: str) -> str:
     return "white" if contrast_white >= contrast_dark else TEXT_COLOR
 
 
-def _measure_text_once() -> None:
-    """Make the SVG backend measure a text once per process, not once per figure.
-
-    matplotlib keeps text metrics per renderer, and every ``savefig`` makes a new renderer, so the
-    same tick labels, titles and notes are measured again in every chart (a quarter of a chart's
-    time). The SVG metrics depend on the text, its font properties and ``ismath`` only (the
-    renderer's ``TextToPath`` has no state of its own): they are kept for the process."""
-    from matplotlib.backends import backend_svg
-    from matplotlib.textpath import TextToPath
-
-    if getattr(backend_svg.RendererSVG.get_text_width_height_descent, "measured_once", False):
-        return
-    text_to_path = TextToPath()                     # what each RendererSVG measures with
-
-    @lru_cache(maxsize=20_000)
-    def metrics(text, prop, ismath):
-        return text_to_path.get_text_width_height_descent(text, prop, ismath)
-
-    def get_text_width_height_descent(self, s, prop, ismath):
-        return metrics(s, prop.copy(), ismath)        # a copy: the key must not change after
-
-    get_text_width_height_descent.measured_once = True
-    backend_svg.RendererSVG.get_text_width_height_descent = get_text_width_height_descent
-
-
-_measure_text_once()
+svg_drawing.measure_once()
 
 
 def figure_bytes(fig: Figure, fmt: str = "png", *, dpi: int | None = None, tight: bool | None = None) -> bytes:
@@ -213,7 +189,8 @@ def figure_bytes(fig: Figure, fmt: str = "png", *, dpi: int | None = None, tight
     white background, no software/creation-date metadata, fixed SVG hash salt. ``tight`` (crop to
     the drawn content) defaults to True except for figures laid out by matplotlib's constrained
     layout (the charts of :mod:`analysis.report.charts`), which already fit their content:
-    skipping the extra layout pass saves ~20 % of the time."""
+    skipping the extra layout pass saves ~20 % of the time. As SVG they are drawn once, not twice
+    (:func:`analysis.report.svg_drawing.laid_out`)."""
     extra: dict[str, object] = {}
     if fmt == "png":
         metadata: dict[str, object] = {"Software": None}
@@ -230,7 +207,8 @@ def figure_bytes(fig: Figure, fmt: str = "png", *, dpi: int | None = None, tight
         tight = not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)
     buffer = io.BytesIO()
     # SVG text stays text (selectable, searchable; typst has the fonts of matplotlib).
-    with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "none"}):
+    with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "none"}), \
+            (svg_drawing.laid_out(fig) if fmt == "svg" and not tight else contextlib.nullcontext()):
         fig.savefig(
             buffer,
             format=fmt,

@@ -1,0 +1,105 @@
+"""matplotlib's SVG output without the work it does twice: the same bytes, less time.
+
+A chart's ``savefig`` as SVG spent about half its time measuring text and laying the figure out
+(profile: ``benchmarks/README.md``, issue 19). Three things were done again for nothing:
+
+- **text metrics**: matplotlib keeps them per renderer, and every ``savefig`` makes a new one, so
+  the same tick labels, titles and notes are measured again in every chart. The SVG metrics depend
+  on the text, its font properties and ``ismath`` only (the renderer's ``TextToPath`` has no state
+  of its own): they are kept for the process;
+- **font heights**: every line of text laid out reads the font's ascent, descent and line gap
+  from its tables again (``Text._get_layout``); they depend on the font properties only and are
+  kept for the process;
+- **the layout's extra draw**: ``savefig`` of a figure with a layout engine draws it once without
+  output, only to run the layout, then draws it again for real. :func:`laid_out` runs the layout
+  alone, measured by an SVG renderer exactly as that first draw would, and turns it off for the
+  save (what ``savefig`` itself does before its second draw).
+
+``tests/report/test_svg_drawing.py`` compares the bytes of charts saved this way with the bytes of
+matplotlib's own path, with none of this.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from functools import lru_cache
+
+from matplotlib.backends import backend_svg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import fontManager, get_font
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.textpath import TextToPath
+
+#: The resolution of every SVG renderer: ``print_svg`` sets the figure's dpi to 72 (points).
+SVG_DPI = 72
+
+#: The font tables ``Text._get_layout`` reads a font's heights from, in its order.
+_HEIGHT_TABLES = (("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+                  ("hhea", "lineGap", "ascent", "descent"))
+
+
+def measure_once() -> None:
+    """Make the SVG renderer keep text metrics and font heights for the process (idempotent)."""
+    renderer = backend_svg.RendererSVG
+    if getattr(renderer.get_text_width_height_descent, "measured_once", False):
+        return
+    text_to_path = TextToPath()                     # what each RendererSVG measures with
+
+    @lru_cache(maxsize=20_000)
+    def metrics(text, prop, ismath):
+        return text_to_path.get_text_width_height_descent(text, prop, ismath)
+
+    def get_text_width_height_descent(self, s, prop, ismath):
+        return metrics(s, prop.copy(), ismath)        # a copy: the key must not change after
+
+    def _get_font_height_metrics(self, prop):
+        return font_heights(prop.copy())
+
+    get_text_width_height_descent.measured_once = True
+    renderer.get_text_width_height_descent = get_text_width_height_descent
+    renderer._get_font_height_metrics = _get_font_height_metrics     # the hook Text._get_layout asks
+
+
+@lru_cache(maxsize=1_000)
+def font_heights(prop) -> tuple[float | None, float | None, float | None]:
+    """The ascent, descent and line gap ``Text._get_layout`` reads from the font of ``prop``,
+    computed as it does at the SVG renderer's 72 dpi (the same operations in the same order, so
+    the same floats); ``(None, None, None)`` makes it measure them itself."""
+    font = get_font(fontManager._find_fonts_by_props(prop))
+    for table_name, gap_key, ascent_key, descent_key in _HEIGHT_TABLES:
+        table = font.get_sfnt_table(table_name)
+        if table is None:
+            continue
+        fontsize = prop.get_size_in_points()
+        units_per_em = font.get_sfnt_table("head")["unitsPerEm"]
+        scale = 1 / units_per_em * fontsize * SVG_DPI / 72
+        return table[ascent_key] * scale, -table[descent_key] * scale, table[gap_key] * scale
+    return None, None, None
+
+
+@contextlib.contextmanager
+def laid_out(fig: Figure) -> Iterator[None]:
+    """Within: ``fig`` laid out by its constrained layout as an SVG ``savefig`` would, and its
+    layout engine turned off so that ``savefig`` draws it once. A figure with another engine, or
+    none, is left as it is. Its canvas, dpi and engine are restored after."""
+    engine = fig.get_layout_engine()
+    if not isinstance(engine, ConstrainedLayoutEngine) or not fig.axes:
+        yield
+        return
+    canvas, dpi = fig.canvas, fig.dpi
+    backend_svg.FigureCanvasSVG(fig)      # the layout measures text with an SVG renderer
+    try:
+        try:
+            engine.execute(fig)
+        except ValueError:                 # what Figure.draw does with a layout that fails
+            pass
+        fig.dpi = dpi                      # measuring set it to SVG_DPI
+        fig.set_layout_engine("none")
+        try:
+            yield
+        finally:
+            fig.set_layout_engine(engine)
+    finally:
+        fig.set_canvas(canvas)
+        fig.dpi = dpi
