@@ -38,6 +38,14 @@ def test_a_written_table_is_read_back_under_its_key_only(data):
     assert [p.name for p in (data / "processed").iterdir()] == ["table.parquet"]   # one file, no temporary
 
 
+def test_the_info_alone_is_read_under_its_key_only(data, monkeypatch):
+    cachefiles.write(data, "table", frame(), {"key": "k1", "report": {"lignes": 3}})
+    monkeypatch.setattr(cachefiles.pd, "read_parquet", lambda *a, **k: pytest.fail("the table was read"))
+    assert cachefiles.read_info(data, "table", "k1") == {"key": "k1", "report": {"lignes": 3}}
+    assert cachefiles.read_info(data, "table", "k2") is None
+    assert cachefiles.read_info(data, "absent", "k1") is None
+
+
 def test_the_key_is_in_the_table_file_itself(data):
     """Nothing beside the table can vouch for it: its key is read from its own metadata."""
     cachefiles.write(data, "table", frame(), {"key": "k1"})
@@ -126,6 +134,8 @@ def test_when_nothing_can_be_written_the_cache_is_kept_in_memory(data, monkeypat
     table, _ = cachefiles.read(data, "table", "k")
     pd.testing.assert_frame_equal(table, frame())
     assert cachefiles.read(data, "table", "other key") is None
+    assert cachefiles.read_info(data, "table", "k") == {"key": "k"}
+    assert cachefiles.read_info(data, "table", "other key") is None
 
 
 def test_a_full_disk_is_the_users_to_fix_naming_the_file_and_leaves_no_temporary(data, monkeypatch):

@@ -136,6 +136,24 @@ def test_cache_reused_and_invalidated(occitanie_store, tables, tmp_path):
     assert (occitanie_store.data_dir / "processed" / "etablissements-2018.parquet").exists()
 
 
+def test_the_report_alone_is_read_from_the_caches_metadata_without_the_table(small_store, monkeypatch):
+    from analysis.harmonise import table as table_module
+
+    _, built = load_etablissements(small_store, 2019)
+    monkeypatch.setattr(table_module.pd, "read_parquet", lambda *a, **k: pytest.fail("the table was read"))
+    assert table_module.harmonisation_report(small_store, 2019) == built
+
+
+def test_the_report_of_a_table_not_cached_builds_the_table(small_store):
+    from analysis.harmonise import table as table_module
+
+    for cached in (small_store.data_dir / "processed").glob("etablissements-*.parquet"):
+        cached.unlink()
+    report = table_module.harmonisation_report(small_store, 2018)
+    assert (small_store.data_dir / "processed" / "etablissements-2018.parquet").exists()
+    assert report == load_etablissements(small_store, 2018)[1] and report.annuaire_rows > 0
+
+
 def test_boundaries_from_the_store(occitanie_store):
     deps = boundaries.departements(occitanie_store)
     assert len(deps) == 101 and {"2A", "2B", "971", "976", "31"} <= set(deps["code"])

@@ -98,3 +98,20 @@ def test_a_context_alone_reads_without_the_facade(demo_store, demo_results):
     assert ctx.key_figure_specs[0] == ("perimetre.etablissements", "ensemble")
     said = source_lines.no_data(ctx, "x.inconnu")        # the wording reads a context as it is
     assert said.startswith("*X.inconnu") and "non disponible" in said
+
+
+def test_what_a_table_says_of_france_is_read_from_that_table(demo_store, demo_results):
+    """Kept per table for the chapters that follow, never carried over to another table."""
+    whole = ChapterContext("academie:toulouse", 2018, store=demo_store, results=demo_results)
+    assert {"31", "09"} <= whole.departements_with_data and "ecole" in whole.etic_types
+    emptied = demo_results.copy()
+    gone = ((emptied["indicateur"] == "perimetre.etablissements") & (emptied["code"] == "31")
+            & (emptied["niveau"] == "departement"))
+    emptied.loc[gone, "univers"] = 0
+    no_ecoles = (emptied["indicateur"] == "perimetre.champ_etic") & (emptied["type"] == "ecole")
+    emptied.loc[no_ecoles, "statut"] = "absent"
+    other = ChapterContext("academie:toulouse", 2018, store=demo_store, results=emptied)
+    assert "31" not in other.departements_with_data and "09" in other.departements_with_data
+    assert "ecole" not in other.etic_types and "college" in other.etic_types
+    again = ChapterContext("academie:toulouse", 2018, store=demo_store, results=demo_results)
+    assert again.departements_with_data == whole.departements_with_data and again.etic_types == whole.etic_types

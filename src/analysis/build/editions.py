@@ -296,10 +296,10 @@ def annuaire_date(store, year: int, records) -> str:
         return ""
     key = (str(store.data_dir), year, tuple(sorted(r.sha256 for r in records)))
     if key not in _ANNUAIRE_DATES:
-        from analysis.harmonise.table import load_etablissements
+        from analysis.harmonise.table import harmonisation_report
 
         try:
-            _ANNUAIRE_DATES[key] = load_etablissements(store, year)[1].annuaire_date
+            _ANNUAIRE_DATES[key] = harmonisation_report(store, year).annuaire_date
         except Exception:  # noqa: BLE001 - a date on the cover is never worth a failed build
             _ANNUAIRE_DATES[key] = ""
     return _ANNUAIRE_DATES[key]

@@ -62,7 +62,18 @@ def read(data_dir: str | Path, name: str, key: str) -> tuple[pd.DataFrame, dict]
     return found if found is not None and found[1].get("key") == key else None
 
 
-def _read_file(parquet: Path, key: str) -> tuple[pd.DataFrame, dict] | None:
+def read_info(data_dir: str | Path, name: str, key: str) -> dict | None:
+    """The ``info`` of the cached table ``name`` when one is readable with ``key``, else None:
+    its metadata only, the table is not read (e.g. the harmonisation report of a millésime)."""
+    for folder in folders(data_dir):
+        found = _read_file(folder / f"{name}.parquet", key, table=False)
+        if found is not None:
+            return found[1]
+    found = _MEMORY.get((str(Path(data_dir).resolve()), name))
+    return found[1] if found is not None and found[1].get("key") == key else None
+
+
+def _read_file(parquet: Path, key: str, *, table: bool = True) -> tuple[pd.DataFrame | None, dict] | None:
     import pyarrow.parquet as pq
 
     try:
@@ -75,6 +86,8 @@ def _read_file(parquet: Path, key: str) -> tuple[pd.DataFrame, dict] | None:
             info = json.loads(metadata[META_KEY]) if META_KEY in metadata else None
             if not isinstance(info, dict) or info.get("key") != key:
                 return None
+            if not table:
+                return None, info
             handle.seek(0)
             return pd.read_parquet(handle), info
         except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for a damaged file

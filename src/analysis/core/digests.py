@@ -14,6 +14,7 @@ hand-kept list of modules:
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from analysis import __version__
@@ -48,9 +49,8 @@ def sha(*parts: bytes | str) -> str:
 
 def file_sha256(path: str | Path) -> str:
     """sha256 of a file's bytes, computed again only when its size or mtime changed."""
-    path = Path(path)
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    stat = os.stat(path)
+    key = (os.path.abspath(path), stat.st_size, stat.st_mtime_ns)     # no realpath: a stat, not one per folder
     found = _FILE_SHA.get(key)
     if found is None:
         digest = hashlib.sha256()

@@ -202,6 +202,17 @@ def load_etablissements(store: Store | None = None, year: int = 2018, *,
     return cachefiles.write(store.data_dir, name, table, {"key": key, "report": asdict(report)}), report
 
 
+def harmonisation_report(store: Store | None = None, year: int = 2018) -> HarmoniseReport:
+    """The harmonisation report of a millésime, read from the cached table's metadata without the
+    table (what a chapter states of the whole data folder); the table is built when it is not cached."""
+    store = store or Store()
+    year = check_millesime(store, year)
+    info = cachefiles.read_info(store.data_dir, f"etablissements-{year}", etablissements_key(store))
+    if info is None:
+        return load_etablissements(store, year)[1]
+    return HarmoniseReport.from_json(json.dumps(info["report"]))
+
+
 def etablissements_key(store: Store) -> str:
     """The content of the input files (:meth:`Store.fingerprint`: an edit in place changes it)
     and the code the table depends on (:func:`digests.stage_digest`)."""

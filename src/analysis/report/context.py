@@ -17,8 +17,10 @@ whose data are exactly those of the territory (France = Occitanie) is left out o
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -35,6 +37,31 @@ __all__ = ["ChapterContext", "SUBLEVEL"]
 #: The level of the sub-territories of an edition (mapped, ranked, tabulated): départements.
 SUBLEVEL = {"france": "departement", "region": "departement", "academie": "departement",
             "departement": None, territories.PERIMETRE: None, territories.COLLECTIVITE: None}
+
+
+class _TableFacts(NamedTuple):
+    etic_types: frozenset[str]                 # the types France has ETIC answers for
+    departements_with_data: frozenset[str]     # the départements where the annuaire lists some establishment
+
+
+# Every chapter of every edition a kernel runs reads the same indicator table: what it says of
+# the whole of France is found once per table (id -> a weak reference to the table, its facts;
+# the entry goes with the table).
+_FACTS: dict[int, tuple[weakref.ref, _TableFacts]] = {}
+
+
+def _table_facts(results: pd.DataFrame) -> _TableFacts:
+    kept = _FACTS.get(id(results))
+    if kept is not None and kept[0]() is results:
+        return kept[1]
+    rows = results[(results["territoire"] == "france") & (results["indicateur"] == "perimetre.champ_etic")]
+    deps = results[(results["niveau"] == "departement") & (results["indicateur"] == "perimetre.etablissements")
+                   & (results["type"] == "ensemble")]
+    facts = _TableFacts(frozenset(rows.loc[rows["statut"] != Statut.ABSENT, "type"]),
+                        frozenset(deps.loc[deps["univers"] > 0, "code"]))
+    _FACTS[id(results)] = weakref.ref(results), facts
+    weakref.finalize(results, _FACTS.pop, id(results), None)
+    return facts
 
 
 class ChapterContext:
@@ -74,18 +101,13 @@ class ChapterContext:
         return earlier[-1] if earlier else None
 
     def _etic_types(self) -> tuple[str, ...]:
-        rows = self.results[(self.results["territoire"] == "france")
-                            & (self.results["indicateur"] == "perimetre.champ_etic")]
-        present = set(rows.loc[rows["statut"] != Statut.ABSENT, "type"])
+        present = _table_facts(self.results).etic_types
         mine = self.territory.types or ENSEMBLE_TYPES          # a collectivité: its types only
         return tuple(t for t in ENSEMBLE_TYPES if t in present and t in mine)
 
     def _departements_with_data(self) -> set[str]:
         """Codes of the départements where the annuaire lists some establishment."""
-        rows = self.results[(self.results["niveau"] == "departement")
-                            & (self.results["indicateur"] == "perimetre.etablissements")
-                            & (self.results["type"] == "ensemble")]
-        return set(rows.loc[rows["univers"] > 0, "code"])
+        return set(_table_facts(self.results).departements_with_data)
 
     def departements(self, territory: territories.Territory | None = None) -> set[str]:
         """Codes of the edition départements inside a territory (France: the 101)."""
@@ -185,10 +207,10 @@ class ChapterContext:
 
     @cached_property
     def harmonisation(self):
-        """The harmonisation report of the millésime (read from the cache)."""
-        from analysis.harmonise.table import load_etablissements
+        """The harmonisation report of the millésime (read from the cache's metadata)."""
+        from analysis.harmonise.table import harmonisation_report
 
-        return load_etablissements(self.store, self.year)[1]
+        return harmonisation_report(self.store, self.year)
 
     @cached_property
     def geometries(self):
