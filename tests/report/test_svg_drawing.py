@@ -36,7 +36,8 @@ def _stacked() -> Figure:
 def _comparison() -> Figure:
     df = pd.DataFrame({"territoire": ["31", "A16", "R76", "FR"],
                        "libelle": ["Haute-Garonne", "Académie de Toulouse", "Région académique Occitanie", "France"],
-                       "indicateur": "ent", "valeur": [81.4, 77.0, np.nan, 72.0], "taux_nc": [30.0, 28.0, np.nan, 27.0]})
+                       "indicateur": "ent", "valeur": [81.4, 77.0, np.nan, 72.0],
+                       "taux_nc": [30.0, 28.0, np.nan, 27.0]})
     return charts.bar_comparison(df, LONG_TITLE, LONG_SOURCE)
 
 
