@@ -39,6 +39,19 @@ def test_markdown_helpers_and_markdown_tables():
     assert text.endswith("\n\nSource : S\n\nn")
 
 
+def test_a_table_of_typed_columns_prints_each_cell_as_the_value_reads():
+    from analysis.core.markup import Markdown
+
+    frame = pd.DataFrame({"Nom": pd.Series(["Ain", pd.NA, "a\\b"], dtype="string[pyarrow]"),
+                          "Valeur": [1.5, float("nan"), 3.0], "N": pd.Series([3, pd.NA, 12], dtype="Int64"),
+                          "Lien": [Markdown("*x* | y"), "", "p|q"]})
+    lines = display.table_markdown(frame).split("\n")
+    assert lines[0] == "| Nom | Valeur | N | Lien |"
+    assert lines[1].count(":") == 2 and lines[1].split("|")[2].endswith(":")      # Valeur, N: numbers
+    assert lines[2:] == ["| Ain | 1.5 | 3 | *x* \\| y |", "|  |  |  |  |", "| a\\\\b | 3.0 | 12 | p\\|q |"]
+    assert display.table_markdown(frame.iloc[:0]).split("\n")[2:] == []
+
+
 def test_say_figures_tables_and_header(demo_chapters, shown):
     region = demo_chapters["region:76"]
     region.say("Un.", "", bullets=["a", "b"])

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 #: The ``analysis`` package, and its declarations and reference tables (YAML, CSV).
@@ -34,11 +35,17 @@ def project_root() -> Path:
     env = os.environ.get("ETAT_DES_LIEUX_ROOT")
     if env:
         return Path(env).resolve()
-    # Editable install in a checkout: src/analysis/ -> project root two levels up.
-    candidate = PACKAGE_DIR.parents[1]
+    return _checkout(PACKAGE_DIR) or Path.cwd()
+
+
+@lru_cache(maxsize=8)
+def _checkout(package_dir: Path) -> Path | None:
+    """The checkout of an editable install (``src/analysis/`` -> two levels up), None for an
+    installed package: looked at once per process (every indicator lookup asks for ``params/``)."""
+    candidate = package_dir.parents[1]
     if (candidate / "pyproject.toml").exists() and (candidate / "params").is_dir():
         return candidate
-    return Path.cwd()
+    return None
 
 
 def home_data_dir() -> Path:
