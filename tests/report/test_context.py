@@ -115,3 +115,12 @@ def test_what_a_table_says_of_france_is_read_from_that_table(demo_store, demo_re
     assert "ecole" not in other.etic_types and "college" in other.etic_types
     again = ChapterContext("academie:toulouse", 2018, store=demo_store, results=demo_results)
     assert again.departements_with_data == whole.departements_with_data and again.etic_types == whole.etic_types
+
+
+def test_a_row_is_the_tables_and_its_reader_may_change_it(demo_store, demo_results):
+    ctx = ChapterContext("departement:31", 2018, store=demo_store, results=demo_results)
+    first = ctx.row("connectivite.acces_internet", "ecole")
+    expected = ctx.data.iloc[ctx._index[("departement:31", "connectivite.acces_internet", "ecole")]]
+    assert first.equals(expected) and first.name == expected.name
+    first["valeur"] = -1.0                               # a reader's change stays with that reader
+    assert ctx.row("connectivite.acces_internet", "ecole")["valeur"] == expected["valeur"] != -1.0

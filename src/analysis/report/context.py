@@ -86,6 +86,7 @@ class ChapterContext:
         data = self.results[self.results["territoire"].isin(ids)]
         self._index = {key: i for i, key in enumerate(zip(data["territoire"], data["indicateur"], data["type"]))}
         self.data = data.reset_index(drop=True)
+        self._rows: dict[int, pd.Series] = {}
         self.demo = bool(self.results["demo"].any()) if "demo" in self.results else self.store.is_demo()
         self.previous_year = self._previous_year()
         self.etic_types = self._etic_types()
@@ -264,7 +265,15 @@ class ChapterContext:
             rows = self.results[(self.results["territoire"] == tid) & (self.results["indicateur"] == ind)
                                 & (self.results["type"] == type_)]
             return rows.iloc[0] if len(rows) else self._absent_row(ind, type_, tid)
-        return self._absent_row(ind, type_, tid) if i is None else self.data.iloc[i]
+        return self._absent_row(ind, type_, tid) if i is None else self._row_at(i)
+
+    def _row_at(self, i: int) -> pd.Series:
+        """Row ``i`` of :attr:`data`, a new Series for each caller (who may change it): a chapter
+        reads the same rows again and again, and a copy costs a tenth of ``iloc``."""
+        found = self._rows.get(i)
+        if found is None:
+            found = self._rows[i] = self.data.iloc[i]
+        return found.copy()
 
     @cached_property
     def _ids(self) -> set[str]:
