@@ -14,6 +14,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.backends import backend_svg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.layout_engine import ConstrainedLayoutEngine  # noqa: E402
 
 from analysis.report import charts, style, svg_drawing  # noqa: E402
 
@@ -47,6 +48,21 @@ def _grouped() -> Figure:
     return charts.grouped_bars(df, "type", "rep", "Élèves par terminal", unit="ratio", hue_order=["rep", "hors_rep"])
 
 
+def _by_type() -> Figure:
+    df = pd.DataFrame({"territoire": "31", "annee": 2018, "type": ["lycee", "ecole", "college"],
+                       "indicateur": "acces_internet", "valeur": [93.24, 74.5, np.nan], "taux_nc": [42.0, 13.0, 20.0],
+                       "statut": ["ok", "ok", "nc"], "source": "ETIC 2018"})
+    return charts.bar_by_type(df, LONG_TITLE)
+
+
+def _ranked() -> Figure:
+    df = pd.DataFrame({"territoire": ["09", "11", "12", "30", "31"],
+                       "nom": ["Ariège", "Aude", "Aveyron", "Gard", "Haute-Garonne"], "indicateur": "ept",
+                       "valeur": [5.5, 12.25, np.nan, 8.0, np.nan], "statut": ["ok", "ok", "secret", "ok", "nc"],
+                       "non_communique": [1, 2, 3, 4, 0], "univers": [10, 10, 10, 10, 10], "source": "ETIC 2018"})
+    return charts.ranked_bars(df, "Élèves par terminal", unit="ratio", reference=("Occitanie", 9.0))
+
+
 def _plain_svg(fig: Figure, monkeypatch: pytest.MonkeyPatch, tight: bool) -> bytes:
     """``fig`` saved by matplotlib's own path: its renderer's metrics, the layout's extra draw."""
     with monkeypatch.context() as m:
@@ -61,7 +77,7 @@ def _plain_svg(fig: Figure, monkeypatch: pytest.MonkeyPatch, tight: bool) -> byt
     return buffer.getvalue().replace(style.SVG_FONT, style.SVG_FONT_FALLBACKS)
 
 
-@pytest.mark.parametrize("draw", [_stacked, _comparison, _grouped])
+@pytest.mark.parametrize("draw", [_stacked, _comparison, _grouped, _by_type, _ranked])
 def test_a_chart_has_the_bytes_of_matplotlibs_own_path(draw, monkeypatch):
     plain = _plain_svg(draw(), monkeypatch, tight=False)
     fig = draw()
@@ -81,20 +97,26 @@ def test_a_tight_figure_without_layout_engine_has_the_same_bytes_too(monkeypatch
     assert style.figure_bytes(draw(), "svg") == _plain_svg(draw(), monkeypatch, tight=True)
 
 
-def test_the_layout_runs_once_and_the_figure_is_given_back_as_it_was(monkeypatch):
+def test_a_chart_is_drawn_once_laid_out_once_and_given_back_as_it_was(monkeypatch):
+    draws, runs = [], []
+    draw, execute = Figure.draw, ConstrainedLayoutEngine.execute
+    monkeypatch.setattr(Figure, "draw", lambda self, renderer: draws.append(self) or draw(self, renderer))
+    monkeypatch.setattr(ConstrainedLayoutEngine, "execute", lambda self, f: runs.append(f) or execute(self, f))
+    plain = _stacked()
+    _plain_svg(plain, monkeypatch, tight=False)
+    assert draws == [plain, plain] and runs == [plain]     # matplotlib: a draw only to lay out, then the draw
     fig = _stacked()
     canvas, dpi, engine = fig.canvas, fig.dpi, fig.get_layout_engine()
-    runs = []
-    execute = type(engine).execute
-    monkeypatch.setattr(type(engine), "execute", lambda self, f: runs.append(f) or execute(self, f))
+    draws.clear(), runs.clear()
     style.figure_bytes(fig, "svg")
-    assert runs == [fig]                              # savefig's own pass would make it two
+    assert draws == [fig] and runs == [fig]
     assert fig.canvas is canvas and fig.dpi == dpi and fig.get_layout_engine() is engine
     style.figure_bytes(fig, "png")                    # other formats: matplotlib's path, laid out by it
-    assert len(runs) == 2
+    assert len(draws) == 3 and len(runs) == 2
 
 
-def test_font_heights_are_the_ones_text_layout_reads_at_72_dpi():
+def test_font_heights_follow_the_font_size_and_weight():
+    """That they are the very floats matplotlib computes: the byte comparisons above."""
     from matplotlib.font_manager import FontProperties
 
     prop = FontProperties(family="DejaVu Sans", size=7.5)

@@ -35,7 +35,7 @@ STAGES: dict[str, dict[str, tuple[str, ...]]] = {
 CORE = ("core",)
 _SKIPPED_SUFFIXES = (".pyc", ".pyo")
 
-_FILE_SHA: dict[tuple[str, int, int], str] = {}
+_FILE_SHA: dict[tuple[str, int, int, int, int], str] = {}
 
 
 def sha(*parts: bytes | str) -> str:
@@ -48,9 +48,10 @@ def sha(*parts: bytes | str) -> str:
 
 
 def file_sha256(path: str | Path) -> str:
-    """sha256 of a file's bytes, computed again only when its size or mtime changed."""
+    """sha256 of a file's bytes, computed again only when the file, its size or its mtime changed."""
     stat = os.stat(path)
-    key = (os.path.abspath(path), stat.st_size, stat.st_mtime_ns)     # no realpath: a stat, not one per folder
+    # no realpath (one stat per folder of the path): the file's device and inode say which it is
+    key = (os.path.abspath(path), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
     found = _FILE_SHA.get(key)
     if found is None:
         digest = hashlib.sha256()

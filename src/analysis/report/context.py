@@ -17,7 +17,6 @@ whose data are exactly those of the territory (France = Occitanie) is left out o
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Sequence
 from functools import cached_property
 from typing import NamedTuple
@@ -30,6 +29,7 @@ from analysis.core import territories
 from analysis.core.formatting import is_missing
 from analysis.core.statuts import Extent, Statut
 from analysis.core.vocabulary import ENSEMBLE_TYPES, TYPE_ORDER, subject, type_label
+from analysis.indicators.results import identity
 from analysis.sources.store import Store
 
 __all__ = ["ChapterContext", "SUBLEVEL"]
@@ -44,23 +44,23 @@ class _TableFacts(NamedTuple):
     departements_with_data: frozenset[str]     # the départements where the annuaire lists some establishment
 
 
-# Every chapter of every edition a kernel runs reads the same indicator table: what it says of
-# the whole of France is found once per table (id -> a weak reference to the table, its facts;
-# the entry goes with the table).
-_FACTS: dict[int, tuple[weakref.ref, _TableFacts]] = {}
+# Every chapter of every edition a kernel runs reads the same indicator table: what it says of the
+# whole of France is found once per loaded table (keyed on its cache key, :func:`identity`; any
+# other frame, a copy or a changed one, is read again).
+_FACTS: dict[str, _TableFacts] = {}
 
 
 def _table_facts(results: pd.DataFrame) -> _TableFacts:
-    kept = _FACTS.get(id(results))
-    if kept is not None and kept[0]() is results:
-        return kept[1]
+    ident = identity(results)
+    if ident is not None and ident in _FACTS:
+        return _FACTS[ident]
     rows = results[(results["territoire"] == "france") & (results["indicateur"] == "perimetre.champ_etic")]
     deps = results[(results["niveau"] == "departement") & (results["indicateur"] == "perimetre.etablissements")
                    & (results["type"] == "ensemble")]
     facts = _TableFacts(frozenset(rows.loc[rows["statut"] != Statut.ABSENT, "type"]),
                         frozenset(deps.loc[deps["univers"] > 0, "code"]))
-    _FACTS[id(results)] = weakref.ref(results), facts
-    weakref.finalize(results, _FACTS.pop, id(results), None)
+    if ident is not None:
+        _FACTS[ident] = facts
     return facts
 
 

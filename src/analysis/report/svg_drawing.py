@@ -25,6 +25,7 @@ import contextlib
 from collections.abc import Iterator
 from functools import lru_cache
 
+import matplotlib as mpl
 from matplotlib.backends import backend_svg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import fontManager, get_font
@@ -95,7 +96,10 @@ def laid_out(fig: Figure) -> Iterator[None]:
         except ValueError:                 # what Figure.draw does with a layout that fails
             pass
         fig.dpi = dpi                      # measuring set it to SVG_DPI
-        fig.set_layout_engine("none")
+        # No engine at all ("none" would leave a placeholder, and savefig draws once more for any
+        # engine); None means no engine only when the rcParams ask for no automatic layout.
+        with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+            fig.set_layout_engine(None)
         try:
             yield
         finally:
