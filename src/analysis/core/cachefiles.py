@@ -54,26 +54,27 @@ def folders(data_dir: str | Path) -> list[Path]:
 
 def read(data_dir: str | Path, name: str, key: str) -> tuple[pd.DataFrame, dict] | None:
     """The cached table ``name`` and its ``info`` when one is readable with ``key``, else None."""
+    return _find(data_dir, name, key, table=True)
+
+
+def read_info(data_dir: str | Path, name: str, key: str) -> dict | None:
+    """The ``info`` of the cached table ``name`` when one is readable with ``key``, else None:
+    its metadata only, the table is not read (e.g. the harmonisation report of a millésime)."""
+    found = _find(data_dir, name, key, table=False)
+    return found[1] if found is not None else None
+
+
+def _find(data_dir: str | Path, name: str, key: str, *, table: bool) -> tuple[pd.DataFrame | None, dict] | None:
+    """The cache ``name`` under ``key`` in the folders of :func:`folders`, then in memory."""
     for folder in folders(data_dir):
-        found = _read_file(folder / f"{name}.parquet", key)
+        found = _read_file(folder / f"{name}.parquet", key, table=table)
         if found is not None:
             return found
     found = _MEMORY.get((str(Path(data_dir).resolve()), name))
     return found if found is not None and found[1].get("key") == key else None
 
 
-def read_info(data_dir: str | Path, name: str, key: str) -> dict | None:
-    """The ``info`` of the cached table ``name`` when one is readable with ``key``, else None:
-    its metadata only, the table is not read (e.g. the harmonisation report of a millésime)."""
-    for folder in folders(data_dir):
-        found = _read_file(folder / f"{name}.parquet", key, table=False)
-        if found is not None:
-            return found[1]
-    found = _MEMORY.get((str(Path(data_dir).resolve()), name))
-    return found[1] if found is not None and found[1].get("key") == key else None
-
-
-def _read_file(parquet: Path, key: str, *, table: bool = True) -> tuple[pd.DataFrame | None, dict] | None:
+def _read_file(parquet: Path, key: str, *, table: bool) -> tuple[pd.DataFrame | None, dict] | None:
     import pyarrow.parquet as pq
 
     try:

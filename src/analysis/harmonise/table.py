@@ -193,7 +193,7 @@ def load_etablissements(store: Store | None = None, year: int = 2018, *,
     store = store or Store()
     year = check_millesime(store, year)
     key = etablissements_key(store)
-    name = f"etablissements-{year}"
+    name = _cache_name(year)
     cached = None if refresh else cachefiles.read(store.data_dir, name, key)
     if cached is not None:
         frame, info = cached
@@ -207,10 +207,15 @@ def harmonisation_report(store: Store | None = None, year: int = 2018) -> Harmon
     table (what a chapter states of the whole data folder); the table is built when it is not cached."""
     store = store or Store()
     year = check_millesime(store, year)
-    info = cachefiles.read_info(store.data_dir, f"etablissements-{year}", etablissements_key(store))
+    info = cachefiles.read_info(store.data_dir, _cache_name(year), etablissements_key(store))
     if info is None:
         return load_etablissements(store, year)[1]
     return HarmoniseReport.from_json(json.dumps(info["report"]))
+
+
+def _cache_name(year: int) -> str:
+    """The name of a millésime's harmonised table in the data caches (:mod:`analysis.core.cachefiles`)."""
+    return f"etablissements-{year}"
 
 
 def etablissements_key(store: Store) -> str:
