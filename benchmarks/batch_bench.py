@@ -64,6 +64,7 @@ from rich.console import Console  # noqa: E402
 from analysis import indicators  # noqa: E402
 from analysis.build import batch  # noqa: E402
 from analysis.build import editions as pipeline  # noqa: E402
+from analysis.build.execution import Execution  # noqa: E402
 from analysis.build.options import BuildOptions  # noqa: E402
 from analysis.cli.build_report import ConsoleObserver, failure_text, summary  # noqa: E402
 from analysis.sources.store import Store  # noqa: E402
@@ -191,7 +192,7 @@ def main() -> None:
     numbers["cold_cpu_s"] = cpu_seconds() - cpu         # every process of the build, kernels included
     print("cold:", summary(cold), f"— CPU {numbers['cold_cpu_s']:.0f} s", flush=True)
     if args.fresh:
-        fresh = batch.build_all(args.year, replace(options, force=True, reuse_kernel=False), **common)
+        fresh = batch.build_all(args.year, replace(options, force=True, execution=Execution.FRESH_KERNELS), **common)
         print("cold, fresh kernels:", summary(fresh), flush=True)
         numbers.update(cold_fresh_kernels_s=fresh.timings["total"])
     warm = batch.build_all(args.year, options, **common)

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from analysis.build import batch, keys
 from analysis.build import manifest as edition_manifest
+from analysis.build.execution import Execution
 from analysis.build.options import BuildOptions
 from analysis.core import digests, territories
 from tests.conftest import ROOT
@@ -177,9 +178,12 @@ def test_cold_build_of_the_13_departements(project, cold):
     assert (project["out"] / "2018" / "index.html").exists()
 
 
-def test_reused_kernel_gives_the_same_edition_as_fresh_kernels(project, cold, tmp_path):
-    fresh = run(project, within="departement:48", out_dir=tmp_path, reuse_kernel=False, write_index=False)
-    assert statuses(fresh) == {"departement:48": "built"}
+@pytest.mark.parametrize("execution", [Execution.KEPT_KERNEL, Execution.FRESH_KERNELS])
+def test_chapters_run_in_kernels_give_the_same_edition_as_in_the_workers_shells(project, cold, tmp_path, execution):
+    """``cold`` ran in the workers' own shells (the default); a kernel kept by each worker and a
+    fresh kernel per chapter give the same page, byte for byte."""
+    other = run(project, within="departement:48", out_dir=tmp_path, execution=execution, write_index=False)
+    assert statuses(other) == {"departement:48": "built"}
     name = "departement-48/etat-des-lieux-2018-departement-48.html"
     assert (tmp_path / "2018" / name).read_bytes() == (project["out"] / "2018" / name).read_bytes()
 
@@ -285,7 +289,7 @@ def test_a_kernel_that_dies_is_replaced_and_the_edition_tried_again(project, col
     marker = project["base"] / "noyau-tue"
     project["mp"].setenv("FAKE_KILL", str(marker))
     try:
-        report = run(project, within="academie:montpellier", force=True)
+        report = run(project, within="academie:montpellier", force=True, execution=Execution.KEPT_KERNEL)
     finally:
         project["mp"].delenv("FAKE_KILL")
     assert marker.exists()
@@ -295,6 +299,27 @@ def test_a_kernel_that_dies_is_replaced_and_the_edition_tried_again(project, col
     assert retried == {"departement:48"}
     log = (project["out"] / "2018" / "departement-48" / batch.LOG).read_text(encoding="utf-8")
     assert "DeadKernelError" in log
+
+
+def test_a_chapter_that_kills_its_worker_fails_what_was_unfinished_and_the_same_command_builds_it(project, cold):
+    """In the workers' own shells (the default) nothing isolates a chapter from its worker: its
+    death breaks the pool, every edition not finished fails, saying why and what to do; none is
+    lost (the same command builds them) and none is left half-written."""
+    marker = project["base"] / "processus-tue"
+    project["mp"].setenv("FAKE_KILL", str(marker))
+    try:
+        report = run(project, within="academie:montpellier", force=True)
+    finally:
+        project["mp"].delenv("FAKE_KILL")
+    assert marker.exists()
+    failed = {o.territory: o.failure for o in report.failures}
+    assert "departement:48" in failed
+    assert {f.stage for f in failed.values()} == {"worker"}
+    assert all("--execution noyau" in f.message for f in failed.values())
+    for territory in failed:                                    # no manifest: built again next time
+        assert edition_manifest.read_manifest(project["out"] / "2018" / territory.replace(":", "-")) is None
+    again = run(project, within="academie:montpellier")
+    assert again.ok and {statuses(again)[t] for t in failed} == {"built"}
 
 
 # ----------------------------------------------------------------------------- cache keys

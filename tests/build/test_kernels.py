@@ -51,8 +51,8 @@ def test_each_chapter_starts_clean(kernel, tmp_path):
                       "print('secret' in dir(), 'fig' in dir())",
                       "import matplotlib as mpl, matplotlib.pyplot as plt\n"
                       "print(mpl.rcParams['lines.linewidth'], len(plt.get_fignums()))")
-    pipeline.execute_chapter(first, tmp_path / "out" / "a.ipynb", {"territoire": "region:76"}, kernel=kernel)
-    pipeline.execute_chapter(second, tmp_path / "out" / "b.ipynb", {}, kernel=kernel)
+    pipeline.execute_chapter(first, tmp_path / "out" / "a.ipynb", {"territoire": "region:76"}, runner=kernel)
+    pipeline.execute_chapter(second, tmp_path / "out" / "b.ipynb", {}, runner=kernel)
     assert outputs(tmp_path / "out" / "a.ipynb") == ["region:76 42\n"]
     default_width = __import__("matplotlib").rcParamsDefault["lines.linewidth"]
     assert outputs(tmp_path / "out" / "b.ipynb") == ["False False\n", f"{default_width} 0\n"]
@@ -65,11 +65,11 @@ def test_each_chapter_starts_clean(kernel, tmp_path):
 def test_a_failing_chapter_names_its_cell_and_the_kernel_goes_on(kernel, tmp_path):
     broken = notebook(tmp_path / "casse.ipynb", "x = 1", "raise ValueError('colonne absente')")
     with pytest.raises(pipeline.BuildError, match=r"casse.ipynb failed in cell .*ValueError: colonne absente"):
-        pipeline.execute_chapter(broken, tmp_path / "out" / "casse.ipynb", {}, kernel=kernel)
+        pipeline.execute_chapter(broken, tmp_path / "out" / "casse.ipynb", {}, runner=kernel)
     saved = nbformat.read(str(tmp_path / "out" / "casse.ipynb"), as_version=4)
     assert any(o.get("ename") == "ValueError" for c in saved.cells if c.cell_type == "code" for o in c.outputs)
     ok = notebook(tmp_path / "ok.ipynb", "print('x' in dir())")
-    pipeline.execute_chapter(ok, tmp_path / "out" / "ok.ipynb", {}, kernel=kernel)
+    pipeline.execute_chapter(ok, tmp_path / "out" / "ok.ipynb", {}, runner=kernel)
     assert outputs(tmp_path / "out" / "ok.ipynb") == ["False\n"]
     assert kernel.is_alive()
 
@@ -119,7 +119,7 @@ def test_worker_kernel_is_kept_and_restarted_when_dead(tmp_path):
 
 def run_in_worker(notebook: Path, output: Path, params: dict, log_dir: Path) -> float:
     """What a batch worker does: run a chapter in the process's kept kernel."""
-    return pipeline.execute_chapter(notebook, output, params, kernel=kernels.worker_kernel(notebook.parent, log_dir))
+    return pipeline.execute_chapter(notebook, output, params, runner=kernels.worker_kernel(notebook.parent, log_dir))
 
 
 def socket_folders(folder: Path) -> set[str]:

@@ -21,6 +21,7 @@ from nbformat.v4 import new_markdown_cell
 
 from analysis.build import batch, kernels
 from analysis.build import manifest as edition_manifest
+from analysis.build.execution import Execution
 from analysis.core.errors import UsageError
 from tests.build.tinybook import make_project, notebook, options, outcome, page
 from tests.conftest import ROOT
@@ -115,10 +116,10 @@ def test_a_single_build_is_not_redone_by_the_batch(project):
     assert outcome(again, "departement:34").outputs["html"].endswith("etat-des-lieux-2018-departement-34.html")
 
 
-def test_one_edition_starts_its_kernels_while_the_run_is_prepared(project, monkeypatch):
-    """`build SPEC` of an edition never built (or forced) starts its workers' kernels before it
-    reads the indicators and the keys (their start is much of a single edition's wait); an
-    edition built before, most likely up to date, and a batch do not."""
+def test_one_edition_starts_its_workers_while_the_run_is_prepared(project, monkeypatch):
+    """`build SPEC` of an edition never built (or forced) starts its workers (their shells set up,
+    or their kernels started) before it reads the indicators and the keys (that start is much of a
+    single edition's wait); an edition built before, most likely up to date, and a batch do not."""
     from analysis import indicators
     from analysis.build import workers
 
@@ -129,13 +130,15 @@ def test_one_edition_starts_its_kernels_while_the_run_is_prepared(project, monke
     built = batch.build("departement:31", 2018, options(project))
     assert outcome(built, "departement:31").status == "built"
     assert events == [("workers", 2, True), ("indicators",)]
-    assert len(list((project["out"] / "2018" / kernels.LOG_DIR).glob("*.log"))) == 2     # one kernel each
+    assert not (project["out"] / "2018" / kernels.LOG_DIR).exists()                      # no kernel
     events.clear()
     again = batch.build("departement:31", 2018, options(project))
     assert outcome(again, "departement:31").status == "skipped" and events == [("indicators",)]
     events.clear()
     batch.build("departement:31", 2018, options(project, force=True))
     assert events[0] == ("workers", 2, True)
+    batch.build("departement:31", 2018, options(project, force=True, execution=Execution.KEPT_KERNEL))
+    assert len(list((project["out"] / "2018" / kernels.LOG_DIR).glob("*.log"))) == 2     # one kernel each
     events.clear()
     batch.build_all(2018, options(project, force=True), levels=["departement"], within="academie:montpellier")
     assert [e for e in events if e[0] == "workers"] == [("workers", 2, False)]

@@ -271,21 +271,30 @@ def alive(pids) -> list[int]:
     return out
 
 
-def wait_for_kernels(process: subprocess.Popen, count: int = 2, timeout: float = 180) -> dict[int, str]:
+#: What runs the chapters, by ``--execution``: the workers themselves, or their kernels.
+RUNNERS = {"processus": "spawn_main", "noyau": "ipykernel"}
+
+
+def wait_for_runners(process: subprocess.Popen, execution: str = "processus", count: int = 2,
+                     timeout: float = 180) -> dict[int, str]:
+    """Until ``count`` processes that run chapters are there; every descendant of the build."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:
         found = tree(process.pid)
-        if sum("ipykernel" in cmd for cmd in found.values()) >= count:
+        if sum(RUNNERS[execution] in cmd for cmd in found.values()) >= count:
             return found
         time.sleep(0.3)
-    raise AssertionError(f"no kernels started: {process.communicate(timeout=60)}")
+    raise AssertionError(f"no {RUNNERS[execution]} started: {process.communicate(timeout=60)}")
 
 
-def test_kill_9_of_a_build_leaves_nothing_running_or_writing(project, tmp_path):
+@pytest.mark.parametrize("execution", RUNNERS)
+def test_kill_9_of_a_build_leaves_nothing_running_or_writing(project, tmp_path, execution):
     marker = tmp_path / "ecrit"
-    process = start(project, build_command(project, project["data"], tmp_path / "rapports"),
-                    FAKE_SLOW="5", FAKE_MARKER=str(marker))
-    children = wait_for_kernels(process)
+    process = start(project, build_command(project, project["data"], tmp_path / "rapports", "--execution", execution),
+                    FAKE_SLOW="5", FAKE_MARKER=str(marker), FAKE_STARTED=str(tmp_path / "debut"))
+    children = wait_for_runners(process, execution)
+    wait_for_chapters(process, tmp_path / "debut")      # a chapter is running
+    children.update(tree(process.pid))
     assert any("multiprocessing" in cmd or "spawn" in cmd for cmd in children.values())   # workers
     process.kill()                                      # kill -9 of the build, nothing else
     process.wait(timeout=30)
@@ -308,12 +317,14 @@ def wait_for_chapters(process: subprocess.Popen, started: Path, timeout: float =
     raise AssertionError(f"no chapter started: {process.communicate(timeout=60)}")
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
-def test_sigterm_and_sighup_stop_as_ctrl_c_with_the_summary_and_the_resume_hint(project, tmp_path, sig):
-    process = start(project, build_command(project, project["data"], tmp_path / "rapports"),
+@pytest.mark.parametrize(("sig", "execution"), [(signal.SIGTERM, "processus"), (signal.SIGHUP, "processus"),
+                                                 (signal.SIGTERM, "noyau")])
+def test_sigterm_and_sighup_stop_as_ctrl_c_with_the_summary_and_the_resume_hint(project, tmp_path, sig, execution):
+    process = start(project, build_command(project, project["data"], tmp_path / "rapports", "--execution", execution),
                     FAKE_SLOW="30", FAKE_MARKER=str(tmp_path / "ecrit"), FAKE_STARTED=str(tmp_path / "debut"))
-    children = wait_for_kernels(process)
-    wait_for_chapters(process, tmp_path / "debut")      # the kernels start before: past the preparation
+    children = wait_for_runners(process, execution)
+    wait_for_chapters(process, tmp_path / "debut")      # the workers start before: past the preparation
+    children.update(tree(process.pid))
     os.kill(process.pid, sig)                          # the build only, as a scheduler or a closed terminal does
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 128 + sig, stderr
@@ -331,7 +342,7 @@ def test_two_builds_at_once_and_an_import_during_a_build(project, tmp_path):
     data = copy_data(project, "donnees-import")
     out = tmp_path / "rapports"
     first = start(project, build_command(project, data, out), FAKE_SLOW="4", FAKE_MARKER=str(tmp_path / "m"))
-    wait_for_kernels(first, count=1)
+    wait_for_runners(first, count=1)
     second = start(project, build_command(project, data, out, spec="departement:31"))
     annuaire = data / "raw" / "annuaire" / "fr-en-annuaire-education.csv"
     before = json.loads(annuaire.with_name(annuaire.name + ".provenance.json").read_text())["sha256"]

@@ -12,6 +12,7 @@ import nbformat
 import pytest
 
 from analysis.build import workers
+from analysis.build.execution import Execution
 from analysis.build.options import BuildOptions, output_formats
 from analysis.build.tasks import BuildFailure, EditionAnswer, EditionTask
 from analysis.indicators import SECRET_THRESHOLD
@@ -51,7 +52,7 @@ def test_options_give_the_renderer_asked_for():
 # ----------------------------------------------------------------------------- across processes
 @pytest.mark.parametrize("renderer", [BuiltinRenderer("x"), QuartoRenderer("trouvé : /q", "/q", "1.9.18")])
 def test_a_task_round_trips_through_pickle(renderer):
-    sent = task(renderer=renderer, chapters=("02-fin.ipynb",), render=False, reuse_kernel=False,
+    sent = task(renderer=renderer, chapters=("02-fin.ipynb",), render=False, execution=Execution.FRESH_KERNELS,
                 cache_targets=((Path("/r/2018/departement-48/notebooks/02-fin.ipynb"), "abc"),))
     received = pickle.loads(pickle.dumps(sent))
     assert received == sent
@@ -96,7 +97,8 @@ def project(tmp_path, monkeypatch):
 @pytest.mark.slow
 def test_a_failure_in_a_chapter_cell_names_the_edition_chapter_cell_and_exception(project):
     answer = workers.work(task(out_dir=project["out"], data_dir=project["out"], chapters=("02-casse.ipynb",),
-                               included=("01-chiffres.ipynb", "02-casse.ipynb"), reuse_kernel=False))
+                               included=("01-chiffres.ipynb", "02-casse.ipynb"),
+                               execution=Execution.FRESH_KERNELS))
     failure = answer.failure
     assert failure is not None and not answer.outputs
     assert (failure.edition, failure.label, failure.stage) == ("departement:48", "Lozère (48)", "cell")

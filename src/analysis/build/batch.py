@@ -7,9 +7,11 @@ Both go through :func:`build_editions`:
    (:mod:`analysis.build.keys`).
 2. An edition whose keys match its manifest (:mod:`analysis.build.manifest`) and whose outputs
    are intact is skipped; one whose render key alone changed is rendered again; the others are
-   executed by worker processes (:mod:`analysis.build.workers`), each keeping ONE kernel for all
-   its chapters and editions, reset before every chapter (:mod:`analysis.build.kernels`;
-   ``reuse_kernel=False``, CLI ``--fresh-kernels``: a fresh kernel per chapter). A single
+   executed by worker processes (:mod:`analysis.build.workers`), each running all its chapters
+   and editions in its own IPython shell, reset before every chapter
+   (:mod:`analysis.build.in_process`; :class:`analysis.build.options.Execution`, CLI
+   ``--execution``: in a kernel kept by each worker, :mod:`analysis.build.kernels`, or a fresh
+   kernel per chapter). A single
    edition to execute has its chapters spread over the workers, then is rendered. Within an
    edition to execute, a chapter already executed with the same inputs is taken from
    jupyter-cache (:mod:`analysis.build.chapter_cache`; not with ``force``); only the main
@@ -53,6 +55,7 @@ import pandas as pd
 from analysis.build import chapter_cache as chapter_cache_mod
 from analysis.build import editions, editorial, kernels, keys, workers
 from analysis.build import manifest as cache
+from analysis.build.execution import Execution
 from analysis.build.options import BuildObserver, BuildOptions, QuietObserver
 from analysis.build.outcomes import BatchReport, EditionOutcome
 from analysis.build.tasks import BuildFailure, EditionAnswer, EditionTask
@@ -238,11 +241,11 @@ def _interrupted(report: BatchReport, selected: list[territories.Territory]) -> 
 
 
 def _warm_pool(selected: list[territories.Territory], year: int, options: BuildOptions):
-    """For one edition never built (or forced), the workers and their kernels started now, while
-    the indicators and keys are read: ~1.3 s of its ~12 s. None for a batch (its editions dwarf the
-    start), a dry run, or an edition built before, most likely up to date (kernels started for
-    nothing would cost it ~0.6 s)."""
-    if len(selected) != 1 or options.dry_run or not options.reuse_kernel:
+    """For one edition never built (or forced), the workers started now and their shells set up
+    (or kernels started), while the indicators and keys are read: ~1.3 s of its ~12 s. None for a
+    batch (its editions dwarf the start), a dry run, fresh kernels, or an edition built before,
+    most likely up to date (workers started for nothing would cost it ~0.6 s)."""
+    if len(selected) != 1 or options.dry_run or options.execution is Execution.FRESH_KERNELS:
         return None
     try:
         built = cache.read_manifest(editions.Edition(selected[0], year, options.reports_dir()).folder)
@@ -255,7 +258,8 @@ def _warm_pool(selected: list[territories.Territory], year: int, options: BuildO
     main, _ = editions.chapters()
     processors = options.jobs or os.cpu_count() or 1
     return workers.start(max(1, min(processors, len(main))), workers.WarmUp(
-        main[0].parent, year_dir / kernels.LOG_DIR, year_dir / FIGURES if options.figure_store else None))
+        main[0].parent, year_dir / kernels.LOG_DIR, year_dir / FIGURES if options.figure_store else None,
+        options.execution))
 
 
 def _build_run(selected: list[territories.Territory], year: int, options: BuildOptions, observer: BuildObserver,
@@ -368,7 +372,7 @@ def _plan(run: _Run, territory: territories.Territory, report: BatchReport) -> _
     task = EditionTask(territory.id, territory.label, run.year, run.out_dir, run.store.data_dir,
                        run.options.threshold, run.options.formats, meta, run.renderer, tuple(included),
                        chapters=tuple(included) if action == "execute" else (),
-                       reuse_kernel=run.options.reuse_kernel,
+                       execution=run.options.execution,
                        figures=run.year_dir / FIGURES if run.options.figure_store else None)
     return _Planned(outcome, edition, task, inputs)
 

@@ -126,12 +126,14 @@ def parameters(edition: Edition, data_dir: Path, threshold: int) -> dict:
             "seuil_secret": threshold}
 
 
-def execute_chapter(notebook: Path, output: Path, params: dict, kernel=None) -> float:
+def execute_chapter(notebook: Path, output: Path, params: dict, runner=None) -> float:
     """Run one chapter with papermill. Returns seconds.
 
-    ``kernel``: a :class:`analysis.build.kernels.KeptKernel` to run in, reset first (a worker
-    keeps one); by default papermill starts a fresh kernel and shuts it down. Either way the
-    executed notebook is written once, at the end (or at the failing cell).
+    ``runner``: where to run it, reset first (a worker keeps one): its IPython shell
+    (:class:`analysis.build.in_process.WorkerShell`) or a kept kernel
+    (:class:`analysis.build.kernels.KeptKernel`); by default papermill starts a fresh kernel and
+    shuts it down. Either way the executed notebook is written once, at the end (or at the
+    failing cell).
     """
     import papermill as pm
 
@@ -140,9 +142,9 @@ def execute_chapter(notebook: Path, output: Path, params: dict, kernel=None) -> 
     os.environ.pop("MPLBACKEND", None)          # agg would drop the figures of the notebooks
     start = time.perf_counter()
     output.parent.mkdir(parents=True, exist_ok=True)
-    if kernel is not None:
-        kernel.reset()
-        how = {"engine_name": kernels.engine(), "kernel": kernel}
+    if runner is not None:
+        runner.reset()
+        how = {"engine_name": runner.engine_name(), "kernel": runner}
     else:
         how = {"kernel_manager_class": kernels.ipc_kernel_manager_class()}
     try:
@@ -158,19 +160,18 @@ def execute_chapter(notebook: Path, output: Path, params: dict, kernel=None) -> 
 def build_edition(edition: Edition, data_dir: str | Path, *, renderer: Renderer,
                   threshold: int = SECRET_THRESHOLD, formats=("html", "pdf"), book=None,
                   meta: dict | None = None, execute: bool | Collection[str] = True, render: bool = True,
-                  kernel=None, included: Collection[str] | None = None) -> BuildResult:
+                  runner=None, included: Collection[str] | None = None) -> BuildResult:
     """Execute some or all chapters of one edition whose indicators are computed, then render it.
 
-    Chapters run one after the other in this process, in ``kernel`` (a
-    :class:`analysis.build.kernels.KeptKernel`, reset before each) or else each in a fresh
-    papermill kernel. ``execute=False`` runs none (the executed notebooks are in
-    ``edition.notebooks_dir``); a collection of chapter file names runs those only (the others
-    are already there, e.g. restored from :mod:`analysis.build.chapter_cache` or run by another
-    worker). ``render=False`` stops after the chapters. ``renderer``: one of
-    :mod:`analysis.render.renderers`. ``included``: the chapters this edition has (default: all; see
-    :func:`included_chapters`). ``meta`` defaults to :func:`render_meta`. Returns outputs and timings
-    (``chapitre <stem>``, ``notebooks``, ``rendu``); a failing chapter raises
-    :class:`BuildError` naming the notebook and the cell.
+    Chapters run one after the other, in ``runner`` (this process's shell or a kept kernel, reset
+    before each: :func:`execute_chapter`) or else each in a fresh papermill kernel.
+    ``execute=False`` runs none (the executed notebooks are in ``edition.notebooks_dir``); a
+    collection of chapter file names runs those only (the others are already there, e.g. restored
+    from :mod:`analysis.build.chapter_cache` or run by another worker). ``render=False`` stops
+    after the chapters. ``renderer``: one of :mod:`analysis.render.renderers`. ``included``: the
+    chapters this edition has (default: all; see :func:`included_chapters`). ``meta`` defaults to
+    :func:`render_meta`. Returns outputs and timings (``chapitre <stem>``, ``notebooks``,
+    ``rendu``); a failing chapter raises :class:`BuildError` naming the notebook and the cell.
     """
     from analysis.sources.store import Store
 
@@ -182,7 +183,7 @@ def build_edition(edition: Edition, data_dir: str | Path, *, renderer: Renderer,
     for nb in main + appendices:
         if execute is True or (execute and nb.name in execute):
             result.timings[f"chapitre {nb.stem}"] = execute_chapter(
-                nb, edition.notebooks_dir / nb.name, params, kernel=kernel)
+                nb, edition.notebooks_dir / nb.name, params, runner=runner)
     result.timings["notebooks"] = time.perf_counter() - start
     if not render:
         return result

@@ -1,4 +1,6 @@
-"""Kernels that run the chapters: one kernel kept per worker process, reset between chapters.
+"""Kernels that run the chapters when a build asks for them (``--execution noyau``; by default
+they run in the worker's own shell, :mod:`analysis.build.in_process`, which shares this module's
+prelude and reset): one kernel kept per worker process, reset between chapters.
 
 A chapter run the plain papermill way pays, on top of its own cells, a kernel start and the
 imports of pandas, matplotlib and the package (~2.5 s), a new client that waits for the kernel
@@ -165,6 +167,10 @@ class KeptKernel:
         if reply["content"].get("status") != "ok":
             raise KernelError(f"kernel code failed: {reply['content'].get('ename')}: "
                               f"{reply['content'].get('evalue')}")
+
+    @staticmethod
+    def engine_name() -> str:
+        return engine()
 
     def reset(self) -> None:
         self.run(RESET)

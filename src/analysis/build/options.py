@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from analysis.build.execution import Execution
 from analysis.core import config
 from analysis.indicators import SECRET_THRESHOLD
 from analysis.render.formats import FORMATS, output_formats
@@ -30,7 +31,7 @@ class BuildOptions:
     threshold: int = SECRET_THRESHOLD       # the secret statistique: fewer respondents, no value
     force: bool = False                     # execute even the editions whose inputs did not change
     jobs: int | None = None                 # worker processes; None: one per processor
-    reuse_kernel: bool = True               # one kernel per worker (False: a fresh one per chapter)
+    execution: Execution = Execution.IN_PROCESS   # where the chapters' cells run
     chapter_cache: bool = True              # take unchanged chapters from jupyter-cache
     figure_store: bool = True               # draw a figure once (report.figure_store), not in every edition
     dry_run: bool = False                   # plan only: say what would be done, and why
@@ -40,6 +41,7 @@ class BuildOptions:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "formats", output_formats(self.formats))
+        object.__setattr__(self, "execution", Execution(self.execution))
         for name in ("out_dir", "data_dir"):
             value = getattr(self, name)
             if value is not None:

@@ -2,12 +2,13 @@
 
 Each worker (``spawn``: a forked child would share the parent's zmq state) builds the editions it
 is given (:class:`analysis.build.tasks.EditionTask`) with
-:func:`analysis.build.editions.build_edition`, keeping one kernel for all of them
-(:mod:`analysis.build.kernels`), and answers an :class:`analysis.build.tasks.EditionAnswer`: the
+:func:`analysis.build.editions.build_edition`, running their chapters in its own IPython shell
+(:mod:`analysis.build.in_process`; or in one kernel kept for all of them,
+:mod:`analysis.build.kernels`), and answers an :class:`analysis.build.tasks.EditionAnswer`: the
 outputs, or why it failed (:class:`analysis.build.tasks.BuildFailure`). An edition to execute
 when there is only one (``build SPEC``) is split: its chapters run on every worker, then one
-worker renders it; its workers start their kernels first (:func:`start`, :class:`WarmUp`), while
-the main process reads the indicators and the keys.
+worker renders it; its workers set up their shells (or start their kernels) first (:func:`start`,
+:class:`WarmUp`), while the main process reads the indicators and the keys.
 
 Ctrl-C. The terminal sends SIGINT to the main process *and* its workers; a worker interrupted in
 the middle of nbclient's event loop took ~40 s to unwind. So workers ignore SIGINT and the main
@@ -32,11 +33,13 @@ import signal
 import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from analysis.build import kernels
+from analysis.build import in_process, kernels
+from analysis.build.execution import Execution
 from analysis.build.tasks import BuildFailure, EditionAnswer, EditionTask
 from analysis.core import environment
 from analysis.core.errors import BuildError
@@ -98,13 +101,15 @@ def _die_with(parent: int) -> None:
 
 @dataclass(frozen=True)
 class WarmUp:
-    """What a worker needs to start its kernel before it is given an edition (:func:`start`): the
-    chapters' folder (the kernel's working folder), the folder of the kernels' logs, and the
-    figure store the kernel reads (its environment is set when it starts)."""
+    """What a worker needs to set up its shell or start its kernel before it is given an edition
+    (:func:`start`): the chapters' folder (the kernel's working folder), the folder of the kernels'
+    logs, the figure store the chapters read (a kernel's environment is set when it starts), and
+    where the chapters run."""
 
     notebooks: Path
     log_dir: Path
     figures: Path | None
+    execution: Execution = Execution.IN_PROCESS
 
 
 def _kernel_environment(figures: Path | None) -> None:
@@ -116,13 +121,24 @@ def _kernel_environment(figures: Path | None) -> None:
 
 
 def warm(task: WarmUp) -> None:
-    """Start this worker's kernel (:func:`analysis.build.kernels.worker_kernel`) ahead of its first
-    edition. Never raises: a kernel that fails to start is started again by :func:`work`."""
+    """Set up this worker's shell (:func:`analysis.build.in_process.worker_shell`: the imports of
+    the chapters) or start its kernel (:func:`analysis.build.kernels.worker_kernel`) ahead of its
+    first edition. Never raises: what fails here is tried again by :func:`work`."""
     _kernel_environment(task.figures)
     try:
-        kernels.worker_kernel(task.notebooks, task.log_dir)
+        _runner(task.execution, task.notebooks, task.log_dir)
     except Exception:  # noqa: BLE001 - the edition's own try says what went wrong
         kernels.stop_worker_kernel()
+
+
+def _runner(execution: Execution, notebooks: Path, log_dir: Path):
+    """What runs this worker's chapters: its shell, its kept kernel, or None (a fresh kernel for
+    each chapter)."""
+    if execution is Execution.IN_PROCESS:
+        return in_process.worker_shell()
+    if execution is Execution.KEPT_KERNEL:
+        return kernels.worker_kernel(notebooks, log_dir)
+    return None
 
 
 def work(task: EditionTask) -> EditionAnswer:
@@ -180,13 +196,13 @@ def _try_twice(task: EditionTask, edition) -> EditionAnswer:
 def _build(task: EditionTask, edition):
     from analysis.build import editions
 
-    kernel = None
-    if task.reuse_kernel and task.chapters:
+    runner = None
+    if task.chapters:
         main, _ = editions.chapters()
-        kernel = kernels.worker_kernel(main[0].parent, task.out_dir / str(task.year) / kernels.LOG_DIR)
+        runner = _runner(task.execution, main[0].parent, task.out_dir / str(task.year) / kernels.LOG_DIR)
     return editions.build_edition(edition, task.data_dir, threshold=task.threshold, formats=task.formats,
                                   meta=task.meta, execute=task.chapters, render=task.render,
-                                  renderer=task.renderer, kernel=kernel, included=task.included)
+                                  renderer=task.renderer, runner=runner, included=task.included)
 
 
 def cell_failure(task: EditionTask, exc: BuildError, attempts: int = 1) -> BuildFailure:
@@ -270,8 +286,11 @@ def run(jobs: list[Job], workers: int, on_done: Callable[[Job, EditionAnswer], N
                     job.rendering = True         # every chapter ran: render on one worker
                     if on_progress:
                         on_progress(f"{job.task.territory} : chapitres exécutés, mise en page")
-                    _submit(pool, owner, job, replace(job.task, chapters=(), render=True))
-                    continue
+                    try:
+                        _submit(pool, owner, job, replace(job.task, chapters=(), render=True))
+                        continue
+                    except BrokenProcessPool as exc:     # a worker died meanwhile
+                        answer = _worker_failure(job, exc)
                 pending.remove(job)
                 on_done(job, answer)
     except KeyboardInterrupt:
@@ -283,12 +302,23 @@ def run(jobs: list[Job], workers: int, on_done: Callable[[Job, EditionAnswer], N
     pool.shutdown(wait=True)
 
 
+#: What a dead worker's editions say (every edition not finished: the pool stops with it).
+WORKER_DIED = ("un processus de travail s'est arrêté net (un chapitre a fait tomber l'interpréteur, ou la "
+               "mémoire est épuisée) ; relancer la même commande reprend les éditions non construites, et "
+               "avec --execution noyau un chapitre qui fait tomber l'interpréteur n'emporte que son noyau")
+
+
 def _answer(job: Job, future: Future) -> EditionAnswer:
     try:
         return future.result()
     except Exception as exc:  # noqa: BLE001 - a crashed worker
-        return EditionAnswer(failure=BuildFailure(job.task.territory, job.task.label, "worker",
-                                                  type(exc).__name__, str(exc)))
+        return _worker_failure(job, exc)
+
+
+def _worker_failure(job: Job, exc: Exception) -> EditionAnswer:
+    message = WORKER_DIED if isinstance(exc, BrokenProcessPool) else str(exc)
+    return EditionAnswer(failure=BuildFailure(job.task.territory, job.task.label, "worker",
+                                              type(exc).__name__, message))
 
 
 def _submit(pool, owner: dict, job: Job, task: EditionTask) -> None:

@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from analysis.build.execution import Execution
 from analysis.cli import checks, extent
 from analysis.cli.app import Command, DataDir, Year, app, console, data_lock, open_store, reports_lock
 from analysis.cli.build_report import ConsoleObserver, show_report
@@ -149,8 +150,14 @@ def build_cmd(territory: Territory = None,
               force: _flag("--force", "Refaire même les éditions dont les entrées n'ont pas changé.") = False,
               jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Processus de travail (par défaut : "
                                                                             "un par processeur).")] = None,
-              fresh_kernels: _flag("--fresh-kernels", "Un nouveau noyau par chapitre, pas un par "
-                                                      "processus.") = False,
+              execution: Annotated[Execution, typer.Option(
+                  "--execution", help="Où s'exécutent les chapitres : processus (l'interpréteur IPython de "
+                                      "chaque processus de travail, le plus rapide), noyau (un noyau Jupyter "
+                                      "gardé par processus : un chapitre qui fait tomber l'interpréteur n'emporte "
+                                      "que son noyau) ou noyaux-neufs (un nouveau noyau par chapitre).",
+                  case_sensitive=False)] = Execution.IN_PROCESS,
+              fresh_kernels: Annotated[bool, typer.Option("--fresh-kernels", hidden=True,
+                                                          help="Ancien nom de --execution noyaux-neufs.")] = False,
               dry_run: _flag("--dry-run", "Dire ce qui serait exécuté ou remis en page, et pourquoi, sans "
                                           "rien construire.") = False,
               fiches: Fiches = None):
@@ -170,7 +177,8 @@ def build_cmd(territory: Territory = None,
     fmts, output, choice = check_options(formats=formats, threshold=threshold, output=output, jobs=jobs,
                                          renderer=renderer)
     options = BuildOptions(formats=fmts, out_dir=output, data_dir=data_dir, threshold=threshold, force=force,
-                           jobs=jobs, reuse_kernel=not fresh_kernels, dry_run=dry_run, renderer=choice)
+                           jobs=jobs, dry_run=dry_run, renderer=choice,
+                           execution=Execution.FRESH_KERNELS if fresh_kernels else execution)
     written_fiches = None
     # One state of the data from the first check to the last chapter; one build per reports folder
     # (taken once the request is checked: a refused one creates nothing).
@@ -229,4 +237,4 @@ def quickstart_cmd(year: Year = 2018, output: Output = Path("reports")):
     activate(data_dir, explicit=False)                # the notebooks then find the same data
     build_cmd("france", year=year, formats="html,pdf", output=out_dir, threshold=SECRET_THRESHOLD, data_dir=data_dir,
               renderer=None, all_=False, level=None, within=None, force=False, jobs=None,
-              fresh_kernels=False, dry_run=False, fiches=None)
+              execution=Execution.IN_PROCESS, fresh_kernels=False, dry_run=False, fiches=None)
