@@ -41,3 +41,12 @@ def test_shown_cell_options(caplog):
     assert plain.label is None and "cell 3: label 'acces' ignored" in caplog.text
     with pytest.raises(NotebookError, match="YAML"):
         shown_cell_options(_cell('#| fig-cap: "unclosed\nx'), path, 4)
+
+
+def test_options_read_once_are_each_callers_own():
+    source = "#| label: fig-a\n#| fig-cap: [un, deux]\nplot()"
+    first, code = split_cell_options(source)
+    first["fig-cap"].append("trois")
+    first["label"] = "fig-b"
+    again, _ = split_cell_options(source)
+    assert again == {"label": "fig-a", "fig-cap": ["un", "deux"]} and code == "plot()"
