@@ -37,6 +37,11 @@ SHOWCASE = (
     "from IPython.display import clear_output\nprint('effacé')\nclear_output()\nprint('gardé')",
     "",                                              # empty: not run, no count
     "print(territoire)",
+    "print('a')\nwarnings.warn('entre deux')\nprint('b')",   # stdout then stderr, as ipykernel sends them
+    "pd.DataFrame([range(30)])",                     # wider than pandas shows in a kernel
+    "handle.display(Markdown('encore'))",            # a display id shown again: both outputs change
+    "print('avant')\ndisplay(Markdown('milieu'))\nprint('après', file=sys.stderr)",
+    "try:\n    input('?')\nexcept Exception as exc:\n    print(type(exc).__name__, exc)",
 )
 
 
@@ -115,13 +120,17 @@ def test_a_chapter_gives_the_notebook_a_kept_kernel_gives(worker, tmp_path):
     assert got[4] == []
     assert got[5][-1]["data"]["image/png"].startswith("iVBOR")                 # base64 of a PNG
     assert "UserWarning: obsolète" in "".join(got[6][0]["text"])
-    assert got[7][0]["data"]["text/markdown"] == ["après"]                     # updated in place
     assert got[9] == [{"name": "stdout", "output_type": "stream", "text": ["gardé\n"]}]
     assert got[10] == []
     assert got[11][0]["text"] == ["region:76\n"]
+    assert [(o["name"], "".join(o["text"])[:1]) for o in got[12]] == [("stdout", "a"), ("stderr", "/")]
+    assert "..." in "".join(got[13][0]["data"]["text/plain"])                  # 20 columns shown
+    assert got[7][0]["data"]["text/markdown"] == got[14][0]["data"]["text/markdown"] == ["encore"]
+    assert [o["output_type"] for o in got[15]] == ["stream", "display_data", "stream"]
+    assert "".join(got[16][0]["text"]).startswith("StdinNotImplementedError raw_input was called")
     counts = [c["execution_count"] for c in comparable(tmp_path / "processus" / "v.ipynb")["cells"]
               if c["cell_type"] == "code"]
-    assert counts == [*range(1, 13), None, 13]
+    assert counts == [*range(1, 13), None, *range(13, 19)]
     assert kernel["metadata"]["language_info"]["name"] == "python"
 
 
@@ -144,6 +153,18 @@ def test_an_error_stops_the_chapter_as_in_a_kernel_and_the_next_chapter_starts_c
     assert "colonne absente" in ANSI.sub("", "\n".join(error[0]["traceback"]))
     assert shell == kernel                          # papermill's banner, the cell left unrun, the traceback
     assert outputs(tmp_path / "processus" / "apres.ipynb")[1][0]["text"] == ["False\n"]
+
+
+def test_an_error_while_a_value_is_shown_stops_the_chapter_as_in_a_kernel(worker, tmp_path):
+    source = notebook(tmp_path / "repr.ipynb",
+                      "class Casse:\n    def _repr_markdown_(self):\n        raise ValueError('repr')\nCasse()",
+                      "print('jamais')")
+    for execution in (Execution.KEPT_KERNEL, Execution.IN_PROCESS):
+        worker(execution, (source, tmp_path / execution.value / "repr.ipynb", {}))
+    shell = comparable(tmp_path / "processus" / "repr.ipynb")
+    assert shell == comparable(tmp_path / "noyau" / "repr.ipynb")
+    assert outputs(tmp_path / "processus" / "repr.ipynb")[-1] == []           # not run
+    assert shell["cells"][0]["metadata"]["tags"] == ["papermill-error-cell-tag"]
 
 
 def test_tags_skip_a_cell_or_let_it_fail_as_nbclient_does(worker, tmp_path):

@@ -9,7 +9,7 @@ Both go through :func:`build_editions`:
    are intact is skipped; one whose render key alone changed is rendered again; the others are
    executed by worker processes (:mod:`analysis.build.workers`), each running all its chapters
    and editions in its own IPython shell, reset before every chapter
-   (:mod:`analysis.build.in_process`; :class:`analysis.build.options.Execution`, CLI
+   (:mod:`analysis.build.in_process`; :class:`analysis.build.execution.Execution`, CLI
    ``--execution``: in a kernel kept by each worker, :mod:`analysis.build.kernels`, or a fresh
    kernel per chapter). A single
    edition to execute has its chapters spread over the workers, then is rendered. Within an

@@ -1,8 +1,9 @@
 """One edition of the report: execute its chapter notebooks with papermill, then render the book.
 
 :func:`build_edition` is what a worker of :mod:`analysis.build.batch` does for one edition (the
-only build path, for ``build`` and ``build --all``): run the chapters it is given, in a kept kernel
-(:mod:`analysis.build.kernels`) or each in a fresh papermill kernel, then render the executed
+only build path, for ``build`` and ``build --all``): run the chapters it is given, in the worker's
+own shell (:mod:`analysis.build.in_process`), a kept kernel (:mod:`analysis.build.kernels`) or
+each in a fresh papermill kernel, then render the executed
 notebooks with the chosen renderer (:mod:`analysis.render.renderers`). Indicators are computed before
 (``indicators.load``, cached in the data folder); the notebooks only read them and draw.
 """

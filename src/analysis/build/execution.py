@@ -11,3 +11,4 @@ class Execution(StrEnum):
     IN_PROCESS = "processus"          # each worker's own IPython shell (analysis.build.in_process)
     KEPT_KERNEL = "noyau"             # a Jupyter kernel kept by each worker (analysis.build.kernels)
     FRESH_KERNELS = "noyaux-neufs"    # a new kernel for every chapter, papermill's own way
+    DEFAULT = IN_PROCESS              # (an alias: the default everywhere a build is described)

@@ -2,24 +2,33 @@
 
 In a kept kernel (:mod:`analysis.build.kernels`) every cell costs a round of Jupyter messages:
 the request, the kernel's busy and idle status, each output serialised and signed by the kernel
-and read back by nbclient. For a département edition (~140 cells) that was ~1.9 s of CPU out of
-~6.4 s (kernel and nbclient), measured in ``benchmarks/README.md``. :class:`WorkerShell` runs the
-cells in the worker process itself, in an IPython shell set up the way ipykernel sets up its own
-(matplotlib's inline backend, the history in memory, the same display formatters), and writes
-what a cell shows as the outputs nbclient would have written:
+and read back by nbclient; about 1.6 s of CPU a département edition (~140 cells), measured in
+``benchmarks/README.md`` (« Fourth round »). :class:`WorkerShell` runs the cells in the worker
+process itself, in an IPython shell set up the way ipykernel sets up its own (matplotlib's inline
+backend, ipykernel's names for the cells, no history file, ``''`` first on ``sys.path``,
+pandas' kernel default of 20 columns shown), and writes what a cell shows as nbclient writes
+the kernel's messages:
 
-- display data and execute results through the kernel's own encoding (images in base64, the
-  JSON of its messages), with the ``display_id`` updates and ``clear_output`` nbclient applies;
-- stdout and stderr as streams (consecutive writes to one stream make one output);
-- an error as its ``ename``, ``evalue`` and IPython's traceback, which stops the chapter;
+- display data and execute results through the kernel's message encoding (jupyter_client's JSON:
+  bytes in base64), with nbclient's ``display_id`` updates and ``clear_output``;
+- stdout and stderr as ipykernel sends them: what a stream received is written when anything
+  else is shown and at the end of the cell, stdout before stderr (a kernel also sends what waited
+  0.2 s, which depends on the machine's speed: a slow cell's text may be cut in more pieces there);
+- an error as its ``ename``, ``evalue`` and IPython's traceback, which stops the chapter, and so
+  does an error raised while showing a cell's value (as in ipykernel);
 - the notebook's ``language_info`` (ipykernel's), each cell's execution count and timings.
 
-An edition's executed notebooks are the same as in a kernel, output for output
+An edition's executed notebooks, HTML and PDF are the same as in a kernel
 (``tests/build/test_in_process.py``; four editions of the national demo compared by hand).
+What differs, and no chapter does: writes to the file descriptors themselves (a C library, a
+subprocess given ``sys.stdout``) go to the edition's build log, not into the cell; the
+environment variables ipykernel sets for subprocesses are not set. ``input()`` and ``getpass``
+raise as in a kernel whose client allows no input (nbclient's).
 
 What a kernel gives and this does not: isolation. A chapter that crashes the interpreter (a
-segfault, the memory exhausted) ends its worker, not a kernel, and the editions that worker had
-still to build fail with it; ``build --execution noyau`` runs the chapters in kernels again.
+segfault, the memory exhausted) ends its worker, and with it the run's pool: every edition not
+finished fails (« worker ») and is built by the same command run again; ``build --execution
+noyau`` runs the chapters in kernels, where such a chapter takes down its kernel only.
 """
 
 from __future__ import annotations
@@ -29,19 +38,27 @@ import io
 import json
 import sys
 from contextlib import contextmanager
+from functools import lru_cache
 
 from analysis.build import kernels
 
 ENGINE = "etat-des-lieux-processus"
 #: The matplotlib backend ipykernel gives its kernels (figures left open are shown after a cell).
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+#: What pandas shows of a wide frame in a Jupyter kernel (it chooses 0, the terminal's width,
+#: when imported outside one, as in a worker).
+KERNEL_MAX_COLUMNS = 20
+#: The order in which ipykernel flushes its streams.
+STREAMS = ("stdout", "stderr")
 
 _WORKER: dict = {}
 
 
 def _timestamp() -> str:
-    """nbclient's format for the cells' timings (``2026-12-07T21:56:25.069012Z``)."""
-    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None).isoformat() + "Z"
+    """Now, in nbclient's format for a cell's timings (as it formats a message's date)."""
+    from nbclient.client import timestamp
+
+    return timestamp({"header": {"date": datetime.datetime.now(datetime.UTC)}})
 
 
 class CellOutputs:
@@ -49,64 +66,75 @@ class CellOutputs:
 
     def __init__(self) -> None:
         self.outputs: list = []
+        self._pending: dict[str, list[str]] = {name: [] for name in STREAMS}
         self._clear_before_next = False
-        self._displays: dict[str, list] = {}   # display_id -> its outputs (this notebook's run)
+        self._displays: dict[str, list] = {}   # display_id -> its outputs, this notebook's
+
+    def start_notebook(self) -> None:
+        self._displays = {}
 
     def start_cell(self) -> list:
         self.outputs = []
         self._clear_before_next = False
+        for pending in self._pending.values():
+            pending.clear()
         return self.outputs
 
+    def write(self, name: str, text: str) -> None:
+        self._pending[name].append(text)
+
+    def flush_streams(self) -> None:
+        """What ipykernel does before any other output and at the end of a cell: each stream's
+        waiting text sent as one message, stdout first."""
+        for name in STREAMS:
+            text = "".join(self._pending[name])
+            self._pending[name].clear()
+            if text:
+                self._add("stream", {"name": name, "text": text})
+
     def _add(self, msg_type: str, content: dict) -> None:
+        """One message, as nbclient's ``process_message`` and ``output`` take it."""
         from jupyter_client.session import json_packer
         from nbformat.v4 import output_from_msg
 
+        # Through the kernel's JSON, so that what is written is what nbclient would have read.
+        content = json.loads(json_packer(content))
+        display_id = (content.get("transient") or {}).get("display_id")
+        update = msg_type == "update_display_data"
+        output = output_from_msg({"header": {"msg_type": "display_data" if update else msg_type},
+                                  "content": content})
+        if display_id and msg_type in ("execute_result", "display_data", "update_display_data"):
+            for shown in self._displays.get(display_id, ()):
+                shown["data"], shown["metadata"] = output["data"], output["metadata"]
+        if update:
+            return
         if self._clear_before_next:
             self.outputs.clear()
             self._clear_before_next = False
-        # Through the kernel's JSON, so that what is written is what nbclient would have read.
-        content = json.loads(json_packer(content))
-        transient = content.pop("transient", None) or {}
-        output = output_from_msg({"header": {"msg_type": msg_type}, "content": content})
-        if transient.get("display_id"):
-            self._displays.setdefault(transient["display_id"], []).append(output)
-        if msg_type == "stream" and self.outputs and self.outputs[-1].get("output_type") == "stream" \
-                and self.outputs[-1].name == output.name:
-            self.outputs[-1].text += output.text
-            return
+        if display_id:
+            self._displays.setdefault(display_id, []).append(output)
         self.outputs.append(output)
 
     def display(self, data: dict, metadata: dict | None, transient: dict | None, update: bool) -> None:
         from ipykernel.jsonutil import encode_images
-        from jupyter_client.jsonutil import json_clean
 
-        content = json_clean({"data": encode_images(data), "metadata": metadata or {},
-                              "transient": transient or {}})
-        display_id = (transient or {}).get("display_id")
-        if update:                               # nbclient: every output shown under that id changes
-            for output in self._displays.get(display_id, ()):
-                output.data = json.loads(json.dumps(content["data"]))
-                output.metadata = json.loads(json.dumps(content["metadata"]))
-            return
-        self._add("display_data", content)
+        self.flush_streams()
+        self._add("update_display_data" if update else "display_data",
+                  {"data": encode_images(data), "metadata": metadata or {}, "transient": transient or {}})
 
     def result(self, execution_count: int, data: dict, metadata: dict | None) -> None:
         from ipykernel.jsonutil import encode_images
-        from jupyter_client.jsonutil import json_clean
 
-        self._add("execute_result", {"data": json_clean(encode_images(data)), "metadata": metadata or {},
+        self.flush_streams()
+        self._add("execute_result", {"data": encode_images(data), "metadata": metadata or {},
                                      "execution_count": execution_count})
 
-    def stream(self, name: str, text: str) -> None:
-        if text:
-            self._add("stream", {"name": name, "text": text})
-
     def error(self, ename: str, evalue: str, traceback: list[str]) -> None:
-        from jupyter_client.jsonutil import json_clean
-
-        self._add("error", json_clean({"ename": ename, "evalue": evalue, "traceback": traceback}))
+        self.flush_streams()
+        self._add("error", {"ename": ename, "evalue": evalue, "traceback": traceback})
 
     def clear(self, wait: bool) -> None:
+        self.flush_streams()
         if wait:
             self._clear_before_next = True
         else:
@@ -114,15 +142,15 @@ class CellOutputs:
 
 
 class _Stream(io.TextIOBase):
-    """``sys.stdout`` or ``sys.stderr`` during a cell: what is written becomes a stream output."""
+    """``sys.stdout`` or ``sys.stderr`` during a cell (ipykernel's ``OutStream``, in this process)."""
 
-    def __init__(self, outputs: CellOutputs, name: str):
+    def __init__(self, outputs: CellOutputs, name: str, original):
         super().__init__()
-        self._outputs, self._name = outputs, name
+        self._outputs, self._name, self._original = outputs, name, original
 
     @property
     def name(self) -> str:                      # type: ignore[override]
-        return f"<{self._name}>"
+        return self._name
 
     @property
     def encoding(self) -> str:                  # type: ignore[override]
@@ -131,12 +159,29 @@ class _Stream(io.TextIOBase):
     def writable(self) -> bool:
         return True
 
+    def fileno(self) -> int:
+        """The worker's own descriptor (the edition's build log): what is written there directly
+        does not reach the cell."""
+        return self._original.fileno()
+
     def write(self, text: str) -> int:
-        self._outputs.stream(self._name, text)
+        self._outputs.write(self._name, text)
         return len(text)
 
 
+def _no_input(name: str):
+    def refuse(*args, **kwargs):
+        from IPython.core.error import StdinNotImplementedError
+
+        raise StdinNotImplementedError(f"{name} was called, but this frontend does not support input requests.")
+
+    return refuse
+
+
+@lru_cache(maxsize=1)
 def _shell_class():
+    """The shell's class, made once (IPython keeps one instance per class: see
+    :meth:`WorkerShell.__init__`)."""
     from IPython.core.displayhook import DisplayHook
     from IPython.core.displaypub import DisplayPublisher
     from IPython.core.interactiveshell import InteractiveShell
@@ -150,10 +195,13 @@ def _shell_class():
             self.shell.outputs.clear(wait)
 
     class ResultHook(DisplayHook):
-        """A cell's last value as an ``execute_result`` (ipykernel's ZMQShellDisplayHook)."""
+        """A cell's last value as an ``execute_result`` (ipykernel's ``ZMQShellDisplayHook``)."""
+
+        showing = False
+        _bundle = None
 
         def start_displayhook(self):
-            self._bundle = None
+            self.showing, self._bundle = True, None
 
         def write_output_prompt(self):
             pass
@@ -164,7 +212,7 @@ def _shell_class():
         def finish_displayhook(self):
             if self._bundle and self._bundle[0]:
                 self.shell.outputs.result(self.prompt_count, *self._bundle)
-            self._bundle = None
+            self.showing, self._bundle = False, None
 
     class ChapterShell(InteractiveShell):
         display_pub_class = Type(Publisher)
@@ -173,11 +221,14 @@ def _shell_class():
         def __init__(self, **kwargs):
             super().__init__(**kwargs)
             self.outputs = CellOutputs()
+            self.failed_while_showing = False
 
         def enable_gui(self, gui=None):
             """No event loop: the inline backend needs none (as in a kernel)."""
 
         def _showtraceback(self, etype, evalue, stb):
+            # ipykernel: an error while the value of a cell is shown fails the cell.
+            self.failed_while_showing |= self.displayhook.showing
             self.outputs.error(str(etype.__name__), str(evalue), stb)
 
     return ChapterShell
@@ -192,14 +243,35 @@ class WorkerShell:
         from ipykernel.compiler import XCachingCompiler
         from traitlets.config import Config
 
+        cls = _shell_class()
         # No history database: the execution counts start again at 1 in every chapter, and its
-        # thread's complaint about that would be printed into whichever cell is running (the
-        # inputs and outputs of the session, In and Out, are kept in memory as ever). Cells are
-        # named as ipykernel names them (what a warning or a traceback prints).
-        self.shell = _shell_class().instance(config=Config({"HistoryManager": {"enabled": False}}),
-                                             compiler_class=XCachingCompiler)
-        matplotlib.use(INLINE_BACKEND)
-        self._run_quietly(kernels.PRELUDE)
+        # thread's complaint about that would be printed into whichever cell is running (In and
+        # Out are kept in memory as ever). Cells are named as ipykernel names them (what a
+        # warning or a traceback prints).
+        self.shell = cls.instance(config=Config({"HistoryManager": {"enabled": False}}),
+                                  compiler_class=XCachingCompiler)
+        try:
+            if "" not in sys.path:              # ipykernel's: modules beside the notebooks
+                sys.path.insert(0, "")
+            if "matplotlib.pyplot" in sys.modules:      # its backend chosen: set up as the inline
+                from IPython.core.pylabtools import activate_matplotlib  # backend's import does
+                from matplotlib_inline.backend_inline import configure_inline_support
+
+                activate_matplotlib(INLINE_BACKEND)
+                configure_inline_support(self.shell, INLINE_BACKEND)
+            else:                               # at the first figure, as in a kernel
+                matplotlib.use(INLINE_BACKEND)
+            self._run_quietly(kernels.PRELUDE)
+            import pandas
+
+            pandas.set_option("display.max_columns", KERNEL_MAX_COLUMNS)
+        except BaseException:
+            cls.clear_instance()                # a next try makes a new one, not a sibling error
+            raise
+
+    @staticmethod
+    def engine_name() -> str:
+        return engine()
 
     def _run_quietly(self, code: str) -> None:
         from analysis.core.errors import KernelError
@@ -212,36 +284,38 @@ class WorkerShell:
 
     @contextmanager
     def _captured(self):
+        """During a cell: its streams, and no input (as in a kernel whose client allows none)."""
+        import builtins
+        import getpass
+
         outputs = self.shell.outputs
-        saved = sys.stdout, sys.stderr
-        sys.stdout, sys.stderr = _Stream(outputs, "stdout"), _Stream(outputs, "stderr")
+        saved = sys.stdout, sys.stderr, builtins.input, getpass.getpass
+        sys.stdout, sys.stderr = (_Stream(outputs, name, original) for name, original in zip(STREAMS, saved))
+        builtins.input, getpass.getpass = _no_input("raw_input"), _no_input("getpass")
         try:
             yield
         finally:
-            sys.stdout, sys.stderr = saved
-
-    @staticmethod
-    def engine_name() -> str:
-        return engine()
+            sys.stdout, sys.stderr, builtins.input, getpass.getpass = saved
+            outputs.flush_streams()
 
     def reset(self) -> None:
         kernels.fresh_namespace(self.shell)
 
+    def start_notebook(self) -> None:
+        self.shell.outputs.start_notebook()
+
     def run_cell(self, cell) -> bool:
         """Run one code cell: its outputs, execution count and timings set as nbclient sets them.
-        False when it raised."""
-        cell.metadata["execution"] = {}
+        False when it failed."""
+        timings = cell.metadata["execution"] = {}
         cell.outputs = self.shell.outputs.start_cell()
-        started = _timestamp()
-        cell.metadata["execution"]["iopub.status.busy"] = started
-        cell.metadata["execution"]["iopub.execute_input"] = started
+        self.shell.failed_while_showing = False
+        timings["iopub.status.busy"] = timings["iopub.execute_input"] = _timestamp()
         with self._captured():
             result = self.shell.run_cell(cell.source, store_history=True)
-        ended = _timestamp()
-        cell.metadata["execution"]["shell.execute_reply"] = ended
-        cell.metadata["execution"]["iopub.status.idle"] = ended
+        timings["shell.execute_reply"] = timings["iopub.status.idle"] = _timestamp()
         cell.execution_count = result.execution_count
-        return result.success
+        return result.success and not self.shell.failed_while_showing
 
 
 def language_info() -> dict:
@@ -270,21 +344,25 @@ def engine() -> str:
 
 
 def _register_engine() -> None:
+    from nbclient import NotebookClient
     from papermill.engines import Engine, papermill_engines
+
+    skip = NotebookClient.skip_cells_with_tag.default_value
 
     class InProcessEngine(Engine):
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, kernel: WorkerShell | None = None, **kwargs):
             if kernel is None:
                 raise TypeError(f"the {ENGINE!r} engine needs kernel=WorkerShell()")
+            kernel.start_notebook()
             # As papermill's nbclient engine: every cell started and completed, code cells with
-            # a source run, the first error stops the notebook (papermill raises it after).
-            # nbclient's tags: "skip-execution" is not run, "raises-exception" may fail.
+            # a source run (not those tagged to be skipped), the first error stops the notebook
+            # (not in a cell tagged "raises-exception"); papermill raises it after.
             for index, cell in enumerate(nb_man.nb.cells):
                 nb_man.cell_start(cell, index)
                 tags = cell.metadata.get("tags", [])
                 try:
-                    if cell.cell_type == "code" and cell.source.strip() and "skip-execution" not in tags \
+                    if cell.cell_type == "code" and cell.source.strip() and skip not in tags \
                             and not kernel.run_cell(cell) and "raises-exception" not in tags:
                         nb_man.cell_exception(cell, cell_index=index)
                         break

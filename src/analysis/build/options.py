@@ -31,7 +31,7 @@ class BuildOptions:
     threshold: int = SECRET_THRESHOLD       # the secret statistique: fewer respondents, no value
     force: bool = False                     # execute even the editions whose inputs did not change
     jobs: int | None = None                 # worker processes; None: one per processor
-    execution: Execution = Execution.IN_PROCESS   # where the chapters' cells run
+    execution: Execution = Execution.DEFAULT      # where the chapters' cells run
     chapter_cache: bool = True              # take unchanged chapters from jupyter-cache
     figure_store: bool = True               # draw a figure once (report.figure_store), not in every edition
     dry_run: bool = False                   # plan only: say what would be done, and why

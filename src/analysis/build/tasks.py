@@ -60,7 +60,7 @@ class EditionTask:
     included: tuple[str, ...]               # file names of the chapters the edition has
     chapters: tuple[str, ...] = ()          # file names of the chapters to execute; empty: none
     render: bool = True                     # render the edition after them
-    execution: Execution = Execution.IN_PROCESS    # where the chapters' cells run
+    execution: Execution = Execution.DEFAULT       # where the chapters' cells run
     figures: Path | None = None             # the figure store the chapters read and fill (report.figure_store)
     # (executed notebook, inputs digest) of the chapters to keep in jupyter-cache once built: read
     # by the main process only (:mod:`analysis.build.chapter_cache`).

@@ -109,12 +109,12 @@ class WarmUp:
     notebooks: Path
     log_dir: Path
     figures: Path | None
-    execution: Execution = Execution.IN_PROCESS
+    execution: Execution = Execution.DEFAULT
 
 
-def _kernel_environment(figures: Path | None) -> None:
+def _chapters_environment(figures: Path | None) -> None:
     os.environ.pop("MPLBACKEND", None)
-    if figures is not None:                      # the kernels inherit it: figures drawn once a batch
+    if figures is not None:                      # read by the chapters (a kernel inherits it)
         os.environ[figure_store.ENV] = str(figures)
     else:
         os.environ.pop(figure_store.ENV, None)
@@ -124,16 +124,17 @@ def warm(task: WarmUp) -> None:
     """Set up this worker's shell (:func:`analysis.build.in_process.worker_shell`: the imports of
     the chapters) or start its kernel (:func:`analysis.build.kernels.worker_kernel`) ahead of its
     first edition. Never raises: what fails here is tried again by :func:`work`."""
-    _kernel_environment(task.figures)
+    _chapters_environment(task.figures)
     try:
         _runner(task.execution, task.notebooks, task.log_dir)
     except Exception:  # noqa: BLE001 - the edition's own try says what went wrong
         kernels.stop_worker_kernel()
 
 
-def _runner(execution: Execution, notebooks: Path, log_dir: Path):
+def _runner(execution: Execution | str, notebooks: Path, log_dir: Path):
     """What runs this worker's chapters: its shell, its kept kernel, or None (a fresh kernel for
     each chapter)."""
+    execution = Execution(execution)
     if execution is Execution.IN_PROCESS:
         return in_process.worker_shell()
     if execution is Execution.KEPT_KERNEL:
@@ -146,31 +147,34 @@ def work(task: EditionTask) -> EditionAnswer:
     ``task.render``. Never raises: the answer holds the outputs or the failure."""
     from analysis.build import editions
 
-    _kernel_environment(task.figures)
+    _chapters_environment(task.figures)
     edition = editions.edition_for(task.territory, task.year, task.out_dir)
     edition.folder.mkdir(parents=True, exist_ok=True)
-    with _stderr_into(edition.folder / LOG):
+    with _output_into(edition.folder / LOG):
         return _try_twice(task, edition)
 
 
 @contextmanager
-def _stderr_into(path: Path) -> Iterator[None]:
-    """The kernels' own chatter (stderr of the worker, inherited) goes to the edition's log, not
-    through the progress bar."""
+def _output_into(path: Path) -> Iterator[None]:
+    """What the worker and its kernel write to their descriptors (stdout and stderr, inherited:
+    the renderer's and libraries' chatter, a traceback, what a chapter's C library prints) goes to
+    the edition's log, not through the progress bar."""
     log = open(path, "a", encoding="utf-8")
-    saved = os.dup(2)
-    os.dup2(log.fileno(), 2)
+    saved = [os.dup(fd) for fd in (1, 2)]
+    for fd in (1, 2):
+        os.dup2(log.fileno(), fd)
     try:
         yield
     finally:
-        os.dup2(saved, 2)
-        os.close(saved)
+        for fd, copy in zip((1, 2), saved):
+            os.dup2(copy, fd)
+            os.close(copy)
         log.close()
 
 
 def _try_twice(task: EditionTask, edition) -> EditionAnswer:
-    """A chapter's own error fails at once; any other (kernel start or death, renderer) gets a
-    second try, in a new kernel."""
+    """A chapter's own error fails at once; any other (a shell not set up, a kernel's start or
+    death, the renderer) gets a second try (with a new kernel, when kernels run the chapters)."""
     first: BuildFailure | None = None
     for _attempt in (1, 2):
         try:
@@ -244,15 +248,16 @@ class Interrupted(Exception):
 
 
 def start(workers: int, warm_up: WarmUp | None = None) -> ProcessPoolExecutor:
-    """``workers`` worker processes; with ``warm_up``, each starts its kernel at once, while this
-    process still prepares the run (a kernel's start and the package's import take ~2.5 s, most of
-    a single edition's wait). :func:`stop` them when :func:`run` is not given them."""
+    """``workers`` worker processes; with ``warm_up``, each sets up its shell (or starts its kernel)
+    at once, while this process still prepares the run (the package's import, and a kernel's start,
+    take ~1.5–2.5 s, most of a single edition's wait). :func:`stop` them when :func:`run` is not
+    given them."""
     import multiprocessing
 
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_init_worker, initargs=(os.getpid(),))
     if warm_up is not None:
-        for _ in range(workers):                 # one each: a kernel takes longer to start than a worker
+        for _ in range(workers):                 # one each: a set-up takes longer than a worker's start
             pool.submit(warm, warm_up)
     return pool
 
@@ -267,12 +272,15 @@ def run(jobs: list[Job], workers: int, on_done: Callable[[Job, EditionAnswer], N
     pending: list[Job] = []
     try:
         for job in jobs:
-            if job.split:
-                for name in job.split:
-                    _submit(pool, owner, job, replace(job.task, chapters=(name,), render=False))
-            else:
-                _submit(pool, owner, job, job.task)
             pending.append(job)
+            try:
+                for task in ([replace(job.task, chapters=(name,), render=False) for name in job.split]
+                             if job.split else [job.task]):
+                    _submit(pool, owner, job, task)
+            except BrokenProcessPool as exc:         # a worker died already (while it warmed up)
+                if not job.futures:
+                    pending.remove(job)
+                    on_done(job, _worker_failure(job, exc))
         while owner:
             done, _ = wait(list(owner), return_when=FIRST_COMPLETED)
             for future in done:
@@ -302,10 +310,11 @@ def run(jobs: list[Job], workers: int, on_done: Callable[[Job, EditionAnswer], N
     pool.shutdown(wait=True)
 
 
-#: What a dead worker's editions say (every edition not finished: the pool stops with it).
+#: What the editions not finished say when a worker died (the pool stops with it).
 WORKER_DIED = ("un processus de travail s'est arrêté net (un chapitre a fait tomber l'interpréteur, ou la "
-               "mémoire est épuisée) ; relancer la même commande reprend les éditions non construites, et "
-               "avec --execution noyau un chapitre qui fait tomber l'interpréteur n'emporte que son noyau")
+               "mémoire est épuisée) ; relancer la même commande reprend les éditions non construites")
+#: And when the chapters ran in the workers themselves.
+IN_PROCESS_HINT = " ; avec --execution noyau, un chapitre qui fait tomber l'interpréteur n'emporte que son noyau"
 
 
 def _answer(job: Job, future: Future) -> EditionAnswer:
@@ -316,7 +325,9 @@ def _answer(job: Job, future: Future) -> EditionAnswer:
 
 
 def _worker_failure(job: Job, exc: Exception) -> EditionAnswer:
-    message = WORKER_DIED if isinstance(exc, BrokenProcessPool) else str(exc)
+    message = str(exc)
+    if isinstance(exc, BrokenProcessPool):
+        message = WORKER_DIED + (IN_PROCESS_HINT if Execution(job.task.execution) is Execution.IN_PROCESS else "")
     return EditionAnswer(failure=BuildFailure(job.task.territory, job.task.label, "worker",
                                               type(exc).__name__, message))
 
@@ -328,7 +339,7 @@ def _submit(pool, owner: dict, job: Job, task: EditionTask) -> None:
 
 
 def stop(pool: ProcessPoolExecutor) -> None:
-    """Cancel what has not started, end the workers now (they kill their kernels)."""
+    """Cancel what has not started, end the workers now (they kill their kernels, if any)."""
     # The pool keeps its processes in a private mapping (emptied by shutdown); there is no
     # public way to end them.
     processes = list((getattr(pool, "_processes", None) or {}).values())

@@ -155,7 +155,7 @@ def build_cmd(territory: Territory = None,
                                       "chaque processus de travail, le plus rapide), noyau (un noyau Jupyter "
                                       "gardé par processus : un chapitre qui fait tomber l'interpréteur n'emporte "
                                       "que son noyau) ou noyaux-neufs (un nouveau noyau par chapitre).",
-                  case_sensitive=False)] = Execution.IN_PROCESS,
+                  case_sensitive=False)] = Execution.DEFAULT,
               fresh_kernels: Annotated[bool, typer.Option("--fresh-kernels", hidden=True,
                                                           help="Ancien nom de --execution noyaux-neufs.")] = False,
               dry_run: _flag("--dry-run", "Dire ce qui serait exécuté ou remis en page, et pourquoi, sans "
@@ -237,4 +237,4 @@ def quickstart_cmd(year: Year = 2018, output: Output = Path("reports")):
     activate(data_dir, explicit=False)                # the notebooks then find the same data
     build_cmd("france", year=year, formats="html,pdf", output=out_dir, threshold=SECRET_THRESHOLD, data_dir=data_dir,
               renderer=None, all_=False, level=None, within=None, force=False, jobs=None,
-              execution=Execution.IN_PROCESS, fresh_kernels=False, dry_run=False, fiches=None)
+              execution=Execution.DEFAULT, fresh_kernels=False, dry_run=False, fiches=None)

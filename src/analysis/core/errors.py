@@ -144,7 +144,8 @@ def chapter_failure(notebook: str, cell: int | None, ename: str, evalue: str, ex
 
 
 class KernelError(AnalysisError, RuntimeError):
-    """The kept kernel did not answer or failed to reset (the caller starts a new one)."""
+    """The kept kernel did not answer or failed to reset (the caller starts a new one), or the
+    worker's shell for the chapters could not be set up."""
 
 
 class NotebookError(AnalysisError):

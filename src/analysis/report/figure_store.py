@@ -30,7 +30,7 @@ from analysis.core.digests import sha, stage_digest
 
 __all__ = ["ENV", "FOLDER", "LIMIT", "StoredFigure", "figure_key", "layer", "prune", "stored"]
 
-#: The environment variable naming the store's folder (set by the build for its kernels).
+#: The environment variable naming the store's folder (set by the build for its chapters).
 ENV = "ETAT_DES_LIEUX_FIGURES"
 #: The store's folder in a millésime's reports folder.
 FOLDER = ".figures"
