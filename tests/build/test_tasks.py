@@ -60,6 +60,13 @@ def test_a_task_round_trips_through_pickle(renderer):
     assert dataclasses.replace(sent, chapters=(), render=True).chapters == ()       # no chapter: none run
 
 
+def test_where_chapters_run_is_read_from_its_name_too():
+    assert task(execution="noyau").execution is Execution.KEPT_KERNEL
+    assert workers.WarmUp(Path("n"), Path("l"), None, "processus").execution is Execution.IN_PROCESS
+    with pytest.raises(ValueError):
+        task(execution="ailleurs")
+
+
 def test_an_answer_round_trips_through_pickle():
     failure = BuildFailure("departement:48", "Lozère (48)", "cell", "ValueError", "colonne absente",
                            chapter="02-fin.ipynb", cell=4, execution_count=3, log=Path("/r/02-fin.ipynb"))

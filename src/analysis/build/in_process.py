@@ -51,9 +51,6 @@ KERNEL_MAX_COLUMNS = 20
 #: The order in which ipykernel flushes its streams.
 STREAMS = ("stdout", "stderr")
 
-_WORKER: dict = {}
-
-
 def _timestamp() -> str:
     """Now, in nbclient's format for a cell's timings (as it formats a message's date)."""
     from nbclient.client import timestamp
@@ -325,11 +322,10 @@ def language_info() -> dict:
     return json.loads(json.dumps(IPythonKernel.language_info))
 
 
+@lru_cache(maxsize=1)
 def worker_shell() -> WorkerShell:
-    """This process's :class:`WorkerShell`, set up at the first call."""
-    if "shell" not in _WORKER:
-        _WORKER["shell"] = WorkerShell()
-    return _WORKER["shell"]
+    """This process's :class:`WorkerShell`, set up at the first call (again if it failed)."""
+    return WorkerShell()
 
 
 def engine() -> str:

@@ -66,6 +66,9 @@ class EditionTask:
     # by the main process only (:mod:`analysis.build.chapter_cache`).
     cache_targets: tuple[tuple[Path, str], ...] = ()
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "execution", Execution(self.execution))   # "processus" as well
+
 
 @dataclass(frozen=True)
 class EditionAnswer:

@@ -111,6 +111,9 @@ class WarmUp:
     figures: Path | None
     execution: Execution = Execution.DEFAULT
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "execution", Execution(self.execution))   # "processus" as well
+
 
 def _chapters_environment(figures: Path | None) -> None:
     os.environ.pop("MPLBACKEND", None)
@@ -131,10 +134,9 @@ def warm(task: WarmUp) -> None:
         kernels.stop_worker_kernel()
 
 
-def _runner(execution: Execution | str, notebooks: Path, log_dir: Path):
+def _runner(execution: Execution, notebooks: Path, log_dir: Path):
     """What runs this worker's chapters: its shell, its kept kernel, or None (a fresh kernel for
     each chapter)."""
-    execution = Execution(execution)
     if execution is Execution.IN_PROCESS:
         return in_process.worker_shell()
     if execution is Execution.KEPT_KERNEL:
@@ -327,7 +329,7 @@ def _answer(job: Job, future: Future) -> EditionAnswer:
 def _worker_failure(job: Job, exc: Exception) -> EditionAnswer:
     message = str(exc)
     if isinstance(exc, BrokenProcessPool):
-        message = WORKER_DIED + (IN_PROCESS_HINT if Execution(job.task.execution) is Execution.IN_PROCESS else "")
+        message = WORKER_DIED + (IN_PROCESS_HINT if job.task.execution is Execution.IN_PROCESS else "")
     return EditionAnswer(failure=BuildFailure(job.task.territory, job.task.label, "worker",
                                               type(exc).__name__, message))
 
