@@ -19,6 +19,16 @@ def test_a_missing_value_is_never_ok_and_secrecy_wins():
     assert np.isnan(prepared.loc[2, "valeur"])  # a secret value is never drawn
 
 
+def test_a_statut_is_read_as_written_and_a_row_without_one_is_ok_when_it_has_a_value():
+    df = pd.DataFrame({"valeur": [1.0, np.nan, "12", "x", None, 5.0, 6.0],
+                       "statut": [" NC ", None, "", "ok", "OK", "hors_questionnaire", np.nan]},
+                      index=[7, 3, 5, 1, 0, 2, 4])
+    found = parts.statut_of(df)
+    assert list(found) == ["nc", "nc", "ok", "nc", "nc", "hors_questionnaire", "ok"]
+    assert list(found.index) == [7, 3, 5, 1, 0, 2, 4] and found.dtype == pd.Series(["ok"], dtype=str).dtype
+    assert list(parts.statut_of(df[["valeur"]])) == ["ok", "nc", "ok", "nc", "nc", "ok", "ok"]
+
+
 def test_nc_rate_of_the_source_line():
     df = pd.DataFrame({"type": ["college", "ecole"], "taux_nc": [20.0, 13.0],
                        "non_communique": [20, 13], "univers": [100, 100]})

@@ -124,3 +124,13 @@ def test_a_row_is_the_tables_and_its_reader_may_change_it(demo_store, demo_resul
     assert first.equals(expected) and first.name == expected.name
     first["valeur"] = -1.0                               # a reader's change stays with that reader
     assert ctx.row("connectivite.acces_internet", "ecole")["valeur"] == expected["valeur"] != -1.0
+
+
+def test_an_editions_rows_are_selected_once_and_a_chapters_change_stays_its_own(demo_store, demo_results):
+    first = ChapterContext("departement:31", 2018, store=demo_store, results=demo_results)
+    second = ChapterContext("departement:31", 2018, store=demo_store, results=demo_results)
+    assert second.data.equals(first.data) and second._index == first._index
+    assert set(first.data["territoire"]) == {"departement:31", *(p.id for p in first.parents)}
+    first.data.loc[0, "valeur"] = -1.0                    # a chapter changing its rows…
+    third = ChapterContext("departement:31", 2018, store=demo_store, results=demo_results)
+    assert not first.data.equals(second.data) and third.data.equals(second.data)   # …changes only its own

@@ -60,6 +60,36 @@ def test_what_a_figure_shows_is_in_its_key(rows, change):
     assert figure_store.figure_key("charts.bar_by_type", (rows.copy(), "Titre"), {}) == base   # same content
 
 
+@pytest.mark.parametrize("change", ["dtype", "index", "last digit", "missing"])
+def test_a_frame_is_in_the_key_with_its_dtypes_index_and_every_digit(rows, change):
+    base = figure_store.figure_key("charts.bar_by_type", (rows,), {})
+    if change == "dtype":
+        other = rows.astype({"non_communique": "float64"})        # 100 and 100.0
+    elif change == "index":
+        other = rows.set_axis([1, 2, 3])
+    elif change == "last digit":
+        other = rows.assign(valeur=[74.5 + 1e-13, np.nan, 93.2])
+    else:
+        other = rows.assign(statut=["ok", None, "ok"])
+    assert figure_store.figure_key("charts.bar_by_type", (other,), {}) != base
+
+
+def test_a_key_is_the_same_in_another_process(rows):
+    """A batch's workers and later builds read each other's figures: a key names content, never
+    an address or anything a process draws at random (string hashes)."""
+    import pickle
+    import subprocess
+    import sys
+
+    code = ("import pickle, sys\n"
+            "from analysis.report import figure_store\n"
+            "rows = pickle.loads(sys.stdin.buffer.read())\n"
+            "print(figure_store.figure_key('charts.bar_by_type', (rows, 'Titre'), {'types': ('ecole',)}))")
+    found = subprocess.run([sys.executable, "-c", code], input=pickle.dumps(rows), capture_output=True,
+                           check=True, env={**os.environ, "PYTHONHASHSEED": "123"}).stdout.decode().strip()
+    assert found == figure_store.figure_key("charts.bar_by_type", (rows, "Titre"), {"types": ("ecole",)})
+
+
 def test_a_damaged_stored_figure_is_drawn_again(rows, store):
     first = charts.bar_by_type(rows, "Titre")
     path = next(store.rglob("*.json"))

@@ -55,19 +55,21 @@ def label(code: object, labels: Mapping[str, str] | None = None) -> str:
     return LABELS.get(key, LABELS.get(key.lower(), key))
 
 
+#: The statut codes a row may carry.
+KNOWN_STATUTS = frozenset(s.value for s in Statut)
+
+
 def statut_of(df: pd.DataFrame) -> pd.Series:
     """The statut of each row (:class:`~analysis.core.statuts.Statut` codes); without a
     ``statut`` column, ok when there is a value; a missing valeur is never ok."""
-    valeur = pd.to_numeric(df["valeur"], errors="coerce")
-    if "statut" in df.columns:
-        known = {s.value for s in Statut}
-        st = df["statut"].astype("string").str.strip().str.lower().fillna("")
-        st = st.where(st.isin(known), "")
+    missing = pd.to_numeric(df["valeur"], errors="coerce").isna().tolist()
+    if "statut" in df.columns:   # plain lists: a chart's few rows, where each pandas step costs more
+        given = ["" if is_missing(s) else str(s).strip().lower() for s in df["statut"].tolist()]
     else:
-        st = pd.Series("", index=df.index, dtype="string")
-    st = st.mask(st == "", Statut.OK.value)
-    st = st.mask((st == Statut.OK) & valeur.isna(), Statut.NC.value)
-    return st.astype(str)
+        given = [""] * len(df)
+    out = [s if s in KNOWN_STATUTS and s != Statut.OK else Statut.NC.value if gone else Statut.OK.value
+           for s, gone in zip(given, missing, strict=True)]
+    return pd.Series(out, index=df.index, dtype=str)
 
 
 def prepare(df: pd.DataFrame) -> pd.DataFrame:
@@ -205,7 +207,9 @@ def value_cells(values: Sequence[float], statuts: Sequence[str], unit: str, deci
 
 def rate_cells(rows: pd.DataFrame) -> list[str]:
     """The n.c. rate the report states for each row (« 27 % »), "" where it states none."""
-    return [nc.percent_range([r]) if (r := nc.stated_rate(row)) is not None else "" for _, row in rows.iterrows()]
+    columns = list(rows.columns)      # each row's values as iterrows gives them, without a Series each
+    return [nc.percent_range([r]) if (r := nc.stated_rate(dict(zip(columns, values)))) is not None else ""
+            for values in rows.to_numpy(dtype=object).tolist()]
 
 
 def data_table(category: str, names: Sequence[str], columns: Mapping[str, Sequence[str]],
@@ -338,16 +342,19 @@ def single(df: pd.DataFrame, col: str, what: str) -> None:
 
 
 def order_types(df: pd.DataFrame, types: Sequence[str] | None) -> pd.DataFrame:
-    present = list(dict.fromkeys(df["type"].astype(str)))
+    where: dict[str, list[int]] = {}
+    for i, t in enumerate(df["type"].astype(str).tolist()):
+        where.setdefault(t, []).append(i)
+    present = list(where)
     order = list(types) if types is not None else [t for t in TYPE_ORDER if t in present]
     order += [t for t in present if t not in order and types is None]
     rows = []
     for t in order:
-        sub = df[df["type"].astype(str) == t]
-        if len(sub) > 1:
+        found = where.get(t, [])
+        if len(found) > 1:
             raise ValueError(f"several rows for type {t!r}; filter the indicator table first")
-        if len(sub):
-            rows.append(sub.iloc[0])
+        if found:
+            rows.append(df.iloc[found[0]])
         else:  # requested but absent: shown as n.c.
             rows.append(pd.Series({"type": t, "valeur": np.nan, "statut": Statut.NC.value}))
     return pd.DataFrame(rows).reset_index(drop=True)

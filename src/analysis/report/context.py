@@ -42,6 +42,8 @@ SUBLEVEL = {"france": "departement", "region": "departement", "academie": "depar
 class _TableFacts(NamedTuple):
     etic_types: frozenset[str]                 # the types France has ETIC answers for
     departements_with_data: frozenset[str]     # the départements where the annuaire lists some establishment
+    demo: bool | None                          # built on demo data (None: the table does not say)
+    has_previous: bool                         # some row has a previous millésime's value
 
 
 # Every chapter of every edition a kernel runs reads the same indicator table: what it says of the
@@ -58,10 +60,34 @@ def _table_facts(results: pd.DataFrame) -> _TableFacts:
     deps = results[(results["niveau"] == "departement") & (results["indicateur"] == "perimetre.etablissements")
                    & (results["type"] == "ensemble")]
     facts = _TableFacts(frozenset(rows.loc[rows["statut"] != Statut.ABSENT, "type"]),
-                        frozenset(deps.loc[deps["univers"] > 0, "code"]))
+                        frozenset(deps.loc[deps["univers"] > 0, "code"]),
+                        bool(results["demo"].any()) if "demo" in results else None,
+                        "valeur_precedente" in results and not results["valeur_precedente"].isna().all())
     if ident is not None:
         _FACTS[ident] = facts
     return facts
+
+
+# The rows of an edition's territories, selected once for the eight chapters of its edition (a
+# scan of the whole table each), and the place of each (territory, indicator, type) among them.
+_CHAPTER_ROWS: dict[tuple, tuple[pd.DataFrame, dict[tuple[str, str, str], int]]] = {}
+
+
+def _chapter_rows(results: pd.DataFrame, ids: list[str]) -> tuple[pd.DataFrame, dict[tuple[str, str, str], int]]:
+    """The rows of the territories ``ids`` (numbered from 0) and their index; a chapter gets its own
+    frame (a shallow copy: a change it makes stays its own)."""
+    ident = identity(results)
+    key = (ident, tuple(ids))
+    found = _CHAPTER_ROWS.get(key) if ident is not None else None
+    if found is None:
+        data = results[results["territoire"].isin(ids)]
+        index = {key: i for i, key in enumerate(zip(data["territoire"], data["indicateur"], data["type"]))}
+        found = (data.reset_index(drop=True), index)
+        if ident is not None:
+            if len(_CHAPTER_ROWS) >= 4:               # a worker builds one edition at a time
+                _CHAPTER_ROWS.clear()
+            _CHAPTER_ROWS[key] = found
+    return found[0].copy(deep=False), found[1]
 
 
 class ChapterContext:
@@ -83,18 +109,17 @@ class ChapterContext:
                                                                            also=[self.territory])
         self.territory = indicators.named(self.territory, self.results)      # a commune: its name
         ids = [self.territory.id] + [p.id for p in self.parents] + [c.id for c in self.children]
-        data = self.results[self.results["territoire"].isin(ids)]
-        self._index = {key: i for i, key in enumerate(zip(data["territoire"], data["indicateur"], data["type"]))}
-        self.data = data.reset_index(drop=True)
+        self.data, self._index = _chapter_rows(self.results, ids)
         self._rows: dict[int, pd.Series] = {}
-        self.demo = bool(self.results["demo"].any()) if "demo" in self.results else self.store.is_demo()
+        demo = _table_facts(self.results).demo
+        self.demo = demo if demo is not None else self.store.is_demo()
         self.previous_year = self._previous_year()
         self.etic_types = self._etic_types()
         self.departements_with_data = self._departements_with_data()
 
     # ------------------------------------------------------------------ the edition
     def _previous_year(self) -> int | None:
-        if "valeur_precedente" not in self.results or self.results["valeur_precedente"].isna().all():
+        if not _table_facts(self.results).has_previous:
             return None
         from analysis.harmonise.millesimes import available_years
 
@@ -279,6 +304,12 @@ class ChapterContext:
     def _ids(self) -> set[str]:
         return set(self.data["territoire"])
 
+    def _rows_of(self, tid: str) -> pd.DataFrame:
+        """The rows of one territory: from the chapter's own rows when it is among them (a
+        fraction of the whole table, which every such selection would scan)."""
+        table = self.data if tid in self._ids else self.results
+        return table[table["territoire"] == tid]
+
     def _tid(self, territory) -> str:
         if territory is None:
             return self.territory.id
@@ -350,20 +381,30 @@ class ChapterContext:
         level the millésime's questionnaire does not have (:meth:`levels_outside_questionnaire`)."""
         outside = set(self.levels_outside_questionnaire(base))
         cat = [i for i in indicators.members(base) if i.id not in outside]
-        ids = [i.id for i in cat]
-        rows = self.results[(self.results["territoire"] == self.territory.id)
-                            & self.results["indicateur"].isin(ids)]
-        used = set(rows.loc[rows["numerateur"].fillna(0) > 0, "indicateur"])
-        if not used:
-            france = self.results[(self.results["territoire"] == "france") & self.results["indicateur"].isin(ids)]
-            used = set(france.loc[france["numerateur"].fillna(0) > 0, "indicateur"])
+        ids = {i.id for i in cat}
+        used = self._counted(self.territory.id) & ids or self._counted("france") & ids
         chosen = [(i.id, i.level_label or i.level) for i in cat if i.id in used]
         return chosen or [(i.id, i.level_label or i.level) for i in cat]
+
+    def _counted(self, tid: str) -> frozenset[str]:
+        """The indicators of a territory with some establishment counted (numerator > 0)."""
+        if tid not in self._counted_by:
+            rows = self._rows_of(tid)
+            self._counted_by[tid] = frozenset(rows.loc[rows["numerateur"].fillna(0) > 0, "indicateur"])
+        return self._counted_by[tid]
+
+    @cached_property
+    def _counted_by(self) -> dict[str, frozenset[str]]:
+        return {}
+
+    @cached_property
+    def _outside_questionnaire(self) -> frozenset[str]:
+        """The indicators of the territory that the millésime's questionnaire does not have."""
+        rows = self._rows_of(self.territory.id)
+        return frozenset(rows.loc[rows["statut"] == Statut.HORS_QUESTIONNAIRE, "indicateur"])
 
     def levels_outside_questionnaire(self, base: str) -> dict[str, str]:
         """Indicator id -> French label of a distribution's levels that the millésime's
         questionnaire does not have (statut ``hors_questionnaire``: « n.d. », never 0 %)."""
-        rows = self.results[(self.results["territoire"] == self.territory.id)
-                            & (self.results["statut"] == Statut.HORS_QUESTIONNAIRE)]
-        outside = set(rows["indicateur"])
+        outside = self._outside_questionnaire
         return {i.id: i.level_label or i.level for i in indicators.members(base) if i.id in outside}
