@@ -15,6 +15,7 @@ import pytest  # noqa: E402
 from matplotlib.backends import backend_svg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.layout_engine import ConstrainedLayoutEngine  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
 from analysis.report import charts, style, svg_drawing  # noqa: E402
 
@@ -69,6 +70,7 @@ def _plain_svg(fig: Figure, monkeypatch: pytest.MonkeyPatch, tight: bool) -> byt
         m.setattr(backend_svg.RendererSVG, "get_text_width_height_descent",
                   lambda self, s, prop, ismath: self._text2path.get_text_width_height_descent(s, prop, ismath))
         m.delattr(backend_svg.RendererSVG, "_get_font_height_metrics")
+        m.setattr(Text, "_get_layout", Text._get_layout.__wrapped__)
         buffer = io.BytesIO()
         with mpl.rc_context({"svg.hashsalt": style.SVG_HASHSALT, "svg.fonttype": "none"}):
             fig.savefig(buffer, format="svg", dpi=style.RC_PARAMS["savefig.dpi"],
@@ -124,3 +126,30 @@ def test_font_heights_follow_the_font_size_and_weight():
     assert 0 < descent < ascent < 7.5 and gap >= 0
     bold = FontProperties(family="DejaVu Sans", size=15, weight="bold")
     assert svg_drawing.font_heights(bold)[0] == pytest.approx(2 * ascent, rel=0.05)
+
+
+def test_a_texts_layout_is_kept_per_what_it_reads_and_each_caller_gets_its_own_box():
+    laid = []
+    own = Text._get_layout.__wrapped__
+    fig = Figure(figsize=(4, 3))
+    renderer = backend_svg.RendererSVG(4, 3, io.StringIO())
+    text = fig.text(0.5, 0.5, "Une étiquette unique 7f3a", fontsize=9)
+    calls = []
+    kept = svg_drawing._kept_layout(lambda self, r: calls.append(self) or own(self, r))
+    first = kept(text, renderer)
+    again = kept(text, renderer)
+    assert len(calls) == 1 and again[0].bounds == first[0].bounds and again[1] == first[1]
+    first[0].set_points(np.zeros((2, 2)))                  # a caller's change to its box…
+    assert kept(text, renderer)[0].bounds == again[0].bounds     # …is its own
+    assert kept(text, renderer)[0].bounds == own(text, renderer)[0].bounds
+    for change in (lambda: text.set_text("Une autre 7f3a"), lambda: text.set_fontsize(11),
+                   lambda: text.set_rotation(90), lambda: text.set_horizontalalignment("right"),
+                   lambda: text.set_fontweight("bold"), lambda: text.set_linespacing(2)):
+        change()
+        laid.append(kept(text, renderer))
+        assert laid[-1][0].bounds == own(text, renderer)[0].bounds and laid[-1][1] == own(text, renderer)[1]
+    assert len(calls) == 7
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    kept(text, RendererAgg(400, 300, 100))                 # another renderer: matplotlib's own, each time
+    assert len(calls) == 8

@@ -51,6 +51,7 @@ from analysis.core.territory_tables import (  # noqa: F401 - the tables are part
     academies,
     departement_from_name,
     departements,
+    entry,
     hierarchy,
     name_key,
     normalise_departement_code,
@@ -200,13 +201,10 @@ def _territory(level: str, code: str, vintage: str) -> Territory:
     if level == "france":
         return france(vintage)
     if level == "region":
-        row = regions(vintage).set_index("region").loc[code]
-        return Territory("region", code, row["region_nom"], vintage)
+        return Territory("region", code, entry("regions", code, vintage)["region_nom"], vintage)
     if level == "academie":
-        row = academies(vintage).set_index("academie").loc[code]
-        return Territory("academie", code, row["academie_nom"], vintage)
-    row = departements(vintage).set_index("departement").loc[code]
-    return Territory("departement", code, row["departement_nom"], vintage)
+        return Territory("academie", code, entry("academies", code, vintage)["academie_nom"], vintage)
+    return Territory("departement", code, entry("departements", code, vintage)["departement_nom"], vintage)
 
 
 def list_territories(level: str, vintage: str = DEFAULT_VINTAGE) -> list[Territory]:
@@ -534,12 +532,12 @@ def parents(territory: Territory) -> list[Territory]:
         return [outer] + parents(outer)
     result: list[Territory] = []
     if territory.level == "departement":
-        row = departements(vintage).set_index("departement").loc[territory.code]
+        row = entry("departements", territory.code, vintage)
         academie, region = row["academie"], row["region"]
         if academie and _is_edition("academie", academie, vintage):
             result.append(_territory("academie", academie, vintage))
     elif territory.level == "academie":
-        region = academies(vintage).set_index("academie").loc[territory.code, "region"]
+        region = entry("academies", territory.code, vintage)["region"]
     else:
         region = ""
     if region and _is_edition("region", region, vintage):

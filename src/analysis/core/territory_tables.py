@@ -76,6 +76,26 @@ def regions(vintage: str = DEFAULT_VINTAGE) -> pd.DataFrame:
     return _table("regions", vintage)
 
 
+#: The column that names an entry of each table.
+KEYS = {"departements": "departement", "academies": "academie", "regions": "region"}
+
+
+def entry(name: str, code: str, vintage: str = DEFAULT_VINTAGE) -> dict[str, object]:
+    """One entry of a table by its code (``entry("departements", "34", "2016")["departement_nom"]``);
+    KeyError for a code the vintage does not have. Every territory lookup asks for one: a dict,
+    where an indexed frame cost a millisecond a lookup."""
+    return _entries(name, _check_vintage(vintage))[code]
+
+
+@cache
+def _entries(name: str, vintage: str) -> dict[str, dict[str, object]]:
+    table = _vintage_table(name, vintage)
+    codes = table[KEYS[name]]
+    if codes.duplicated().any():
+        raise AssertionError(f"{name}: duplicated codes {sorted(codes[codes.duplicated()])}")
+    return {str(code): row for code, row in zip(codes, table.to_dict("records"), strict=True)}
+
+
 @cache
 def _hierarchy(vintage: str) -> pd.DataFrame:
     deps = departements(vintage)

@@ -10,6 +10,11 @@ A chart's ``savefig`` as SVG spent about half its time measuring text and laying
 - **font heights**: every line of text laid out reads the font's ascent, descent and line gap
   from its tables again (``Text._get_layout``); they depend on the font properties only and are
   kept for the process;
+- **text layout**: a chart's texts are laid out (lines, bounding box, alignment) at each step of
+  the constrained layout and again when drawn, three or four times each, with the same result:
+  with an SVG renderer (whose metrics are the process's, above) ``Text._get_layout`` is kept per
+  what it reads (the text, its font properties, rotation, alignments, line spacing, dpi), and each
+  caller gets its own bounding box;
 - **the layout's extra draw**: ``savefig`` of a figure with a layout engine draws it once without
   output, only to run the layout, then draws it again for real. :func:`laid_out` runs the layout
   alone, measured by an SVG renderer exactly as that first draw would, and turns it off for the
@@ -22,6 +27,7 @@ matplotlib's own path, with none of this.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -30,6 +36,7 @@ from matplotlib.backends import backend_svg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import fontManager, get_font
 from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.text import Text
 from matplotlib.textpath import TextToPath
 
 #: The resolution of every SVG renderer: ``print_svg`` sets the figure's dpi to 72 (points).
@@ -60,6 +67,30 @@ def measure_once() -> None:
     get_text_width_height_descent.measured_once = True
     renderer.get_text_width_height_descent = get_text_width_height_descent
     renderer._get_font_height_metrics = _get_font_height_metrics     # the hook Text._get_layout asks
+    Text._get_layout = _kept_layout(Text._get_layout)     # matplotlib's own: its ``__wrapped__``
+
+
+def _kept_layout(get_layout):
+    """``Text._get_layout`` kept, for an SVG renderer, per everything it reads of the text."""
+    kept: dict[tuple, tuple] = {}
+
+    @functools.wraps(get_layout)
+    def _get_layout(self, renderer):
+        if not isinstance(renderer, backend_svg.RendererSVG) or self.get_usetex():
+            return get_layout(self, renderer)
+        key = (self._get_wrapped_text(), hash(self._fontproperties), self.get_rotation(),
+               self._horizontalalignment, self._verticalalignment, self.get_rotation_mode(),
+               self._get_multialignment(), self._linespacing, self.get_parse_math(),
+               self.get_figure(root=True).dpi)
+        found = kept.get(key)
+        if found is None:
+            if len(kept) >= 20_000:
+                kept.clear()
+            found = kept[key] = get_layout(self, renderer)
+        bbox, lines, corner = found
+        return bbox.frozen(), list(lines), corner              # the box is the caller's own
+
+    return _get_layout
 
 
 @lru_cache(maxsize=1_000)
