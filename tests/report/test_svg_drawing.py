@@ -153,3 +153,12 @@ def test_a_texts_layout_is_kept_per_what_it_reads_and_each_caller_gets_its_own_b
 
     kept(text, RendererAgg(400, 300, 100))                 # another renderer: matplotlib's own, each time
     assert len(calls) == 8
+
+
+def test_a_charts_texts_are_laid_out_once_each_when_saved(monkeypatch):
+    """Through savefig's own renderer (a MixedModeRenderer over the SVG one), as a build saves."""
+    own, calls, computed = Text._get_layout.__wrapped__, [], []
+    kept = svg_drawing._kept_layout(lambda self, r: computed.append(self) or own(self, r))
+    monkeypatch.setattr(Text, "_get_layout", lambda self, r: calls.append(self) or kept(self, r))
+    style.figure_bytes(_stacked(), "svg")
+    assert len(computed) == len({id(t) for t in computed}) and 3 * len(computed) < len(calls)

@@ -33,6 +33,7 @@ from functools import lru_cache
 
 import matplotlib as mpl
 from matplotlib.backends import backend_svg
+from matplotlib.backends.backend_mixed import MixedModeRenderer
 from matplotlib.figure import Figure
 from matplotlib.font_manager import fontManager, get_font
 from matplotlib.layout_engine import ConstrainedLayoutEngine
@@ -76,7 +77,10 @@ def _kept_layout(get_layout):
 
     @functools.wraps(get_layout)
     def _get_layout(self, renderer):
-        if not isinstance(renderer, backend_svg.RendererSVG) or self.get_usetex():
+        # savefig draws through a MixedModeRenderer: what measures is the renderer it uses now
+        # (its SVG renderer, or a raster one for a rasterized artist)
+        drawing = renderer._renderer if isinstance(renderer, MixedModeRenderer) else renderer
+        if not isinstance(drawing, backend_svg.RendererSVG) or self.get_usetex():
             return get_layout(self, renderer)
         key = (self._get_wrapped_text(), hash(self._fontproperties), self.get_rotation(),
                self._horizontalalignment, self._verticalalignment, self.get_rotation_mode(),
