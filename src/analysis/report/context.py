@@ -70,24 +70,26 @@ def _table_facts(results: pd.DataFrame) -> _TableFacts:
 
 # The rows of an edition's territories, selected once for the eight chapters of its edition (a
 # scan of the whole table each), and the place of each (territory, indicator, type) among them.
-_CHAPTER_ROWS: dict[tuple, tuple[pd.DataFrame, dict[tuple[str, str, str], int]]] = {}
+_CHAPTER_ROWS: dict[tuple, tuple[pd.DataFrame, dict[tuple[str, str, str], int], dict[int, pd.Series]]] = {}
 
 
-def _chapter_rows(results: pd.DataFrame, ids: list[str]) -> tuple[pd.DataFrame, dict[tuple[str, str, str], int]]:
-    """The rows of the territories ``ids`` (numbered from 0) and their index; a chapter gets its own
-    frame (a shallow copy: a change it makes stays its own)."""
+def _chapter_rows(results: pd.DataFrame, ids: list[str]
+                  ) -> tuple[pd.DataFrame, dict[tuple[str, str, str], int], dict[int, pd.Series]]:
+    """The rows of the territories ``ids`` (numbered from 0), their index, and the rows read so far
+    as Series (:meth:`ChapterContext._row_at` hands out copies), kept for the chapters of an
+    edition; each chapter's ``data`` is its own shallow copy (a change it makes stays its own)."""
     ident = identity(results)
     key = (ident, tuple(ids))
     found = _CHAPTER_ROWS.get(key) if ident is not None else None
     if found is None:
         data = results[results["territoire"].isin(ids)]
         index = {key: i for i, key in enumerate(zip(data["territoire"], data["indicateur"], data["type"]))}
-        found = (data.reset_index(drop=True), index)
+        found = (data.reset_index(drop=True), index, {})
         if ident is not None:
             if len(_CHAPTER_ROWS) >= 4:               # a worker builds one edition at a time
                 _CHAPTER_ROWS.clear()
             _CHAPTER_ROWS[key] = found
-    return found[0].copy(deep=False), found[1]
+    return found
 
 
 class ChapterContext:
@@ -109,8 +111,8 @@ class ChapterContext:
                                                                            also=[self.territory])
         self.territory = indicators.named(self.territory, self.results)      # a commune: its name
         ids = [self.territory.id] + [p.id for p in self.parents] + [c.id for c in self.children]
-        self.data, self._index = _chapter_rows(self.results, ids)
-        self._rows: dict[int, pd.Series] = {}
+        self._edition_rows, self._index, self._rows = _chapter_rows(self.results, ids)
+        self.data = self._edition_rows.copy(deep=False)
         demo = _table_facts(self.results).demo
         self.demo = demo if demo is not None else self.store.is_demo()
         self.previous_year = self._previous_year()
@@ -178,7 +180,8 @@ class ChapterContext:
         establishment of the territory this millésime: its indicators have a row that is not
         « absent ». An edition says nothing of a local source that does not apply to it."""
         ids = [i.id for i in indicators.catalogue().values() if i.local and i.extent_family == group]
-        rows = self.results[(self.results["territoire"] == self.territory.id) & self.results["indicateur"].isin(ids)]
+        rows = self._rows_of(self.territory.id)
+        rows = rows[rows["indicateur"].isin(ids)]
         return bool((rows["statut"] != Statut.ABSENT).any())
 
     def comparable_parents(self, ind: str, type_: str = "ensemble") -> list[territories.Territory]:
@@ -297,7 +300,7 @@ class ChapterContext:
         reads the same rows again and again, and a copy costs a tenth of ``iloc``."""
         found = self._rows.get(i)
         if found is None:
-            found = self._rows[i] = self.data.iloc[i]
+            found = self._rows[i] = self._edition_rows.iloc[i]
         return found.copy()
 
     @cached_property

@@ -107,20 +107,20 @@ PUBLISHED_TYPES = {**{t: noun.plural for t, noun in TYPE_NOUNS.items()},
                    "ensemble": "ensemble", "tous": "tous (EREA compris)"}
 
 
-def _published_for(ch: Chapter, ind, mine: pd.DataFrame) -> str:
+def _published_for(ch: Chapter, ind, mine: dict[str, list[tuple[str, str]]]) -> str:
     """The types an indicator is published for, as the dictionary says them: those it is declared
     for whose source the edition has (rows not « absent »; all declared ones when it has none); of
     one type only (« collèges » for the collèges lab), that
     type, whose « ensemble » is the same figure; for a count of sub-territories, the type its
     underlying indicator is about (« collèges » for the départements whose collèges all have an ENT).
-    ``mine``: the rows of the edition's territory."""
+    ``mine``: the (type, statut) of the rows of the edition's territory, by indicator."""
     if ind.kind == "subterritories":
         types = [ind.spec["type"]]
     else:
-        ids = [i.id for i in indicators.members(ind.base or ind.id)]
-        rows = mine[mine["indicateur"].isin(ids)]
-        published = set(rows.loc[rows["statut"] != Statut.ABSENT, "type"])
-        types = ([t for t in ind.types if t in published] or [t for t in ind.types if t in set(rows["type"])]
+        rows = [row for i in indicators.members(ind.base or ind.id) for row in mine.get(i.id, ())]
+        published = {t for t, statut in rows if statut != Statut.ABSENT}
+        present = {t for t, _ in rows}
+        types = ([t for t in ind.types if t in published] or [t for t in ind.types if t in present]
                  or list(ind.types))
         single = [t for t in types if t in TYPE_NOUNS]
         if len(single) == 1:
@@ -135,7 +135,10 @@ def dictionary_table(ch: Chapter) -> pd.DataFrame:
     on a local source only in the editions whose territory the source covers in part at least."""
     records, seen = [], set()
     labels = indicators.source_labels()
-    mine = ch.results[ch.results["territoire"] == ch.territory.id]       # once, not per indicator
+    rows = ch.results[ch.results["territoire"] == ch.territory.id]       # once, not per indicator
+    mine: dict[str, list[tuple[str, str]]] = {}
+    for ind_id, type_, statut in zip(rows["indicateur"], rows["type"], rows["statut"], strict=True):
+        mine.setdefault(ind_id, []).append((type_, statut))
     for ind in indicators.catalogue().values():
         key = ind.base or ind.id
         if key in seen:
