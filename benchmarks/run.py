@@ -36,6 +36,9 @@ def guard(numbers: dict, selection: str) -> None:
     """The batch's cold and warm times beside those recorded, and their ratio: a feature that
     costs 60 % shows the day it lands."""
     recorded = json.loads(RECORDED.read_text(encoding="utf-8")).get(selection) if RECORDED.exists() else None
+    phases = numbers.get("cold_timings") or {}
+    if phases:   # where the cold run's time went, step by step of the main process (the tail: index)
+        print("\ncold run, by step: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items()))
     print(f"\n=== against {RECORDED.name} ({selection}) ===")
     if recorded is None:
         print(f"nothing recorded for {selection}: add its numbers to {RECORDED} and benchmarks/README.md")

@@ -17,7 +17,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from typer.testing import CliRunner
 
-from analysis.build import batch, keys
+from analysis.build import batch, chapter_cache, keys
 from analysis.build import manifest as edition_manifest
 from analysis.build.execution import Execution
 from analysis.build.options import BuildOptions
@@ -221,7 +221,12 @@ def test_changing_one_departement_rebuilds_only_it(project, cold):
     assert "donnees" in rebuilt.reason and "comparaisons" not in rebuilt.reason
 
 
-def test_changing_one_chapter_executes_only_it_the_others_come_from_jupyter_cache(project, cold):
+def test_changing_one_chapter_executes_only_it_the_others_come_from_jupyter_cache(project, cold, monkeypatch):
+    calls = []
+    for name in ("store", "truncate"):                 # the store kept to its limit once a run
+        kept = getattr(chapter_cache.ExecutedChapters, name)
+        monkeypatch.setattr(chapter_cache.ExecutedChapters, name,
+                            lambda self, *a, _name=name, _kept=kept, **k: calls.append(_name) or _kept(self, *a, **k))
     fin = project["root"] / "notebooks" / "02-fin.ipynb"
     original = fin.read_bytes()
     page = project["out"] / "2018" / "departement-48" / "etat-des-lieux-2018-departement-48.html"
@@ -240,6 +245,7 @@ def test_changing_one_chapter_executes_only_it_the_others_come_from_jupyter_cach
         assert "chapitre revu" in (executed / "02-fin.ipynb").read_text(encoding="utf-8")
         assert "departement:48 2018 : " in (executed / "01-chiffres.ipynb").read_text(encoding="utf-8")
         assert "departement:48 2018 : " in page.read_text(encoding="utf-8")
+        assert calls == ["store"] * len(report.outcomes) + ["truncate"], calls
     finally:
         fin.write_bytes(original)
     # Back to the original chapter: both executions are still in jupyter-cache, nothing runs,

@@ -126,6 +126,22 @@ def test_the_cache_limit_holds_a_full_run(store):
     assert store.cache.get_cache_limit() == chapter_cache.CACHE_LIMIT >= 149 * 7 * 2
 
 
+def test_the_store_keeps_to_its_limit_once_a_run_not_at_each_chapter(store, tmp_path):
+    """Each truncation lists every record: kept for the end of the run (the batch calls
+    ``truncate``), the least recently used chapters go then."""
+    store.cache.change_cache_limit(2)
+    sources = [source(tmp_path / f"0{i}.ipynb", code=f"print({i})") for i in range(4)]
+    for i, src in enumerate(sources):
+        store.store(executed(src, tmp_path / f"run{i}.ipynb"), "d1", uri=f"2018/x/0{i}.ipynb")
+    assert len(store) == 4                                   # over the limit for the run's time
+    assert store.restore(store.keyed(sources[0], PARAMS, "d1", "python3"), tmp_path / "e" / "00.ipynb")
+    store.truncate()
+    assert len(store) == 2
+    assert store.restore(store.keyed(sources[0], PARAMS, "d1", "python3"), tmp_path / "e" / "00.ipynb")  # used last
+    assert store.restore(store.keyed(sources[3], PARAMS, "d1", "python3"), tmp_path / "e" / "03.ipynb")
+    assert not store.restore(store.keyed(sources[1], PARAMS, "d1", "python3"), tmp_path / "e" / "01.ipynb")
+
+
 def test_inputs_digest_leaves_out_the_chapters_and_the_parameters():
     inputs = {k: k for k in ("notebooks", "code", "parametres", "donnees", "comparaisons", "pairs",
                              "autres_sources")}

@@ -466,6 +466,17 @@ def _execute(run: _Run, report: BatchReport, todo: list[_Planned], chapters_stor
             if planned.outcome.status == "pending":
                 _discard(planned.edition)
         raise
+    finally:
+        if chapters_store is not None:
+            _keep_to_limit(chapters_store, observer)
+
+
+def _keep_to_limit(chapters_store, observer: BuildObserver) -> None:
+    """The store of executed chapters back to its limit, once the run's chapters are in it."""
+    try:
+        chapters_store.truncate()
+    except Exception as exc:  # noqa: BLE001 - the editions are built; the store is only larger for a while
+        observer.say(f"cache des chapitres : nettoyage reporté ({type(exc).__name__} : {exc})")
 
 
 def _discard(edition: editions.Edition) -> None:

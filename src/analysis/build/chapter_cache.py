@@ -59,10 +59,19 @@ def _cache_class():
     from jupyter_cache.cache.main import JupyterCacheBase
 
     class ChapterCache(JupyterCacheBase):
-        """jupyter-cache comparing our metadata entry and cell tags (see the module doc)."""
+        """jupyter-cache comparing our metadata entry and cell tags (see the module doc), and
+        keeping to its limit once per run (:meth:`ExecutedChapters.truncate`), not after each
+        chapter stored: each truncation lists every record (up to :data:`CACHE_LIMIT`), which made
+        a batch's ~1 000 stores quadratic."""
 
         def create_hashed_notebook(self, nb, nb_metadata=(META_KEY,), cell_metadata=("tags",)):
             return super().create_hashed_notebook(nb, nb_metadata=(META_KEY,), cell_metadata=("tags",))
+
+        def truncate_caches(self):
+            """Deferred to the end of the run (:meth:`ExecutedChapters.truncate`)."""
+
+        def truncate_now(self):
+            super().truncate_caches()
 
     return ChapterCache
 
@@ -126,6 +135,11 @@ class ExecutedChapters:
         nb = mark(nbformat.read(str(executed), as_version=4), digest)
         self.cache.cache_notebook_bundle(CacheBundleIn(nb, uri, data={"fichier": str(executed)}),
                                          check_validity=True, overwrite=True)
+
+    def truncate(self) -> None:
+        """Drop the chapters used least recently beyond :data:`CACHE_LIMIT` (once a run, after its
+        chapters are stored)."""
+        self.cache.truncate_now()
 
     def __len__(self) -> int:
         return len(self.cache.list_cache_records())

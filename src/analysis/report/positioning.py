@@ -52,8 +52,27 @@ def left_out(ch: Chapter) -> list[tuple[str, int, int]]:
     return _by_coverage(ch)[1]
 
 
+# What the data cover of each group of peers, asked by several cells of the synthèse: found once
+# per (loaded table, territory, key figures).
+_COVERAGE: dict[tuple, tuple[list, list]] = {}
+
+
 def _by_coverage(ch: Chapter):
     """The groups of peers the data cover, and (label, covered, members) of the others."""
+    ident = identity(ch.results)
+    memo = (ident, ch.territory, tuple(specs(ch)))
+    if ident is not None and memo in _COVERAGE:
+        kept, out = _COVERAGE[memo]
+        return list(kept), list(out)
+    kept, out = _coverage(ch)
+    if ident is not None:
+        if len(_COVERAGE) >= 16:
+            _COVERAGE.clear()
+        _COVERAGE[memo] = (kept, out)
+    return list(kept), list(out)
+
+
+def _coverage(ch: Chapter):
     kept, out = [], []
     for group in peer_groups(ch.territory):
         covered = _covered_members(ch, group)
