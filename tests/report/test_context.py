@@ -126,11 +126,21 @@ def test_a_row_is_the_tables_and_its_reader_may_change_it(demo_store, demo_resul
     assert ctx.row("connectivite.acces_internet", "ecole")["valeur"] == expected["valeur"] != -1.0
 
 
-def test_an_editions_rows_are_selected_once_and_a_chapters_change_stays_its_own(demo_store, demo_results):
-    first = ChapterContext("departement:31", 2018, store=demo_store, results=demo_results)
-    second = ChapterContext("departement:31", 2018, store=demo_store, results=demo_results)
-    assert second.data.equals(first.data) and second._index == first._index
+def test_an_editions_rows_are_selected_once_and_a_chapters_change_stays_its_own(demo_store):
+    from analysis import indicators
+    from analysis.indicators.results import identity
+
+    loaded = indicators.load(demo_store, 2018)            # a loaded table: what chapters share
+    assert identity(loaded) is not None
+    first = ChapterContext("departement:31", 2018, store=demo_store, results=loaded)
+    second = ChapterContext("departement:31", 2018, store=demo_store, results=loaded)
+    assert second._edition_rows is first._edition_rows and second._rows is first._rows
+    assert second.data is not first.data and second.data.equals(first.data) and second._index == first._index
+    copied = ChapterContext("departement:31", 2018, store=demo_store, results=loaded.copy())
+    assert copied._edition_rows is not first._edition_rows and copied.data.equals(first.data)
     assert set(first.data["territoire"]) == {"departement:31", *(p.id for p in first.parents)}
+    row = second.row(first.data.loc[0, "indicateur"], first.data.loc[0, "type"])
     first.data.loc[0, "valeur"] = -1.0                    # a chapter changing its rows…
-    third = ChapterContext("departement:31", 2018, store=demo_store, results=demo_results)
+    third = ChapterContext("departement:31", 2018, store=demo_store, results=loaded)
     assert not first.data.equals(second.data) and third.data.equals(second.data)   # …changes only its own
+    assert third.row(row["indicateur"], row["type"]).equals(row)

@@ -74,6 +74,25 @@ def test_a_frame_is_in_the_key_with_its_dtypes_index_and_every_digit(rows, chang
     assert figure_store.figure_key("charts.bar_by_type", (other,), {}) != base
 
 
+def test_shapes_are_in_the_key_whole_and_an_empty_one_too(rows):
+    import geopandas as gpd
+    from shapely.geometry import Polygon
+
+    def ring(last: float) -> Polygon:          # two shapes whose text differs after 80 characters
+        return Polygon([(0.123456789, 0.123456789), (1.123456789, 0.123456789), (1.123456789, 1.123456789),
+                        (0.5, last)])
+
+    shapes = gpd.GeoDataFrame({"code": ["31", "32"]}, geometry=[ring(1.5), None], crs="EPSG:2154")
+    other = gpd.GeoDataFrame({"code": ["31", "32"]}, geometry=[ring(1.6), None], crs="EPSG:2154")
+    assert figure_store.figure_key("maps.choropleth", (shapes,), {}) != figure_store.figure_key(
+        "maps.choropleth", (other,), {})
+    loose = rows.assign(forme=[ring(1.5), ring(1.6), None])                # shapes in a plain column
+    assert figure_store.figure_key("x", (loose,), {}) != figure_store.figure_key(
+        "x", (loose.assign(forme=[ring(1.5), ring(1.5), None]),), {})
+    with pytest.raises(TypeError, match="no stable key"):                   # a text cut short: refused
+        figure_store.figure_key("x", (rows.assign(valeurs=[np.zeros(2000)] * 3),), {})
+
+
 def test_a_key_is_the_same_in_another_process(rows):
     """A batch's workers and later builds read each other's figures: a key names content, never
     an address or anything a process draws at random (string hashes)."""

@@ -142,17 +142,22 @@ def test_a_texts_layout_is_kept_per_what_it_reads_and_each_caller_gets_its_own_b
     first[0].set_points(np.zeros((2, 2)))                  # a caller's change to its box…
     assert kept(text, renderer)[0].bounds == again[0].bounds     # …is its own
     assert kept(text, renderer)[0].bounds == own(text, renderer)[0].bounds
-    for change in (lambda: text.set_text("Une autre 7f3a"), lambda: text.set_fontsize(11),
-                   lambda: text.set_rotation(90), lambda: text.set_horizontalalignment("right"),
-                   lambda: text.set_fontweight("bold"), lambda: text.set_linespacing(2)):
+    changes = (lambda: text.set_text("Une autre 7f3a\nsur deux lignes de longueurs inégales"),
+               lambda: text.set_fontsize(11), lambda: text.set_rotation(90),
+               lambda: text.set_horizontalalignment("right"), lambda: text.set_verticalalignment("top"),
+               lambda: text.set_rotation_mode("anchor"), lambda: text.set_multialignment("center"),
+               lambda: text.set_fontweight("bold"), lambda: text.set_linespacing(2),
+               lambda: text.set_text("Un $x^2$ 7f3a"), lambda: text.set_parse_math(False),
+               lambda: fig.set_dpi(144))      # wrapping: the key holds the wrapped text itself
+    for change in changes:
         change()
         laid.append(kept(text, renderer))
         assert laid[-1][0].bounds == own(text, renderer)[0].bounds and laid[-1][1] == own(text, renderer)[1]
-    assert len(calls) == 7
+    assert len(calls) == 1 + len(changes)
     from matplotlib.backends.backend_agg import RendererAgg
 
     kept(text, RendererAgg(400, 300, 100))                 # another renderer: matplotlib's own, each time
-    assert len(calls) == 8
+    assert len(calls) == 2 + len(changes)
 
 
 def test_a_charts_texts_are_laid_out_once_each_when_saved(monkeypatch):

@@ -467,7 +467,7 @@ def _execute(run: _Run, report: BatchReport, todo: list[_Planned], chapters_stor
                 _discard(planned.edition)
         raise
     finally:
-        if chapters_store is not None:
+        if chapters_store is not None and not report.interrupted:    # interrupted: the next run does it
             _keep_to_limit(chapters_store, observer)
 
 

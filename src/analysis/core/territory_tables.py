@@ -84,7 +84,7 @@ def entry(name: str, code: str, vintage: str = DEFAULT_VINTAGE) -> dict[str, obj
     """One entry of a table by its code (``entry("departements", "34", "2016")["departement_nom"]``);
     KeyError for a code the vintage does not have. Every territory lookup asks for one: a dict,
     where an indexed frame cost a millisecond a lookup."""
-    return _entries(name, _check_vintage(vintage))[code]
+    return dict(_entries(name, _check_vintage(vintage))[code])          # the caller's own
 
 
 @cache

@@ -79,7 +79,7 @@ def _chapter_rows(results: pd.DataFrame, ids: list[str]
     as Series (:meth:`ChapterContext._row_at` hands out copies), kept for the chapters of an
     edition; each chapter's ``data`` is its own shallow copy (a change it makes stays its own)."""
     ident = identity(results)
-    key = (ident, tuple(ids))
+    key = (ident, id(results), tuple(ids))             # this very table (another of the same key: read again)
     found = _CHAPTER_ROWS.get(key) if ident is not None else None
     if found is None:
         data = results[results["territoire"].isin(ids)]
@@ -113,7 +113,8 @@ class ChapterContext:
         ids = [self.territory.id] + [p.id for p in self.parents] + [c.id for c in self.children]
         self._edition_rows, self._index, self._rows = _chapter_rows(self.results, ids)
         self.data = self._edition_rows.copy(deep=False)
-        demo = _table_facts(self.results).demo
+        self._facts = _table_facts(self.results)
+        demo = self._facts.demo
         self.demo = demo if demo is not None else self.store.is_demo()
         self.previous_year = self._previous_year()
         self.etic_types = self._etic_types()
@@ -121,7 +122,7 @@ class ChapterContext:
 
     # ------------------------------------------------------------------ the edition
     def _previous_year(self) -> int | None:
-        if not _table_facts(self.results).has_previous:
+        if not self._facts.has_previous:
             return None
         from analysis.harmonise.millesimes import available_years
 
@@ -129,13 +130,13 @@ class ChapterContext:
         return earlier[-1] if earlier else None
 
     def _etic_types(self) -> tuple[str, ...]:
-        present = _table_facts(self.results).etic_types
+        present = self._facts.etic_types
         mine = self.territory.types or ENSEMBLE_TYPES          # a collectivité: its types only
         return tuple(t for t in ENSEMBLE_TYPES if t in present and t in mine)
 
     def _departements_with_data(self) -> set[str]:
         """Codes of the départements where the annuaire lists some establishment."""
-        return set(_table_facts(self.results).departements_with_data)
+        return set(self._facts.departements_with_data)
 
     def departements(self, territory: territories.Territory | None = None) -> set[str]:
         """Codes of the edition départements inside a territory (France: the 101)."""
@@ -296,8 +297,10 @@ class ChapterContext:
         return self._absent_row(ind, type_, tid) if i is None else self._row_at(i)
 
     def _row_at(self, i: int) -> pd.Series:
-        """Row ``i`` of :attr:`data`, a new Series for each caller (who may change it): a chapter
-        reads the same rows again and again, and a copy costs a tenth of ``iloc``."""
+        """Row ``i`` of the edition's rows as the table has them (:attr:`data` is the chapter's own
+        copy: a notebook may change it, the readings of this context do not follow), a new Series
+        for each caller (who may change it): a chapter reads the same rows again and again, and a
+        copy costs a tenth of ``iloc``."""
         found = self._rows.get(i)
         if found is None:
             found = self._rows[i] = self._edition_rows.iloc[i]
@@ -305,12 +308,12 @@ class ChapterContext:
 
     @cached_property
     def _ids(self) -> set[str]:
-        return set(self.data["territoire"])
+        return set(self._edition_rows["territoire"])
 
     def _rows_of(self, tid: str) -> pd.DataFrame:
-        """The rows of one territory: from the chapter's own rows when it is among them (a
-        fraction of the whole table, which every such selection would scan)."""
-        table = self.data if tid in self._ids else self.results
+        """The rows of one territory: from the edition's rows when it is among them (a fraction of
+        the whole table, which every such selection would scan)."""
+        table = self._edition_rows if tid in self._ids else self.results
         return table[table["territoire"] == tid]
 
     def _tid(self, territory) -> str:

@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis.core.digests import sha, stage_digest
@@ -95,6 +96,26 @@ def _code_digest() -> str:
     return sha(stage_digest("report"), matplotlib.__version__)
 
 
+#: Cell values whose ``repr`` is exact and the same in every process.
+_EXACT = (str, int, float, bool, type(None), np.generic, pd.Timestamp, pd.Timedelta, type(pd.NA), type(pd.NaT))
+
+
+def _cell(value) -> str:
+    """A stable text of one cell of an object column: its ``repr`` when exact; a shape by the
+    digest of its WKB (a shape's ``repr`` is cut short); refused for a container, whose text may
+    be cut short too."""
+    if isinstance(value, _EXACT):
+        return repr(value)
+    wkb = getattr(value, "wkb", None)                          # a shapely geometry
+    if isinstance(wkb, bytes):
+        return "wkb:" + hashlib.sha256(wkb).hexdigest()
+    if isinstance(value, np.ndarray | pd.Series | pd.DataFrame | list | tuple | dict | set):
+        raise TypeError(f"a figure's table holds a {type(value).__name__} in a cell: no stable key for it")
+    return f"{type(value).__qualname__}:{value}"
+
+
+
+
 def _part(value) -> str:
     """A stable text of one input of a figure function: the same in every process for the same
     content (a frame's columns, dtypes, index and values as text: ~0.3 ms for a chart's rows, where
@@ -102,13 +123,15 @@ def _part(value) -> str:
     if isinstance(value, pd.DataFrame):
         frame = value
         geometry = getattr(value, "geometry", None) if hasattr(value, "crs") else None
-        if geometry is not None:
+        if geometry is not None:                       # shapes by their WKB, an empty one as None
             frame = pd.DataFrame(value.drop(columns=value.geometry.name))
-            frame["__wkb"] = [hashlib.sha256(shape).hexdigest() for shape in geometry.to_wkb()]
+            frame["__wkb"] = pd.Series(list(geometry), index=frame.index, dtype=object)
         return "frame:" + sha(repr(list(frame.columns)), repr(list(frame.dtypes.astype(str))),
-                              repr(frame.index.tolist()), repr(frame.to_numpy(dtype=object).tolist()))
+                              repr(frame.index.tolist()),
+                              repr([[_cell(v) for v in row] for row in frame.to_numpy(dtype=object).tolist()]))
     if isinstance(value, pd.Series):
-        return "series:" + sha(repr(value.name), str(value.dtype), repr(value.index.tolist()), repr(value.tolist()))
+        return "series:" + sha(repr(value.name), str(value.dtype), repr(value.index.tolist()),
+                               repr([_cell(v) for v in value.tolist()]))
     if is_dataclass(value) and not isinstance(value, type):
         return f"{type(value).__name__}:" + _part({f.name: getattr(value, f.name) for f in fields(value)})
     if isinstance(value, dict):

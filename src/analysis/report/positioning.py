@@ -60,7 +60,7 @@ _COVERAGE: dict[tuple, tuple[list, list]] = {}
 def _by_coverage(ch: Chapter):
     """The groups of peers the data cover, and (label, covered, members) of the others."""
     ident = identity(ch.results)
-    memo = (ident, ch.territory, tuple(specs(ch)))
+    memo = (ident, id(ch.results), ch.territory, tuple(specs(ch)))
     if ident is not None and memo in _COVERAGE:
         kept, out = _COVERAGE[memo]
         return list(kept), list(out)
