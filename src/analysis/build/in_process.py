@@ -332,11 +332,7 @@ def engine() -> str:
     """The name of papermill's engine that runs a notebook in a :class:`WorkerShell` (registered
     once). papermill is used as usual around it: parameters injected, metadata, the notebook
     written at the end, an error raised as :class:`papermill.PapermillExecutionError`."""
-    from papermill.engines import papermill_engines
-
-    if ENGINE not in papermill_engines._engines:
-        _register_engine()
-    return ENGINE
+    return kernels.registered(ENGINE, _register_engine)
 
 
 def _register_engine() -> None:

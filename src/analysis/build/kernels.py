@@ -246,11 +246,16 @@ def engine() -> str:
 
     It is papermill's nbclient engine, given the kept kernel's manager and client.
     """
+    return registered(ENGINE, _register_engine)
+
+
+def registered(name: str, register) -> str:
+    """papermill's engine ``name``, registered by ``register()`` the first time it is asked for."""
     from papermill.engines import papermill_engines
 
-    if ENGINE not in papermill_engines._engines:
-        _register_engine()
-    return ENGINE
+    if name not in papermill_engines._engines:
+        register()
+    return name
 
 
 def _register_engine() -> None:

@@ -83,7 +83,7 @@ def _chapter_rows(results: pd.DataFrame, ids: list[str]
     found = _CHAPTER_ROWS.get(key) if ident is not None else None
     if found is None:
         data = results[results["territoire"].isin(ids)]
-        index = {key: i for i, key in enumerate(zip(data["territoire"], data["indicateur"], data["type"]))}
+        index = {row: i for i, row in enumerate(zip(data["territoire"], data["indicateur"], data["type"]))}
         found = (data.reset_index(drop=True), index, {})
         if ident is not None:
             if len(_CHAPTER_ROWS) >= 4:               # a worker builds one edition at a time
@@ -114,6 +114,7 @@ class ChapterContext:
         self._edition_rows, self._index, self._rows = _chapter_rows(self.results, ids)
         self.data = self._edition_rows.copy(deep=False)
         self._facts = _table_facts(self.results)
+        self._counted_by: dict[str, frozenset[str]] = {}    # :meth:`_counted`, by territory
         demo = self._facts.demo
         self.demo = demo if demo is not None else self.store.is_demo()
         self.previous_year = self._previous_year()
@@ -398,10 +399,6 @@ class ChapterContext:
             rows = self._rows_of(tid)
             self._counted_by[tid] = frozenset(rows.loc[rows["numerateur"].fillna(0) > 0, "indicateur"])
         return self._counted_by[tid]
-
-    @cached_property
-    def _counted_by(self) -> dict[str, frozenset[str]]:
-        return {}
 
     @cached_property
     def _outside_questionnaire(self) -> frozenset[str]:
